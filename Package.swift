@@ -1,0 +1,74 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Targets by layer: C shims → storage/protocol code → domain → processes.
+// See DESIGN.md §2; each folder under Sources/ is one concern.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "AlphaEngine",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "alphaengine", targets: ["alphaengine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // MARK: C libraries from Debian (scripts/setup installs the -dev packages)
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CJWT", pkgConfig: "libjwt", providers: [.apt(["libjwt-dev"])]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CLinux"),
+
+        // MARK: Pure domain, no I/O
+        .target(name: "AlphaCore", swiftSettings: strict),
+
+        // MARK: Storage and settings
+        .target(name: "AlphaStore", dependencies: ["AlphaCore", "CSQLite"], swiftSettings: strict),
+        .target(name: "AlphaSettings", dependencies: ["AlphaCore", "Yams"], swiftSettings: strict),
+
+        // MARK: The one executable
+        .executableTarget(
+            name: "alphaengine",
+            dependencies: [
+                "AlphaCore", "AlphaStore", "AlphaSettings", "CLinux",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Benchmarks (run with `make bench`, never as tests)
+        .executableTarget(
+            name: "alphaengine-bench",
+            dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport"],
+            path: "Benchmarks/StoreBench",
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests
+        // A helper process for the multi-process and crash tests of the store.
+        .executableTarget(
+            name: "alphaengine-store-probe",
+            dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport"],
+            path: "Tests/StoreProbe",
+            swiftSettings: strict
+        ),
+        // Seeded random event streams shared by the tests, the probe and the benchmark.
+        .target(name: "AlphaTestSupport", dependencies: ["AlphaCore"], path: "Tests/Support", swiftSettings: strict),
+        .testTarget(name: "AlphaCoreTests", dependencies: ["AlphaCore", "AlphaTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AlphaStoreTests",
+            dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport", "alphaengine-store-probe"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
+        .testTarget(
+            name: "CLibraryTests",
+            dependencies: ["CSQLite", "COpenSSL", "CJWT", "CCurl", "CLinux"],
+            swiftSettings: strict
+        ),
+    ]
+)

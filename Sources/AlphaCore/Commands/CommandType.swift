@@ -1,0 +1,19 @@
+/// Every command of the seed catalogue (roadmap §2.2).
+public enum CommandType: String, Sendable, CaseIterable, Hashable {
+    // Engine and control
+    case pauseEngine = "PauseEngine"
+    case resumeEngine = "ResumeEngine"
+    case setEngineMode = "SetEngineMode"
+    case cancelAll = "CancelAll"
+    case runReconcile = "RunReconcile"
+    case rebuildProjection = "RebuildProjection"
+    case updateConfig = "UpdateConfig"
+    // Trading
+    case placeOrder = "PlaceOrder"
+    case cancelOrder = "CancelOrder"
+    case closePosition = "ClosePosition"
+    case setLeverage = "SetLeverage"
+    // Transfers
+    case internalTransfer = "InternalTransfer"
+    case withdraw = "Withdraw"
+}

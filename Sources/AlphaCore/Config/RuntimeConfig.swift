@@ -1,0 +1,133 @@
+/// The runtime configuration kept in `config_store` under the key `runtime` (seed guide §4.4):
+/// what to trade, which strategy with which parameters, risk limits, polling and logging.
+///
+/// Risk limits are fractions of equity as decimal strings ("0.02" = 2 %), never floating point.
+public struct RuntimeConfig: Sendable, Equatable {
+    public var symbol: String = "XRPUSDT"
+    public var accountID: String = "main"
+    public var strategyName: String = "sma_cross"
+    public var strategyTimeframe: String = "5m"
+    public var strategyParams: JSONObject = ["fast": 10, "slow": 20]
+    public var maxRiskPerTrade: Amount = Amount("0.02")!
+    public var dailyLossLimit: Amount = Amount("0.05")!
+    public var pollIntervalSeconds: Int64 = 30
+    public var logLevel: String = "info"
+
+    public init() {}
+
+    /// Binance kline intervals, the timeframes a strategy may use.
+    public static let timeframes: Set<String> = [
+        "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
+    ]
+    public static let logLevels: Set<String> = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    public static let pollIntervalRange: ClosedRange<Int64> = 5...3600
+
+    /// The stored JSON shape.
+    public var json: JSONObject {
+        [
+            "trading": .object(["symbol": .string(symbol), "account_id": .string(accountID)]),
+            "strategy": .object([
+                "name": .string(strategyName), "timeframe": .string(strategyTimeframe),
+                "params": .object(strategyParams),
+            ]),
+            "risk": .object([
+                "max_risk_per_trade": .amount(maxRiskPerTrade), "daily_loss_limit": .amount(dailyLossLimit),
+            ]),
+            "engine": .object(["poll_interval_sec": .int(pollIntervalSeconds)]),
+            "logging": .object(["level": .string(logLevel)]),
+        ]
+    }
+}
+
+/// One thing wrong with a proposed configuration, named by its path ("risk.daily_loss_limit").
+public struct ConfigFieldError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let field: String
+    public let message: String
+    public var description: String { "\(field): \(message)" }
+}
+
+extension RuntimeConfig {
+    /// Reads and validates a full configuration document. Returns every problem at once, so a
+    /// user fixing a form sees all the fields that need fixing, not one per attempt.
+    public init(json: JSONObject) throws(ConfigValidationError) {
+        var errors: [ConfigFieldError] = []
+        var config = RuntimeConfig()
+        let sections: [String: Set<String>] = [
+            "trading": ["symbol", "account_id"], "strategy": ["name", "timeframe", "params"],
+            "risk": ["max_risk_per_trade", "daily_loss_limit"], "engine": ["poll_interval_sec"],
+            "logging": ["level"],
+        ]
+        func fail(_ field: String, _ message: String) { errors.append(ConfigFieldError(field: field, message: message)) }
+
+        for key in json.keys where sections[key] == nil { fail(key, "unknown section") }
+        func section(_ name: String) -> JSONObject? {
+            guard let value = json[name] else { fail(name, "is missing"); return nil }
+            guard case .object(let object) = value else { fail(name, "must be an object"); return nil }
+            for key in object.keys where !(sections[name]!.contains(key)) { fail("\(name).\(key)", "unknown field") }
+            return object
+        }
+        func string(_ object: JSONObject, _ section: String, _ key: String) -> String? {
+            guard let value = object[key] else { fail("\(section).\(key)", "is missing"); return nil }
+            guard case .string(let text) = value else { fail("\(section).\(key)", "must be a string"); return nil }
+            return text
+        }
+
+        if let trading = section("trading") {
+            if let symbol = string(trading, "trading", "symbol") {
+                if symbol.isEmpty || symbol.count > 20 || !symbol.utf8.allSatisfy({ (65...90).contains($0) || (48...57).contains($0) }) {
+                    fail("trading.symbol", "must be 1 to 20 upper-case letters or digits, such as BTCUSDT")
+                } else { config.symbol = symbol }
+            }
+            if let account = string(trading, "trading", "account_id") {
+                if account.isEmpty { fail("trading.account_id", "must not be empty") } else { config.accountID = account }
+            }
+        }
+        if let strategy = section("strategy") {
+            if let name = string(strategy, "strategy", "name") {
+                if name.isEmpty { fail("strategy.name", "must not be empty") } else { config.strategyName = name }
+            }
+            if let timeframe = string(strategy, "strategy", "timeframe") {
+                if Self.timeframes.contains(timeframe) { config.strategyTimeframe = timeframe } else {
+                    fail("strategy.timeframe", "must be a Binance interval such as 1m, 5m, 1h or 1d")
+                }
+            }
+            switch strategy["params"] {
+            case .object(let params)?: config.strategyParams = params
+            case nil: fail("strategy.params", "is missing")
+            default: fail("strategy.params", "must be an object")
+            }
+        }
+        if let risk = section("risk") {
+            for (key, path) in [("max_risk_per_trade", \RuntimeConfig.maxRiskPerTrade),
+                                ("daily_loss_limit", \RuntimeConfig.dailyLossLimit)] {
+                guard let text = string(risk, "risk", key) else { continue }
+                guard let fraction = Amount(text), fraction > .zero, fraction <= 1 else {
+                    fail("risk.\(key)", "must be a decimal string greater than 0 and at most 1, such as \"0.02\"")
+                    continue
+                }
+                config[keyPath: path] = fraction
+            }
+        }
+        if let engine = section("engine") {
+            if case .number(let text)? = engine["poll_interval_sec"], let seconds = Int64(text),
+               Self.pollIntervalRange.contains(seconds) {
+                config.pollIntervalSeconds = seconds
+            } else {
+                fail("engine.poll_interval_sec", "must be a whole number of seconds from 5 to 3600")
+            }
+        }
+        if let logging = section("logging"), let level = string(logging, "logging", "level") {
+            if Self.logLevels.contains(level) { config.logLevel = level } else {
+                fail("logging.level", "must be one of \(Self.logLevels.sorted().joined(separator: ", "))")
+            }
+        }
+        guard errors.isEmpty else { throw ConfigValidationError(errors: errors) }
+        self = config
+    }
+}
+
+/// Every field that failed validation.
+public struct ConfigValidationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let errors: [ConfigFieldError]
+    public var description: String { errors.map(\.description).joined(separator: "; ") }
+}

@@ -1,0 +1,128 @@
+/// The reducer: how each event type changes the projections.
+extension ProjectionState {
+    /// Applies one stored event and says which rows changed. Throws when the payload does not
+    /// match its type; the store then refuses the event, so a bad event is never half-applied.
+    ///
+    /// Facts can arrive out of order (the WebSocket and REST race), so an order update that the
+    /// order state machine forbids from the current state, or that lowers the filled quantity, is
+    /// stale and ignored: the newer state already applied wins. Snapshots simply replace.
+    @discardableResult
+    public mutating func apply(_ event: Event) throws(PayloadError) -> ProjectionChanges {
+        var changes = ProjectionChanges()
+        if let seq = event.seq { lastSeq = max(lastSeq, seq) }
+        switch event.type {
+        case .orderPlaced, .orderUpdated, .orderCancelled, .orderRejected:
+            let order = try OrderPayload(json: event.payload)
+            if let current = orders[order.clientOrderID] {
+                guard current.status.canMove(to: order.status), order.filledQuantity >= current.filledQuantity
+                else { break }
+            }
+            orders[order.clientOrderID] = order
+            changes.orders.insert(order.clientOrderID)
+
+        case .tradeExecuted:
+            let trade = try TradePayload(json: event.payload)
+            let key = PnLKey(day: Timestamp(millisecondsSinceEpoch: trade.time).utcDay, asset: trade.pnlAsset)
+            pnl[key, default: PnLTotals()].realizedPnl += trade.realizedPnl
+            pnl[key, default: PnLTotals()].trades += 1
+            changes.pnl.insert(key)
+
+        case .feeCharged:
+            let fee = try FeePayload(json: event.payload)
+            let key = PnLKey(day: Timestamp(millisecondsSinceEpoch: fee.time).utcDay, asset: fee.asset)
+            pnl[key, default: PnLTotals()].fees += fee.amount
+            changes.pnl.insert(key)
+
+        case .fundingApplied:
+            let funding = try FundingPayload(json: event.payload)
+            let key = PnLKey(day: Timestamp(millisecondsSinceEpoch: funding.time).utcDay, asset: funding.asset)
+            pnl[key, default: PnLTotals()].funding += funding.amount
+            changes.pnl.insert(key)
+
+        case .positionChanged:
+            let position = try PositionPayload(json: event.payload)
+            positions[position.symbol] = position
+            changes.positions.insert(position.symbol)
+
+        case .balanceChanged:
+            let balance = try BalancePayload(json: event.payload)
+            balances[balance.asset] = balance
+            changes.balances.insert(balance.asset)
+
+        case .engineStarted, .enginePaused, .engineResumed, .engineStopped, .engineModeChanged, .configChanged,
+             .webSocketConnected, .webSocketReconnected, .webSocketDisconnected,
+             .reconciliationPerformed, .driftDetected:
+            changes.status = try status.apply(event)
+
+        case .manualOverrideExecuted, .riskGuardRejected,
+             .internalTransferRequested, .internalTransferCompleted, .internalTransferFailed,
+             .depositDetected, .withdrawRequested, .withdrawCompleted, .withdrawFailed,
+             .quarantineStarted, .quarantineCompleted:
+            // Recorded for audit and the API; balances move through BalanceChanged.
+            break
+        }
+        return changes
+    }
+}
+
+extension EngineStatus {
+    /// Applies an engine, stream, reconciliation or config event; returns whether anything changed.
+    mutating func apply(_ event: Event) throws(PayloadError) -> Bool {
+        let before = self
+        switch event.type {
+        case .engineStarted:
+            // A new boot starts from whatever the last process left, even RUNNING after a crash.
+            let started = try EngineStartedPayload(json: event.payload)
+            engineState = started.state
+            engineMode = started.mode
+            bootID = started.bootID
+            engineSince = event.ts
+            engineReason = nil
+        case .enginePaused: try move(to: .paused, event)
+        case .engineResumed: try move(to: .running, event)
+        case .engineStopped: try move(to: .stopped, event)
+        case .engineModeChanged:
+            let change = try EngineModePayload(json: event.payload)
+            engineMode = change.mode
+            if change.mode == .safe, engineState.canMove(to: .safe) {
+                engineState = .safe
+                engineSince = event.ts
+                engineReason = change.reason
+            } else if change.mode != .safe, engineState == .safe {
+                engineState = .paused
+                engineSince = event.ts
+                engineReason = change.reason
+            }
+        case .configChanged:
+            configVersion = max(configVersion, try ConfigChangedPayload(json: event.payload).version)
+        case .webSocketConnected, .webSocketReconnected:
+            _ = try StreamPayload(json: event.payload)
+            streamState = .connected
+            streamSince = event.ts
+            if event.type == .webSocketReconnected { reconnects += 1 }
+        case .webSocketDisconnected:
+            let stream = try StreamPayload(json: event.payload)
+            streamState = stream.willReconnect ? .reconnecting : .disconnected
+            streamSince = event.ts
+        case .reconciliationPerformed:
+            let run = try ReconciliationPayload(json: event.payload)
+            lastReconcileAt = run.time
+            lastReconcileRunID = run.runID
+            lastReconcileDrifts = run.drifts
+        case .driftDetected:
+            _ = try DriftPayload(json: event.payload)
+            driftTotal += 1
+        default:
+            break
+        }
+        return self != before
+    }
+
+    private mutating func move(to next: EngineState, _ event: Event) throws(PayloadError) {
+        let reason = try EngineReasonPayload(json: event.payload).reason
+        guard engineState.canMove(to: next) else { return }
+        engineState = next
+        engineSince = event.ts
+        engineReason = reason
+    }
+}

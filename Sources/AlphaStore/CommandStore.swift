@@ -1,0 +1,179 @@
+import AlphaCore
+
+/// What inserting a command did.
+public enum CommandInsertOutcome: Sendable, Equatable {
+    case inserted(Command)
+    /// A command with the same idempotency key exists; this is it, unchanged.
+    case existing(Command)
+
+    public var command: Command {
+        switch self {
+        case .inserted(let command), .existing(let command): command
+        }
+    }
+}
+
+/// `command_store`: idempotent inserts, atomic claims, and status changes guarded by the
+/// command state machine (DESIGN §4, §6).
+public final class CommandStore {
+    public let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    static let columns = """
+        command_id, command_type, ts, correlation_id, causation_id, actor_kind, actor_id, scope_exchange,
+        scope_venue, scope_account_id, scope_symbol, scope_mode, idempotency_key, status, priority, payload_json,
+        result_json, last_error, claimed_at, updated_at
+        """
+
+    /// Maximum length of an idempotency key (an `Idempotency-Key` header, say).
+    public static let maximumIdempotencyKeyLength = 200
+
+    /// Inserts a NEW command, or returns the command already stored under its idempotency key.
+    public func insert(_ command: Command) throws -> CommandInsertOutcome {
+        guard Identifier.isValid(command.id) else {
+            throw StoreError.invalidCommand("command id must be 32 lowercase hex digits")
+        }
+        guard !command.idempotencyKey.isEmpty, command.idempotencyKey.utf8.count <= Self.maximumIdempotencyKeyLength else {
+            throw StoreError.invalidCommand("idempotency key must be 1 to \(Self.maximumIdempotencyKeyLength) bytes")
+        }
+        guard command.status == .new else { throw StoreError.invalidCommand("a new command must have status NEW") }
+        return try database.write {
+            let changed = try database.statement("""
+                INSERT INTO command_store (\(Self.columns))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (idempotency_key) DO NOTHING
+                """).run([
+                    .text(command.id), .text(command.type.rawValue), .text(command.ts.iso8601),
+                    .text(command.correlationID), .optional(command.causationID), .text(command.actor.kind.rawValue),
+                    .text(command.actor.id), .text(command.scope.exchange), .text(command.scope.venue),
+                    .text(command.scope.accountID), .optional(command.scope.symbol), .text(command.scope.mode.rawValue),
+                    .text(command.idempotencyKey), .text(command.status.rawValue), .integer(Int64(command.priority)),
+                    .text(command.payload.serialized), .optional(command.result?.serialized), .optional(command.lastError),
+                    .optional(command.claimedAt?.iso8601), .text(command.updatedAt.iso8601),
+                ])
+            if changed == 1 { return .inserted(command) }
+            guard let existing = try self.command(idempotencyKey: command.idempotencyKey) else {
+                throw StoreError.notFound("command with idempotency key \(command.idempotencyKey)")
+            }
+            return .existing(existing)
+        }
+    }
+
+    /// Claims the highest-priority, oldest NEW command by moving it to SENT in one statement, so
+    /// two claimers can never get the same command. Returns nil when none is waiting.
+    public func claimNext(now: Timestamp = .now()) throws -> Command? {
+        try database.write {
+            try database.statement("""
+                UPDATE command_store SET status = 'SENT', claimed_at = ?1, updated_at = ?1
+                WHERE rowid = (SELECT rowid FROM command_store WHERE status = 'NEW' ORDER BY priority DESC, rowid LIMIT 1)
+                RETURNING \(Self.columns)
+                """).firstRow([.text(now.iso8601)], Self.decode)
+        }
+    }
+
+    /// Moves a claimed command to ACK with its result.
+    @discardableResult
+    public func acknowledge(_ id: String, result: JSONObject = JSONObject(), now: Timestamp = .now()) throws -> Command {
+        try transition(id, to: .acknowledged, result: result, error: nil, now: now)
+    }
+
+    /// Moves a command to FAILED with the reason.
+    @discardableResult
+    public func fail(_ id: String, error: String, result: JSONObject? = nil, now: Timestamp = .now()) throws -> Command {
+        try transition(id, to: .failed, result: result, error: error, now: now)
+    }
+
+    /// Changes a command's status if the command state machine allows it.
+    public func transition(_ id: String, to next: CommandStatus, result: JSONObject?, error: String?,
+                           now: Timestamp = .now()) throws -> Command {
+        try database.write {
+            guard let current = try command(id: id) else { throw StoreError.notFound("command \(id)") }
+            do throws(IllegalTransition<CommandStatus>) {
+                _ = try current.status.transition(to: next)
+            } catch {
+                throw StoreError.illegalCommandTransition(error)
+            }
+            guard let updated = try database.statement("""
+                UPDATE command_store SET status = ?, result_json = COALESCE(?, result_json),
+                    last_error = COALESCE(?, last_error), updated_at = ?
+                WHERE command_id = ? AND status = ?
+                RETURNING \(Self.columns)
+                """).firstRow([
+                    .text(next.rawValue), .optional(result?.serialized), .optional(error), .text(now.iso8601),
+                    .text(id), .text(current.status.rawValue),
+                ], Self.decode)
+            else { throw StoreError.notFound("command \(id) in status \(current.status.rawValue)") }
+            return updated
+        }
+    }
+
+    public func command(id: String) throws -> Command? {
+        try database.statement("SELECT \(Self.columns) FROM command_store WHERE command_id = ?").firstRow([.text(id)], Self.decode)
+    }
+
+    public func command(idempotencyKey: String) throws -> Command? {
+        try database.statement("SELECT \(Self.columns) FROM command_store WHERE idempotency_key = ?")
+            .firstRow([.text(idempotencyKey)], Self.decode)
+    }
+
+    /// Commands newest first, optionally by status and type.
+    public func list(status: CommandStatus? = nil, type: CommandType? = nil, limit: Int = 100) throws -> [Command] {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        if let status {
+            conditions.append("status = ?")
+            values.append(.text(status.rawValue))
+        }
+        if let type {
+            conditions.append("command_type = ?")
+            values.append(.text(type.rawValue))
+        }
+        values.append(.integer(Int64(limit)))
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try database.statement("SELECT \(Self.columns) FROM command_store \(whereClause) ORDER BY rowid DESC LIMIT ?")
+            .rows(values, Self.decode)
+    }
+
+    /// Commands claimed but not finished: after a crash, each one's outcome must be checked with
+    /// the exchange before anything is sent again (DESIGN §6).
+    public func inFlight() throws -> [Command] {
+        try database.statement("SELECT \(Self.columns) FROM command_store WHERE status = 'SENT' ORDER BY rowid")
+            .rows([], Self.decode)
+    }
+
+    /// How many commands are in each status.
+    public func countsByStatus() throws -> [CommandStatus: Int64] {
+        var counts: [CommandStatus: Int64] = [:]
+        for (status, count) in try database.statement("SELECT status, COUNT(*) FROM command_store GROUP BY status")
+            .rows([], { ($0.text(0), $0.int64(1)) }) {
+            if let status = CommandStatus(rawValue: status) { counts[status] = count }
+        }
+        return counts
+    }
+
+    static func decode(_ row: Statement) throws -> Command {
+        func corrupt(_ reason: String) -> StoreError { .corruptRow(table: "command_store", reason: reason) }
+        guard let type = CommandType(rawValue: row.text(1)) else { throw corrupt("unknown command type \(row.text(1))") }
+        guard let ts = Timestamp(iso8601: row.text(2)), let updatedAt = Timestamp(iso8601: row.text(19)) else {
+            throw corrupt("bad timestamp")
+        }
+        guard let kind = Actor.Kind(rawValue: row.text(5)), let mode = TradingMode(rawValue: row.text(11)),
+              let status = CommandStatus(rawValue: row.text(13))
+        else { throw corrupt("unknown actor kind, mode or status") }
+        let claimedAt = try row.optionalText(18).map { text in
+            guard let claimed = Timestamp(iso8601: text) else { throw corrupt("bad claimed_at") }
+            return claimed
+        }
+        return Command(
+            id: row.text(0), type: type, ts: ts, correlationID: row.text(3), causationID: row.optionalText(4),
+            actor: Actor(kind: kind, id: row.text(6)),
+            scope: Scope(exchange: row.text(7), venue: row.text(8), accountID: row.text(9),
+                         symbol: row.optionalText(10), mode: mode),
+            idempotencyKey: row.text(12), status: status, priority: Int(row.int64(14)),
+            payload: try JSONParser.parseObject(row.text(15)),
+            result: try row.optionalText(16).map { try JSONParser.parseObject($0) },
+            lastError: row.optionalText(17), claimedAt: claimedAt, updatedAt: updatedAt
+        )
+    }
+}

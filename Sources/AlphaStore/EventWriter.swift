@@ -1,0 +1,157 @@
+import AlphaCore
+
+/// What happened to one event handed to `EventWriter`.
+public enum AppendOutcome: Sendable, Equatable {
+    /// Stored under this seq.
+    case appended(seq: Int64)
+    /// Its fact was already stored (the other channel's copy, or a replay): nothing was written.
+    case duplicate(existingSeq: Int64)
+
+    public var seq: Int64 {
+        switch self {
+        case .appended(let seq), .duplicate(let seq): seq
+        }
+    }
+
+    public var isDuplicate: Bool { if case .duplicate = self { true } else { false } }
+}
+
+/// The single writer of `event_store` (DESIGN §1): dedup → append → project, in one transaction.
+///
+/// It keeps the projections in memory and writes only the rows each transaction changes. If a
+/// transaction fails, nothing of it is stored and the in-memory state is reloaded from the
+/// database, so memory never runs ahead of disk.
+public final class EventWriter {
+    public let database: Database
+    public let events: EventStore
+    public let projections: ProjectionStore
+    /// The projections as of the last committed append.
+    public private(set) var state: ProjectionState
+
+    /// Loads the projections from their checkpoint and applies any events stored after it
+    /// (DESIGN §8), so a writer always starts from a state that matches the event store.
+    public init(database: Database) throws {
+        self.database = database
+        self.events = EventStore(database: database)
+        self.projections = ProjectionStore(database: database)
+        self.state = ProjectionState()
+        try catchUp()
+    }
+
+    /// Appends one event; a duplicate dedup key is reported, not an error.
+    @discardableResult
+    public func append(_ event: Event) throws -> AppendOutcome {
+        try append([event])[0]
+    }
+
+    /// Appends a batch in one transaction, then runs `alongside` in that same transaction (for
+    /// example a `config_store` update that must commit or fail together with `ConfigChanged`).
+    /// A payload that does not fit its event type fails the whole batch: nothing is half-written.
+    @discardableResult
+    public func append(_ batch: [Event], alongside: ((Database) throws -> Void)? = nil) throws -> [AppendOutcome] {
+        do {
+            return try database.write {
+                // Another writer on this file (which the design forbids, but a mistake must not
+                // corrupt the projections) would have moved the checkpoint: start from disk then.
+                if try projections.checkpoint() != state.lastSeq { state = try projections.load() }
+                var outcomes: [AppendOutcome] = []
+                outcomes.reserveCapacity(batch.count)
+                var changes = ProjectionChanges()
+                for var event in batch {
+                    if let seq = try insert(event) {
+                        event.seq = seq
+                        do throws(PayloadError) {
+                            changes.formUnion(try state.apply(event))
+                        } catch {
+                            throw StoreError.invalidPayload(eventType: event.type.rawValue, seq: nil, error)
+                        }
+                        outcomes.append(.appended(seq: seq))
+                    } else {
+                        outcomes.append(.duplicate(existingSeq: try existingSeq(dedupKey: event.dedupKey)))
+                    }
+                }
+                if outcomes.contains(where: { !$0.isDuplicate }) { try projections.write(changes, from: state) }
+                try alongside?(database)
+                return outcomes
+            }
+        } catch {
+            state = (try? projections.load()) ?? ProjectionState()
+            throw error
+        }
+    }
+
+    /// Drops every projection row and replays the whole event store into fresh ones, in one
+    /// transaction. Returns the number of events replayed.
+    @discardableResult
+    public func rebuildProjections() throws -> Int64 {
+        do {
+            return try database.write {
+                let rebuilt = try Self.replay(events)
+                try projections.replaceAll(with: rebuilt.state)
+                state = rebuilt.state
+                return rebuilt.count
+            }
+        } catch {
+            state = (try? projections.load()) ?? ProjectionState()
+            throw error
+        }
+    }
+
+    /// Folds the event store through the reducer from scratch, touching no table: the state the
+    /// projections must equal (rule 7).
+    public static func replay(_ events: EventStore) throws -> (state: ProjectionState, count: Int64) {
+        var state = ProjectionState()
+        var count: Int64 = 0
+        try events.forEach { event in
+            do throws(PayloadError) {
+                try state.apply(event)
+            } catch {
+                throw StoreError.invalidPayload(eventType: event.type.rawValue, seq: event.seq, error)
+            }
+            count += 1
+        }
+        return (state, count)
+    }
+
+    private func catchUp() throws {
+        try database.write {
+            state = try projections.load()
+            var changes = ProjectionChanges()
+            var applied = false
+            try events.forEach(after: state.lastSeq) { event in
+                do throws(PayloadError) {
+                    changes.formUnion(try state.apply(event))
+                } catch {
+                    throw StoreError.invalidPayload(eventType: event.type.rawValue, seq: event.seq, error)
+                }
+                applied = true
+            }
+            if applied { try projections.write(changes, from: state) }
+        }
+    }
+
+    /// Inserts unless the dedup key is taken; returns the new seq, or nil for a duplicate.
+    private func insert(_ event: Event) throws -> Int64? {
+        try database.statement("""
+            INSERT INTO event_store (event_id, event_type, ts, correlation_id, causation_id, command_id, source,
+                entity_kind, entity_id, scope_exchange, scope_venue, scope_account_id, scope_symbol, scope_mode,
+                dedup_key, payload_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (dedup_key) DO NOTHING
+            RETURNING seq
+            """).firstRow([
+                .text(event.id), .text(event.type.rawValue), .text(event.ts.iso8601), .text(event.correlationID),
+                .optional(event.causationID), .optional(event.commandID), .text(event.source.rawValue),
+                .text(event.entityKind.rawValue), .text(event.entityID), .text(event.scope.exchange),
+                .text(event.scope.venue), .text(event.scope.accountID), .optional(event.scope.symbol),
+                .text(event.scope.mode.rawValue), .text(event.dedupKey), .text(event.payload.serialized),
+            ]) { $0.int64(0) }
+    }
+
+    private func existingSeq(dedupKey: String) throws -> Int64 {
+        guard let seq = try database.statement("SELECT seq FROM event_store WHERE dedup_key = ?")
+            .firstRow([.text(dedupKey)], { $0.int64(0) })
+        else { throw StoreError.notFound("event with dedup key \(dedupKey)") }
+        return seq
+    }
+}

@@ -1,0 +1,207 @@
+import AlphaCore
+
+/// The `projection_*` tables: reading them into a `ProjectionState` and writing the rows a batch
+/// of events changed. Only `EventWriter` writes, always inside the transaction of the events.
+public final class ProjectionStore {
+    public let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    // MARK: Reading
+
+    /// The projections as stored, with the checkpoint they reflect.
+    public func load() throws -> ProjectionState {
+        try database.read {
+            var state = ProjectionState()
+            state.lastSeq = try checkpoint()
+            for order in try database.statement("""
+                SELECT client_order_id, symbol, order_id, side, type, status, price, quantity, filled_quantity,
+                       average_price, reduce_only, time, reason FROM projection_orders
+                """).rows([], Self.decodeOrder) {
+                state.orders[order.clientOrderID] = order
+            }
+            for position in try database.statement(
+                "SELECT symbol, amount, entry_price, unrealized_pnl, reason, time FROM projection_positions"
+            ).rows([], { row in
+                PositionPayload(symbol: row.text(0), amount: try Self.amount(row, 1), entryPrice: try Self.amount(row, 2),
+                                unrealizedPnl: try Self.amount(row, 3), reason: row.optionalText(4), time: row.int64(5))
+            }) {
+                state.positions[position.symbol] = position
+            }
+            for balance in try database.statement(
+                "SELECT asset, wallet_balance, cross_wallet_balance, change, reason, time FROM projection_balances"
+            ).rows([], { row in
+                BalancePayload(asset: row.text(0), walletBalance: try Self.amount(row, 1),
+                               crossWalletBalance: try Self.amount(row, 2),
+                               change: try row.optionalText(3).map { _ in try Self.amount(row, 3) },
+                               reason: row.optionalText(4), time: row.int64(5))
+            }) {
+                state.balances[balance.asset] = balance
+            }
+            for (key, totals) in try database.statement(
+                "SELECT day, asset, realized_pnl, fees, funding, trades FROM projection_pnl_daily"
+            ).rows([], { row in
+                (PnLKey(day: row.text(0), asset: row.text(1)),
+                 PnLTotals(realizedPnl: try Self.amount(row, 2), fees: try Self.amount(row, 3),
+                           funding: try Self.amount(row, 4), trades: row.int64(5)))
+            }) {
+                state.pnl[key] = totals
+            }
+            if let status = try database.statement("""
+                SELECT engine_state, engine_mode, engine_since, engine_reason, boot_id, stream_state, stream_since,
+                       reconnects, last_reconcile_at, last_reconcile_run_id, last_reconcile_drifts, drift_total,
+                       config_version FROM projection_status WHERE id = 1
+                """).firstRow([], Self.decodeStatus) {
+                state.status = status
+            }
+            return state
+        }
+    }
+
+    /// The seq of the last event the projections reflect.
+    public func checkpoint() throws -> Int64 {
+        try database.statement("SELECT last_seq FROM projection_checkpoint WHERE id = 1").firstRow { $0.int64(0) } ?? 0
+    }
+
+    // MARK: Writing (inside the caller's transaction)
+
+    /// Writes the rows `changes` names, taking their values from `state`, and the checkpoint.
+    func write(_ changes: ProjectionChanges, from state: ProjectionState) throws {
+        for key in changes.orders { if let order = state.orders[key] { try upsert(order) } }
+        for key in changes.positions { if let position = state.positions[key] { try upsert(position) } }
+        for key in changes.balances { if let balance = state.balances[key] { try upsert(balance) } }
+        for key in changes.pnl { if let totals = state.pnl[key] { try upsert(key, totals) } }
+        if changes.status { try upsert(state.status) }
+        try database.statement("UPDATE projection_checkpoint SET last_seq = ? WHERE id = 1").run([.integer(state.lastSeq)])
+    }
+
+    /// Replaces every projection row with `state` (a rebuild).
+    func replaceAll(with state: ProjectionState) throws {
+        try database.execute("""
+            DELETE FROM projection_orders; DELETE FROM projection_positions; DELETE FROM projection_balances;
+            DELETE FROM projection_pnl_daily; DELETE FROM projection_status;
+            """)
+        var everything = ProjectionChanges()
+        everything.orders = Set(state.orders.keys)
+        everything.positions = Set(state.positions.keys)
+        everything.balances = Set(state.balances.keys)
+        everything.pnl = Set(state.pnl.keys)
+        everything.status = state.status != EngineStatus()
+        try write(everything, from: state)
+    }
+
+    private func upsert(_ order: OrderPayload) throws {
+        try database.statement("""
+            INSERT OR REPLACE INTO projection_orders (client_order_id, symbol, order_id, side, type, status, price,
+                quantity, filled_quantity, average_price, reduce_only, time, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).run([
+                .text(order.clientOrderID), .text(order.symbol), .optional(order.orderID), .text(order.side.rawValue),
+                .text(order.type.rawValue), .text(order.status.rawValue), .text(order.price.description),
+                .text(order.quantity.description), .text(order.filledQuantity.description),
+                .text(order.averagePrice.description), .integer(order.reduceOnly ? 1 : 0), .integer(order.time),
+                .optional(order.reason),
+            ])
+    }
+
+    private func upsert(_ position: PositionPayload) throws {
+        try database.statement("""
+            INSERT OR REPLACE INTO projection_positions (symbol, amount, entry_price, unrealized_pnl, reason, time)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """).run([
+                .text(position.symbol), .text(position.amount.description), .text(position.entryPrice.description),
+                .text(position.unrealizedPnl.description), .optional(position.reason), .integer(position.time),
+            ])
+    }
+
+    private func upsert(_ balance: BalancePayload) throws {
+        try database.statement("""
+            INSERT OR REPLACE INTO projection_balances (asset, wallet_balance, cross_wallet_balance, change, reason, time)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """).run([
+                .text(balance.asset), .text(balance.walletBalance.description),
+                .text(balance.crossWalletBalance.description), .optional(balance.change?.description),
+                .optional(balance.reason), .integer(balance.time),
+            ])
+    }
+
+    private func upsert(_ key: PnLKey, _ totals: PnLTotals) throws {
+        try database.statement("""
+            INSERT OR REPLACE INTO projection_pnl_daily (day, asset, realized_pnl, fees, funding, trades)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """).run([
+                .text(key.day), .text(key.asset), .text(totals.realizedPnl.description), .text(totals.fees.description),
+                .text(totals.funding.description), .integer(totals.trades),
+            ])
+    }
+
+    private func upsert(_ status: EngineStatus) throws {
+        try database.statement("""
+            INSERT OR REPLACE INTO projection_status (id, engine_state, engine_mode, engine_since, engine_reason,
+                boot_id, stream_state, stream_since, reconnects, last_reconcile_at, last_reconcile_run_id,
+                last_reconcile_drifts, drift_total, config_version)
+            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).run([
+                .text(status.engineState.rawValue), .text(status.engineMode.rawValue),
+                .optional(status.engineSince?.iso8601), .optional(status.engineReason), .optional(status.bootID),
+                .text(status.streamState.rawValue), .optional(status.streamSince?.iso8601),
+                .integer(status.reconnects), .optional(status.lastReconcileAt), .optional(status.lastReconcileRunID),
+                .integer(status.lastReconcileDrifts), .integer(status.driftTotal), .integer(status.configVersion),
+            ])
+    }
+
+    // MARK: Row decoding
+
+    private static func amount(_ row: Statement, _ column: Int32) throws -> Amount {
+        let text = row.text(column)
+        guard let amount = Amount(text) else {
+            throw StoreError.corruptRow(table: "projection", reason: "'\(text)' is not a decimal")
+        }
+        return amount
+    }
+
+    private static func choice<T: RawRepresentable>(_ row: Statement, _ column: Int32, _ type: T.Type) throws -> T
+    where T.RawValue == String {
+        let text = row.text(column)
+        guard let value = T(rawValue: text) else {
+            throw StoreError.corruptRow(table: "projection", reason: "'\(text)' is not a valid \(T.self)")
+        }
+        return value
+    }
+
+    private static func timestamp(_ row: Statement, _ column: Int32) throws -> Timestamp? {
+        guard let text = row.optionalText(column) else { return nil }
+        guard let timestamp = Timestamp(iso8601: text) else {
+            throw StoreError.corruptRow(table: "projection", reason: "'\(text)' is not a timestamp")
+        }
+        return timestamp
+    }
+
+    private static func decodeOrder(_ row: Statement) throws -> OrderPayload {
+        OrderPayload(
+            symbol: row.text(1), clientOrderID: row.text(0), orderID: row.optionalInt64(2),
+            side: try choice(row, 3, OrderSide.self), type: try choice(row, 4, OrderType.self),
+            status: try choice(row, 5, OrderState.self), price: try amount(row, 6), quantity: try amount(row, 7),
+            filledQuantity: try amount(row, 8), averagePrice: try amount(row, 9), reduceOnly: row.int64(10) != 0,
+            time: row.int64(11), reason: row.optionalText(12)
+        )
+    }
+
+    private static func decodeStatus(_ row: Statement) throws -> EngineStatus {
+        var status = EngineStatus()
+        status.engineState = try choice(row, 0, EngineState.self)
+        status.engineMode = try choice(row, 1, EngineMode.self)
+        status.engineSince = try timestamp(row, 2)
+        status.engineReason = row.optionalText(3)
+        status.bootID = row.optionalText(4)
+        status.streamState = try choice(row, 5, WebSocketState.self)
+        status.streamSince = try timestamp(row, 6)
+        status.reconnects = row.int64(7)
+        status.lastReconcileAt = row.optionalInt64(8)
+        status.lastReconcileRunID = row.optionalText(9)
+        status.lastReconcileDrifts = row.int64(10)
+        status.driftTotal = row.int64(11)
+        status.configVersion = row.int64(12)
+        return status
+    }
+}

@@ -1,0 +1,93 @@
+import CSQLite
+
+/// One SQLite connection in WAL mode, confined to the thread that uses it.
+///
+/// Bot and web each open their own connection to the same file (DESIGN §3 rule 9). WAL lets
+/// readers run alongside the one writer; `BEGIN IMMEDIATE` takes the write lock at the start of
+/// every write transaction, so two processes never deadlock upgrading a read lock, and the busy
+/// timeout makes a writer wait for the other instead of failing with SQLITE_BUSY.
+public final class Database {
+    let handle: OpaquePointer
+    public let path: String
+    private var statements: [String: Statement] = [:]
+
+    /// Opens (creating if needed) the database at `path` and sets it up: WAL (verified),
+    /// `synchronous=NORMAL`, foreign keys, busy timeout.
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 15_000) throws {
+        var handle: OpaquePointer?
+        // NOMUTEX: the connection is confined to one thread, so SQLite's own mutex is wasted work.
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let error = SQLiteError(code: code, connection: handle, sql: nil)
+            sqlite3_close_v2(handle)
+            throw error
+        }
+        self.handle = handle
+        self.path = path
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+
+        let mode = try statement("PRAGMA journal_mode=WAL").firstRow { $0.text(0) }
+        guard mode == "wal" else {
+            throw SQLiteError(code: SQLITE_ERROR, connection: nil, sql: "PRAGMA journal_mode=WAL answered \(mode ?? "nothing")")
+        }
+        // "Many applications choose NORMAL when in WAL mode": durable across application crashes;
+        // only a power loss can roll back the last transactions, never corrupt the database.
+        try execute("PRAGMA synchronous=NORMAL")
+        try execute("PRAGMA foreign_keys=ON")
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws(SQLiteError) {
+        let code = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: handle, sql: sql) }
+    }
+
+    /// A prepared statement for `sql`, prepared once per connection and reused.
+    public func statement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let cached = statements[sql] { return cached }
+        let prepared = try Statement(database: self, sql: sql)
+        statements[sql] = prepared
+        return prepared
+    }
+
+    /// True while a transaction is open on this connection.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`), committing when it returns and
+    /// rolling back when it throws. Nested calls join the outer transaction.
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Runs `body` in a read transaction: every query inside sees one consistent snapshot.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
+        try execute("BEGIN DEFERRED")
+        defer { if isInTransaction { try? execute("COMMIT") } }
+        return try body()
+    }
+
+    /// The rowid of the last successful insert on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// `PRAGMA data_version`: changes when another connection commits (cheap change detection).
+    public func dataVersion() throws -> Int64 {
+        try statement("PRAGMA data_version").firstRow { $0.int64(0) } ?? 0
+    }
+}

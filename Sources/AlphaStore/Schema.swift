@@ -1,0 +1,172 @@
+/// The schema, as numbered migrations recorded in `PRAGMA user_version`. A migration is never
+/// edited once released; changes come as new entries.
+enum Schema {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "event, command and config stores; projections", sql: """
+            CREATE TABLE event_store (
+                seq INTEGER PRIMARY KEY,
+                event_id TEXT NOT NULL UNIQUE,
+                event_type TEXT NOT NULL,
+                ts TEXT NOT NULL,
+                correlation_id TEXT NOT NULL,
+                causation_id TEXT,
+                command_id TEXT,
+                source TEXT NOT NULL,
+                entity_kind TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                scope_exchange TEXT NOT NULL,
+                scope_venue TEXT NOT NULL,
+                scope_account_id TEXT NOT NULL,
+                scope_symbol TEXT,
+                scope_mode TEXT NOT NULL,
+                dedup_key TEXT NOT NULL UNIQUE,
+                payload_json TEXT NOT NULL
+            );
+            CREATE INDEX event_store_by_type ON event_store(event_type, seq);
+            CREATE INDEX event_store_by_entity ON event_store(entity_kind, entity_id, seq);
+            CREATE TRIGGER event_store_is_append_only_update BEFORE UPDATE ON event_store
+                BEGIN SELECT RAISE(ABORT, 'event_store is append-only'); END;
+            CREATE TRIGGER event_store_is_append_only_delete BEFORE DELETE ON event_store
+                BEGIN SELECT RAISE(ABORT, 'event_store is append-only'); END;
+
+            CREATE TABLE command_store (
+                command_id TEXT PRIMARY KEY,
+                command_type TEXT NOT NULL,
+                ts TEXT NOT NULL,
+                correlation_id TEXT NOT NULL,
+                causation_id TEXT,
+                actor_kind TEXT NOT NULL,
+                actor_id TEXT NOT NULL,
+                scope_exchange TEXT NOT NULL,
+                scope_venue TEXT NOT NULL,
+                scope_account_id TEXT NOT NULL,
+                scope_symbol TEXT,
+                scope_mode TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                status TEXT NOT NULL CHECK (status IN ('NEW', 'SENT', 'ACK', 'FAILED')),
+                priority INTEGER NOT NULL,
+                payload_json TEXT NOT NULL,
+                result_json TEXT,
+                last_error TEXT,
+                claimed_at TEXT,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX command_store_claimable ON command_store(priority DESC, rowid) WHERE status = 'NEW';
+            CREATE INDEX command_store_by_status ON command_store(status, rowid);
+
+            CREATE TABLE config_store (
+                key TEXT PRIMARY KEY,
+                value_json TEXT NOT NULL,
+                version INTEGER NOT NULL CHECK (version > 0),
+                updated_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL
+            );
+
+            CREATE TABLE projection_orders (
+                client_order_id TEXT PRIMARY KEY,
+                symbol TEXT NOT NULL,
+                order_id INTEGER,
+                side TEXT NOT NULL,
+                type TEXT NOT NULL,
+                status TEXT NOT NULL,
+                price TEXT NOT NULL,
+                quantity TEXT NOT NULL,
+                filled_quantity TEXT NOT NULL,
+                average_price TEXT NOT NULL,
+                reduce_only INTEGER NOT NULL,
+                time INTEGER NOT NULL,
+                reason TEXT
+            );
+            CREATE INDEX projection_orders_by_status ON projection_orders(status);
+            CREATE TABLE projection_positions (
+                symbol TEXT PRIMARY KEY,
+                amount TEXT NOT NULL,
+                entry_price TEXT NOT NULL,
+                unrealized_pnl TEXT NOT NULL,
+                reason TEXT,
+                time INTEGER NOT NULL
+            );
+            CREATE TABLE projection_balances (
+                asset TEXT PRIMARY KEY,
+                wallet_balance TEXT NOT NULL,
+                cross_wallet_balance TEXT NOT NULL,
+                change TEXT,
+                reason TEXT,
+                time INTEGER NOT NULL
+            );
+            CREATE TABLE projection_pnl_daily (
+                day TEXT NOT NULL,
+                asset TEXT NOT NULL,
+                realized_pnl TEXT NOT NULL,
+                fees TEXT NOT NULL,
+                funding TEXT NOT NULL,
+                trades INTEGER NOT NULL,
+                PRIMARY KEY (day, asset)
+            );
+            CREATE TABLE projection_status (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                engine_state TEXT NOT NULL,
+                engine_mode TEXT NOT NULL,
+                engine_since TEXT,
+                engine_reason TEXT,
+                boot_id TEXT,
+                stream_state TEXT NOT NULL,
+                stream_since TEXT,
+                reconnects INTEGER NOT NULL,
+                last_reconcile_at INTEGER,
+                last_reconcile_run_id TEXT,
+                last_reconcile_drifts INTEGER NOT NULL,
+                drift_total INTEGER NOT NULL,
+                config_version INTEGER NOT NULL
+            );
+            CREATE TABLE projection_checkpoint (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_seq INTEGER NOT NULL
+            );
+            INSERT INTO projection_checkpoint (id, last_seq) VALUES (1, 0);
+            """),
+    ]
+
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Applies every migration the database lacks, each in its own write transaction. Safe when
+    /// two processes start at once: the version is read again under the write lock.
+    @discardableResult
+    static func migrate(_ database: Database) throws -> [Int] {
+        var applied: [Int] = []
+        for migration in migrations {
+            let didApply: Bool = try database.write {
+                let current = Int(try database.statement("PRAGMA user_version").firstRow { $0.int64(0) } ?? 0)
+                guard current <= latestVersion else {
+                    throw StoreError.newerSchema(found: current, supported: latestVersion)
+                }
+                guard current < migration.version else { return false }
+                try database.execute(migration.sql)
+                try database.execute("PRAGMA user_version = \(migration.version)")
+                return true
+            }
+            if didApply { applied.append(migration.version) }
+        }
+        return applied
+    }
+}
+
+extension Database {
+    /// Opens the database at `path` and brings its schema up to date.
+    public static func openMigrated(path: String) throws -> Database {
+        let database = try Database(path: path)
+        try Schema.migrate(database)
+        return database
+    }
+
+    /// The schema version recorded in the file.
+    public func schemaVersion() throws -> Int {
+        Int(try statement("PRAGMA user_version").firstRow { $0.int64(0) } ?? 0)
+    }
+}

@@ -1,0 +1,15 @@
+#ifndef AE_CLINUX_H
+#define AE_CLINUX_H
+// Swift's Glibc module does not expose epoll, eventfd, timerfd, signalfd or accept4.
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <signal.h>
+
+/// accept4(2) needs _GNU_SOURCE, which is defined only in CLinux.c.
+int ae_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+/// SOCK_NONBLOCK | SOCK_CLOEXEC, for accept4 and socket.
+int ae_sock_nonblock_cloexec(void);
+#endif

@@ -1,0 +1,95 @@
+import Testing
+import AlphaTestSupport
+@testable import AlphaCore
+
+@Suite struct ProjectionTests {
+    let scope = Scope(mode: .sim)
+
+    func orderEvent(_ type: EventType, status: OrderState, filled: String, seq: Int64) -> Event {
+        let payload = OrderPayload(symbol: "BTCUSDT", clientOrderID: "ae-1", orderID: 7, side: .buy, type: .limit,
+                                   status: status, price: Amount("100")!, quantity: Amount("2")!,
+                                   filledQuantity: Amount(filled)!, time: 1000 + seq)
+        return Event(seq: seq, type: type, source: .webSocket, entityKind: .order, entityID: "ae-1", scope: scope,
+                     dedupKey: DedupKey.order(symbol: "BTCUSDT", orderID: 7, status: status, filledQuantity: Amount(filled)!),
+                     payload: payload.json)
+    }
+
+    @Test func staleOrderUpdatesAreIgnored() throws {
+        var state = ProjectionState()
+        try state.apply(orderEvent(.orderPlaced, status: .submitted, filled: "0", seq: 1))
+        try state.apply(orderEvent(.orderUpdated, status: .partiallyFilled, filled: "0.5", seq: 2))
+        try state.apply(orderEvent(.orderUpdated, status: .filled, filled: "2", seq: 3))
+        // Arrives late (the other channel): must not move a FILLED order back.
+        let changes = try state.apply(orderEvent(.orderUpdated, status: .partiallyFilled, filled: "1", seq: 4))
+        #expect(changes.isEmpty)
+        #expect(state.orders["ae-1"]?.status == .filled)
+        #expect(state.orders["ae-1"]?.filledQuantity == 2)
+        #expect(state.lastSeq == 4)
+    }
+
+    @Test func filledQuantityNeverGoesBack() throws {
+        var state = ProjectionState()
+        try state.apply(orderEvent(.orderUpdated, status: .partiallyFilled, filled: "1.5", seq: 1))
+        try state.apply(orderEvent(.orderUpdated, status: .partiallyFilled, filled: "0.5", seq: 2))
+        #expect(state.orders["ae-1"]?.filledQuantity == Amount("1.5")!)
+    }
+
+    @Test func pnlFeesAndFundingAddUpPerDayAndAsset() throws {
+        var state = ProjectionState()
+        let day = Int64(1_795_297_521_000)
+        let trade = TradePayload(symbol: "BTCUSDT", tradeID: 1, orderID: 7, clientOrderID: "ae-1", side: .sell,
+                                 price: 100, quantity: 1, realizedPnl: Amount("12.5")!, maker: false, time: day)
+        let fee = FeePayload(symbol: "BTCUSDT", tradeID: 1, asset: "USDT", amount: Amount("0.04")!, time: day)
+        let funding = FundingPayload(symbol: "BTCUSDT", asset: "USDT", amount: Amount("-0.01")!, transactionID: 9, time: day)
+        for (seq, (type, payload)) in [(EventType.tradeExecuted, trade.json), (.feeCharged, fee.json),
+                                      (.fundingApplied, funding.json)].enumerated() {
+            try state.apply(Event(seq: Int64(seq + 1), type: type, source: .rest, entityKind: .trade, entityID: "x",
+                                  scope: scope, dedupKey: "k\(seq)", payload: payload))
+        }
+        let totals = state.pnl[PnLKey(day: "2026-11-21", asset: "USDT")]
+        #expect(totals == PnLTotals(realizedPnl: Amount("12.5")!, fees: Amount("0.04")!, funding: Amount("-0.01")!, trades: 1))
+        #expect(totals?.net == Amount("12.45")!)
+    }
+
+    @Test func engineLeavesSafeOnlyThroughPaused() throws {
+        var state = ProjectionState()
+        func apply(_ type: EventType, _ payload: JSONObject) throws {
+            try state.apply(Event(type: type, source: .bot, entityKind: .engine, entityID: "engine", scope: scope,
+                                  dedupKey: Identifier.random(), payload: payload))
+        }
+        try apply(.engineStarted, EngineStartedPayload(bootID: "b", state: .running, mode: .normal).json)
+        #expect(state.status.engineState == .running)
+        try apply(.engineModeChanged, EngineModePayload(mode: .safe, reason: "daily loss limit").json)
+        #expect(state.status.engineState == .safe)
+        try apply(.engineResumed, EngineReasonPayload(reason: "user").json) // illegal from SAFE: ignored
+        #expect(state.status.engineState == .safe)
+        try apply(.engineModeChanged, EngineModePayload(mode: .normal, reason: "user").json)
+        #expect(state.status.engineState == .paused)
+        try apply(.engineResumed, EngineReasonPayload(reason: "user").json)
+        #expect(state.status.engineState == .running)
+        #expect(state.status.engineReason == "user")
+    }
+
+    @Test func badPayloadIsReportedWithTheField() {
+        var state = ProjectionState()
+        let event = Event(type: .tradeExecuted, source: .rest, entityKind: .trade, entityID: "x", scope: scope,
+                          dedupKey: "k", payload: ["symbol": "BTCUSDT"])
+        #expect(throws: PayloadError.missingField("tradeId")) { try state.apply(event) }
+    }
+
+    @Test func everyGeneratedPayloadRoundTripsThroughJSONText() throws {
+        var factory = EventFactory(seed: 42)
+        for _ in 0..<2000 {
+            let event = factory.next()
+            let reparsed = try JSONParser.parseObject(event.payload.serialized)
+            #expect(reparsed == event.payload)
+        }
+    }
+
+    @Test func dedupKeysCanonicaliseAmounts() {
+        #expect(DedupKey.order(symbol: "BTCUSDT", orderID: 1, status: .partiallyFilled, filledQuantity: Amount("1.000")!)
+                == DedupKey.order(symbol: "BTCUSDT", orderID: 1, status: .partiallyFilled, filledQuantity: Amount("1")!))
+        #expect(DedupKey.trade(symbol: "BTCUSDT", tradeID: 5) != DedupKey.trade(symbol: "ETHUSDT", tradeID: 5))
+        #expect(DedupKey.fee(symbol: "BTCUSDT", tradeID: 5) != DedupKey.trade(symbol: "BTCUSDT", tradeID: 5))
+    }
+}
