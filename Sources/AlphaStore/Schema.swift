@@ -57,8 +57,9 @@ enum Schema {
                 claimed_at TEXT,
                 updated_at TEXT NOT NULL
             );
-            CREATE INDEX command_store_claimable ON command_store(priority DESC, rowid) WHERE status = 'NEW';
-            CREATE INDEX command_store_by_status ON command_store(status, rowid);
+            -- Every index ends with the rowid, so these also serve ORDER BY ..., rowid.
+            CREATE INDEX command_store_claimable ON command_store(priority DESC) WHERE status = 'NEW';
+            CREATE INDEX command_store_by_status ON command_store(status);
 
             CREATE TABLE config_store (
                 key TEXT PRIMARY KEY,

@@ -9,6 +9,11 @@ public protocol StateMachine: RawRepresentable, CaseIterable, Hashable, Sendable
 public struct IllegalTransition<State: StateMachine>: Error, Equatable, CustomStringConvertible {
     public let from: State
     public let to: State
+
+    public init(from: State, to: State) {
+        self.from = from
+        self.to = to
+    }
     public var description: String { "\(State.self) cannot move from \(from.rawValue) to \(to.rawValue)" }
 }
 
