@@ -1,0 +1,147 @@
+import AlphaCore
+import Foundation
+import Yams
+
+/// Loads `secrets.yaml`, lets environment variables override it (for systemd credentials or a
+/// secret manager), and refuses to go on when anything is missing, unsafe or misspelt.
+///
+/// File shape (seed guide §4.1, plus `sim` and optional endpoint overrides):
+/// ```yaml
+/// mode: testnet            # production | testnet | sim
+/// production: { api_key: "...", api_secret: "..." }
+/// testnet:    { api_key: "...", api_secret: "...", rest_url: "...", ws_url: "..." }
+/// web:        { secret_key: "at least 32 bytes" }
+/// ```
+/// Environment: `ALPHAENGINE_MODE`, `ALPHAENGINE_<MODE>_API_KEY`, `ALPHAENGINE_<MODE>_API_SECRET`,
+/// `ALPHAENGINE_WEB_SECRET_KEY`, `ALPHAENGINE_REST_URL`, `ALPHAENGINE_WS_URL`.
+public enum SecretsLoader {
+    public static let defaultPath = "config/secrets.yaml"
+
+    /// - Parameters:
+    ///   - path: an explicit file (`--config`), which must exist; nil looks for `defaultPath` and,
+    ///     when it is absent, runs from the environment alone (mode `sim` unless it says otherwise).
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(SecretsError) -> Secrets
+    {
+        let filePath = path ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil)
+        let file = try filePath.map { (path) throws(SecretsError) in try readFile(path) } ?? [:]
+        let source = filePath ?? "the environment"
+
+        let mode: TradingMode
+        let fileMode = try string(file, "mode", in: nil)
+        let modeText = nonEmpty(environment["ALPHAENGINE_MODE"]) ?? fileMode ?? TradingMode.sim.rawValue
+        guard let parsed = TradingMode(rawValue: modeText) else {
+            throw .unknownMode(modeText, source: environment["ALPHAENGINE_MODE"] != nil ? "ALPHAENGINE_MODE" : source)
+        }
+        mode = parsed
+
+        let section = try mapping(file, mode.rawValue)
+        let upper = mode.rawValue.uppercased()
+        var apiKey: String?, apiSecret: String?
+        if mode != .sim {
+            apiKey = try credential(section, "api_key", mode: mode, variable: "ALPHAENGINE_\(upper)_API_KEY", environment)
+            apiSecret = try credential(section, "api_secret", mode: mode, variable: "ALPHAENGINE_\(upper)_API_SECRET", environment)
+        }
+
+        let web = try mapping(file, "web")
+        let fileWebSecret = try string(web, "secret_key", in: "web")
+        let webSecret = nonEmpty(environment["ALPHAENGINE_WEB_SECRET_KEY"]) ?? fileWebSecret
+        if let webSecret, webSecret.utf8.count < Secrets.minimumWebSecretBytes {
+            throw .webSecretTooShort(key: "web.secret_key", bytes: webSecret.utf8.count)
+        }
+        if webSecret == nil, mode != .sim {
+            throw .missingCredential(key: "web.secret_key", environmentVariable: "ALPHAENGINE_WEB_SECRET_KEY", mode: mode)
+        }
+
+        var endpoints = Endpoints.defaults(for: mode)
+        let fileRest = try string(section, "rest_url", in: mode.rawValue)
+        let fileWebSocket = try string(section, "ws_url", in: mode.rawValue)
+        if let rest = nonEmpty(environment["ALPHAENGINE_REST_URL"]) ?? fileRest {
+            try validate(rest, key: "\(mode.rawValue).rest_url", schemes: mode == .sim ? ["http", "https"] : ["https"])
+            endpoints.rest = rest
+        }
+        if let ws = nonEmpty(environment["ALPHAENGINE_WS_URL"]) ?? fileWebSocket {
+            try validate(ws, key: "\(mode.rawValue).ws_url", schemes: mode == .sim ? ["ws", "wss"] : ["wss"])
+            endpoints.webSocket = ws
+        }
+        return Secrets(mode: mode, apiKey: apiKey, apiSecret: apiSecret, webSecretKey: webSecret, endpoints: endpoints)
+    }
+
+    private static let knownKeys: Set<String> = ["mode", "production", "testnet", "sim", "web"]
+    private static let knownSectionKeys: [String: Set<String>] = [
+        "production": ["api_key", "api_secret", "rest_url", "ws_url"],
+        "testnet": ["api_key", "api_secret", "rest_url", "ws_url"],
+        "sim": ["rest_url", "ws_url"],
+        "web": ["secret_key"],
+    ]
+
+    private static func readFile(_ path: String) throws(SecretsError) -> [String: Any] {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { throw .missingFile(path: path) }
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        // Secrets must be readable by the owner alone (0600 or 0400).
+        if info.st_mode & 0o077 != 0 {
+            throw .tooOpen(path: path, permissions: String(info.st_mode & 0o777, radix: 8))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: access(path, R_OK) != 0 ? String(cString: strerror(errno)) : "read failed")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw .unreadable(path: path, reason: "not UTF-8 text") }
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: text)
+        } catch let error as YamlError {
+            // Only the position: YAML errors quote the offending line, which may hold a secret.
+            switch error {
+            case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+                throw .invalidYAML(path: path, line: mark.line, column: mark.column)
+            default:
+                throw .invalidYAML(path: path, line: nil, column: nil)
+            }
+        } catch {
+            throw .invalidYAML(path: path, line: nil, column: nil)
+        }
+        guard let document else { return [:] }
+        guard let root = document as? [String: Any] else { throw .notAMapping(path: path) }
+        for key in root.keys where !knownKeys.contains(key) { throw .unknownKey(path: path, key: key) }
+        for (name, allowed) in knownSectionKeys {
+            guard let section = root[name] else { continue }
+            guard let fields = section as? [String: Any] else { throw .notAString(key: "\(name) (a mapping)") }
+            for key in fields.keys where !allowed.contains(key) { throw .unknownKey(path: path, key: "\(name).\(key)") }
+        }
+        return root
+    }
+
+    private static func mapping(_ root: [String: Any], _ key: String) throws(SecretsError) -> [String: Any] {
+        root[key] as? [String: Any] ?? [:]
+    }
+
+    private static func string(_ map: [String: Any], _ key: String, in section: String?) throws(SecretsError) -> String? {
+        guard let value = map[key], !(value is NSNull) else { return nil }
+        guard let text = value as? String else { throw .notAString(key: section.map { "\($0).\(key)" } ?? key) }
+        return nonEmpty(text)
+    }
+
+    private static func credential(_ section: [String: Any], _ key: String, mode: TradingMode, variable: String,
+                                   _ environment: [String: String]) throws(SecretsError) -> String {
+        if let value = nonEmpty(environment[variable]) { return value }
+        if let value = try string(section, key, in: mode.rawValue) { return value }
+        throw .missingCredential(key: "\(mode.rawValue).\(key)", environmentVariable: variable, mode: mode)
+    }
+
+    private static func validate(_ url: String, key: String, schemes: [String]) throws(SecretsError) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, components.host != nil else {
+            throw .invalidEndpoint(key: key, reason: "not a URL")
+        }
+        guard schemes.contains(scheme) else {
+            throw .invalidEndpoint(key: key, reason: "scheme must be \(schemes.joined(separator: " or "))")
+        }
+    }
+
+    private static func nonEmpty(_ text: String?) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        return text
+    }
+}

@@ -1,0 +1,141 @@
+import AlphaCore
+import Foundation
+import Testing
+@testable import AlphaSettings
+
+@Suite struct SecretsLoaderTests {
+    let apiSecret = "S3CRETvalue0123456789abcdefABCDEF0123456789xyz"
+    let webSecret = "web-secret-web-secret-web-secret-0123"
+
+    /// Writes `text` to a fresh file with `permissions` and returns its path.
+    func file(_ text: String, permissions: Int = 0o600) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("secrets.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, mode_t(permissions))
+        return path
+    }
+
+    func expectError(_ expected: SecretsError, path: String?, environment: [String: String] = [:]) {
+        do {
+            _ = try SecretsLoader.load(path: path, environment: environment)
+            Issue.record("expected \(expected)")
+        } catch {
+            #expect(error == expected)
+            #expect(!error.description.contains(apiSecret) && !error.description.contains(webSecret),
+                    "an error message must never show a secret")
+        }
+    }
+
+    @Test func loadsTestnetFromFile() throws {
+        let path = try file("""
+            mode: testnet
+            testnet:
+              api_key: "key123"
+              api_secret: "\(apiSecret)"
+            web:
+              secret_key: "\(webSecret)"
+            """)
+        let secrets = try SecretsLoader.load(path: path, environment: [:])
+        #expect(secrets.mode == .testnet && secrets.apiKey == "key123" && secrets.apiSecret == apiSecret)
+        #expect(secrets.endpoints == Endpoints.defaults(for: .testnet))
+        #expect(!secrets.description.contains(apiSecret) && !secrets.description.contains("key123"))
+        #expect(!String(reflecting: secrets).contains(apiSecret))
+    }
+
+    @Test func environmentOverridesTheFile() throws {
+        let path = try file("""
+            mode: testnet
+            testnet: { api_key: "file-key", api_secret: "file-secret" }
+            web: { secret_key: "\(webSecret)" }
+            """)
+        let secrets = try SecretsLoader.load(path: path, environment: [
+            "ALPHAENGINE_TESTNET_API_SECRET": "env-secret", "ALPHAENGINE_REST_URL": "https://example.test",
+        ])
+        #expect(secrets.apiKey == "file-key" && secrets.apiSecret == "env-secret")
+        #expect(secrets.endpoints.rest == "https://example.test")
+        // Production from the environment alone, with no file at all.
+        let production = try SecretsLoader.load(path: nil, environment: [
+            "ALPHAENGINE_MODE": "production", "ALPHAENGINE_PRODUCTION_API_KEY": "k",
+            "ALPHAENGINE_PRODUCTION_API_SECRET": "s", "ALPHAENGINE_WEB_SECRET_KEY": webSecret,
+        ])
+        #expect(production.mode == .production && production.endpoints.rest == "https://fapi.binance.com")
+    }
+
+    @Test func simNeedsNoKeys() throws {
+        let secrets = try SecretsLoader.load(path: try file("mode: sim\n"), environment: [:])
+        #expect(secrets.mode == .sim && secrets.apiKey == nil && secrets.webSecretKey == nil)
+        #expect(try SecretsLoader.load(path: nil, environment: [:]).mode == .sim)
+    }
+
+    @Test func refusesAMissingFile() {
+        expectError(.missingFile(path: "/nonexistent/secrets.yaml"), path: "/nonexistent/secrets.yaml")
+        #expect(SecretsError.missingFile(path: "x").description.contains("chmod 600"))
+    }
+
+    @Test func refusesGroupOrWorldReadableFiles() throws {
+        for permissions in [0o640, 0o644, 0o604, 0o660] {
+            let path = try file("mode: sim\n", permissions: permissions)
+            expectError(.tooOpen(path: path, permissions: String(permissions, radix: 8)), path: path)
+        }
+        _ = try SecretsLoader.load(path: try file("mode: sim\n", permissions: 0o400), environment: [:])
+    }
+
+    @Test func refusesAnUnreadableFile() throws {
+        guard getuid() != 0 else { return } // root reads anything; the check is for real deployments
+        let path = try file("mode: sim\n", permissions: 0o000)
+        expectError(.unreadable(path: path, reason: "Permission denied"), path: path)
+    }
+
+    @Test func namesTheMissingKeyAndItsVariable() throws {
+        let path = try file("""
+            mode: production
+            production: { api_key: "k" }
+            web: { secret_key: "\(webSecret)" }
+            """)
+        expectError(.missingCredential(key: "production.api_secret", environmentVariable: "ALPHAENGINE_PRODUCTION_API_SECRET",
+                                       mode: .production), path: path)
+        let noWeb = try file("""
+            mode: testnet
+            testnet: { api_key: "k", api_secret: "\(apiSecret)" }
+            """)
+        expectError(.missingCredential(key: "web.secret_key", environmentVariable: "ALPHAENGINE_WEB_SECRET_KEY", mode: .testnet),
+                    path: noWeb)
+    }
+
+    @Test func refusesShortWebSecretsTyposAndBadModes() throws {
+        expectError(.webSecretTooShort(key: "web.secret_key", bytes: 5), path: try file("web: { secret_key: \"short\" }\n"))
+        let typo = try file("mode: testnet\ntesnet: { api_key: k }\n")
+        expectError(.unknownKey(path: typo, key: "tesnet"), path: typo)
+        let typoInside = try file("testnet: { api_secrte: \"\(apiSecret)\" }\n")
+        expectError(.unknownKey(path: typoInside, key: "testnet.api_secrte"), path: typoInside)
+        let mode = try file("mode: live\n")
+        expectError(.unknownMode("live", source: mode), path: mode)
+        expectError(.unknownMode("paper", source: "ALPHAENGINE_MODE"), path: nil, environment: ["ALPHAENGINE_MODE": "paper"])
+        let http = try file("""
+            mode: production
+            production: { api_key: k, api_secret: s, rest_url: "http://insecure.example" }
+            web: { secret_key: "\(webSecret)" }
+            """)
+        expectError(.invalidEndpoint(key: "production.rest_url", reason: "scheme must be https"), path: http)
+    }
+
+    @Test func yamlErrorsGiveThePositionButNotTheLine() throws {
+        let path = try file("mode: testnet\ntestnet:\n  api_secret: \"\(apiSecret)\n  api_key: [unclosed\n")
+        do {
+            _ = try SecretsLoader.load(path: path, environment: [:])
+            Issue.record("expected a YAML error")
+        } catch {
+            guard case .invalidYAML(let reported, let line, _) = error else { Issue.record("got \(error)"); return }
+            #expect(reported == path && line != nil)
+            #expect(!error.description.contains(apiSecret))
+        }
+    }
+
+    @Test func eachModeHasItsOwnDatabase() {
+        let paths = TradingMode.allCases.map { databasePath(dataDirectory: "/var/lib/alphaengine/", mode: $0) }
+        #expect(paths == ["/var/lib/alphaengine/alphaengine-production.db", "/var/lib/alphaengine/alphaengine-testnet.db",
+                          "/var/lib/alphaengine/alphaengine-sim.db"])
+    }
+}
