@@ -43,7 +43,7 @@ let package = Package(
         // MARK: Benchmarks (run with `make bench`, never as tests)
         .executableTarget(
             name: "alphaengine-bench",
-            dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport"],
+            dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport", "CSQLite"],
             path: "Benchmarks/StoreBench",
             swiftSettings: strict
         ),
@@ -62,6 +62,11 @@ let package = Package(
         .testTarget(
             name: "AlphaStoreTests",
             dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport", "alphaengine-store-probe"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AlphaEngineCLITests",
+            dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport", "alphaengine"],
             swiftSettings: strict
         ),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),

@@ -2,12 +2,19 @@ import Foundation
 
 /// Random identifiers for events, commands, correlation chains and runs.
 ///
-/// 32 lowercase hex digits (a UUID's 128 bits without dashes): short enough that `ae-` plus a
+/// 32 lowercase hex digits (128 bits, like a UUID without dashes): short enough that `ae-` plus a
 /// command id fits Binance's 36-character client order id, which a dashed UUID would not.
+///
+/// Time-ordered like UUIDv7: 48 bits of Unix milliseconds, then 80 random bits. New ids land at
+/// the end of the unique indexes on `event_id` and `command_id` instead of at random pages, which
+/// cut the pages each append transaction dirties — and with them WAL writes — several-fold.
 public enum Identifier {
     public static func random() -> String {
         var generator = SystemRandomNumberGenerator()
-        return hex(generator.next()) + hex(generator.next())
+        let milliseconds = UInt64(max(0, Timestamp.now().millisecondsSinceEpoch)) & 0xFFFF_FFFF_FFFF
+        let randomBits = generator.next() as UInt64
+        let high = milliseconds << 16 | (randomBits >> 48)
+        return hex(high) + hex(generator.next())
     }
 
     /// True for exactly 32 lowercase hex digits.

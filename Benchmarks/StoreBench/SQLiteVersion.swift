@@ -1,0 +1,3 @@
+import CSQLite
+
+func sqlite3VersionString() -> UnsafePointer<CChar> { sqlite3_libversion() }
