@@ -75,7 +75,7 @@ public final class EventWriter {
                 return outcomes
             }
         } catch {
-            state = (try? projections.load()) ?? ProjectionState()
+            reloadAfterFailure()
             throw error
         }
     }
@@ -92,7 +92,7 @@ public final class EventWriter {
                 return rebuilt.count
             }
         } catch {
-            state = (try? projections.load()) ?? ProjectionState()
+            reloadAfterFailure()
             throw error
         }
     }
@@ -111,6 +111,12 @@ public final class EventWriter {
             count += 1
         }
         return (state, count)
+    }
+
+    /// A failed transaction left nothing on disk; memory must not keep what it applied. If even
+    /// the reload fails, the next append sees a checkpoint mismatch and loads again.
+    private func reloadAfterFailure() {
+        state = (try? projections.load()) ?? ProjectionState()
     }
 
     private func catchUp() throws {

@@ -92,9 +92,6 @@ public final class Database {
         return try body()
     }
 
-    /// The rowid of the last successful insert on this connection.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     /// `PRAGMA data_version`: changes when another connection commits (cheap change detection).
     public func dataVersion() throws -> Int64 {
         try statement("PRAGMA data_version").firstRow { $0.int64(0) } ?? 0
