@@ -23,8 +23,14 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CLinux"),
 
+        // MARK: Protocol-level code that knows nothing of trading
+        .target(name: "AlphaJSON", swiftSettings: strict),
+        .target(name: "AlphaSystem", dependencies: ["CLinux"], swiftSettings: strict),
+        .target(name: "AlphaWebSocket", dependencies: ["AlphaSystem", "COpenSSL"], swiftSettings: strict),
+        .target(name: "AlphaHTTP", dependencies: ["AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CLinux"], swiftSettings: strict),
+
         // MARK: Pure domain, no I/O
-        .target(name: "AlphaCore", swiftSettings: strict),
+        .target(name: "AlphaCore", dependencies: ["AlphaJSON"], swiftSettings: strict),
 
         // MARK: Storage and settings
         .target(name: "AlphaStore", dependencies: ["AlphaCore", "CSQLite"], swiftSettings: strict),
@@ -34,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "alphaengine",
             dependencies: [
-                "AlphaCore", "AlphaStore", "AlphaSettings", "CLinux",
+                "AlphaCore", "AlphaStore", "AlphaSettings", "AlphaSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -58,7 +64,7 @@ let package = Package(
         ),
         // Seeded random event streams shared by the tests, the probe and the benchmark.
         .target(name: "AlphaTestSupport", dependencies: ["AlphaCore"], path: "Tests/Support", swiftSettings: strict),
-        .testTarget(name: "AlphaCoreTests", dependencies: ["AlphaCore", "AlphaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "AlphaCoreTests", dependencies: ["AlphaCore", "AlphaJSON", "AlphaTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AlphaStoreTests",
             dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport", "alphaengine-store-probe"],
@@ -69,6 +75,7 @@ let package = Package(
             dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport", "alphaengine"],
             swiftSettings: strict
         ),
+        .testTarget(name: "AlphaHTTPTests", dependencies: ["AlphaHTTP", "AlphaWebSocket", "AlphaJSON"], swiftSettings: strict),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
         .testTarget(
             name: "CLibraryTests",

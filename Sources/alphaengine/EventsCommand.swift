@@ -1,5 +1,6 @@
 import AlphaCore
 import AlphaStore
+import AlphaSystem
 import ArgumentParser
 import Foundation
 

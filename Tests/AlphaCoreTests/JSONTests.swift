@@ -1,5 +1,6 @@
 import Testing
 @testable import AlphaCore
+@testable import AlphaJSON
 
 @Suite struct JSONTests {
     @Test func roundTripsKeepingOrderAndExactNumbers() throws {

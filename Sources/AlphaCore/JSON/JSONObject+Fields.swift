@@ -90,3 +90,8 @@ extension JSONObject {
         return value
     }
 }
+
+extension JSONValue {
+    /// An amount as a JSON string, in its canonical text ("0.001"), never a JSON number.
+    public static func amount(_ value: Amount) -> JSONValue { .string(value.description) }
+}

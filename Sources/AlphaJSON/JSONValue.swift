@@ -56,6 +56,5 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
     public init(integerLiteral value: Int64) { self = .number(String(value)) }
 
     public static func int(_ value: Int64) -> JSONValue { .number(String(value)) }
-    public static func amount(_ value: Amount) -> JSONValue { .string(value.description) }
     public static func optional(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
 }

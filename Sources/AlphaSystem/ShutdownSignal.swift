@@ -1,28 +1,27 @@
 import CLinux
-import Foundation
+import Glibc
 
 /// Turns SIGINT and SIGTERM into a readable file descriptor (signalfd), so long-running loops
 /// notice them between units of work and stop cleanly instead of dying mid-write.
-final class ShutdownSignal {
+public final class ShutdownSignal {
     private let descriptor: Int32
 
     /// Blocks SIGINT and SIGTERM for the process; call before starting any thread.
-    init() throws {
+    public init() throws(SystemError) {
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
         sigaddset(&signals, SIGTERM)
-        guard pthread_sigmask(SIG_BLOCK, &signals, nil) == 0 else {
-            throw ValidationFailure("cannot block SIGINT/SIGTERM", status: 1)
-        }
+        let result = pthread_sigmask(SIG_BLOCK, &signals, nil)
+        guard result == 0 else { throw SystemError("pthread_sigmask", code: result) }
         descriptor = signalfd(-1, &signals, Int32(SFD_CLOEXEC))
-        guard descriptor >= 0 else { throw ValidationFailure("signalfd failed: errno \(errno)", status: 1) }
+        guard descriptor >= 0 else { throw SystemError("signalfd") }
     }
 
     deinit { close(descriptor) }
 
     /// Waits up to `milliseconds` and returns the signal's name if SIGINT or SIGTERM arrived.
-    func wait(milliseconds: Int32) -> String? {
+    public func wait(milliseconds: Int32) -> String? {
         var descriptors = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptors, 1, milliseconds) > 0 else { return nil }
         var info = signalfd_siginfo()
@@ -31,4 +30,9 @@ final class ShutdownSignal {
         }
         return info.ssi_signo == UInt32(SIGINT) ? "SIGINT" : "SIGTERM"
     }
+}
+
+/// Writing to a socket whose peer has gone must return EPIPE, not kill the process.
+public func ignoreBrokenPipeSignals() {
+    signal(SIGPIPE, SIG_IGN)
 }
