@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "alphaengine", targets: ["alphaengine"]),
+        // For the fuzz package in Fuzz/, which depends on this one by path.
+        .library(name: "AlphaHTTP", targets: ["AlphaHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +53,14 @@ let package = Package(
             name: "alphaengine-bench",
             dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport", "CSQLite"],
             path: "Benchmarks/StoreBench",
+            swiftSettings: strict
+        ),
+
+        // The server `scripts/bench-http` measures against Hummingbird (Benchmarks/HummingbirdBaseline).
+        .executableTarget(
+            name: "alphahttp-bench-server",
+            dependencies: ["AlphaHTTP", "AlphaJSON", "AlphaSystem"],
+            path: "Benchmarks/HTTPBenchServer",
             swiftSettings: strict
         ),
 

@@ -86,3 +86,14 @@ struct PartialHead: Sendable {
     var body: [UInt8] = []
     var keepAlive = true
 }
+
+extension HTTPRequestParser {
+    /// Hands over every unparsed byte (after an upgrade, they belong to the new protocol).
+    public mutating func takeBufferedBytes() -> [UInt8] {
+        defer {
+            buffer.removeAll()
+            cursor = 0
+        }
+        return Array(buffer[cursor...])
+    }
+}
