@@ -21,9 +21,8 @@ final class TLSStream: ByteStream {
         }
         self.ssl = ssl
         SSL_set_verify(ssl, SSL_VERIFY_PEER, nil)
+        // From here on `deinit` frees `ssl` and `context`, failures included.
         guard SSL_set1_host(ssl, host) == 1, ae_SSL_set_tlsext_host_name(ssl, host) == 1, SSL_set_fd(ssl, tcp.descriptor) == 1 else {
-            SSL_free(ssl)
-            SSL_CTX_free(context)
             throw .tls("cannot set the server name: \(Self.lastError())")
         }
         tcp.setTimeout(SO_RCVTIMEO, milliseconds: timeoutMilliseconds)
@@ -31,8 +30,6 @@ final class TLSStream: ByteStream {
         guard SSL_connect(ssl) == 1 else {
             let verify = SSL_get_verify_result(ssl)
             let reason = verify != X509_V_OK ? String(cString: X509_verify_cert_error_string(verify)) : Self.lastError()
-            SSL_free(ssl)
-            SSL_CTX_free(context)
             throw .tls("TLS handshake with \(host) failed: \(reason)")
         }
     }

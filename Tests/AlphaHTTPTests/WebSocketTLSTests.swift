@@ -1,0 +1,111 @@
+import AlphaWebSocket
+import Foundation
+import Glibc
+import Testing
+
+@Suite("WebSocket client over TLS (OpenSSL)")
+struct WebSocketTLSTests {
+    /// A self-signed certificate for DNS name "localhost", made with the openssl command.
+    func makeCertificate() throws -> (cert: String, key: String, cleanup: () -> Void) {
+        let folder = NSTemporaryDirectory() + "alphaws-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                             "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
+                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return (folder + "/cert.pem", folder + "/key.pem", { try? FileManager.default.removeItem(atPath: folder) })
+    }
+
+    @Test("wss:// with a trusted certificate: verified, SNI sent, echo works")
+    func verified() throws {
+        let tls = try makeCertificate()
+        defer { tls.cleanup() }
+        let server = try PythonPeer("ws_echo_server.py", arguments: [tls.cert, tls.key])
+        let port = try #require(server.readLine())
+        var options = WebSocketClient.Options()
+        options.caFile = tls.cert
+        let client = try WebSocketClient(url: "wss://localhost:\(port)/", options: options)
+        #expect(server.readLine() == "sni localhost")
+        #expect(try client.receive(timeoutMilliseconds: 5000) == .text("welcome"))
+        try client.send(text: "over tls")
+        #expect(try client.receive(timeoutMilliseconds: 5000) == .text("over tls"))
+        client.close()
+    }
+
+    @Test("an untrusted certificate is refused")
+    func untrusted() throws {
+        let tls = try makeCertificate()
+        defer { tls.cleanup() }
+        let server = try PythonPeer("ws_echo_server.py", arguments: [tls.cert, tls.key])
+        let port = try #require(server.readLine())
+        do {
+            _ = try WebSocketClient(url: "wss://localhost:\(port)/")
+            Issue.record("connected to a server with an untrusted certificate")
+        } catch {
+            guard case .tls(let reason) = error else { Issue.record("expected a TLS error, got \(error)"); return }
+            #expect(reason.contains("self-signed") || reason.contains("self signed"))
+        }
+    }
+
+    @Test("a certificate for another host name is refused")
+    func wrongHostName() throws {
+        let tls = try makeCertificate()
+        defer { tls.cleanup() }
+        let server = try PythonPeer("ws_echo_server.py", arguments: [tls.cert, tls.key])
+        let port = try #require(server.readLine())
+        var options = WebSocketClient.Options()
+        options.caFile = tls.cert
+        do {
+            _ = try WebSocketClient(url: "wss://127.0.0.1:\(port)/", options: options)
+            Issue.record("accepted a certificate for localhost at 127.0.0.1")
+        } catch {
+            guard case .tls(let reason) = error else { Issue.record("expected a TLS error, got \(error)"); return }
+            #expect(reason.contains("mismatch"))
+        }
+    }
+
+    @Test("connect timeout: a listener whose backlog is full never answers; the client gives up in time")
+    func connectTimeout() throws {
+        // Linux drops SYNs to a listener with a full accept queue, so connect() hangs there.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        listen(listener, 0)
+        let port = UInt16(bigEndian: address.sin_port)
+        // Non-blocking connects fill the queue without waiting for an answer that never comes.
+        var fillers: [Int32] = []
+        defer { fillers.forEach { close($0) } }
+        for _ in 0..<3 {
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            fillers.append(filler)
+        }
+        usleep(50_000)
+        var options = WebSocketClient.Options()
+        options.connectTimeoutMilliseconds = 300
+        do {
+            _ = try WebSocketClient(url: "ws://127.0.0.1:\(port)/", options: options)
+            Issue.record("connected to a listener that never accepts")
+        } catch {
+            // Either the TCP connect or the handshake read hits the deadline.
+            switch error {
+            case .connect(let reason): #expect(reason.contains("timed out"))
+            case .timeout: break
+            default: Issue.record("expected a timeout, got \(error)")
+            }
+        }
+    }
+}
