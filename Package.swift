@@ -86,7 +86,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "AlphaHTTPTests", dependencies: ["AlphaHTTP", "AlphaWebSocket", "AlphaJSON"],
+            name: "AlphaHTTPTests",
+            dependencies: ["AlphaHTTP", "AlphaWebSocket", "AlphaJSON", "AlphaTestSupport", "alphahttp-bench-server"],
             exclude: ["Peers"],  // Python programs the tests run as third-party peers
             swiftSettings: strict
         ),

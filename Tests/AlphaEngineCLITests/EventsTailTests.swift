@@ -6,10 +6,7 @@ import Testing
 
 /// Runs the real `alphaengine` binary as a user would.
 @Suite(.serialized) struct CommandLineTests {
-    static var executable: URL {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("alphaengine")
-    }
+    static var executable: URL { BuiltExecutable.url("alphaengine") }
 
     func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-cli-\(UUID().uuidString)")

@@ -1,4 +1,5 @@
 import AlphaStore
+import AlphaTestSupport
 import Foundation
 
 /// A fresh database file in its own temporary directory, removed when the value is released.
@@ -19,10 +20,7 @@ final class TestDatabase {
 /// Runs the store probe (a real second process) and collects its output.
 struct Probe {
     /// The probe is built next to the test bundle (the test target depends on it).
-    static var executable: URL {
-        let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return bundle.deletingLastPathComponent().appendingPathComponent("alphaengine-store-probe")
-    }
+    static var executable: URL { BuiltExecutable.url("alphaengine-store-probe") }
 
     let process = Process()
     let output = Pipe()
