@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build test bench
+.PHONY: setup build test bench bench-http fuzz-http
 
 setup:
 	@scripts/setup
@@ -15,3 +15,12 @@ test: setup
 bench: setup
 	swift build -c release --product alphaengine-bench
 	.build/release/alphaengine-bench
+
+# Our HTTP server against a Hummingbird 2 baseline with wrk (see scripts/bench-http for
+# DURATION, ROUNDS, ONLY=ours|hummingbird). Prints figures; never part of the tests.
+bench-http: setup
+	scripts/bench-http
+
+# libFuzzer + AddressSanitizer on the HTTP request parser (FUZZ_SECONDS, default 600).
+fuzz-http: setup
+	scripts/fuzz-http

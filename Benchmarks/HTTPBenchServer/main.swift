@@ -22,21 +22,29 @@ while let flag = arguments.popFirst() {
     }
 }
 
-let listItem: [(String, JSONValue)] = [("symbol", "BTCUSDT"), ("side", "BUY"), ("price", "43250.10"), ("quantity", "0.005")]
-
 var router = Router()
 router.get("/json") { _ in
     var writer = JSONWriter(capacity: 96)
-    writer.write(.object(["message": "Hello, World!", "status": "ok", "time": .int(1_700_000_000_000)]))
+    writer.beginObject()
+    writer.key("message"); writer.value("Hello, World!")
+    writer.key("status"); writer.value("ok")
+    writer.key("time"); writer.value(Int64(1_700_000_000_000))
+    writer.endObject()
     return .response(.json(bytes: writer.bytes))
 }
 router.get("/list") { _ in
     var writer = JSONWriter(capacity: 4096)
-    writer.write(.array((0..<50).map { index in
-        var item: JSONObject = ["id": .int(Int64(index))]
-        for (key, value) in listItem { item[key] = value }
-        return .object(item)
-    }))
+    writer.beginArray()
+    for index in 0..<50 {
+        writer.beginObject()
+        writer.key("id"); writer.value(index)
+        writer.key("symbol"); writer.value("BTCUSDT")
+        writer.key("side"); writer.value("BUY")
+        writer.key("price"); writer.value("43250.10")
+        writer.key("quantity"); writer.value("0.005")
+        writer.endObject()
+    }
+    writer.endArray()
     return .response(.json(bytes: writer.bytes))
 }
 router.get("/slow") { request in

@@ -45,13 +45,6 @@ struct ResponseAndRouterTests {
         #expect(HTTPDateCache.format(&now) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(now))))
     }
 
-    @Test("decimal writer matches String(describing:)", arguments: [0, 7, 10, 99, 100, 12_345, 9_876_543_210])
-    func decimal(value: Int) {
-        var output: [UInt8] = []
-        appendDecimal(value, to: &output)
-        #expect(String(decoding: output, as: UTF8.self) == String(value))
-    }
-
     func route(_ router: Router, _ method: String, _ target: String) -> HTTPResponse? {
         if case .response(let response) = router.route(HTTPRequest(method: method, target: target)) { return response }
         return nil

@@ -14,6 +14,11 @@ public struct HTTPHeaders: Sendable, Sequence {
         fields.append((name: name.lowercased(), value: value))
     }
 
+    /// For the parser, which lower-cases names while reading them.
+    mutating func add(lowercasedName name: String, _ value: String) {
+        fields.append((name: name, value: value))
+    }
+
     /// The first value of `name` (give it lower-cased).
     public subscript(name: String) -> String? {
         fields.first(where: { $0.name == name })?.value

@@ -11,7 +11,7 @@ extension HTTPRequestParser {
             case nil: return .result(.incomplete)
             case .failure(let error)?: return .result(.failure(error))
             case .success(let field?)?:
-                head.headers.add(field.name, field.value)
+                head.headers.add(lowercasedName: field.name, field.value)
                 if head.headers.count > limits.maxHeaderCount {
                     return .result(.failure(HTTPParseError(.requestHeaderFieldsTooLarge, "more than \(limits.maxHeaderCount) header fields")))
                 }

@@ -23,6 +23,9 @@ public struct QueryParameters: Sendable {
 public enum PercentDecoding {
     /// Decodes "%XX" escapes; returns nil for a malformed escape or bytes that are not UTF-8.
     public static func decode(_ text: Substring, plusIsSpace: Bool = false) -> String? {
+        if !text.utf8.contains(UInt8(ascii: "%")) && !(plusIsSpace && text.utf8.contains(UInt8(ascii: "+"))) {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()

@@ -1,10 +1,12 @@
+import AlphaJSON
+
 extension HTTPResponse {
     /// Appends the whole response — status line, headers, body — to `output`, so the connection
     /// sends it in one write. Split writes of a head and a body meet Nagle's algorithm and the
     /// client's delayed ACK and stall each keep-alive request by ~40 ms.
     func serialize(into output: inout [UInt8], date: [UInt8], keepAlive: Bool, version: HTTPVersion, omitBody: Bool) {
         output.append(contentsOf: "HTTP/1.1 ".utf8)
-        appendDecimal(status.code, to: &output)
+        JSONWriter.appendDecimal(Int64(status.code), to: &output)
         output.append(0x20)
         output.append(contentsOf: status.reason.utf8)
         output.append(contentsOf: "\r\nDate: ".utf8)
@@ -12,7 +14,7 @@ extension HTTPResponse {
         // RFC 9110 §8.6: no Content-Length in 1xx and 204; a 304 would describe the unsent body.
         if status.code >= 200 && status.code != 204 && status.code != 304 {
             output.append(contentsOf: "\r\nContent-Length: ".utf8)
-            appendDecimal(body.count, to: &output)
+            JSONWriter.appendDecimal(Int64(body.count), to: &output)
         }
         if !keepAlive {
             output.append(contentsOf: "\r\nConnection: close".utf8)
@@ -28,26 +30,5 @@ extension HTTPResponse {
         output.append(contentsOf: "\r\n\r\n".utf8)
         // HEAD gets the GET headers, Content-Length included, without the body (RFC 9110 §9.3.2).
         if !omitBody && status.code != 204 && status.code != 304 { output.append(contentsOf: body) }
-    }
-}
-
-/// Writes a non-negative integer in decimal without building a String.
-func appendDecimal(_ value: Int, to output: inout [UInt8]) {
-    if value < 10 {
-        output.append(UInt8(ascii: "0") + UInt8(value))
-        return
-    }
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var remaining = value
-    var count = 0
-    withUnsafeMutableBytes(of: &digits) { buffer in
-        while remaining > 0 {
-            buffer[count] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-            count += 1
-        }
-        for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
     }
 }

@@ -91,7 +91,9 @@ public final class StaticFiles: Sendable {
 
     private func read(_ path: String, info: stat) -> StaticFile? {
         guard (info.st_mode & S_IFMT) == S_IFREG, info.st_size <= Self.maxFileBytes else { return nil }
-        let version = "\(info.st_size)-\(info.st_mtim.tv_sec)-\(info.st_mtim.tv_nsec)"
+        // The inode changes when a file is replaced (editors and deploys rename a new file in),
+        // which catches a same-size rewrite within one tick of the file system's clock.
+        let version = "\(info.st_ino)-\(info.st_size)-\(info.st_mtim.tv_sec)-\(info.st_mtim.tv_nsec)-\(info.st_ctim.tv_nsec)"
         if let cached = cache.withLock({ $0[path] }), cached.version == version { return cached }
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let file = StaticFile(bytes: Array(data), version: version, path: path)
