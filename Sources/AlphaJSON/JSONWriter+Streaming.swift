@@ -92,6 +92,14 @@ extension JSONWriter {
         needsComma = true
     }
 
+    /// Appends a JSON fragment fixed at compile time, as is: the caller vouches that it is valid
+    /// JSON in this position (commas included). For constant parts of hot responses.
+    @inlinable
+    public mutating func raw(_ fragment: StaticString) {
+        put(fragment)
+        needsComma = true
+    }
+
     @inlinable @inline(__always)
     mutating func separate() {
         if needsComma { put(UInt8(ascii: ",")) }

@@ -152,9 +152,8 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
-    /// Writes an integer in decimal without building a String.
-    @usableFromInline
-    mutating func writeDecimal(_ number: Int64) {
+    /// Writes an integer in decimal without building a String (no comma handling; see `value`).
+    public mutating func writeDecimal(_ number: Int64) {
         var digits = (UInt64(0), UInt64(0), UInt64(0))  // 24 bytes: room for a sign and 20 digits
         withUnsafeMutableBytes(of: &digits) { buffer in
             let length = Self.formatDecimal(number, into: buffer)
