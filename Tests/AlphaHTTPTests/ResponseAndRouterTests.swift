@@ -92,3 +92,39 @@ struct ResponseAndRouterTests {
         #expect(response.header("content-type") == "application/json")
     }
 }
+
+@Suite("JSON request bodies")
+struct JSONRequestBodyTests {
+    func request(_ body: String, contentType: String? = "application/json; charset=utf-8") -> HTTPRequest {
+        var headers = HTTPHeaders()
+        if let contentType { headers.add("Content-Type", contentType) }
+        return HTTPRequest(method: "POST", target: "/x", headers: headers, body: Array(body.utf8))
+    }
+
+    func rejection(_ request: HTTPRequest) -> HTTPResponse? {
+        do {
+            _ = try request.jsonObject()
+            return nil
+        } catch {
+            return error.response
+        }
+    }
+
+    @Test("an object body parses, numbers kept as text")
+    func parses() throws {
+        let object = try request(#"{"symbol":"BTCUSDT","qty":"0.005","n":1.50}"#).jsonObject()
+        #expect(object["symbol"] == "BTCUSDT")
+        #expect(object["n"] == .number("1.50"))
+    }
+
+    @Test("wrong media type → 415; malformed JSON, duplicate keys, non-objects → 400 saying where")
+    func refusals() {
+        #expect(rejection(request("{}", contentType: "text/plain"))?.status == .unsupportedMediaType)
+        #expect(rejection(request("{}", contentType: nil))?.status == .unsupportedMediaType)
+        let malformed = rejection(request(#"{"a":1,}"#))
+        #expect(malformed?.status == .badRequest)
+        #expect(malformed.map { String(decoding: $0.body, as: UTF8.self).contains("invalid JSON at byte") } == true)
+        #expect(rejection(request(#"{"a":1,"a":2}"#))?.status == .badRequest)
+        #expect(rejection(request("[1]"))?.status == .badRequest)
+    }
+}
