@@ -31,6 +31,9 @@ let package = Package(
         .target(name: "AlphaWebSocket", dependencies: ["AlphaSystem", "COpenSSL"], swiftSettings: strict),
         .target(name: "AlphaHTTP", dependencies: ["AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CLinux"], swiftSettings: strict),
 
+        // MARK: The embedded Binance USDⓈ-M simulator
+        .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "COpenSSL"], swiftSettings: strict),
+
         // MARK: Pure domain, no I/O
         .target(name: "AlphaCore", dependencies: ["AlphaJSON"], swiftSettings: strict),
 
@@ -91,6 +94,7 @@ let package = Package(
             exclude: ["Peers"],  // Python programs the tests run as third-party peers
             swiftSettings: strict
         ),
+        .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore"], exclude: ["Peers"], swiftSettings: strict),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
         .testTarget(
             name: "CLibraryTests",
