@@ -94,7 +94,7 @@ let package = Package(
             exclude: ["Peers"],  // Python programs the tests run as third-party peers
             swiftSettings: strict
         ),
-        .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore"], exclude: ["Peers"], swiftSettings: strict),
+        .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaTestSupport"], exclude: ["Peers"], swiftSettings: strict),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
         .testTarget(
             name: "CLibraryTests",

@@ -320,8 +320,9 @@ def watch_orders_step(ccxt, rest_base, ws_base, key, secret, state, run_id, tap)
                 seen = next((u for u in updates if u.get("clientOrderId") == client_id), None)
                 watcher = asyncio.ensure_future(exchange.watch_orders(SYMBOL))
             watcher.cancel()
+            detail = f"order {seen['id']} clientOrderId={client_id} status={seen.get('status')} via {exchange.urls['api']['ws']['linear']}"
             await exchange.cancel_order(order["id"], SYMBOL)
-            return f"order {seen['id']} clientOrderId={client_id} status={seen.get('status')} via {exchange.urls['api']['ws']['linear']}"
+            return detail
         finally:
             await exchange.close()
 

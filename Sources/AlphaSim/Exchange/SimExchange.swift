@@ -1,0 +1,215 @@
+import AlphaCore
+
+/// A new order as the REST layer hands it over, already parsed.
+public struct NewOrderRequest: Sendable {
+    public var symbol: String
+    public var side: OrderSide
+    public var kind: SimOrder.Kind
+    public var timeInForce: SimOrder.TimeInForce?
+    public var quantity: Amount
+    public var price: Amount?
+    public var reduceOnly = false
+    public var clientOrderId: String?
+
+    public init(symbol: String, side: OrderSide, kind: SimOrder.Kind, timeInForce: SimOrder.TimeInForce? = nil,
+                quantity: Amount, price: Amount? = nil, reduceOnly: Bool = false, clientOrderId: String? = nil) {
+        self.symbol = symbol
+        self.side = side
+        self.kind = kind
+        self.timeInForce = timeInForce
+        self.quantity = quantity
+        self.price = price
+        self.reduceOnly = reduceOnly
+        self.clientOrderId = clientOrderId
+    }
+}
+
+/// One change to one order, with the fill that caused it if any: what `ORDER_TRADE_UPDATE`
+/// reports, so the REST and WebSocket views come from the same facts.
+public struct SimOrderUpdate: Sendable, Equatable {
+    public let order: SimOrder
+    public let trade: SimTrade?
+}
+
+/// The matching engine and account of the simulator: pure state, no clock or I/O of its own.
+/// Orders match against the current price (there is no book of other traders): a marketable
+/// order fills at once as taker, a resting limit fills as maker when the price reaches it.
+public struct SimExchange: Sendable {
+    public let symbols: [String: SimSymbol]
+    public private(set) var prices: [String: Amount]
+    public private(set) var ledger: SimLedger
+    public private(set) var orders: [Int64: SimOrder] = [:]
+    public private(set) var leverage: [String: Int] = [:]
+    private var nextOrderId: Int64 = 1_000_001
+
+    public init(symbols: [SimSymbol] = [.btcusdt, .ethusdt], prices: [String: Amount], initialBalance: Amount) {
+        self.symbols = Dictionary(uniqueKeysWithValues: symbols.map { ($0.name, $0) })
+        self.prices = prices
+        ledger = SimLedger(initialBalance: initialBalance)
+    }
+
+    public func symbol(_ name: String) throws(BinanceError) -> SimSymbol {
+        guard let symbol = symbols[name] else { throw .badSymbol }
+        return symbol
+    }
+
+    public func leverage(for symbol: String) -> Int { leverage[symbol] ?? 20 }
+
+    public mutating func setLeverage(_ value: Int, for symbol: String) throws(BinanceError) {
+        _ = try self.symbol(symbol)
+        guard (1...125).contains(value) else { throw BinanceError(code: -4028, "Leverage \(value) is not valid") }
+        leverage[symbol] = value
+    }
+
+    // MARK: Orders
+
+    /// Validates and places an order, filling what crosses at once. Returns every update in order.
+    public mutating func place(_ request: NewOrderRequest, time: Int64) throws(BinanceError) -> [SimOrderUpdate] {
+        let spec = try symbol(request.symbol)
+        guard let mark = prices[request.symbol] else { throw .badSymbol }
+        try spec.validate(quantity: request.quantity)
+        let clientOrderId = request.clientOrderId ?? "sim-\(nextOrderId)"
+        guard clientOrderId.count <= 36 else { throw BinanceError(code: -4015, "Client order id length should not be more than 36 chars") }
+        if orders.values.contains(where: { $0.isOpen && $0.clientOrderId == clientOrderId }) {
+            throw BinanceError(code: -4116, "ClientOrderId is duplicated.")
+        }
+        var limitPrice = Amount.zero
+        var timeInForce = SimOrder.TimeInForce.gtc
+        switch request.kind {
+        case .market:
+            guard request.price == nil else { throw BinanceError(code: -1106, "Parameter 'price' sent when not required.") }
+        case .limit:
+            guard let price = request.price else { throw .mandatory("price") }
+            guard let tif = request.timeInForce else { throw .mandatory("timeInForce") }
+            try spec.validate(price: price)
+            limitPrice = price
+            timeInForce = tif
+        }
+        let position = ledger.position(request.symbol)
+        var quantity = request.quantity
+        if request.reduceOnly {
+            // Reduce-only may only shrink the position; a larger quantity is cut to its size.
+            let reduces = request.side == .buy ? position.amount.isNegative : (!position.amount.isNegative && !position.amount.isZero)
+            guard reduces else { throw BinanceError(code: -2022, "ReduceOnly Order is rejected.") }
+            quantity = min(quantity, position.amount.magnitude)
+        } else {
+            let notional = (request.kind == .market ? mark : limitPrice) * quantity
+            guard notional >= spec.minNotional else {
+                throw BinanceError(code: -4164, "Order's notional must be no smaller than \(spec.minNotional) (unless you choose reduce only).")
+            }
+            try checkMargin(symbol: request.symbol, notional: notional)
+        }
+        let crosses = request.kind == .market || (request.side == .buy ? limitPrice >= mark : limitPrice <= mark)
+        if timeInForce == .gtx && crosses {
+            throw BinanceError(code: -5022, "Due to the order could not be executed as maker, the Post Only order will be rejected.")
+        }
+        var order = SimOrder(orderId: nextOrderId, clientOrderId: clientOrderId, symbol: request.symbol, side: request.side,
+                             kind: request.kind, timeInForce: timeInForce, price: limitPrice, quantity: quantity,
+                             reduceOnly: request.reduceOnly, time: time, updateTime: time)
+        nextOrderId += 1
+        var updates = [SimOrderUpdate(order: order, trade: nil)]
+        if crosses {
+            // Marketable: fills whole at the current price, taker.
+            let trade = ledger.fill(orderId: order.orderId, symbol: order.symbol, side: order.side, price: mark,
+                                    quantity: quantity, maker: false, time: time)
+            order.executedQuantity = quantity
+            order.cumulativeQuote = mark * quantity
+            order.status = .filled
+            updates.append(SimOrderUpdate(order: order, trade: trade))
+        } else if timeInForce == .ioc || timeInForce == .fok {
+            order.status = .expired
+            updates.append(SimOrderUpdate(order: order, trade: nil))
+        }
+        orders[order.orderId] = order
+        return updates
+    }
+
+    /// Initial margin for the new notional at the symbol's leverage must fit the available balance (-2019).
+    private func checkMargin(symbol: String, notional: Amount) throws(BinanceError) {
+        let required = notional.divided(by: Amount(leverage(for: symbol)), scale: 8)
+        let used = ledger.positions.reduce(Amount.zero) { total, entry in
+            total + (entry.value.amount.magnitude * (prices[entry.key] ?? entry.value.entryPrice)).divided(by: Amount(leverage(for: entry.key)), scale: 8)
+        }
+        let available = ledger.walletBalance + ledger.unrealizedPnl(marks: prices) - used
+        guard required <= available else { throw BinanceError(code: -2019, "Margin is insufficient.") }
+    }
+
+    /// The order by exchange id or client id (`origClientOrderId`), open or not (-2013).
+    public func order(symbol: String, orderId: Int64?, clientOrderId: String?) throws(BinanceError) -> SimOrder {
+        _ = try self.symbol(symbol)
+        let found: SimOrder?
+        if let orderId {
+            found = orders[orderId].flatMap { $0.symbol == symbol ? $0 : nil }
+        } else if let clientOrderId {
+            // The newest order with that client id: an id may be reused once the old order is closed.
+            found = orders.values.filter { $0.symbol == symbol && $0.clientOrderId == clientOrderId }.max { $0.orderId < $1.orderId }
+        } else {
+            throw BinanceError(code: -1102, "Param 'orderId' or 'origClientOrderId' must be sent, but both were empty/null!")
+        }
+        guard let found else { throw .noSuchOrder }
+        return found
+    }
+
+    public mutating func cancel(symbol: String, orderId: Int64?, clientOrderId: String?, time: Int64) throws(BinanceError) -> SimOrderUpdate {
+        let found: SimOrder
+        do throws(BinanceError) {
+            found = try order(symbol: symbol, orderId: orderId, clientOrderId: clientOrderId)
+        } catch where error.code == -2013 {
+            throw .unknownOrderCancel
+        }
+        guard found.isOpen else { throw .unknownOrderCancel }
+        var order = found
+        order.status = .canceled
+        order.updateTime = time
+        orders[order.orderId] = order
+        return SimOrderUpdate(order: order, trade: nil)
+    }
+
+    public func openOrders(symbol: String?) -> [SimOrder] {
+        orders.values.filter { $0.isOpen && (symbol == nil || $0.symbol == symbol) }.sorted { $0.orderId < $1.orderId }
+    }
+
+    // MARK: Market
+
+    /// Moves a price; resting limits it reaches fill as maker at their own price.
+    public mutating func setPrice(_ price: Amount, for symbol: String, time: Int64) -> [SimOrderUpdate] {
+        prices[symbol] = price
+        var updates: [SimOrderUpdate] = []
+        for var order in openOrders(symbol: symbol) {
+            let reached = order.side == .buy ? price <= order.price : price >= order.price
+            guard reached else { continue }
+            var quantity = order.remaining
+            if order.reduceOnly {
+                let position = ledger.position(symbol)
+                let reduces = order.side == .buy ? position.amount.isNegative : (!position.amount.isNegative && !position.amount.isZero)
+                quantity = reduces ? min(quantity, position.amount.magnitude) : .zero
+            }
+            guard !quantity.isZero else {
+                order.status = .expired
+                order.updateTime = time
+                orders[order.orderId] = order
+                updates.append(SimOrderUpdate(order: order, trade: nil))
+                continue
+            }
+            let trade = ledger.fill(orderId: order.orderId, symbol: symbol, side: order.side, price: order.price,
+                                    quantity: quantity, maker: true, time: time)
+            order.executedQuantity += quantity
+            order.cumulativeQuote += order.price * quantity
+            order.status = order.remaining.isZero ? .filled : .partiallyFilled
+            if order.reduceOnly && order.status == .partiallyFilled { order.status = .expired }
+            order.updateTime = time
+            orders[order.orderId] = order
+            updates.append(SimOrderUpdate(order: order, trade: trade))
+        }
+        return updates
+    }
+
+    /// Pays or charges funding on every open position at the current price.
+    public mutating func applyFunding(rate: Amount, time: Int64) {
+        for symbol in ledger.positions.keys.sorted() {
+            ledger.fund(symbol: symbol, rate: rate, markPrice: prices[symbol] ?? .zero, time: time)
+        }
+    }
+
+    public mutating func transfer(_ amount: Amount, time: Int64) { ledger.transfer(amount, time: time) }
+}

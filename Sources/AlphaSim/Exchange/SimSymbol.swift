@@ -1,0 +1,68 @@
+import AlphaCore
+import Foundation
+
+/// One perpetual contract and its filters, as `exchangeInfo` describes it (reference §3.1).
+public struct SimSymbol: Sendable, Equatable {
+    public let name: String
+    public let baseAsset: String
+    public let quoteAsset: String
+    public let tickSize: Amount
+    public let stepSize: Amount
+    public let minQuantity: Amount
+    public let maxQuantity: Amount
+    public let minNotional: Amount
+    public let pricePrecision: Int
+    public let quantityPrecision: Int
+
+    public static let btcusdt = SimSymbol(name: "BTCUSDT", baseAsset: "BTC", quoteAsset: "USDT", tickSize: Amount("0.10")!,
+                                          stepSize: Amount("0.001")!, minQuantity: Amount("0.001")!, maxQuantity: Amount("1000")!,
+                                          minNotional: Amount("100")!, pricePrecision: 2, quantityPrecision: 3)
+    public static let ethusdt = SimSymbol(name: "ETHUSDT", baseAsset: "ETH", quoteAsset: "USDT", tickSize: Amount("0.01")!,
+                                          stepSize: Amount("0.001")!, minQuantity: Amount("0.001")!, maxQuantity: Amount("10000")!,
+                                          minNotional: Amount("20")!, pricePrecision: 2, quantityPrecision: 3)
+
+    /// Checks a quantity against LOT_SIZE (reference §7: -4003, -4004, -4005, -4023).
+    func validate(quantity: Amount) throws(BinanceError) {
+        guard !quantity.isNegative, !quantity.isZero else { throw BinanceError(code: -4003, "Quantity less than or equal to zero.") }
+        guard quantity >= minQuantity else { throw BinanceError(code: -4004, "Quantity less than min quantity.") }
+        guard quantity <= maxQuantity else { throw BinanceError(code: -4005, "Quantity greater than max quantity.") }
+        guard Self.isMultiple(quantity, of: stepSize) else { throw BinanceError(code: -1111, "Precision is over the maximum defined for this asset.") }
+    }
+
+    /// Checks a price against PRICE_FILTER (-4001, -4014 / -1111).
+    func validate(price: Amount) throws(BinanceError) {
+        guard !price.isNegative, !price.isZero else { throw BinanceError(code: -4001, "Price less than 0.") }
+        guard Self.isMultiple(price, of: tickSize) else { throw BinanceError(code: -4014, "Price not increased by tick size.") }
+    }
+
+    static func isMultiple(_ value: Amount, of step: Amount) -> Bool {
+        var quotient = value.decimal / step.decimal
+        var whole = Decimal()
+        NSDecimalRound(&whole, &quotient, 0, .down)
+        return whole == quotient
+    }
+}
+
+extension Amount {
+    /// Rounded to `scale` decimal places (half up, as Binance prints prices).
+    func rounded(scale: Int, mode: NSDecimalNumber.RoundingMode = .plain) -> Amount {
+        var value = decimal
+        var result = Decimal()
+        NSDecimalRound(&result, &value, scale, mode)
+        return Amount(result)
+    }
+
+    /// `self / divisor` to `scale` places.
+    func divided(by divisor: Amount, scale: Int) -> Amount {
+        Amount(decimal / divisor.decimal).rounded(scale: scale)
+    }
+
+    /// The text with exactly `scale` decimals ("43250.10"), as Binance formats prices and quantities.
+    func formatted(scale: Int) -> String {
+        let rounded = rounded(scale: scale).description
+        guard scale > 0 else { return rounded }
+        let parts = rounded.split(separator: ".", omittingEmptySubsequences: false)
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        return "\(parts[0]).\(fraction)\(String(repeating: "0", count: max(0, scale - fraction.count)))"
+    }
+}
