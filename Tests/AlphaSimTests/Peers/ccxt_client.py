@@ -162,7 +162,8 @@ def main(argv):
         except StepFailed as error:
             fail(name, str(error), tap)
         except ccxt.BaseError as error:
-            fail(name, f"{type(error).__name__}: {error}", tap)
+            cause = error.__cause__ or error.__context__
+            fail(name, f"{type(error).__name__}: {error}" + (f" (caused by {cause!r})" if cause else ""), tap)
         except Exception as error:  # a parsing bug in ccxt or an unexpected shape
             fail(name, f"{type(error).__name__}: {error!r}", tap)
         ok(name, detail)
@@ -300,8 +301,11 @@ def watch_orders_step(ccxt, rest_base, ws_base, key, secret, state, run_id, tap)
     import asyncio
     import ccxt.pro as ccxtpro
 
+    holder = {}
+
     async def run():
         exchange = make_exchange(ccxtpro, rest_base, ws_base, key, secret)
+        holder["exchange"] = exchange
         try:
             await exchange.load_markets()
             client_id = f"ccxt-ws-{run_id}"
@@ -326,14 +330,27 @@ def watch_orders_step(ccxt, rest_base, ws_base, key, secret, state, run_id, tap)
         finally:
             await exchange.close()
 
+    class ProTap:  # ccxt.pro uses aiohttp, not the requests session the HttpTap hooks into
+        def describe(self):
+            exchange = holder.get("exchange")
+            if exchange is None:
+                return []
+            listen_key = exchange.safe_string(exchange.safe_dict(exchange.options, "linear", {}), "listenKey")
+            return [
+                f"  last REST request: {exchange.last_request_url} body: {exchange.last_request_body!r}",
+                f"  last REST response body: {str(exchange.last_http_response)[:2000]}",
+                f"  private ws url: {ws_base}/private/ws?listenKey={listen_key}",
+            ]
+
     try:
         detail = asyncio.run(run())
     except StepFailed as error:
-        fail("watch_orders", str(error), tap)
+        fail("watch_orders", str(error), ProTap())
     except asyncio.TimeoutError:
-        fail("watch_orders", "no ORDER_TRADE_UPDATE within 10 s", tap)
+        fail("watch_orders", "no ORDER_TRADE_UPDATE within 10 s", ProTap())
     except Exception as error:
-        fail("watch_orders", f"{type(error).__name__}: {error}", tap)
+        cause = error.__cause__ or error.__context__
+        fail("watch_orders", f"{type(error).__name__}: {error}" + (f" (caused by {cause!r})" if cause else ""), ProTap())
     ok("watch_orders", detail)
 
 
