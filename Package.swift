@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "AlphaHTTP", dependencies: ["AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CLinux"], swiftSettings: strict),
 
         // MARK: The embedded Binance USDⓈ-M simulator
-        .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "COpenSSL"], swiftSettings: strict),
+        .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "COpenSSL"], swiftSettings: strict),
 
         // MARK: Pure domain, no I/O
         .target(name: "AlphaCore", dependencies: ["AlphaJSON"], swiftSettings: strict),
@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "alphaengine",
             dependencies: [
-                "AlphaCore", "AlphaStore", "AlphaSettings", "AlphaSystem",
+                "AlphaCore", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -94,7 +94,7 @@ let package = Package(
             exclude: ["Peers"],  // Python programs the tests run as third-party peers
             swiftSettings: strict
         ),
-        .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaTestSupport"], exclude: ["Peers"], swiftSettings: strict),
+        .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaWebSocket", "AlphaTestSupport"], exclude: ["Peers"], swiftSettings: strict),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
         .testTarget(
             name: "CLibraryTests",

@@ -7,6 +7,6 @@ struct AlphaEngine: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alphaengine",
         abstract: "Trading engine for one Binance USDⓈ-M Futures account.",
-        subcommands: [DatabaseCommand.self, Events.self, ConfigCheck.self]
+        subcommands: [DatabaseCommand.self, Events.self, ConfigCheck.self, SimCommand.self]
     )
 }

@@ -1,4 +1,5 @@
 import AlphaHTTP
+import AlphaTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import AlphaHTTP
 import AlphaWebSocket
+import AlphaTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -120,7 +121,7 @@ struct WebSocketLiveTests {
 
     @Test("our client ↔ Python websockets server: echo, and it answers the server's pings")
     func ourClientPythonServer() throws {
-        let peer = try PythonPeer("ws_echo_server.py")
+        let peer = try PythonPeer(suite: "AlphaHTTPTests", "ws_echo_server.py")
         let port = try #require(peer.readLine())
         let client = try WebSocketClient(url: "ws://127.0.0.1:\(port)/")
         try expectEcho(client)
@@ -142,7 +143,7 @@ struct WebSocketLiveTests {
     @Test("Python websockets client ↔ our server: echo, fragments, ping, close 1000")
     func pythonClientOurServer() throws {
         try withServer(handler: EchoProbe().router.handler) { server in
-            let client = try PythonPeer("ws_client.py", arguments: ["ws://127.0.0.1:\(server.port)/ws"])
+            let client = try PythonPeer(suite: "AlphaHTTPTests", "ws_client.py", arguments: ["ws://127.0.0.1:\(server.port)/ws"])
             #expect(client.readLine() == "OK 1000")
             #expect(client.wait() == 0)
         }

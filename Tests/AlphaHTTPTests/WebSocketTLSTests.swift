@@ -1,4 +1,5 @@
 import AlphaWebSocket
+import AlphaTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -25,7 +26,7 @@ struct WebSocketTLSTests {
     func verified() throws {
         let tls = try makeCertificate()
         defer { tls.cleanup() }
-        let server = try PythonPeer("ws_echo_server.py", arguments: [tls.cert, tls.key])
+        let server = try PythonPeer(suite: "AlphaHTTPTests", "ws_echo_server.py", arguments: [tls.cert, tls.key])
         let port = try #require(server.readLine())
         var options = WebSocketClient.Options()
         options.caFile = tls.cert
@@ -41,7 +42,7 @@ struct WebSocketTLSTests {
     func untrusted() throws {
         let tls = try makeCertificate()
         defer { tls.cleanup() }
-        let server = try PythonPeer("ws_echo_server.py", arguments: [tls.cert, tls.key])
+        let server = try PythonPeer(suite: "AlphaHTTPTests", "ws_echo_server.py", arguments: [tls.cert, tls.key])
         let port = try #require(server.readLine())
         do {
             _ = try WebSocketClient(url: "wss://localhost:\(port)/")
@@ -56,7 +57,7 @@ struct WebSocketTLSTests {
     func wrongHostName() throws {
         let tls = try makeCertificate()
         defer { tls.cleanup() }
-        let server = try PythonPeer("ws_echo_server.py", arguments: [tls.cert, tls.key])
+        let server = try PythonPeer(suite: "AlphaHTTPTests", "ws_echo_server.py", arguments: [tls.cert, tls.key])
         let port = try #require(server.readLine())
         var options = WebSocketClient.Options()
         options.caFile = tls.cert

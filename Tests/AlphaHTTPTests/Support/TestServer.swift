@@ -1,4 +1,5 @@
 import AlphaHTTP
+import AlphaTestSupport
 import Foundation
 
 /// Runs `body` against a real server on 127.0.0.1 and a free port, and shuts it down after.
@@ -31,15 +32,4 @@ func testRouter() -> Router {
         }
     }
     return router
-}
-
-/// Waits until `condition` holds or `seconds` pass; returns whether it held. For conditions
-/// another thread makes true, never as a performance assertion.
-func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(10_000)
-    }
-    return condition()
 }

@@ -3,23 +3,24 @@ import Glibc
 
 /// A deliberately simple blocking HTTP/1.1 client over a plain socket, so tests control every
 /// byte sent (malformed requests, drip feeding, pipelining) and see every byte received.
-final class RawClient {
-    struct Response {
-        let status: Int
-        let headers: [(String, String)]
-        let body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+public final class RawClient {
+    public struct Response {
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
     }
 
-    let descriptor: Int32
+    public let descriptor: Int32
     private var buffer: [UInt8] = []
 
-    init(port: UInt16, timeoutSeconds: Int = 5) throws {
+    public init(port: UInt16, timeoutSeconds: Int = 5) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -35,9 +36,9 @@ final class RawClient {
 
     deinit { close(descriptor) }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -48,7 +49,7 @@ final class RawClient {
 
     /// Reads more bytes; false at end of stream (or timeout).
     @discardableResult
-    func fill() -> Bool {
+    public func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let count = recv(descriptor, &chunk, chunk.count, 0)
         guard count > 0 else { return false }
@@ -57,7 +58,7 @@ final class RawClient {
     }
 
     /// Reads one response framed by Content-Length (or by close when it has none).
-    func readResponse(headRequest: Bool = false) throws -> Response {
+    public func readResponse(headRequest: Bool = false) throws -> Response {
         var headEnd: Int?
         while headEnd == nil {
             headEnd = Self.find([13, 10, 13, 10], in: buffer).map { $0 + 4 }
@@ -87,7 +88,7 @@ final class RawClient {
     }
 
     /// Reads until the server closes; true if it did within the receive timeout.
-    func waitForClose() -> Bool {
+    public func waitForClose() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = recv(descriptor, &chunk, chunk.count, 0)
@@ -98,15 +99,15 @@ final class RawClient {
     }
 
     /// Whatever has been received and not yet consumed.
-    var pending: [UInt8] { buffer }
+    public var pending: [UInt8] { buffer }
 
     /// Reads until `marker` appears in the buffer; false on end of stream or timeout.
-    func read(until marker: String) -> Bool {
+    public func read(until marker: String) -> Bool {
         while Self.find(Array(marker.utf8), in: buffer) == nil { guard fill() else { return false } }
         return true
     }
 
-    func take() -> String {
+    public func take() -> String {
         defer { buffer.removeAll() }
         return String(decoding: buffer, as: UTF8.self)
     }

@@ -1,0 +1,76 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaJSON
+import AlphaWebSocket
+
+/// WebSocket endpoints for the user-data stream, in every URL layout clients use (reference §1):
+/// `/ws/<listenKey>`, `/ws` + SUBSCRIBE, `/stream?streams=<listenKey>`, `/private/ws?listenKey=…`,
+/// `/private/stream` + SUBSCRIBE. Unknown path suffixes are tolerated (ccxt opens `/ws/0`).
+extension SimService {
+    func addStreamRoutes(to router: inout Router) {
+        for prefix in ["/ws", "/stream", "/private/ws", "/private/stream", "/public/ws", "/public/stream", "/market/ws", "/market/stream"] {
+            router.get(prefix + "/*") { [self] request in upgrade(request) }
+        }
+    }
+
+    private func upgrade(_ request: HTTPRequest) -> HTTPReply {
+        let path = String(request.path)
+        let combined = path.contains("/stream")
+        var keys = Set(request.query.values("listenKey"))
+        for streams in request.query.values("streams") { keys.formUnion(streams.split(separator: "/").map(String.init)) }
+        if path.hasPrefix("/ws/"), let last = path.split(separator: "/").last, last != "ws" { keys.insert(String(last)) }
+        let hub = userStreams
+        let listenKeys = keys
+        return WebSocketUpgrade.reply(
+            to: request,
+            onOpen: { peer in hub.open(peer, listenKeys: listenKeys, combined: combined) },
+            onMessage: { peer, event in
+                guard case .text(let text) = event else { return }
+                Self.handleControlMessage(text, peer: peer, hub: hub)
+            },
+            onClose: { peer, _ in hub.close(peer) })
+    }
+
+    /// `{"method":"SUBSCRIBE","params":[…],"id":…}`: names that are not market streams are taken
+    /// as listenKeys. The reply echoes the id whatever its JSON type.
+    private static func handleControlMessage(_ text: String, peer: WebSocketPeer, hub: UserStreamHub) {
+        guard let message = try? JSONParser.parseObject(text), case .string(let method)? = message["method"] else {
+            peer.send(text: #"{"error":{"code":2,"msg":"Invalid request"},"id":null}"#)
+            return
+        }
+        let id = message["id"] ?? .null
+        switch method {
+        case "SUBSCRIBE", "UNSUBSCRIBE":
+            if method == "SUBSCRIBE", case .array(let params)? = message["params"] {
+                for case .string(let name) in params where !name.contains("@") { hub.subscribe(peer, listenKey: name) }
+            }
+            peer.send(text: JSONValue.object(["result": .null, "id": id]).serialized)
+        case "LIST_SUBSCRIPTIONS":
+            peer.send(text: JSONValue.object(["result": .array([]), "id": id]).serialized)
+        default:
+            peer.send(text: JSONValue.object(["error": .object(["code": 2, "msg": .string("Invalid request")]), "id": id]).serialized)
+        }
+    }
+
+    /// The stream events for these order changes, built while the state is locked: an
+    /// ACCOUNT_UPDATE before each fill's ORDER_TRADE_UPDATE, as Binance sends them.
+    static func events(for updates: [SimOrderUpdate], in exchange: SimExchange, time: Int64) -> [[UInt8]] {
+        var events: [[UInt8]] = []
+        for update in updates {
+            guard let spec = exchange.symbols[update.order.symbol] else { continue }
+            if update.trade != nil {
+                let position = exchange.ledger.position(spec.name)
+                events.append(UserDataEvents.accountUpdate(reason: "ORDER", wallet: exchange.ledger.walletBalance, balanceChange: .zero,
+                                                           positions: [(spec, position, exchange.prices[spec.name] ?? .zero)], time: time))
+            }
+            events.append(UserDataEvents.orderTradeUpdate(update, spec: spec, time: time))
+        }
+        return events
+    }
+
+    /// Sends events to the sessions following the live listenKey (none when there is none).
+    func publish(_ events: [[UInt8]], listenKey: String?) {
+        guard let listenKey else { return }
+        for event in events { userStreams.publish(event, listenKey: listenKey) }
+    }
+}

@@ -1,0 +1,56 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaJSON
+import AlphaSim
+import AlphaSystem
+import ArgumentParser
+import Foundation
+
+/// `alphaengine sim`: the embedded Binance USDⓈ-M simulator on its own, for curl, ccxt or the
+/// official connectors. Its first line on standard output is one JSON object with the URLs and
+/// keys; it runs until SIGINT or SIGTERM.
+struct SimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim", abstract: "Run the Binance USDⓈ-M simulator on loopback.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port (0 picks a free one).") var port: UInt16 = 9901
+    @Option(help: "API key clients must send (default: random).") var apiKey: String?
+    @Option(help: "API secret clients sign with (default: random).") var apiSecret: String?
+    @Option(help: "Starting USDT wallet balance.") var balance = "10000"
+
+    func validate() throws {
+        guard let amount = Amount(balance), !amount.isNegative else {
+            throw ValidationError("--balance must be a plain decimal such as 10000, not \(balance)")
+        }
+        if (apiKey == nil) != (apiSecret == nil) { throw ValidationError("give both --api-key and --api-secret, or neither") }
+    }
+
+    func run() throws {
+        let shutdown = try ShutdownSignal()
+        var configuration = SimConfiguration.randomKeys()
+        if let apiKey, let apiSecret { configuration = SimConfiguration(apiKey: apiKey, apiSecret: apiSecret) }
+        configuration.initialBalance = Amount(balance)!
+        let service = SimService(configuration: configuration)
+        var serverConfiguration = HTTPServerConfiguration()
+        serverConfiguration.host = host
+        serverConfiguration.port = port
+        let server = HTTPServer(configuration: serverConfiguration, handler: service.router.handler)
+        do {
+            try server.start()
+        } catch {
+            FileHandle.standardError.write(Data("alphaengine sim: cannot listen on \(host):\(port): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let base = "\(host):\(server.port)"
+        let banner: JSONValue = .object([
+            "rest": .string("http://\(base)"),
+            "ws": .string("ws://\(base)"),
+            "apiKey": .string(configuration.apiKey),
+            "apiSecret": .string(configuration.apiSecret),
+        ])
+        FileHandle.standardOutput.write(Data((banner.serialized + "\n").utf8))
+        while shutdown.wait(milliseconds: 1000) == nil {}
+        server.shutdown()
+    }
+}
