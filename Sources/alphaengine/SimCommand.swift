@@ -46,6 +46,8 @@ struct SimCommand: ParsableCommand {
         let banner: JSONValue = .object([
             "rest": .string("http://\(base)"),
             "ws": .string("ws://\(base)"),
+            "control": .string("http://\(base)/sim/v1"),
+            "controlToken": .string(configuration.controlToken),
             "apiKey": .string(configuration.apiKey),
             "apiSecret": .string(configuration.apiSecret),
         ])

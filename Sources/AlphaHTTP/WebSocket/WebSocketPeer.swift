@@ -27,6 +27,14 @@ public final class WebSocketPeer: @unchecked Sendable {
         }
     }
 
+    /// Ends the connection at once, without the closing handshake (the peer sees 1006).
+    public func abort() {
+        loop.post { [self, closed] in
+            guard !closed.isSet else { return }
+            session.connection.close()
+        }
+    }
+
     private func enqueue(_ frame: WebSocketFrame) {
         loop.post { [self, closed] in
             guard !closed.isSet else { return }

@@ -5,7 +5,7 @@ import AlphaJSON
 /// Orders and fills: new, query, cancel, open, all, cancel-all, user trades (reference §3.3–3.6).
 extension SimService {
     func addOrderRoutes(to router: inout Router) {
-        router.post("/fapi/v1/order", endpoint(.signed, weight: 0) { [self] _, parameters throws(BinanceError) in
+        router.post("/fapi/v1/order", endpoint(.signed, weight: 0, placesOrder: true) { [self] _, parameters throws(BinanceError) in
             let request = try Self.newOrder(parameters)
             let (order, spec) = try mutate { exchange, time throws(BinanceError) in
                 let updates = try exchange.place(request, time: time)

@@ -1,6 +1,7 @@
 import AlphaCore
 import AlphaHTTP
 import AlphaJSON
+import AlphaWebSocket
 import Foundation
 import Synchronization
 
@@ -12,6 +13,8 @@ public struct SimConfiguration: Sendable {
     public var prices: [String: Amount] = ["BTCUSDT": Amount("50000")!, "ETHUSDT": Amount("3000")!]
     /// Milliseconds added to the real clock (a fault: a skewed exchange clock).
     public var clockSkewMilliseconds: Int64 = 0
+    /// The bearer token of the control API (`/sim/v1/…`).
+    public var controlToken = SimConfiguration.randomHex()
 
     public init(apiKey: String, apiSecret: String) {
         self.apiKey = apiKey
@@ -20,9 +23,10 @@ public struct SimConfiguration: Sendable {
 
     /// Fresh random keys, 64 hex characters each, like Binance's.
     public static func randomKeys() -> SimConfiguration {
-        func hex() -> String { (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined() }
-        return SimConfiguration(apiKey: hex(), apiSecret: hex())
+        SimConfiguration(apiKey: randomHex(), apiSecret: randomHex())
     }
+
+    static func randomHex() -> String { WebSocketHandshake.randomBytes(32).map { String(format: "%02x", $0) }.joined() }
 }
 
 /// The simulator's REST face: Binance's paths, parameters, security and JSON over one
@@ -32,6 +36,8 @@ public final class SimService: Sendable {
     let state: Mutex<SimState>
     let authenticator: RequestAuthenticator
     let userStreams = UserStreamHub()
+    /// The exchange clock's offset from real time (a fault can change it while running).
+    let clockSkew: ClockSkew
 
     struct SimState {
         var exchange: SimExchange
@@ -43,18 +49,21 @@ public final class SimService: Sendable {
             return listenKey.key
         }
         var weight = RequestWeight()
+        var orderCount = OrderCount()
+        var faults = SimFaults()
     }
 
     public init(configuration: SimConfiguration) {
         self.configuration = configuration
-        let skew = configuration.clockSkewMilliseconds
+        let skew = ClockSkew(configuration.clockSkewMilliseconds)
+        clockSkew = skew
         state = Mutex(SimState(exchange: SimExchange(prices: configuration.prices, initialBalance: configuration.initialBalance)))
         authenticator = RequestAuthenticator(apiKey: configuration.apiKey, apiSecret: configuration.apiSecret,
-                                             now: { Timestamp.now().millisecondsSinceEpoch + skew })
+                                             now: { Timestamp.now().millisecondsSinceEpoch + skew.load() })
     }
 
     /// The exchange's clock in milliseconds.
-    public func now() -> Int64 { Timestamp.now().millisecondsSinceEpoch + configuration.clockSkewMilliseconds }
+    public func now() -> Int64 { Timestamp.now().millisecondsSinceEpoch + clockSkew.load() }
 
     /// Runs `body` on the exchange state (tests and the control API use this to read the ledger).
     public func withExchange<T: Sendable>(_ body: (inout SimExchange) throws -> T) rethrows -> T {
@@ -84,26 +93,70 @@ public final class SimService: Sendable {
         addOrderRoutes(to: &router)
         addAccountRoutes(to: &router)
         addStreamRoutes(to: &router)
+        addControlRoutes(to: &router)
         router.fallback = { _ in .response(BinanceError(status: 404, code: -1000, "Unknown endpoint.").response) }
         return router
     }
 
     typealias Endpoint = @Sendable (HTTPRequest, BinanceParameters) throws(BinanceError) -> [UInt8]
 
-    /// Wraps an endpoint with Binance's parameter reading, security check, weight accounting
-    /// and error JSON; every response carries `X-MBX-USED-WEIGHT-1M`.
-    func endpoint(_ security: SecurityType, weight: Int, _ body: @escaping Endpoint) -> HTTPHandler {
+    /// Wraps an endpoint with Binance's parameter reading, security check, weight accounting,
+    /// armed faults and error JSON. Every response carries `X-MBX-USED-WEIGHT-1M`; new orders
+    /// also carry `X-MBX-ORDER-COUNT-10S` and `-1M`.
+    func endpoint(_ security: SecurityType, weight: Int, placesOrder: Bool = false, _ body: @escaping Endpoint) -> HTTPHandler {
         { [self] request in
-            let used = state.withLock { $0.weight.add(weight, now: now()) }
+            let time = now()
+            let path = String(request.path)
+            let (used, limited, failure) = state.withLock { state in
+                (state.weight.add(weight, now: time), state.faults.rateLimit(now: time), state.faults.failure(for: path))
+            }
+            if let (error, retryAfter) = limited {
+                var response = error.response
+                response.setHeader("Retry-After", String(retryAfter))
+                response.setHeader("X-MBX-USED-WEIGHT-1M", String(used))
+                if error.status == 429 { state.withLock { $0.faults.bannedUntil = max($0.faults.bannedUntil, $0.faults.rateLimitedUntil) } }
+                return .response(response)
+            }
+            if let failure { return .response(failure.response) }
             var response: HTTPResponse
+            var succeeded = false
             do throws(BinanceError) {
                 let parameters = try BinanceParameters(request)
                 try authenticator.authenticate(request, parameters, security: security)
                 response = .json(bytes: try body(request, parameters))
+                succeeded = true
             } catch {
                 response = error.response
             }
             response.setHeader("X-MBX-USED-WEIGHT-1M", String(used))
+            guard placesOrder else { return .response(response) }
+            let (counts, unknown, hang) = state.withLock { state in
+                let counts = state.orderCount.add(now: time)
+                guard succeeded else { return (counts, false, nil as Int?) }
+                if state.faults.unknownAfterExecute > 0 {
+                    state.faults.unknownAfterExecute -= 1
+                    return (counts, true, nil)
+                }
+                if state.faults.hangingOrders > 0 {
+                    state.faults.hangingOrders -= 1
+                    return (counts, false, state.faults.hangMilliseconds)
+                }
+                return (counts, false, nil)
+            }
+            response.setHeader("X-MBX-ORDER-COUNT-10S", String(counts.tenSeconds))
+            response.setHeader("X-MBX-ORDER-COUNT-1M", String(counts.minute))
+            if unknown {
+                // Executed, but the client is told the outcome is unknown (reference §6, 503 case 1).
+                return .response(BinanceError(status: 503, code: -1000, "Unknown error, please check your request or try again later.").response)
+            }
+            if let hang {
+                // Executed, but answered only after the client has given up.
+                let delayed = response
+                return .offload {
+                    usleep(UInt32(min(hang, 120_000)) * 1000)
+                    return delayed
+                }
+            }
             return .response(response)
         }
     }
@@ -114,6 +167,32 @@ public final class SimService: Sendable {
         build(&writer)
         return writer.bytes
     }
+}
+
+/// Orders placed in the current 10 s and 1 min windows (reported on order responses).
+struct OrderCount {
+    private var tenSecondWindow: Int64 = 0
+    private var minuteWindow: Int64 = 0
+    private var inTenSeconds = 0
+    private var inMinute = 0
+
+    mutating func add(now: Int64) -> (tenSeconds: Int, minute: Int) {
+        if now / 10_000 != tenSecondWindow { tenSecondWindow = now / 10_000; inTenSeconds = 0 }
+        if now / 60_000 != minuteWindow { minuteWindow = now / 60_000; inMinute = 0 }
+        inTenSeconds += 1
+        inMinute += 1
+        return (inTenSeconds, inMinute)
+    }
+}
+
+/// The clock offset, readable from any thread.
+final class ClockSkew: Sendable {
+    private let milliseconds: Atomic<Int64>
+
+    init(_ value: Int64) { milliseconds = Atomic(value) }
+
+    func load() -> Int64 { milliseconds.load(ordering: .relaxed) }
+    func store(_ value: Int64) { milliseconds.store(value, ordering: .relaxed) }
 }
 
 /// Request weight used in the current minute (reported on every response).

@@ -2,6 +2,7 @@ import AlphaCore
 import AlphaHTTP
 import AlphaJSON
 import AlphaWebSocket
+import Foundation
 
 /// WebSocket endpoints for the user-data stream, in every URL layout clients use (reference §1):
 /// `/ws/<listenKey>`, `/ws` + SUBSCRIBE, `/stream?streams=<listenKey>`, `/private/ws?listenKey=…`,
@@ -69,8 +70,25 @@ extension SimService {
     }
 
     /// Sends events to the sessions following the live listenKey (none when there is none).
+    /// Armed faults apply here: dropped events never arrive, delayed ones arrive late, and
+    /// reordered changes arrive last-first.
     func publish(_ events: [[UInt8]], listenKey: String?) {
-        guard let listenKey else { return }
-        for event in events { userStreams.publish(event, listenKey: listenKey) }
+        guard let listenKey, !events.isEmpty else { return }
+        let (kept, delay) = state.withLock { state -> ([[UInt8]], Int) in
+            var kept = state.faults.reorderEvents ? Array(events.reversed()) : events
+            while state.faults.droppedEvents > 0, !kept.isEmpty {
+                kept.removeFirst()
+                state.faults.droppedEvents -= 1
+            }
+            return (kept, state.faults.eventDelayMilliseconds)
+        }
+        let hub = userStreams
+        guard delay > 0 else {
+            for event in kept { hub.publish(event, listenKey: listenKey) }
+            return
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
+            for event in kept { hub.publish(event, listenKey: listenKey) }
+        }
     }
 }

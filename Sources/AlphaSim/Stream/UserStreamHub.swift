@@ -26,6 +26,16 @@ final class UserStreamHub: Sendable {
         _ = sessions.withLock { $0.removeValue(forKey: ObjectIdentifier(peer)) }
     }
 
+    /// Cuts every session without a close frame, as a dropped network connection would.
+    func dropAll() -> Int {
+        let all = sessions.withLock { sessions in
+            defer { sessions.removeAll() }
+            return Array(sessions.values)
+        }
+        for session in all { session.peer.abort() }
+        return all.count
+    }
+
     var sessionCount: Int { sessions.withLock { $0.count } }
 
     /// Sends `event` to every session following `listenKey`.

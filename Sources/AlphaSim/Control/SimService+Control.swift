@@ -1,0 +1,206 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaJSON
+import Foundation
+
+/// The control API, plainly not Binance's: `/sim/v1/…` with `Authorization: Bearer <token>`.
+/// Tests and demos use it to read the exchange's own ledger (the ground truth), move prices,
+/// simulate outside activity and switch faults on.
+extension SimService {
+    func addControlRoutes(to router: inout Router) {
+        router.get("/sim/v1/ledger", control { [self] _ in .response(.json(bytes: ledgerJSON())) })
+        router.post("/sim/v1/price", control { [self] body throws(HTTPRequestRejection) in
+            let symbol = try Self.text(body, "symbol")
+            let price = try Self.amount(body, "price")
+            guard withExchange({ $0.symbols[symbol] }) != nil else { throw Self.reject("unknown symbol \(symbol)") }
+            setPrice(price, for: symbol)
+            return .response(.json(.object(["symbol": .string(symbol), "price": .string(price.description)])))
+        })
+        router.post("/sim/v1/deposit", control { [self] body throws(HTTPRequestRejection) in
+            let amount = try Self.amount(body, "amount")
+            deposit(amount)
+            return .response(.json(.object(["walletBalance": .string(withExchange { $0.ledger.walletBalance }.description)])))
+        })
+        router.post("/sim/v1/funding", control { [self] body throws(HTTPRequestRejection) in
+            let rate = try Self.amount(body, "rate", allowNegative: true)
+            fund(rate: rate)
+            return .response(.json(.object(["rate": .string(rate.description)])))
+        })
+        router.post("/sim/v1/faults", control { [self] body throws(HTTPRequestRejection) in
+            try arm(body)
+            return .response(.json(.object(["ok": true])))
+        })
+        router.delete("/sim/v1/faults", control { [self] _ in
+            state.withLock { $0.faults = SimFaults() }
+            return .response(.json(.object(["ok": true])))
+        })
+        router.post("/sim/v1/streams/drop", control { [self] _ in
+            let dropped = userStreams.dropAll()
+            return .response(.json(.object(["dropped": .int(Int64(dropped))])))
+        })
+        router.post("/sim/v1/listenKey/expire", control { [self] _ in
+            expireListenKey()
+            return .response(.json(.object(["ok": true])))
+        })
+    }
+
+    /// Checks the bearer token and parses the JSON body (an empty body is `{}`).
+    private func control(_ body: @escaping @Sendable (JSONObject) throws(HTTPRequestRejection) -> HTTPReply) -> HTTPHandler {
+        { [self] request in
+            guard let header = request.headers["authorization"], header == "Bearer \(configuration.controlToken)" else {
+                return .response(.error(.unauthorized, code: "unauthorized", message: "send Authorization: Bearer <control token>"))
+            }
+            do throws(HTTPRequestRejection) {
+                let object = request.body.isEmpty ? JSONObject() : try request.jsonObject()
+                return try body(object)
+            } catch {
+                return .response(error.response)
+            }
+        }
+    }
+
+    private static func reject(_ message: String) -> HTTPRequestRejection {
+        HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: message))
+    }
+
+    private static func text(_ body: JSONObject, _ field: String) throws(HTTPRequestRejection) -> String {
+        guard case .string(let value)? = body[field], !value.isEmpty else { throw reject("\(field) must be a non-empty string") }
+        return value
+    }
+
+    private static func amount(_ body: JSONObject, _ field: String, allowNegative: Bool = false) throws(HTTPRequestRejection) -> Amount {
+        guard case .string(let text)? = body[field], let value = Amount(text), allowNegative || !value.isNegative else {
+            throw reject("\(field) must be a decimal string such as \"100.5\"")
+        }
+        return value
+    }
+
+    private static func count(_ body: JSONObject, _ field: String, default fallback: Int) throws(HTTPRequestRejection) -> Int {
+        guard let value = body[field] else { return fallback }
+        guard case .number(let text) = value, let number = Int(text), number >= 0 else { throw reject("\(field) must be a whole number ≥ 0") }
+        return number
+    }
+
+    /// `{"fault": "<name>", …}` — one of: http_5xx {path, status, count}, unknown_after_execute {count},
+    /// hang {count, milliseconds}, rate_limit {seconds}, ban {seconds}, drop_events {count},
+    /// delay_events {milliseconds}, reorder_events, clock_skew {milliseconds}.
+    private func arm(_ body: JSONObject) throws(HTTPRequestRejection) {
+        let fault = try Self.text(body, "fault")
+        let count = try Self.count(body, "count", default: 1)
+        let time = now()
+        switch fault {
+        case "http_5xx":
+            let path = (try? Self.text(body, "path")) ?? "/fapi/"
+            let status = try Self.count(body, "status", default: 503)
+            guard (500...599).contains(status) else { throw Self.reject("status must be 5xx") }
+            state.withLock { $0.faults.failing.append((path, status, count)) }
+        case "unknown_after_execute":
+            state.withLock { $0.faults.unknownAfterExecute += count }
+        case "hang":
+            let milliseconds = try Self.count(body, "milliseconds", default: 30_000)
+            state.withLock {
+                $0.faults.hangingOrders += count
+                $0.faults.hangMilliseconds = milliseconds
+            }
+        case "rate_limit":
+            let seconds = Int64(try Self.count(body, "seconds", default: 5))
+            state.withLock { $0.faults.rateLimitedUntil = time + seconds * 1000 }
+        case "ban":
+            let seconds = Int64(try Self.count(body, "seconds", default: 120))
+            state.withLock { $0.faults.bannedUntil = time + seconds * 1000 }
+        case "drop_events":
+            state.withLock { $0.faults.droppedEvents += count }
+        case "delay_events":
+            let milliseconds = try Self.count(body, "milliseconds", default: 1000)
+            state.withLock { $0.faults.eventDelayMilliseconds = milliseconds }
+        case "reorder_events":
+            state.withLock { $0.faults.reorderEvents = true }
+        case "clock_skew":
+            guard case .number(let text)? = body["milliseconds"], let skew = Int64(text) else {
+                throw Self.reject("milliseconds must be a whole number (negative: the exchange runs behind)")
+            }
+            clockSkew.store(skew)
+        default:
+            throw Self.reject("unknown fault \(fault); one of http_5xx, unknown_after_execute, hang, rate_limit, ban, drop_events, delay_events, reorder_events, clock_skew")
+        }
+    }
+
+    /// The ground truth: every order, trade, income line, the balance and positions.
+    func ledgerJSON() -> [UInt8] {
+        let exchange = withExchange { $0 }
+        return Self.json { writer in
+            writer.beginObject()
+            writer.key("walletBalance"); writer.value(exchange.ledger.walletBalance.description)
+            writer.key("initialBalance"); writer.value(exchange.ledger.initialBalance.description)
+            writer.key("positions")
+            writer.beginArray()
+            for (symbol, position) in exchange.ledger.positions.sorted(by: { $0.key < $1.key }) {
+                writer.beginObject()
+                writer.key("symbol"); writer.value(symbol)
+                writer.key("amount"); writer.value(position.amount.description)
+                writer.key("entryPrice"); writer.value(position.entryPrice.description)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.key("orders")
+            writer.beginArray()
+            for order in exchange.orders.values.sorted(by: { $0.orderId < $1.orderId }) {
+                SimJSON.order(order, spec: exchange.symbols[order.symbol]!, into: &writer)
+            }
+            writer.endArray()
+            writer.key("trades")
+            writer.beginArray()
+            for trade in exchange.ledger.trades { SimJSON.trade(trade, spec: exchange.symbols[trade.symbol]!, into: &writer) }
+            writer.endArray()
+            writer.key("income")
+            writer.beginArray()
+            for line in exchange.ledger.income { SimJSON.income(line, into: &writer) }
+            writer.endArray()
+            writer.endObject()
+        }
+    }
+
+    /// Money arriving from outside (a deposit or a transfer from spot), streamed as ACCOUNT_UPDATE.
+    public func deposit(_ amount: Amount) {
+        let time = now()
+        let (events, key) = state.withLock { state -> ([[UInt8]], String?) in
+            state.exchange.transfer(amount, time: time)
+            let event = UserDataEvents.accountUpdate(reason: "DEPOSIT", wallet: state.exchange.ledger.walletBalance,
+                                                     balanceChange: amount, positions: [], time: time)
+            return ([event], state.liveListenKey(at: time))
+        }
+        publish(events, listenKey: key)
+    }
+
+    /// A funding payment on every open position, streamed as ACCOUNT_UPDATE (FUNDING_FEE).
+    public func fund(rate: Amount) {
+        let time = now()
+        let (events, key) = state.withLock { state -> ([[UInt8]], String?) in
+            let before = state.exchange.ledger.walletBalance
+            state.exchange.applyFunding(rate: rate, time: time)
+            let change = state.exchange.ledger.walletBalance - before
+            guard !change.isZero else { return ([], nil) }
+            let event = UserDataEvents.accountUpdate(reason: "FUNDING_FEE", wallet: state.exchange.ledger.walletBalance,
+                                                     balanceChange: change, positions: [], time: time)
+            return ([event], state.liveListenKey(at: time))
+        }
+        publish(events, listenKey: key)
+    }
+
+    /// Ends the listenKey now: its sessions get `listenKeyExpired`, and PUT answers -1125.
+    public func expireListenKey() {
+        let time = now()
+        guard let key = state.withLock({ state -> String? in
+            defer { state.listenKey = nil }
+            return state.liveListenKey(at: time)
+        }) else { return }
+        let event = SimService.json { writer in
+            writer.beginObject()
+            writer.key("e"); writer.value("listenKeyExpired")
+            writer.key("E"); writer.value(time)
+            writer.key("listenKey"); writer.value(key)
+            writer.endObject()
+        }
+        userStreams.publish(event, listenKey: key)
+    }
+}
