@@ -18,11 +18,16 @@ struct SimCommand: ParsableCommand {
     @Option(help: "API key clients must send (default: random).") var apiKey: String?
     @Option(help: "API secret clients sign with (default: random).") var apiSecret: String?
     @Option(help: "Starting USDT wallet balance.") var balance = "10000"
+    @Option(help: "Seed of the price process (same seed, same prices).") var seed: UInt64 = 1
+    @Option(help: "Market time per wall-clock time (2880: a funding period every 10 s).") var speed: Double = 1
+    @Option(help: "Annualized volatility of the price process (0.8 = 80 %).") var volatility: Double = 0.8
 
     func validate() throws {
         guard let amount = Amount(balance), !amount.isNegative else {
             throw ValidationError("--balance must be a plain decimal such as 10000, not \(balance)")
         }
+        guard speed > 0, speed <= 1_000_000 else { throw ValidationError("--speed must be between 0 and 1000000") }
+        guard volatility >= 0, volatility <= 10 else { throw ValidationError("--volatility must be between 0 and 10") }
         if (apiKey == nil) != (apiSecret == nil) { throw ValidationError("give both --api-key and --api-secret, or neither") }
     }
 
@@ -51,8 +56,15 @@ struct SimCommand: ParsableCommand {
             "apiKey": .string(configuration.apiKey),
             "apiSecret": .string(configuration.apiSecret),
         ])
+        var market = SimMarketDriver.Settings()
+        market.seed = seed
+        market.speed = speed
+        market.volatility = volatility
+        let driver = SimMarketDriver(service: service, settings: market)
+        driver.start()
         FileHandle.standardOutput.write(Data((banner.serialized + "\n").utf8))
         while shutdown.wait(milliseconds: 1000) == nil {}
+        driver.stop()
         server.shutdown()
     }
 }

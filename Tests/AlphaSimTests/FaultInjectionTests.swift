@@ -87,7 +87,7 @@ struct FaultInjectionTests {
 
     func userStream(_ sim: SimHarness) throws -> WebSocketClient {
         let client = try WebSocketClient(url: "ws://127.0.0.1:\(sim.port)/ws/\(try sim.listenKey())")
-        #expect(eventually { sim.service.userStreams.sessionCount == 1 })
+        #expect(eventually { sim.service.streams.sessionCount == 1 })
         return client
     }
 

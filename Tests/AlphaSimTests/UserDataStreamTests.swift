@@ -34,7 +34,7 @@ struct UserDataStreamTests {
         // POST again returns the same key (one per account).
         #expect(try listenKey(port: server.port, apiKey: service.configuration.apiKey) == key)
         let client = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/stream?streams=\(key)")
-        #expect(eventually { service.userStreams.sessionCount == 1 })
+        #expect(eventually { service.streams.sessionCount == 1 })
         try place(service, NewOrderRequest(symbol: "BTCUSDT", side: .buy, kind: .market, quantity: Amount("0.01")!, clientOrderId: "ws-1"))
         var kinds: [String] = []
         var lastOrder: JSONObject?
@@ -68,7 +68,7 @@ struct UserDataStreamTests {
         let stranger = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws/not-a-key")
         try stranger.send(text: #"{"method":"SUBSCRIBE","params":["btcusdt@markPrice"],"id":"abc-1"}"#)
         #expect(try stranger.receive(timeoutMilliseconds: 5000) == .text(#"{"result":null,"id":"abc-1"}"#))
-        #expect(eventually { service.userStreams.sessionCount == 2 })
+        #expect(eventually { service.streams.sessionCount == 2 })
         try place(service, NewOrderRequest(symbol: "BTCUSDT", side: .buy, kind: .limit, timeInForce: .gtc,
                                            quantity: Amount("0.01")!, price: Amount("40000")!))
         guard case .text(let text)? = try listener.receive(timeoutMilliseconds: 5000) else { Issue.record("no event"); return }

@@ -19,6 +19,25 @@ extension SimService {
                 }
             })
         }
+        router.get("/fapi/v1/klines", endpoint(.none, weight: 5) { [self] _, parameters throws(BinanceError) in
+            let symbol = try parameters.required("symbol")
+            guard let interval = SimCandleBook.interval(try parameters.required("interval")) else {
+                throw BinanceError(code: -1120, "Invalid interval.")
+            }
+            let limit = Int(try parameters.int64("limit") ?? 500)
+            guard (1...1500).contains(limit) else { throw .invalid("limit") }
+            let start = try parameters.int64("startTime")
+            let end = try parameters.int64("endTime")
+            let (spec, candles) = try state.withLock { state throws(BinanceError) -> (SimSymbol, [SimCandle]) in
+                (try state.exchange.symbol(symbol),
+                 state.candles.klines(symbol: symbol, interval: interval, startTime: start, endTime: end, limit: limit))
+            }
+            return Self.json { writer in
+                writer.beginArray()
+                for candle in candles { MarketEvents.klineRow(candle, spec: spec, into: &writer) }
+                writer.endArray()
+            }
+        })
         router.get("/fapi/v1/premiumIndex", endpoint(.none, weight: 1) { [self] _, parameters throws(BinanceError) in
             try priceList(parameters["symbol"]) { name, price, time, writer in
                 writer.key("symbol"); writer.value(name)

@@ -35,7 +35,7 @@ public final class SimService: Sendable {
     public let configuration: SimConfiguration
     let state: Mutex<SimState>
     let authenticator: RequestAuthenticator
-    let userStreams = UserStreamHub()
+    let streams = StreamHub()
     /// The exchange clock's offset from real time (a fault can change it while running).
     let clockSkew: ClockSkew
 
@@ -51,6 +51,7 @@ public final class SimService: Sendable {
         var weight = RequestWeight()
         var orderCount = OrderCount()
         var faults = SimFaults()
+        var candles = SimCandleBook()
     }
 
     public init(configuration: SimConfiguration) {
@@ -75,6 +76,9 @@ public final class SimService: Sendable {
         let time = now()
         let (result, events, listenKey) = try state.withLock { state throws(BinanceError) -> (T, [[UInt8]], String?) in
             let (result, updates) = try body(&state.exchange, time)
+            for trade in updates.compactMap(\.trade) {
+                state.candles.record(symbol: trade.symbol, price: trade.price, quantity: trade.quantity, time: time)
+            }
             return (result, Self.events(for: updates, in: state.exchange, time: time), state.liveListenKey(at: time))
         }
         publish(events, listenKey: listenKey)
@@ -84,6 +88,8 @@ public final class SimService: Sendable {
     /// Moves a symbol's price (the market process and the control API call this).
     public func setPrice(_ price: Amount, for symbol: String) {
         _ = try? mutate { exchange, time throws(BinanceError) in ((), exchange.setPrice(price, for: symbol, time: time)) }
+        let time = now()
+        state.withLock { $0.candles.record(symbol: symbol, price: price, time: time) }
     }
 
     /// All routes, ready for an `HTTPServer`.

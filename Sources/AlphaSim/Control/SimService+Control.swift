@@ -35,7 +35,7 @@ extension SimService {
             return .response(.json(.object(["ok": true])))
         })
         router.post("/sim/v1/streams/drop", control { [self] _ in
-            let dropped = userStreams.dropAll()
+            let dropped = streams.dropAll()
             return .response(.json(.object(["dropped": .int(Int64(dropped))])))
         })
         router.post("/sim/v1/listenKey/expire", control { [self] _ in
@@ -201,6 +201,6 @@ extension SimService {
             writer.key("listenKey"); writer.value(key)
             writer.endObject()
         }
-        userStreams.publish(event, listenKey: key)
+        streams.publish(event, stream: key)
     }
 }

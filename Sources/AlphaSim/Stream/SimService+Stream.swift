@@ -4,9 +4,10 @@ import AlphaJSON
 import AlphaWebSocket
 import Foundation
 
-/// WebSocket endpoints for the user-data stream, in every URL layout clients use (reference §1):
-/// `/ws/<listenKey>`, `/ws` + SUBSCRIBE, `/stream?streams=<listenKey>`, `/private/ws?listenKey=…`,
-/// `/private/stream` + SUBSCRIBE. Unknown path suffixes are tolerated (ccxt opens `/ws/0`).
+/// WebSocket endpoints for user data and market streams, in every URL layout clients use
+/// (reference §1): `/ws/<listenKey or stream>`, `/ws` + SUBSCRIBE, `/stream?streams=a/b`,
+/// `/private/ws?listenKey=…`, `/market/ws/<stream>`, `/public/…`. Unknown path suffixes are
+/// tolerated (ccxt opens `/ws/0`).
 extension SimService {
     func addStreamRoutes(to router: inout Router) {
         for prefix in ["/ws", "/stream", "/private/ws", "/private/stream", "/public/ws", "/public/stream", "/market/ws", "/market/stream"] {
@@ -19,12 +20,15 @@ extension SimService {
         let combined = path.contains("/stream")
         var keys = Set(request.query.values("listenKey"))
         for streams in request.query.values("streams") { keys.formUnion(streams.split(separator: "/").map(String.init)) }
-        if path.hasPrefix("/ws/"), let last = path.split(separator: "/").last, last != "ws" { keys.insert(String(last)) }
-        let hub = userStreams
+        // The last path segment names a stream or listenKey: /ws/<name>, /market/ws/<name>.
+        if let last = path.split(separator: "/").last, !["ws", "stream"].contains(last) {
+            keys.formUnion(last.split(separator: "/").map(String.init))
+        }
+        let hub = streams
         let listenKeys = keys
         return WebSocketUpgrade.reply(
             to: request,
-            onOpen: { peer in hub.open(peer, listenKeys: listenKeys, combined: combined) },
+            onOpen: { peer in hub.open(peer, streams: listenKeys, combined: combined) },
             onMessage: { peer, event in
                 guard case .text(let text) = event else { return }
                 Self.handleControlMessage(text, peer: peer, hub: hub)
@@ -34,7 +38,7 @@ extension SimService {
 
     /// `{"method":"SUBSCRIBE","params":[…],"id":…}`: names that are not market streams are taken
     /// as listenKeys. The reply echoes the id whatever its JSON type.
-    private static func handleControlMessage(_ text: String, peer: WebSocketPeer, hub: UserStreamHub) {
+    private static func handleControlMessage(_ text: String, peer: WebSocketPeer, hub: StreamHub) {
         guard let message = try? JSONParser.parseObject(text), case .string(let method)? = message["method"] else {
             peer.send(text: #"{"error":{"code":2,"msg":"Invalid request"},"id":null}"#)
             return
@@ -43,7 +47,7 @@ extension SimService {
         switch method {
         case "SUBSCRIBE", "UNSUBSCRIBE":
             if method == "SUBSCRIBE", case .array(let params)? = message["params"] {
-                for case .string(let name) in params where !name.contains("@") { hub.subscribe(peer, listenKey: name) }
+                for case .string(let name) in params { hub.subscribe(peer, stream: name) }
             }
             peer.send(text: JSONValue.object(["result": .null, "id": id]).serialized)
         case "LIST_SUBSCRIPTIONS":
@@ -82,13 +86,13 @@ extension SimService {
             }
             return (kept, state.faults.eventDelayMilliseconds)
         }
-        let hub = userStreams
+        let hub = streams
         guard delay > 0 else {
-            for event in kept { hub.publish(event, listenKey: listenKey) }
+            for event in kept { hub.publish(event, stream: listenKey) }
             return
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
-            for event in kept { hub.publish(event, listenKey: listenKey) }
+            for event in kept { hub.publish(event, stream: listenKey) }
         }
     }
 }
