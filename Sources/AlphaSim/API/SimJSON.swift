@@ -22,10 +22,10 @@ enum SimJSON {
         writer.key("type"); writer.value(order.kind.rawValue)
         writer.key("origType"); writer.value(order.kind.rawValue)
         writer.key("reduceOnly"); writer.value(order.reduceOnly)
-        writer.key("closePosition"); writer.value(false)
+        writer.key("closePosition"); writer.value(order.closePosition)
         writer.key("side"); writer.value(order.side.rawValue)
         writer.key("positionSide"); writer.value("BOTH")
-        writer.key("stopPrice"); writer.value(Amount.zero.formatted(scale: spec.pricePrecision))
+        writer.key("stopPrice"); writer.value(order.stopPrice.formatted(scale: spec.pricePrecision))
         writer.key("workingType"); writer.value("CONTRACT_PRICE")
         writer.key("priceProtect"); writer.value(false)
         writer.key("priceMatch"); writer.value("NONE")
@@ -34,6 +34,45 @@ enum SimJSON {
         writer.key("time"); writer.value(order.time)
         writer.key("updateTime"); writer.value(order.updateTime)
         writer.endObject()
+    }
+
+    /// The algo-order shape (reference §3.4); the algo id is the order id.
+    static func algoOrder(_ order: SimOrder, spec: SimSymbol, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("algoId"); writer.value(order.orderId)
+        writer.key("clientAlgoId"); writer.value(order.clientOrderId)
+        writer.key("algoType"); writer.value("CONDITIONAL")
+        writer.key("orderType"); writer.value(order.kind.rawValue)
+        writer.key("symbol"); writer.value(order.symbol)
+        writer.key("side"); writer.value(order.side.rawValue)
+        writer.key("positionSide"); writer.value("BOTH")
+        writer.key("timeInForce"); writer.value("GTC")
+        writer.key("quantity"); writer.value(order.quantity.formatted(scale: spec.quantityPrecision))
+        writer.key("algoStatus"); writer.value(algoStatus(order))
+        writer.key("triggerPrice"); writer.value(order.stopPrice.formatted(scale: spec.pricePrecision))
+        writer.key("price"); writer.value(order.price.formatted(scale: spec.pricePrecision))
+        writer.key("workingType"); writer.value("CONTRACT_PRICE")
+        writer.key("closePosition"); writer.value(order.closePosition)
+        writer.key("reduceOnly"); writer.value(order.reduceOnly)
+        writer.key("actualOrderId"); writer.value(order.status == .filled ? String(order.orderId) : "")
+        writer.key("actualPrice"); writer.value(order.averagePrice(scale: spec.pricePrecision).formatted(scale: spec.pricePrecision))
+        writer.key("actualQty"); writer.value(order.executedQuantity.formatted(scale: spec.quantityPrecision))
+        writer.key("createTime"); writer.value(order.time)
+        writer.key("updateTime"); writer.value(order.updateTime)
+        writer.key("triggerTime"); writer.value(order.status == .filled ? order.updateTime : 0)
+        writer.key("goodTillDate"); writer.value(0)
+        writer.endObject()
+    }
+
+    /// Algo statuses: NEW, CANCELED, FINISHED (triggered and executed), EXPIRED.
+    static func algoStatus(_ order: SimOrder) -> String {
+        switch order.status {
+        case .new, .partiallyFilled: "NEW"
+        case .filled: "FINISHED"
+        case .canceled: "CANCELED"
+        case .expired: "EXPIRED"
+        case .rejected: "REJECTED"
+        }
     }
 
     static func trade(_ trade: SimTrade, spec: SimSymbol, into writer: inout JSONWriter) {

@@ -87,11 +87,21 @@ extension SimService {
         guard let kind = SimOrder.Kind(rawValue: try parameters.required("type")) else {
             throw BinanceError(code: -1116, "Invalid orderType.")
         }
-        guard let quantity = Amount(try parameters.required("quantity")) else { throw .invalid("quantity") }
+        let closePosition = parameters["closePosition"]?.lowercased() == "true"
+        var quantity = Amount.zero
+        if !closePosition {
+            guard let value = Amount(try parameters.required("quantity")) else { throw .invalid("quantity") }
+            quantity = value
+        }
         var price: Amount?
         if let text = parameters["price"] {
             guard let value = Amount(text) else { throw .invalid("price") }
             price = value
+        }
+        var stopPrice: Amount?
+        if let text = parameters["stopPrice"] ?? parameters["triggerPrice"] {
+            guard let value = Amount(text) else { throw .invalid("stopPrice") }
+            stopPrice = value
         }
         var timeInForce: SimOrder.TimeInForce?
         if let text = parameters["timeInForce"] {
@@ -107,12 +117,17 @@ extension SimService {
         case "true": reduceOnly = true
         default: throw .invalid("reduceOnly")
         }
-        if let clientOrderId = parameters["newClientOrderId"] {
+        // ccxt sends newClientOrderId to the algo endpoint too; accept both names there.
+        let clientOrderId = parameters["newClientOrderId"] ?? parameters["clientAlgoId"]
+        if let clientOrderId {
             guard (try? ClientOrderID(validating: clientOrderId)) != nil else {
                 throw BinanceError(code: -4015, "Client order id is not valid.")
             }
         }
-        return NewOrderRequest(symbol: symbol, side: side, kind: kind, timeInForce: timeInForce, quantity: quantity,
-                               price: price, reduceOnly: reduceOnly, clientOrderId: parameters["newClientOrderId"])
+        var request = NewOrderRequest(symbol: symbol, side: side, kind: kind, timeInForce: timeInForce, quantity: quantity,
+                                      price: price, reduceOnly: reduceOnly, clientOrderId: clientOrderId)
+        request.stopPrice = stopPrice
+        request.closePosition = closePosition
+        return request
     }
 }

@@ -97,6 +97,7 @@ public final class SimService: Sendable {
         var router = Router()
         addMarketRoutes(to: &router)
         addOrderRoutes(to: &router)
+        addAlgoRoutes(to: &router)
         addAccountRoutes(to: &router)
         addStreamRoutes(to: &router)
         addControlRoutes(to: &router)

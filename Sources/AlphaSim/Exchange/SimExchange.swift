@@ -10,6 +10,10 @@ public struct NewOrderRequest: Sendable {
     public var price: Amount?
     public var reduceOnly = false
     public var clientOrderId: String?
+    /// For STOP_MARKET and TAKE_PROFIT_MARKET.
+    public var stopPrice: Amount?
+    public var closePosition = false
+    public var isAlgo = false
 
     public init(symbol: String, side: OrderSide, kind: SimOrder.Kind, timeInForce: SimOrder.TimeInForce? = nil,
                 quantity: Amount, price: Amount? = nil, reduceOnly: Bool = false, clientOrderId: String? = nil) {
@@ -67,7 +71,12 @@ public struct SimExchange: Sendable {
     public mutating func place(_ request: NewOrderRequest, time: Int64) throws(BinanceError) -> [SimOrderUpdate] {
         let spec = try symbol(request.symbol)
         guard let mark = prices[request.symbol] else { throw .badSymbol }
-        try spec.validate(quantity: request.quantity)
+        if request.closePosition {
+            guard request.kind.isConditional else { throw BinanceError(code: -1106, "Parameter 'closePosition' sent when not required.") }
+            guard !request.reduceOnly else { throw BinanceError(code: -1106, "Parameter 'reduceOnly' sent when not required.") }
+        } else {
+            try spec.validate(quantity: request.quantity)
+        }
         let clientOrderId = request.clientOrderId ?? "sim-\(nextOrderId)"
         guard clientOrderId.count <= 36 else { throw BinanceError(code: -4015, "Client order id length should not be more than 36 chars") }
         if orders.values.contains(where: { $0.isOpen && $0.clientOrderId == clientOrderId }) {
@@ -75,6 +84,7 @@ public struct SimExchange: Sendable {
         }
         var limitPrice = Amount.zero
         var timeInForce = SimOrder.TimeInForce.gtc
+        var stopPrice = Amount.zero
         switch request.kind {
         case .market:
             guard request.price == nil else { throw BinanceError(code: -1106, "Parameter 'price' sent when not required.") }
@@ -84,44 +94,62 @@ public struct SimExchange: Sendable {
             try spec.validate(price: price)
             limitPrice = price
             timeInForce = tif
+        case .stopMarket, .takeProfitMarket:
+            guard let trigger = request.stopPrice else { throw .mandatory("stopPrice") }
+            try spec.validate(price: trigger)
+            guard !request.kind.triggers(side: request.side, price: mark, stopPrice: trigger) else {
+                throw BinanceError(code: -2021, "Order would immediately trigger.")
+            }
+            stopPrice = trigger
         }
         let position = ledger.position(request.symbol)
         var quantity = request.quantity
         if request.reduceOnly {
             // Reduce-only may only shrink the position; a larger quantity is cut to its size.
-            let reduces = request.side == .buy ? position.amount.isNegative : (!position.amount.isNegative && !position.amount.isZero)
-            guard reduces else { throw BinanceError(code: -2022, "ReduceOnly Order is rejected.") }
+            guard Self.reduces(request.side, position) else { throw BinanceError(code: -2022, "ReduceOnly Order is rejected.") }
             quantity = min(quantity, position.amount.magnitude)
-        } else {
-            let notional = (request.kind == .market ? mark : limitPrice) * quantity
+        } else if !request.closePosition {
+            let notional = (request.kind == .limit ? limitPrice : request.kind.isConditional ? stopPrice : mark) * quantity
             guard notional >= spec.minNotional else {
                 throw BinanceError(code: -4164, "Order's notional must be no smaller than \(spec.minNotional) (unless you choose reduce only).")
             }
             try checkMargin(symbol: request.symbol, notional: notional)
         }
-        let crosses = request.kind == .market || (request.side == .buy ? limitPrice >= mark : limitPrice <= mark)
+        let crosses = request.kind == .market || (request.kind == .limit && (request.side == .buy ? limitPrice >= mark : limitPrice <= mark))
         if timeInForce == .gtx && crosses {
             throw BinanceError(code: -5022, "Due to the order could not be executed as maker, the Post Only order will be rejected.")
         }
         var order = SimOrder(orderId: nextOrderId, clientOrderId: clientOrderId, symbol: request.symbol, side: request.side,
-                             kind: request.kind, timeInForce: timeInForce, price: limitPrice, quantity: quantity,
+                             kind: request.kind, timeInForce: timeInForce, price: limitPrice, quantity: request.closePosition ? .zero : quantity,
                              reduceOnly: request.reduceOnly, time: time, updateTime: time)
+        order.stopPrice = stopPrice
+        order.closePosition = request.closePosition
+        order.isAlgo = request.isAlgo
         nextOrderId += 1
         var updates = [SimOrderUpdate(order: order, trade: nil)]
         if crosses {
-            // Marketable: fills whole at the current price, taker.
-            let trade = ledger.fill(orderId: order.orderId, symbol: order.symbol, side: order.side, price: mark,
-                                    quantity: quantity, maker: false, time: time)
-            order.executedQuantity = quantity
-            order.cumulativeQuote = mark * quantity
-            order.status = .filled
-            updates.append(SimOrderUpdate(order: order, trade: trade))
-        } else if timeInForce == .ioc || timeInForce == .fok {
+            updates.append(fillAtMarket(&order, quantity: quantity, price: mark, time: time))
+        } else if request.kind == .limit && (timeInForce == .ioc || timeInForce == .fok) {
             order.status = .expired
             updates.append(SimOrderUpdate(order: order, trade: nil))
         }
         orders[order.orderId] = order
         return updates
+    }
+
+    static func reduces(_ side: OrderSide, _ position: SimPosition) -> Bool {
+        side == .buy ? position.amount.isNegative : (!position.amount.isNegative && !position.amount.isZero)
+    }
+
+    /// Fills the whole `quantity` at `price` as taker.
+    private mutating func fillAtMarket(_ order: inout SimOrder, quantity: Amount, price: Amount, time: Int64) -> SimOrderUpdate {
+        let trade = ledger.fill(orderId: order.orderId, symbol: order.symbol, side: order.side, price: price,
+                                quantity: quantity, maker: false, time: time)
+        order.executedQuantity += quantity
+        order.cumulativeQuote += price * quantity
+        order.status = .filled
+        order.updateTime = time
+        return SimOrderUpdate(order: order, trade: trade)
     }
 
     /// Initial margin for the new notional at the symbol's leverage must fit the available balance (-2019).
@@ -176,6 +204,12 @@ public struct SimExchange: Sendable {
         prices[symbol] = price
         var updates: [SimOrderUpdate] = []
         for var order in openOrders(symbol: symbol) {
+            if order.kind.isConditional {
+                guard order.kind.triggers(side: order.side, price: price, stopPrice: order.stopPrice) else { continue }
+                updates.append(trigger(&order, price: price, time: time))
+                orders[order.orderId] = order
+                continue
+            }
             let reached = order.side == .buy ? price <= order.price : price >= order.price
             guard reached else { continue }
             var quantity = order.remaining
@@ -202,6 +236,23 @@ public struct SimExchange: Sendable {
             updates.append(SimOrderUpdate(order: order, trade: trade))
         }
         return updates
+    }
+
+    /// A triggered conditional order executes at the market for its quantity, the position's size
+    /// (closePosition), or what is left to reduce; with nothing to do it expires.
+    private mutating func trigger(_ order: inout SimOrder, price: Amount, time: Int64) -> SimOrderUpdate {
+        let position = ledger.position(order.symbol)
+        var quantity = order.quantity
+        if order.closePosition || order.reduceOnly {
+            quantity = Self.reduces(order.side, position) ? (order.closePosition ? position.amount.magnitude : min(quantity, position.amount.magnitude)) : .zero
+        }
+        guard !quantity.isZero else {
+            order.status = .expired
+            order.updateTime = time
+            return SimOrderUpdate(order: order, trade: nil)
+        }
+        if order.closePosition { order = order.withQuantity(quantity) }
+        return fillAtMarket(&order, quantity: quantity, price: price, time: time)
     }
 
     /// Pays or charges funding on every open position at the current price.

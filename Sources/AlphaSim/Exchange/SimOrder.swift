@@ -4,7 +4,22 @@ import AlphaCore
 public struct SimOrder: Sendable, Equatable {
     public enum Status: String, Sendable { case new = "NEW", partiallyFilled = "PARTIALLY_FILLED", filled = "FILLED"
         case canceled = "CANCELED", expired = "EXPIRED", rejected = "REJECTED" }
-    public enum Kind: String, Sendable { case market = "MARKET", limit = "LIMIT" }
+    public enum Kind: String, Sendable {
+        case market = "MARKET", limit = "LIMIT"
+        case stopMarket = "STOP_MARKET", takeProfitMarket = "TAKE_PROFIT_MARKET"
+
+        /// Waits for its stop price, then executes as a market order.
+        public var isConditional: Bool { self == .stopMarket || self == .takeProfitMarket }
+
+        /// Whether `price` reaches `stopPrice` for this kind and side (reference §3.3, "Trigger rules").
+        func triggers(side: OrderSide, price: Amount, stopPrice: Amount) -> Bool {
+            switch (self, side) {
+            case (.stopMarket, .buy), (.takeProfitMarket, .sell): price >= stopPrice
+            case (.stopMarket, .sell), (.takeProfitMarket, .buy): price <= stopPrice
+            default: false
+            }
+        }
+    }
     public enum TimeInForce: String, Sendable { case gtc = "GTC", ioc = "IOC", fok = "FOK", gtx = "GTX" }
 
     public let orderId: Int64
@@ -16,12 +31,31 @@ public struct SimOrder: Sendable, Equatable {
     public let price: Amount
     public let quantity: Amount
     public let reduceOnly: Bool
+    /// Trigger price of a conditional order (zero otherwise).
+    public var stopPrice: Amount = .zero
+    /// A conditional order that closes the whole position, whatever its size, when triggered.
+    public var closePosition = false
+    /// Placed through `/fapi/v1/algoOrder`: reported with algo ids and ALGO_UPDATE events.
+    public var isAlgo = false
     public var status: Status = .new
     public var executedQuantity: Amount = .zero
     /// Sum of price × quantity over fills (Binance's `cumQuote`).
     public var cumulativeQuote: Amount = .zero
     public let time: Int64
     public var updateTime: Int64
+
+    /// The same order with its quantity set (a closePosition order learns it when triggered).
+    func withQuantity(_ quantity: Amount) -> SimOrder {
+        var copy = SimOrder(orderId: orderId, clientOrderId: clientOrderId, symbol: symbol, side: side, kind: kind,
+                            timeInForce: timeInForce, price: price, quantity: quantity, reduceOnly: reduceOnly, time: time, updateTime: updateTime)
+        copy.stopPrice = stopPrice
+        copy.closePosition = closePosition
+        copy.isAlgo = isAlgo
+        copy.status = status
+        copy.executedQuantity = executedQuantity
+        copy.cumulativeQuote = cumulativeQuote
+        return copy
+    }
 
     public var isOpen: Bool { status == .new || status == .partiallyFilled }
     public var remaining: Amount { quantity - executedQuantity }

@@ -68,7 +68,11 @@ extension SimService {
                 events.append(UserDataEvents.accountUpdate(reason: "ORDER", wallet: exchange.ledger.walletBalance, balanceChange: .zero,
                                                            positions: [(spec, position, exchange.prices[spec.name] ?? .zero)], time: time))
             }
-            events.append(UserDataEvents.orderTradeUpdate(update, spec: spec, time: time))
+            if update.order.isAlgo { events.append(UserDataEvents.algoUpdate(update.order, spec: spec, time: time)) }
+            // An algo order produces an ORDER_TRADE_UPDATE only once it executes.
+            if !update.order.isAlgo || update.trade != nil {
+                events.append(UserDataEvents.orderTradeUpdate(update, spec: spec, time: time))
+            }
         }
         return events
     }

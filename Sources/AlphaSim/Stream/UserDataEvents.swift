@@ -62,6 +62,40 @@ enum UserDataEvents {
         }
     }
 
+    /// ALGO_UPDATE for a conditional order placed through the Algo Service (reference §4.7).
+    static func algoUpdate(_ order: SimOrder, spec: SimSymbol, time: Int64) -> [UInt8] {
+        SimService.json { writer in
+            writer.beginObject()
+            writer.key("e"); writer.value("ALGO_UPDATE")
+            writer.key("T"); writer.value(order.updateTime)
+            writer.key("E"); writer.value(time)
+            writer.key("o")
+            writer.beginObject()
+            writer.key("caid"); writer.value(order.clientOrderId)
+            writer.key("aid"); writer.value(order.orderId)
+            writer.key("at"); writer.value("CONDITIONAL")
+            writer.key("o"); writer.value(order.kind.rawValue)
+            writer.key("s"); writer.value(order.symbol)
+            writer.key("S"); writer.value(order.side.rawValue)
+            writer.key("ps"); writer.value("BOTH")
+            writer.key("f"); writer.value("GTC")
+            writer.key("q"); writer.value(order.quantity.formatted(scale: spec.quantityPrecision))
+            writer.key("X"); writer.value(SimJSON.algoStatus(order))
+            writer.key("ai"); writer.value(order.status == .filled ? String(order.orderId) : "")
+            writer.key("ap"); writer.value(order.averagePrice(scale: spec.pricePrecision).formatted(scale: spec.pricePrecision))
+            writer.key("aq"); writer.value(order.executedQuantity.formatted(scale: spec.quantityPrecision))
+            writer.key("act"); writer.value(order.status == .filled ? "MARKET" : "0")
+            writer.key("tp"); writer.value(order.stopPrice.formatted(scale: spec.pricePrecision))
+            writer.key("p"); writer.value(order.price.formatted(scale: spec.pricePrecision))
+            writer.key("wt"); writer.value("CONTRACT_PRICE")
+            writer.key("cp"); writer.value(order.closePosition)
+            writer.key("R"); writer.value(order.reduceOnly)
+            writer.key("tt"); writer.value(order.status == .filled ? order.updateTime : 0)
+            writer.endObject()
+            writer.endObject()
+        }
+    }
+
     /// Balance and the changed position after a fill (`m` = ORDER), a funding payment or a transfer.
     static func accountUpdate(reason: String, wallet: Amount, balanceChange: Amount, positions: [(SimSymbol, SimPosition, Amount)],
                               time: Int64) -> [UInt8] {
