@@ -94,7 +94,7 @@ let package = Package(
             exclude: ["Peers"],  // Python programs the tests run as third-party peers
             swiftSettings: strict
         ),
-        .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaWebSocket", "AlphaTestSupport"], exclude: ["Peers"], swiftSettings: strict),
+        .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaWebSocket", "AlphaTestSupport", "alphaengine"], exclude: ["Peers"], swiftSettings: strict),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
         .testTarget(
             name: "CLibraryTests",

@@ -91,10 +91,7 @@ extension SimService {
     func accountSnapshot() -> AccountSnapshot {
         state.withLock { state in
             let exchange = state.exchange
-            let margin = exchange.ledger.positions.reduce(Amount.zero) { total, entry in
-                total + (entry.value.amount.magnitude * (exchange.prices[entry.key] ?? .zero))
-                    .divided(by: Amount(exchange.leverage(for: entry.key)), scale: SimJSON.moneyScale)
-            }
+            let margin = SimService.usedMargin(exchange)
             return AccountSnapshot(wallet: exchange.ledger.walletBalance, unrealized: exchange.ledger.unrealizedPnl(marks: exchange.prices),
                                    initialMargin: margin, time: now())
         }

@@ -52,6 +52,7 @@ public final class SimService: Sendable {
         var orderCount = OrderCount()
         var faults = SimFaults()
         var candles = SimCandleBook()
+        var wallet = SimWallet()
     }
 
     public init(configuration: SimConfiguration) {
@@ -98,6 +99,7 @@ public final class SimService: Sendable {
         addMarketRoutes(to: &router)
         addOrderRoutes(to: &router)
         addAlgoRoutes(to: &router)
+        addWalletRoutes(to: &router)
         addAccountRoutes(to: &router)
         addStreamRoutes(to: &router)
         addControlRoutes(to: &router)

@@ -18,8 +18,32 @@ extension SimService {
         })
         router.post("/sim/v1/deposit", control { [self] body throws(HTTPRequestRejection) in
             let amount = try Self.amount(body, "amount")
+            // "spot" (the default elsewhere) lands in the spot wallet as a deposit; "futures" credits the futures wallet directly.
+            if case .string("spot")? = body["wallet"] {
+                let time = now()
+                let deposit = state.withLock { $0.wallet.deposit(amount, time: time) }
+                return .response(.json(.object(["id": .string(deposit.id), "spotBalance": .string(state.withLock { $0.wallet.spotBalance }.description)])))
+            }
             deposit(amount)
             return .response(.json(.object(["walletBalance": .string(withExchange { $0.ledger.walletBalance }.description)])))
+        })
+        router.post("/sim/v1/order", control { [self] body throws(HTTPRequestRejection) in
+            // An order placed by hand on the exchange's own UI: the client id is Binance's web style.
+            let symbol = try Self.text(body, "symbol")
+            guard let side = OrderSide(rawValue: try Self.text(body, "side")) else { throw Self.reject("side must be BUY or SELL") }
+            let quantity = try Self.amount(body, "quantity")
+            let clientOrderId = "web_" + String(SimConfiguration.randomHex().prefix(16))
+            do throws(BinanceError) {
+                let order = try mutate { exchange, time throws(BinanceError) in
+                    let updates = try exchange.place(NewOrderRequest(symbol: symbol, side: side, kind: .market, quantity: quantity,
+                                                                     clientOrderId: clientOrderId), time: time)
+                    return (updates[updates.count - 1].order, updates)
+                }
+                return .response(.json(.object(["orderId": .int(order.orderId), "clientOrderId": .string(order.clientOrderId),
+                                                 "status": .string(order.status.rawValue)])))
+            } catch {
+                throw Self.reject("the exchange refused the order: \(error)")
+            }
         })
         router.post("/sim/v1/funding", control { [self] body throws(HTTPRequestRejection) in
             let rate = try Self.amount(body, "rate", allowNegative: true)
