@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build test bench bench-http fuzz-http
+.PHONY: setup build test bench bench-http bench-sim fuzz-http
 
 setup:
 	@scripts/setup
@@ -24,3 +24,8 @@ bench-http: setup
 # libFuzzer + AddressSanitizer on the HTTP request parser (FUZZ_SECONDS, default 600).
 fuzz-http: setup
 	scripts/fuzz-http
+
+# The simulator's matching and event-delivery rates (release build).
+bench-sim: setup
+	swift build -c release --product alphaengine-sim-bench
+	.build/release/alphaengine-sim-bench

@@ -59,6 +59,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // `make bench-sim`: orders/s and user-data events/s of the simulator.
+        .executableTarget(
+            name: "alphaengine-sim-bench",
+            dependencies: ["AlphaCore", "AlphaHTTP", "AlphaSim", "AlphaTestSupport", "AlphaWebSocket"],
+            path: "Benchmarks/SimBench",
+            swiftSettings: strict
+        ),
+
         // The server `scripts/bench-http` measures against Hummingbird (Benchmarks/HummingbirdBaseline).
         .executableTarget(
             name: "alphahttp-bench-server",

@@ -50,12 +50,14 @@ public final class RawClient {
     /// Reads more bytes; false at end of stream (or timeout).
     @discardableResult
     public func fill() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = recv(descriptor, &chunk, chunk.count, 0)
+        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { return false }
         buffer.append(contentsOf: chunk[0..<count])
         return true
     }
+
+    /// Reused for every read (the benchmark reads thousands of responses).
+    private var chunk = [UInt8](repeating: 0, count: 65536)
 
     /// Reads one response framed by Content-Length (or by close when it has none).
     public func readResponse(headRequest: Bool = false) throws -> Response {

@@ -43,6 +43,10 @@ public struct SimExchange: Sendable {
     public private(set) var prices: [String: Amount]
     public private(set) var ledger: SimLedger
     public private(set) var orders: [Int64: SimOrder] = [:]
+    // Indexes kept by `store`, so placing and matching do not scan every order ever placed.
+    private var openOrderIds: Set<Int64> = []
+    /// Newest order id per client order id (an id may be reused once its order is closed).
+    private var latestByClientId: [String: Int64] = [:]
     public private(set) var leverage: [String: Int] = [:]
     private var nextOrderId: Int64 = 1_000_001
 
@@ -79,7 +83,7 @@ public struct SimExchange: Sendable {
         }
         let clientOrderId = request.clientOrderId ?? "sim-\(nextOrderId)"
         guard clientOrderId.count <= 36 else { throw BinanceError(code: -4015, "Client order id length should not be more than 36 chars") }
-        if orders.values.contains(where: { $0.isOpen && $0.clientOrderId == clientOrderId }) {
+        if let existing = latestByClientId[clientOrderId], orders[existing]?.isOpen == true {
             throw BinanceError(code: -4116, "ClientOrderId is duplicated.")
         }
         var limitPrice = Amount.zero
@@ -133,7 +137,7 @@ public struct SimExchange: Sendable {
             order.status = .expired
             updates.append(SimOrderUpdate(order: order, trade: nil))
         }
-        orders[order.orderId] = order
+        store(order)
         return updates
     }
 
@@ -170,7 +174,7 @@ public struct SimExchange: Sendable {
             found = orders[orderId].flatMap { $0.symbol == symbol ? $0 : nil }
         } else if let clientOrderId {
             // The newest order with that client id: an id may be reused once the old order is closed.
-            found = orders.values.filter { $0.symbol == symbol && $0.clientOrderId == clientOrderId }.max { $0.orderId < $1.orderId }
+            found = latestByClientId[clientOrderId].flatMap { orders[$0] }.flatMap { $0.symbol == symbol ? $0 : nil }
         } else {
             throw BinanceError(code: -1102, "Param 'orderId' or 'origClientOrderId' must be sent, but both were empty/null!")
         }
@@ -189,12 +193,19 @@ public struct SimExchange: Sendable {
         var order = found
         order.status = .canceled
         order.updateTime = time
-        orders[order.orderId] = order
+        store(order)
         return SimOrderUpdate(order: order, trade: nil)
     }
 
+    /// Records an order's new state and keeps the indexes in step.
+    private mutating func store(_ order: SimOrder) {
+        if orders[order.orderId] == nil { latestByClientId[order.clientOrderId] = order.orderId }
+        orders[order.orderId] = order
+        if order.isOpen { openOrderIds.insert(order.orderId) } else { openOrderIds.remove(order.orderId) }
+    }
+
     public func openOrders(symbol: String?) -> [SimOrder] {
-        orders.values.filter { $0.isOpen && (symbol == nil || $0.symbol == symbol) }.sorted { $0.orderId < $1.orderId }
+        openOrderIds.compactMap { orders[$0] }.filter { symbol == nil || $0.symbol == symbol }.sorted { $0.orderId < $1.orderId }
     }
 
     // MARK: Market
@@ -207,7 +218,7 @@ public struct SimExchange: Sendable {
             if order.kind.isConditional {
                 guard order.kind.triggers(side: order.side, price: price, stopPrice: order.stopPrice) else { continue }
                 updates.append(trigger(&order, price: price, time: time))
-                orders[order.orderId] = order
+                store(order)
                 continue
             }
             let reached = order.side == .buy ? price <= order.price : price >= order.price
@@ -221,7 +232,7 @@ public struct SimExchange: Sendable {
             guard !quantity.isZero else {
                 order.status = .expired
                 order.updateTime = time
-                orders[order.orderId] = order
+                store(order)
                 updates.append(SimOrderUpdate(order: order, trade: nil))
                 continue
             }
@@ -232,7 +243,7 @@ public struct SimExchange: Sendable {
             order.status = order.remaining.isZero ? .filled : .partiallyFilled
             if order.reduceOnly && order.status == .partiallyFilled { order.status = .expired }
             order.updateTime = time
-            orders[order.orderId] = order
+            store(order)
             updates.append(SimOrderUpdate(order: order, trade: trade))
         }
         return updates
