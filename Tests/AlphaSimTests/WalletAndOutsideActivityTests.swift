@@ -75,3 +75,33 @@ struct WalletAndOutsideActivityTests {
         #expect(process.terminationStatus == 0)
     }
 }
+
+@Suite("Simulator account settings")
+struct AccountSettingsTests {
+    @Test("margin type: change once, -4046 when unchanged, -4048 with a position; position mode is one-way (-4059, -4068)")
+    func settings() throws {
+        let sim = try SimHarness()
+        #expect(try sim.signed("POST", "/fapi/v1/marginType", [("symbol", "BTCUSDT"), ("marginType", "ISOLATED")]).json["code"] == .int(200))
+        #expect(try sim.signed("POST", "/fapi/v1/marginType", [("symbol", "BTCUSDT"), ("marginType", "ISOLATED")]).json["code"] == .int(-4046))
+        #expect(try sim.signed("GET", "/fapi/v2/positionRisk", [("symbol", "BTCUSDT")]).text.contains("\"marginType\":\"isolated\""))
+        _ = try sim.marketBuy("m-1")
+        #expect(try sim.signed("POST", "/fapi/v1/marginType", [("symbol", "BTCUSDT"), ("marginType", "CROSSED")]).json["code"] == .int(-4048))
+        #expect(try sim.signed("POST", "/fapi/v1/positionSide/dual", [("dualSidePosition", "false")]).json["code"] == .int(-4059))
+        #expect(try sim.signed("POST", "/fapi/v1/positionSide/dual", [("dualSidePosition", "true")]).json["code"] == .int(-4068))
+        #expect(try sim.signed("GET", "/fapi/v1/positionSide/dual", []).text == #"{"dualSidePosition":false}"#)
+    }
+
+    @Test("a listenKey not kept alive expires by itself: listenKeyExpired arrives on its stream")
+    func listenKeyExpiry() throws {
+        let sim = try SimHarness()
+        let key = try sim.listenKey()
+        let stream = try WebSocketClient(url: "ws://127.0.0.1:\(sim.port)/ws/\(key)")
+        #expect(eventually { sim.service.streams.sessionCount == 1 })
+        sim.service.streamsForBenchmark(listenKey: key)  // same key, set to expire in an hour …
+        sim.service.state.withLock { $0.listenKey = (key, sim.service.now() - 1) }  // … now already past
+        sim.service.expireListenKeyIfDue()
+        guard case .text(let text)? = try stream.receive(timeoutMilliseconds: 3000) else { Issue.record("no event"); return }
+        #expect(text.contains("\"e\":\"listenKeyExpired\""))
+        #expect(try sim.apiKeyRequest("PUT", "/fapi/v1/listenKey").json["code"] == .int(-1125))
+    }
+}

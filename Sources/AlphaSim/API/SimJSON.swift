@@ -109,7 +109,7 @@ enum SimJSON {
 
     /// A position row; `v2` adds leverage and margin type and lists flat symbols too.
     static func position(_ symbol: SimSymbol, _ position: SimPosition, mark: Amount, leverage: Int, v2: Bool, time: Int64,
-                         into writer: inout JSONWriter) {
+                         marginType: String = "CROSSED", into writer: inout JSONWriter) {
         let notional = position.amount * mark
         writer.beginObject()
         writer.key("symbol"); writer.value(symbol.name)
@@ -126,7 +126,7 @@ enum SimJSON {
         let initialMargin = notional.magnitude.divided(by: Amount(leverage), scale: moneyScale)
         if v2 {
             writer.key("leverage"); writer.value(String(leverage))
-            writer.key("marginType"); writer.value("cross")
+            writer.key("marginType"); writer.value(marginType == "ISOLATED" ? "isolated" : "cross")
             writer.key("isAutoAddMargin"); writer.value("false")
             writer.key("maxNotionalValue"); writer.value("20000000")
         } else {

@@ -77,6 +77,24 @@ extension SimService {
                 writer.endArray()
             }
         })
+        router.post("/fapi/v1/marginType", endpoint(.signed, weight: 1) { [self] _, parameters throws(BinanceError) in
+            let symbol = try parameters.required("symbol")
+            let type = try parameters.required("marginType").uppercased()
+            try state.withLock { state throws(BinanceError) in try state.exchange.setMarginType(type, for: symbol) }
+            return Array(#"{"code":200,"msg":"success"}"#.utf8)
+        })
+        // One-way mode only: asking for hedge mode is refused with the reason, asking for
+        // one-way is "no need to change" (-4059), as Binance answers an unchanged setting.
+        router.post("/fapi/v1/positionSide/dual", endpoint(.signed, weight: 1) { _, parameters throws(BinanceError) in
+            switch try parameters.required("dualSidePosition").lowercased() {
+            case "false": throw BinanceError(code: -4059, "No need to change position side.")
+            case "true": throw BinanceError(code: -4068, "The simulator trades in one-way mode only (hedge mode is not simulated).")
+            default: throw .invalid("dualSidePosition")
+            }
+        })
+        router.get("/fapi/v1/positionSide/dual", endpoint(.signed, weight: 30) { _, _ in
+            Array(#"{"dualSidePosition":false}"#.utf8)
+        })
         addListenKeyRoutes(to: &router)
     }
 
@@ -141,7 +159,8 @@ extension SimService {
             writer.key("positions")
             writer.beginArray()
             for row in rows {
-                SimJSON.position(row.spec, row.position, mark: row.mark, leverage: row.leverage, v2: v2, time: snapshot.time, into: &writer)
+                SimJSON.position(row.spec, row.position, mark: row.mark, leverage: row.leverage, v2: v2, time: snapshot.time,
+                                 marginType: row.marginType, into: &writer)
             }
             writer.endArray()
             writer.endObject()
@@ -153,6 +172,7 @@ extension SimService {
         let position: SimPosition
         let mark: Amount
         let leverage: Int
+        let marginType: String
     }
 
     /// v2 lists every symbol; v3 only those with a position or open orders (reference §3.7).
@@ -164,7 +184,7 @@ extension SimService {
                 let position = exchange.ledger.position(spec.name)
                 guard includeFlat || !position.amount.isZero || !exchange.openOrders(symbol: spec.name).isEmpty else { return nil }
                 return PositionRow(spec: spec, position: position, mark: exchange.prices[spec.name] ?? .zero,
-                                   leverage: exchange.leverage(for: spec.name))
+                                   leverage: exchange.leverage(for: spec.name), marginType: exchange.marginType[spec.name] ?? "CROSSED")
             }
         }
     }
@@ -176,7 +196,8 @@ extension SimService {
         return Self.json { writer in
             writer.beginArray()
             for row in rows {
-                SimJSON.position(row.spec, row.position, mark: row.mark, leverage: row.leverage, v2: v2, time: time, into: &writer)
+                SimJSON.position(row.spec, row.position, mark: row.mark, leverage: row.leverage, v2: v2, time: time,
+                                 marginType: row.marginType, into: &writer)
             }
             writer.endArray()
         }

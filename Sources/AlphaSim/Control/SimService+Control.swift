@@ -211,6 +211,17 @@ extension SimService {
         publish(events, listenKey: key)
     }
 
+    /// A listenKey not kept alive for 60 minutes expires: its sessions get `listenKeyExpired`.
+    public func expireListenKeyIfDue() {
+        let time = now()
+        guard let key = state.withLock({ state -> String? in
+            guard let current = state.listenKey, current.expires <= time else { return nil }
+            state.listenKey = nil
+            return current.key
+        }) else { return }
+        announceExpiry(of: key, time: time)
+    }
+
     /// Ends the listenKey now: its sessions get `listenKeyExpired`, and PUT answers -1125.
     public func expireListenKey() {
         let time = now()
@@ -218,6 +229,10 @@ extension SimService {
             defer { state.listenKey = nil }
             return state.liveListenKey(at: time)
         }) else { return }
+        announceExpiry(of: key, time: time)
+    }
+
+    private func announceExpiry(of key: String, time: Int64) {
         let event = SimService.json { writer in
             writer.beginObject()
             writer.key("e"); writer.value("listenKeyExpired")

@@ -48,6 +48,8 @@ public struct SimExchange: Sendable {
     /// Newest order id per client order id (an id may be reused once its order is closed).
     private var latestByClientId: [String: Int64] = [:]
     public private(set) var leverage: [String: Int] = [:]
+    /// "CROSSED" or "ISOLATED" per symbol (accounting is cross either way; the setting is kept and reported).
+    public private(set) var marginType: [String: String] = [:]
     private var nextOrderId: Int64 = 1_000_001
 
     public init(symbols: [SimSymbol] = [.btcusdt, .ethusdt], prices: [String: Amount], initialBalance: Amount) {
@@ -67,6 +69,17 @@ public struct SimExchange: Sendable {
         _ = try self.symbol(symbol)
         guard (1...125).contains(value) else { throw BinanceError(code: -4028, "Leverage \(value) is not valid") }
         leverage[symbol] = value
+    }
+
+    /// Binance refuses a change to the current type (-4046) and any change with open orders (-4047)
+    /// or a position (-4048).
+    public mutating func setMarginType(_ value: String, for symbol: String) throws(BinanceError) {
+        _ = try self.symbol(symbol)
+        guard value == "CROSSED" || value == "ISOLATED" else { throw .invalid("marginType") }
+        guard value != (marginType[symbol] ?? "CROSSED") else { throw BinanceError(code: -4046, "No need to change margin type.") }
+        guard openOrders(symbol: symbol).isEmpty else { throw BinanceError(code: -4047, "Margin type cannot be changed if there exists open orders.") }
+        guard ledger.position(symbol).amount.isZero else { throw BinanceError(code: -4048, "Margin type cannot be changed if there exists position.") }
+        marginType[symbol] = value
     }
 
     // MARK: Orders

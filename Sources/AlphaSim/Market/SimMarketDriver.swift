@@ -51,6 +51,7 @@ public final class SimMarketDriver: Sendable {
                                   nextFunding: service.now() + Int64((Self.fundingInterval - after.truncatingRemainder(dividingBy: Self.fundingInterval)) / settings.speed * 1000))
         }
         if Int(before / Self.fundingInterval) != Int(after / Self.fundingInterval) { service.fund(rate: settings.fundingRate) }
+        service.expireListenKeyIfDue()
     }
 
     /// Steps on a thread until `stop()`.
