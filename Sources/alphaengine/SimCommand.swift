@@ -21,6 +21,7 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Seed of the price process (same seed, same prices).") var seed: UInt64 = 1
     @Option(help: "Market time per wall-clock time (2880: a funding period every 10 s).") var speed: Double = 1
     @Option(help: "Annualized volatility of the price process (0.8 = 80 %).") var volatility: Double = 0.8
+    @Option(help: "Quantity available per price level, e.g. 0.5 (default: unlimited, no partial fills).") var liquidity: String?
 
     func validate() throws {
         guard let amount = Amount(balance), !amount.isNegative else {
@@ -28,6 +29,9 @@ struct SimCommand: ParsableCommand {
         }
         guard speed > 0, speed <= 1_000_000 else { throw ValidationError("--speed must be between 0 and 1000000") }
         guard volatility >= 0, volatility <= 10 else { throw ValidationError("--volatility must be between 0 and 10") }
+        if let liquidity, Amount(liquidity).map({ $0.isNegative || $0.isZero }) ?? true {
+            throw ValidationError("--liquidity must be a positive decimal such as 0.5, not \(liquidity)")
+        }
         if (apiKey == nil) != (apiSecret == nil) { throw ValidationError("give both --api-key and --api-secret, or neither") }
     }
 
@@ -37,6 +41,7 @@ struct SimCommand: ParsableCommand {
         if let apiKey, let apiSecret { configuration = SimConfiguration(apiKey: apiKey, apiSecret: apiSecret) }
         configuration.initialBalance = Amount(balance)!
         let service = SimService(configuration: configuration)
+        if let liquidity { service.withExchange { $0.liquidityPerLevel = Amount(liquidity) } }
         var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.host = host
         serverConfiguration.port = port

@@ -81,11 +81,13 @@ struct SimExchangeTests {
         #expect(sim.openOrders(symbol: "BTCUSDT").isEmpty)
     }
 
-    @Test("property: wallet = initial + realized − fees + funding + transfers, position = signed sum of fills (500 random sequences)")
+    @Test("property: wallet = initial + realized − fees + funding, position = signed sum of fills (500 random sequences, half with partial fills)")
     func accountingInvariant() throws {
         for seed in UInt64(1)...500 {
             var random = SeededGenerator(seed: seed)
             var sim = exchange()
+            // Half the sequences with thin liquidity, so partial fills are covered too.
+            if seed % 2 == 0 { sim.liquidityPerLevel = Amount("0.01")! }
             var price = Amount("50000")!
             for step in 0..<60 {
                 let time = Int64(step)
@@ -125,5 +127,49 @@ struct SimExchangeTests {
                 #expect(order.executedQuantity == traded, "seed \(seed) order \(order.orderId)")
             }
         }
+    }
+}
+
+@Suite("Simulator liquidity: partial fills")
+struct LiquidityTests {
+    func exchange(liquidity: String) -> SimExchange {
+        var sim = SimExchange(prices: ["BTCUSDT": Amount("50000")!], initialBalance: Amount("100000")!)
+        sim.liquidityPerLevel = Amount(liquidity)!
+        return sim
+    }
+
+    @Test("a market order larger than one level fills in several trades at worsening prices")
+    func marketSweep() throws {
+        var sim = exchange(liquidity: "0.010")
+        let updates = try sim.place(NewOrderRequest(symbol: "BTCUSDT", side: .buy, kind: .market, quantity: Amount("0.025")!), time: 1)
+        let trades = updates.compactMap(\.trade)
+        #expect(trades.map(\.quantity) == [Amount("0.01")!, Amount("0.01")!, Amount("0.005")!])
+        #expect(trades.map(\.price) == [Amount("50000")!, Amount("50000.1")!, Amount("50000.2")!])
+        #expect(updates.compactMap { $0.trade == nil ? nil : $0.order.status } == [.partiallyFilled, .partiallyFilled, .filled])
+        #expect(updates.last?.order.averagePrice(scale: 2) == Amount("50000.08")!)
+    }
+
+    @Test("a crossing GTC limit takes what its price allows and rests the rest; IOC expires it; FOK fills nothing")
+    func limitSweep() throws {
+        var gtc = exchange(liquidity: "0.010")
+        let rested = try gtc.place(NewOrderRequest(symbol: "BTCUSDT", side: .buy, kind: .limit, timeInForce: .gtc,
+                                                   quantity: Amount("0.05")!, price: Amount("50000.1")!), time: 1)
+        #expect(rested.last?.order.status == .partiallyFilled)
+        #expect(rested.last?.order.executedQuantity == Amount("0.02")!)
+        #expect(gtc.openOrders(symbol: "BTCUSDT").count == 1)
+        // Later price updates fill one level's worth each.
+        #expect(gtc.setPrice(Amount("50000")!, for: "BTCUSDT", time: 2).first?.trade?.quantity == Amount("0.01")!)
+
+        var ioc = exchange(liquidity: "0.010")
+        let expired = try ioc.place(NewOrderRequest(symbol: "BTCUSDT", side: .buy, kind: .limit, timeInForce: .ioc,
+                                                    quantity: Amount("0.05")!, price: Amount("50000.1")!), time: 1)
+        #expect(expired.last?.order.status == .expired)
+        #expect(expired.last?.order.executedQuantity == Amount("0.02")!)
+
+        var fok = exchange(liquidity: "0.010")
+        let killed = try fok.place(NewOrderRequest(symbol: "BTCUSDT", side: .buy, kind: .limit, timeInForce: .fok,
+                                                   quantity: Amount("0.05")!, price: Amount("50000.1")!), time: 1)
+        #expect(killed.last?.order.status == .expired)
+        #expect(killed.compactMap(\.trade).isEmpty)
     }
 }

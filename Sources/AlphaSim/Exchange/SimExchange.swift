@@ -48,6 +48,9 @@ public struct SimExchange: Sendable {
     /// Newest order id per client order id (an id may be reused once its order is closed).
     private var latestByClientId: [String: Int64] = [:]
     public private(set) var leverage: [String: Int] = [:]
+    /// Quantity available at each price level (one tick apart) to an order that takes liquidity,
+    /// and per price update to a resting order. nil: unlimited, every order fills whole.
+    public var liquidityPerLevel: Amount?
     /// "CROSSED" or "ISOLATED" per symbol (accounting is cross either way; the setting is kept and reported).
     public private(set) var marginType: [String: String] = [:]
     private var nextOrderId: Int64 = 1_000_001
@@ -145,7 +148,20 @@ public struct SimExchange: Sendable {
         nextOrderId += 1
         var updates = [SimOrderUpdate(order: order, trade: nil)]
         if crosses {
-            updates.append(fillAtMarket(&order, quantity: quantity, price: mark, time: time))
+            let limit: Amount? = request.kind == .limit ? limitPrice : nil
+            if timeInForce == .fok && request.kind == .limit && fillable(side: request.side, from: mark, limit: limitPrice, spec: spec) < quantity {
+                // Fill-or-kill that cannot fill whole: expires without a trade.
+                order.status = .expired
+                updates.append(SimOrderUpdate(order: order, trade: nil))
+            } else {
+                updates += sweep(&order, quantity: quantity, from: mark, limit: limit, spec: spec, time: time)
+                if !order.remaining.isZero && (request.kind == .market || timeInForce == .ioc) {
+                    // What the levels could not fill: a market or IOC order expires the rest.
+                    order.status = .expired
+                    order.updateTime = time
+                    updates.append(SimOrderUpdate(order: order, trade: nil))
+                }
+            }
         } else if request.kind == .limit && (timeInForce == .ioc || timeInForce == .fok) {
             order.status = .expired
             updates.append(SimOrderUpdate(order: order, trade: nil))
@@ -158,13 +174,39 @@ public struct SimExchange: Sendable {
         side == .buy ? position.amount.isNegative : (!position.amount.isNegative && !position.amount.isZero)
     }
 
-    /// Fills the whole `quantity` at `price` as taker.
+    /// Takes liquidity level by level from `start` (one tick further per level, never past `limit`),
+    /// one trade per level: with `liquidityPerLevel` set, a large order fills partially at several prices.
+    private mutating func sweep(_ order: inout SimOrder, quantity: Amount, from start: Amount, limit: Amount?, spec: SimSymbol,
+                                time: Int64) -> [SimOrderUpdate] {
+        guard let perLevel = liquidityPerLevel else { return [fillAtMarket(&order, quantity: quantity, price: start, time: time)] }
+        var updates: [SimOrderUpdate] = []
+        var left = quantity
+        var price = start
+        while !left.isZero {
+            if let limit, order.side == .buy ? price > limit : price < limit { break }
+            let chunk = min(left, perLevel)
+            updates.append(fillAtMarket(&order, quantity: chunk, price: price, time: time))
+            left -= chunk
+            price = order.side == .buy ? price + spec.tickSize : price - spec.tickSize
+        }
+        return updates
+    }
+
+    /// How much an order could take between `start` and `limit` right now.
+    private func fillable(side: OrderSide, from start: Amount, limit: Amount, spec: SimSymbol) -> Amount {
+        guard let perLevel = liquidityPerLevel else { return Amount(Int.max) }
+        let distance = side == .buy ? limit - start : start - limit
+        let levels = distance.divided(by: spec.tickSize, scale: 0) + Amount(1)
+        return levels * perLevel
+    }
+
+    /// Fills `quantity` at `price` as taker: the order is FILLED once nothing remains.
     private mutating func fillAtMarket(_ order: inout SimOrder, quantity: Amount, price: Amount, time: Int64) -> SimOrderUpdate {
         let trade = ledger.fill(orderId: order.orderId, symbol: order.symbol, side: order.side, price: price,
                                 quantity: quantity, maker: false, time: time)
         order.executedQuantity += quantity
         order.cumulativeQuote += price * quantity
-        order.status = .filled
+        order.status = order.remaining.isZero ? .filled : .partiallyFilled
         order.updateTime = time
         return SimOrderUpdate(order: order, trade: trade)
     }
@@ -237,10 +279,11 @@ public struct SimExchange: Sendable {
             let reached = order.side == .buy ? price <= order.price : price >= order.price
             guard reached else { continue }
             var quantity = order.remaining
+            var cappedByPosition = false
             if order.reduceOnly {
                 let position = ledger.position(symbol)
-                let reduces = order.side == .buy ? position.amount.isNegative : (!position.amount.isNegative && !position.amount.isZero)
-                quantity = reduces ? min(quantity, position.amount.magnitude) : .zero
+                quantity = Self.reduces(order.side, position) ? min(quantity, position.amount.magnitude) : .zero
+                cappedByPosition = quantity < order.remaining
             }
             guard !quantity.isZero else {
                 order.status = .expired
@@ -249,12 +292,14 @@ public struct SimExchange: Sendable {
                 updates.append(SimOrderUpdate(order: order, trade: nil))
                 continue
             }
+            if let perLevel = liquidityPerLevel { quantity = min(quantity, perLevel) }
             let trade = ledger.fill(orderId: order.orderId, symbol: symbol, side: order.side, price: order.price,
                                     quantity: quantity, maker: true, time: time)
             order.executedQuantity += quantity
             order.cumulativeQuote += order.price * quantity
             order.status = order.remaining.isZero ? .filled : .partiallyFilled
-            if order.reduceOnly && order.status == .partiallyFilled { order.status = .expired }
+            // A reduce-only order larger than the position it closed has nothing left to do.
+            if cappedByPosition && order.status == .partiallyFilled { order.status = .expired }
             order.updateTime = time
             store(order)
             updates.append(SimOrderUpdate(order: order, trade: trade))
