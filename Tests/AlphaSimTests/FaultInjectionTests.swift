@@ -172,3 +172,41 @@ struct FaultInjectionTests {
         #expect(income.count == 3)
     }
 }
+
+@Suite("Simulator fault schedule and connection upkeep")
+struct FaultScheduleTests {
+    /// The statuses of 40 orders under a seeded schedule of 5xx and execute-then-503.
+    func pattern(seed: Int) throws -> [Int] {
+        let sim = try SimHarness()
+        try sim.control("POST", "faults", #"{"fault":"schedule","seed":\#(seed),"probability":"0.3","kinds":["http_5xx","unknown_after_execute"]}"#)
+        return try (0..<40).map { index in try sim.marketBuy("s-\(index)", quantity: "0.002").status }
+    }
+
+    @Test("the same seed and traffic give the same faults; another seed others")
+    func reproducible() throws {
+        let first = try pattern(seed: 11)
+        #expect(first == (try pattern(seed: 11)))
+        #expect(first != (try pattern(seed: 12)))
+        #expect(first.contains(503) && first.contains(200))
+    }
+
+    @Test("a fault that cannot be scheduled is refused with the list of those that can")
+    func unschedulable() throws {
+        let sim = try SimHarness()
+        let refused = try sim.control("POST", "faults", #"{"fault":"schedule","seed":1,"probability":"0.5","kinds":["ban"]}"#)
+        #expect(refused.status == 400)
+        #expect(refused.text.contains("cannot be scheduled"))
+    }
+
+    @Test("stream upkeep: due sessions are pinged; sessions past their lifetime are closed")
+    func upkeep() throws {
+        let sim = try SimHarness()
+        let client = try WebSocketClient(url: "ws://127.0.0.1:\(sim.port)/ws/btcusdt@markPrice")
+        #expect(eventually { sim.service.streams.sessionCount == 1 })
+        let now = sim.service.now()
+        #expect(sim.service.streams.maintain(now: now + StreamHub.pingInterval).pinged == 1)
+        #expect(try client.receive(timeoutMilliseconds: 3000) == .ping([]))
+        #expect(sim.service.streams.maintain(now: now + StreamHub.lifetime).closed == 1)
+        #expect(try client.receive(timeoutMilliseconds: 3000) == .close(code: 1000, reason: "connection lifetime reached"))
+    }
+}

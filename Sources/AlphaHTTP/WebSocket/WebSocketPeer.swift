@@ -18,6 +18,9 @@ public final class WebSocketPeer: @unchecked Sendable {
 
     public func send(binary: [UInt8]) { enqueue(WebSocketFrame(opcode: .binary, payload: binary)) }
 
+    /// Sends a ping; the client's pong is absorbed by the session.
+    public func ping(_ payload: [UInt8] = []) { enqueue(WebSocketFrame(opcode: .ping, payload: payload)) }
+
     /// Starts the closing handshake (RFC 6455 §7.1.2).
     public func close(code: UInt16 = WebSocketCloseCode.normal, reason: String = "") {
         loop.post { [self, closed] in

@@ -146,6 +146,7 @@ public final class SimService: Sendable {
                     state.faults.unknownAfterExecute -= 1
                     return (counts, true, nil)
                 }
+                if state.faults.scheduled("unknown_after_execute") { return (counts, true, nil) }
                 if state.faults.hangingOrders > 0 {
                     state.faults.hangingOrders -= 1
                     return (counts, false, state.faults.hangMilliseconds)

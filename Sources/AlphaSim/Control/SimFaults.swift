@@ -17,18 +17,44 @@ public struct SimFaults: Sendable, Equatable {
     /// Deliver the events of each change in reverse order.
     public var reorderEvents = false
 
+    /// Faults drawn at random from a seed: each order request, REST request or user event rolls
+    /// once, so the same seed and the same traffic give the same faults (a reproducible bad day).
+    public var schedule: Schedule?
+
+    public struct Schedule: Sendable {
+        public var probability: Double
+        public var kinds: Set<String>
+        var random: SplitMix64
+
+        public init(seed: UInt64, probability: Double, kinds: Set<String>) {
+            self.probability = probability
+            self.kinds = kinds
+            random = SplitMix64(seed: seed)
+        }
+
+        /// Rolls for `kind` if it is scheduled.
+        mutating func roll(_ kind: String) -> Bool {
+            guard kinds.contains(kind) else { return false }
+            return random.nextUnit() < probability
+        }
+    }
+
     public init() {}
+
+    /// A scheduled fault for this request or event, if the dice say so.
+    mutating func scheduled(_ kind: String) -> Bool { schedule?.roll(kind) ?? false }
 
     public static func == (lhs: SimFaults, rhs: SimFaults) -> Bool {
         lhs.failing.map { "\($0.path)|\($0.status)|\($0.remaining)" } == rhs.failing.map { "\($0.path)|\($0.status)|\($0.remaining)" }
             && lhs.unknownAfterExecute == rhs.unknownAfterExecute && lhs.hangingOrders == rhs.hangingOrders
             && lhs.rateLimitedUntil == rhs.rateLimitedUntil && lhs.bannedUntil == rhs.bannedUntil
             && lhs.droppedEvents == rhs.droppedEvents && lhs.eventDelayMilliseconds == rhs.eventDelayMilliseconds
-            && lhs.reorderEvents == rhs.reorderEvents
+            && lhs.reorderEvents == rhs.reorderEvents && (lhs.schedule == nil) == (rhs.schedule == nil)
     }
 
     /// The forced failure for a request to `path`, if one is armed (and counts it).
     mutating func failure(for path: String) -> BinanceError? {
+        if path.hasPrefix("/fapi/"), scheduled("http_5xx") { return BinanceError(status: 503, code: -1001, "Service Unavailable.") }
         guard let index = failing.firstIndex(where: { path.hasPrefix($0.path) && $0.remaining > 0 }) else { return nil }
         failing[index].remaining -= 1
         let status = failing[index].status

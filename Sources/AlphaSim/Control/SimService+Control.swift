@@ -139,13 +139,26 @@ extension SimService {
             state.withLock { $0.faults.eventDelayMilliseconds = milliseconds }
         case "reorder_events":
             state.withLock { $0.faults.reorderEvents = true }
+        case "schedule":
+            // {"fault":"schedule","seed":7,"probability":"0.2","kinds":["http_5xx","unknown_after_execute","drop_events"]}
+            guard case .number(let seedText)? = body["seed"], let seed = UInt64(seedText) else { throw Self.reject("seed must be a whole number") }
+            guard case .string(let probabilityText)? = body["probability"], let probability = Double(probabilityText),
+                  (0...1).contains(probability) else { throw Self.reject("probability must be a string between \"0\" and \"1\"") }
+            guard case .array(let list)? = body["kinds"] else { throw Self.reject("kinds must be a list") }
+            let allowed: Set<String> = ["http_5xx", "unknown_after_execute", "drop_events"]
+            var kinds: Set<String> = []
+            for case .string(let kind) in list {
+                guard allowed.contains(kind) else { throw Self.reject("\(kind) cannot be scheduled; choose from \(allowed.sorted())") }
+                kinds.insert(kind)
+            }
+            state.withLock { $0.faults.schedule = SimFaults.Schedule(seed: seed, probability: probability, kinds: kinds) }
         case "clock_skew":
             guard case .number(let text)? = body["milliseconds"], let skew = Int64(text) else {
                 throw Self.reject("milliseconds must be a whole number (negative: the exchange runs behind)")
             }
             clockSkew.store(skew)
         default:
-            throw Self.reject("unknown fault \(fault); one of http_5xx, unknown_after_execute, hang, rate_limit, ban, drop_events, delay_events, reorder_events, clock_skew")
+            throw Self.reject("unknown fault \(fault); one of http_5xx, unknown_after_execute, hang, rate_limit, ban, drop_events, delay_events, reorder_events, clock_skew, schedule")
         }
     }
 

@@ -52,6 +52,7 @@ public final class SimMarketDriver: Sendable {
         }
         if Int(before / Self.fundingInterval) != Int(after / Self.fundingInterval) { service.fund(rate: settings.fundingRate) }
         service.expireListenKeyIfDue()
+        service.streams.maintain(now: service.now())
     }
 
     /// Steps on a thread until `stop()`.

@@ -26,9 +26,10 @@ extension SimService {
         }
         let hub = streams
         let listenKeys = keys
+        let openedAt = now()
         return WebSocketUpgrade.reply(
             to: request,
-            onOpen: { peer in hub.open(peer, streams: listenKeys, combined: combined) },
+            onOpen: { peer in hub.open(peer, streams: listenKeys, combined: combined, now: openedAt) },
             onMessage: { peer, event in
                 guard case .text(let text) = event else { return }
                 Self.handleControlMessage(text, peer: peer, hub: hub)
@@ -88,6 +89,7 @@ extension SimService {
                 kept.removeFirst()
                 state.faults.droppedEvents -= 1
             }
+            kept = kept.filter { _ in !state.faults.scheduled("drop_events") }
             return (kept, state.faults.eventDelayMilliseconds)
         }
         let hub = streams

@@ -10,12 +10,41 @@ final class StreamHub: Sendable {
         let peer: WebSocketPeer
         var streams: Set<String>
         let combined: Bool
+        var openedAt: Int64 = 0
+        var lastPing: Int64 = 0
     }
+
+    /// Binance pings every 3 minutes and ends a connection after 24 hours (reference §5).
+    static let pingInterval: Int64 = 180_000
+    static let lifetime: Int64 = 24 * 3_600_000
 
     private let sessions = Mutex<[ObjectIdentifier: Session]>([:])
 
-    func open(_ peer: WebSocketPeer, streams: Set<String>, combined: Bool) {
-        sessions.withLock { $0[ObjectIdentifier(peer)] = Session(peer: peer, streams: streams, combined: combined) }
+    func open(_ peer: WebSocketPeer, streams: Set<String>, combined: Bool, now: Int64 = 0) {
+        sessions.withLock { $0[ObjectIdentifier(peer)] = Session(peer: peer, streams: streams, combined: combined, openedAt: now, lastPing: now) }
+    }
+
+    /// Pings sessions that are due and closes those past their lifetime (close 1000, as a
+    /// server ending a connection normally). Returns how many were pinged and closed.
+    @discardableResult
+    func maintain(now: Int64, pingInterval: Int64 = StreamHub.pingInterval, lifetime: Int64 = StreamHub.lifetime) -> (pinged: Int, closed: Int) {
+        let (toPing, toClose) = sessions.withLock { sessions -> ([WebSocketPeer], [WebSocketPeer]) in
+            var ping: [WebSocketPeer] = []
+            var close: [WebSocketPeer] = []
+            for (id, session) in sessions {
+                if now - session.openedAt >= lifetime {
+                    close.append(session.peer)
+                    sessions.removeValue(forKey: id)
+                } else if now - session.lastPing >= pingInterval {
+                    ping.append(session.peer)
+                    sessions[id]?.lastPing = now
+                }
+            }
+            return (ping, close)
+        }
+        for peer in toPing { peer.ping() }
+        for peer in toClose { peer.close(code: 1000, reason: "connection lifetime reached") }
+        return (toPing.count, toClose.count)
     }
 
     func subscribe(_ peer: WebSocketPeer, stream: String) {
