@@ -210,3 +210,46 @@ struct FaultScheduleTests {
         #expect(try client.receive(timeoutMilliseconds: 3000) == .close(code: 1000, reason: "connection lifetime reached"))
     }
 }
+
+@Suite("Simulator rate limits (not faults: Binance's own limits, set low)")
+struct RateLimitTests {
+    /// Waits until the clock is at least `margin` ms from the next window boundary, so a burst
+    /// of requests falls inside one window.
+    func startOfWindow(_ sim: SimHarness, period: Int64, margin: Int64) {
+        while period - sim.service.now() % period < margin { usleep(50_000) }
+    }
+
+    @Test("request weight over the minute's limit → 429 -1003 with Retry-After; persisting → 418")
+    func weight() throws {
+        let sim = try SimHarness {
+            $0.weightPerMinute = 10
+            $0.violationsBeforeBan = 2
+        }
+        startOfWindow(sim, period: 60_000, margin: 3000)
+        var statuses: [Int] = []
+        var retryAfter: String?
+        for _ in 0..<14 {
+            let response = try sim.apiKeyRequest("GET", "/fapi/v1/ping")
+            statuses.append(response.status)
+            if response.status == 429 { retryAfter = response.header("Retry-After") }
+        }
+        #expect(statuses == Array(repeating: 200, count: 10) + [429, 429, 418, 418])
+        #expect(Int(retryAfter ?? "") ?? 0 > 0)
+    }
+
+    @Test("orders over the 10-second limit → 429 -1015, with the order counts in the headers")
+    func orders() throws {
+        let sim = try SimHarness { $0.ordersPerTenSeconds = 3 }
+        startOfWindow(sim, period: 10_000, margin: 2000)
+        var codes: [Int] = []
+        var lastCount: String?
+        for index in 0..<4 {
+            let response = try sim.marketBuy("rl-\(index)", quantity: "0.002")
+            codes.append(response.status)
+            if response.status == 200 { lastCount = response.header("X-MBX-ORDER-COUNT-10S") }
+            if response.status == 429 { #expect(response.json["code"] == .int(-1015)) }
+        }
+        #expect(codes == [200, 200, 200, 429])
+        #expect(lastCount == "3")
+    }
+}

@@ -13,6 +13,12 @@ public struct SimConfiguration: Sendable {
     public var prices: [String: Amount] = ["BTCUSDT": Amount("50000")!, "ETHUSDT": Amount("3000")!]
     /// Milliseconds added to the real clock (a fault: a skewed exchange clock).
     public var clockSkewMilliseconds: Int64 = 0
+    /// Binance's limits (exchangeInfo `rateLimits`): request weight per minute, orders per 10 s and per minute.
+    public var weightPerMinute = 2400
+    public var ordersPerTenSeconds = 300
+    public var ordersPerMinute = 1200
+    /// 429s within one minute after which the client is banned (418) for two minutes.
+    public var violationsBeforeBan = 10
     /// The bearer token of the control API (`/sim/v1/…`).
     public var controlToken = SimConfiguration.randomHex()
 
@@ -116,8 +122,32 @@ public final class SimService: Sendable {
         { [self] request in
             let time = now()
             let path = String(request.path)
-            let (used, limited, failure) = state.withLock { state in
-                (state.weight.add(weight, now: time), state.faults.rateLimit(now: time), state.faults.failure(for: path))
+            let limits = configuration
+            let (used, limited, failure, orderCounts) = state.withLock { state in
+                let used = state.weight.add(weight, now: time)
+                var limited = state.faults.rateLimit(now: time)
+                var orderCounts: (tenSeconds: Int, minute: Int)?
+                if limited == nil && used > limits.weightPerMinute {
+                    limited = (BinanceError(status: 429, code: -1003, "Too many requests; current limit is \(limits.weightPerMinute) requests per minute. Please use the websocket for live updates to avoid polling the API."),
+                               (60_000 - time % 60_000 + 999) / 1000)
+                }
+                if limited == nil && placesOrder {
+                    let counts = state.orderCount.add(now: time)
+                    orderCounts = counts
+                    if counts.tenSeconds > limits.ordersPerTenSeconds {
+                        limited = (BinanceError(status: 429, code: -1015, "Too many new orders; current limit is \(limits.ordersPerTenSeconds) orders per TEN_SECONDS."),
+                                   (10_000 - time % 10_000 + 999) / 1000)
+                    } else if counts.minute > limits.ordersPerMinute {
+                        limited = (BinanceError(status: 429, code: -1015, "Too many new orders; current limit is \(limits.ordersPerMinute) orders per MINUTE."),
+                                   (60_000 - time % 60_000 + 999) / 1000)
+                    }
+                }
+                // A client that keeps going after 429s is banned, as Binance does (2 minutes here).
+                if let (error, _) = limited, error.status == 429,
+                   state.weight.violation(now: time) >= limits.violationsBeforeBan {
+                    state.faults.bannedUntil = max(state.faults.bannedUntil, time + 120_000)
+                }
+                return (used, limited, state.faults.failure(for: path), orderCounts)
             }
             if let (error, retryAfter) = limited {
                 var response = error.response
@@ -140,7 +170,7 @@ public final class SimService: Sendable {
             response.setHeader("X-MBX-USED-WEIGHT-1M", String(used))
             guard placesOrder else { return .response(response) }
             let (counts, unknown, hang) = state.withLock { state in
-                let counts = state.orderCount.add(now: time)
+                let counts = orderCounts ?? (0, 0)
                 guard succeeded else { return (counts, false, nil as Int?) }
                 if state.faults.unknownAfterExecute > 0 {
                     state.faults.unknownAfterExecute -= 1
@@ -205,16 +235,25 @@ final class ClockSkew: Sendable {
     func store(_ value: Int64) { milliseconds.store(value, ordering: .relaxed) }
 }
 
-/// Request weight used in the current minute (reported on every response).
+/// Request weight used in the current minute (reported on every response), and the 429s given.
 struct RequestWeight {
     private var minute: Int64 = 0
     private var used = 0
+    private var violations = 0
+
+    /// Counts a 429 in the current minute and returns how many there have been.
+    mutating func violation(now: Int64) -> Int {
+        _ = add(0, now: now)
+        violations += 1
+        return violations
+    }
 
     mutating func add(_ weight: Int, now: Int64) -> Int {
         let current = now / 60_000
         if current != minute {
             minute = current
             used = 0
+            violations = 0
         }
         used += weight
         return used
