@@ -1,6 +1,7 @@
 import AlphaCore
 import AlphaHTTP
 import AlphaJSON
+import AlphaSettings
 import AlphaSim
 import AlphaSystem
 import ArgumentParser
@@ -15,20 +16,21 @@ struct SimCommand: ParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port (0 picks a free one).") var port: UInt16 = 9901
+    @Option(help: "The simulator's YAML settings (keys, balance, prices, seed, speed…); flags override it.") var config: String?
     @Option(help: "API key clients must send (default: random).") var apiKey: String?
     @Option(help: "API secret clients sign with (default: random).") var apiSecret: String?
-    @Option(help: "Starting USDT wallet balance.") var balance = "10000"
-    @Option(help: "Seed of the price process (same seed, same prices).") var seed: UInt64 = 1
-    @Option(help: "Market time per wall-clock time (2880: a funding period every 10 s).") var speed: Double = 1
-    @Option(help: "Annualized volatility of the price process (0.8 = 80 %).") var volatility: Double = 0.8
+    @Option(help: "Starting USDT wallet balance (default 10000).") var balance: String?
+    @Option(help: "Seed of the price process (same seed, same prices; default 1).") var seed: UInt64?
+    @Option(help: "Market time per wall-clock time (2880: a funding period every 10 s; default 1).") var speed: Double?
+    @Option(help: "Annualized volatility of the price process (0.8 = 80 %, the default).") var volatility: Double?
     @Option(help: "Quantity available per price level, e.g. 0.5 (default: unlimited, no partial fills).") var liquidity: String?
 
     func validate() throws {
-        guard let amount = Amount(balance), !amount.isNegative else {
+        if let balance, Amount(balance).map({ $0.isNegative }) ?? true {
             throw ValidationError("--balance must be a plain decimal such as 10000, not \(balance)")
         }
-        guard speed > 0, speed <= 1_000_000 else { throw ValidationError("--speed must be between 0 and 1000000") }
-        guard volatility >= 0, volatility <= 10 else { throw ValidationError("--volatility must be between 0 and 10") }
+        if let speed, !(speed > 0 && speed <= 1_000_000) { throw ValidationError("--speed must be between 0 and 1000000") }
+        if let volatility, !(volatility >= 0 && volatility <= 10) { throw ValidationError("--volatility must be between 0 and 10") }
         if let liquidity, Amount(liquidity).map({ $0.isNegative || $0.isZero }) ?? true {
             throw ValidationError("--liquidity must be a positive decimal such as 0.5, not \(liquidity)")
         }
@@ -36,12 +38,25 @@ struct SimCommand: ParsableCommand {
     }
 
     func run() throws {
+        var file = SimSettingsFile()
+        if let config {
+            do {
+                file = try SimSettingsFile.load(path: config)
+            } catch {
+                FileHandle.standardError.write(Data("alphaengine sim: \(error)\n".utf8))
+                throw ExitCode(78)  // EX_CONFIG, as for the engine's own configuration
+            }
+        }
         let shutdown = try ShutdownSignal()
         var configuration = SimConfiguration.randomKeys()
-        if let apiKey, let apiSecret { configuration = SimConfiguration(apiKey: apiKey, apiSecret: apiSecret) }
-        configuration.initialBalance = Amount(balance)!
+        if let key = apiKey ?? file.apiKey, let secret = apiSecret ?? file.apiSecret {
+            configuration = SimConfiguration(apiKey: key, apiSecret: secret)
+        }
+        if let token = file.controlToken { configuration.controlToken = token }
+        configuration.initialBalance = balance.flatMap(Amount.init) ?? file.balance ?? configuration.initialBalance
+        for (symbol, price) in file.prices where configuration.prices[symbol] != nil { configuration.prices[symbol] = price }
         let service = SimService(configuration: configuration)
-        if let liquidity { service.withExchange { $0.liquidityPerLevel = Amount(liquidity) } }
+        if let level = liquidity.flatMap(Amount.init) ?? file.liquidity { service.withExchange { $0.liquidityPerLevel = level } }
         var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.host = host
         serverConfiguration.port = port
@@ -62,9 +77,9 @@ struct SimCommand: ParsableCommand {
             "apiSecret": .string(configuration.apiSecret),
         ])
         var market = SimMarketDriver.Settings()
-        market.seed = seed
-        market.speed = speed
-        market.volatility = volatility
+        market.seed = seed ?? file.seed ?? market.seed
+        market.speed = speed ?? file.speed ?? market.speed
+        market.volatility = volatility ?? file.volatility ?? market.volatility
         let driver = SimMarketDriver(service: service, settings: market)
         driver.start()
         FileHandle.standardOutput.write(Data((banner.serialized + "\n").utf8))

@@ -51,17 +51,22 @@ struct WalletAndOutsideActivityTests {
         #expect(positions.text.contains("\"positionAmt\":\"-0.010\""))
     }
 
-    @Test("alphaengine sim: first line is the JSON banner; it serves Binance and the control API; SIGTERM stops it with 0")
+    @Test("alphaengine sim --config: first line is the JSON banner with the file's keys; Binance and control API served; SIGTERM → 0")
     func commandLine() throws {
+        let config = NSTemporaryDirectory() + "sim-\(UUID().uuidString).yaml"
+        try "api_key: \"file-key\"\napi_secret: \"file-secret\"\nbalance: \"2500\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o600)
+        defer { try? FileManager.default.removeItem(atPath: config) }
         let process = Process()
         process.executableURL = BuiltExecutable.url("alphaengine")
-        process.arguments = ["sim", "--port", "0", "--seed", "5", "--speed", "60"]
+        process.arguments = ["sim", "--port", "0", "--seed", "5", "--speed", "60", "--config", config]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
         let banner = try JSONParser.parseObject(line.trimmingCharacters(in: .whitespacesAndNewlines))
         for key in ["rest", "ws", "control", "controlToken", "apiKey", "apiSecret"] { #expect(banner[key] != nil, "banner lacks \(key)") }
+        #expect(banner["apiKey"] == "file-key")
         guard case .string(let rest)? = banner["rest"], let port = UInt16(rest.split(separator: ":").last ?? ""),
               case .string(let token)? = banner["controlToken"] else { Issue.record("bad banner \(line)"); return }
         let ping = try RawClient(port: port)
@@ -69,7 +74,7 @@ struct WalletAndOutsideActivityTests {
         #expect(try ping.readResponse().text == "{}")
         let ledger = try RawClient(port: port)
         try ledger.send("GET /sim/v1/ledger HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(token)\r\n\r\n")
-        #expect(try ledger.readResponse().text.contains("\"walletBalance\":\"10000\""))
+        #expect(try ledger.readResponse().text.contains("\"walletBalance\":\"2500\""))
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
