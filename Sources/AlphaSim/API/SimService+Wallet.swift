@@ -4,11 +4,13 @@ import AlphaJSON
 
 /// Binance's wallet API, as far as a futures account meets it: internal transfers between spot
 /// and USDⓈ-M futures, deposit and withdrawal history, withdrawals, the coin list ccxt asks for.
+/// The wallet API's own limits (per-UID weights on api.binance.com) are not simulated, so these
+/// endpoints weigh 1 against the futures request weight rather than eating into it.
 extension SimService {
     func addWalletRoutes(to router: inout Router) {
         // Both transfer endpoints: the universal one (type MAIN_UMFUTURE / UMFUTURE_MAIN) and the
         // older futures one (type 1 = spot → futures, 2 = futures → spot).
-        router.post("/sapi/v1/asset/transfer", endpoint(.signed, weight: 900) { [self] _, parameters throws(BinanceError) in
+        router.post("/sapi/v1/asset/transfer", endpoint(.signed, weight: 1) { [self] _, parameters throws(BinanceError) in
             let toFutures: Bool
             switch try parameters.required("type") {
             case "MAIN_UMFUTURE": toFutures = true
@@ -44,7 +46,7 @@ extension SimService {
                 writer.endArray()
             }
         })
-        router.post("/sapi/v1/capital/withdraw/apply", endpoint(.signed, weight: 900) { [self] _, parameters throws(BinanceError) in
+        router.post("/sapi/v1/capital/withdraw/apply", endpoint(.signed, weight: 1) { [self] _, parameters throws(BinanceError) in
             guard try parameters.required("coin") == "USDT" else { throw .invalid("coin") }
             let address = try parameters.required("address")
             guard let amount = Amount(try parameters.required("amount")), !amount.isNegative, !amount.isZero else { throw .invalid("amount") }
