@@ -28,11 +28,16 @@ let package = Package(
         // MARK: Protocol-level code that knows nothing of trading
         .target(name: "AlphaJSON", swiftSettings: strict),
         .target(name: "AlphaSystem", dependencies: ["CLinux"], swiftSettings: strict),
+        .target(name: "AlphaCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "AlphaWebSocket", dependencies: ["AlphaSystem", "COpenSSL"], swiftSettings: strict),
         .target(name: "AlphaHTTP", dependencies: ["AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CLinux"], swiftSettings: strict),
 
+        // MARK: The Binance USDⓈ-M adapter (the bot's only exchange I/O)
+        .target(name: "AlphaExchange", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CCurl"],
+                swiftSettings: strict),
+
         // MARK: The embedded Binance USDⓈ-M simulator
-        .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "COpenSSL"], swiftSettings: strict),
+        .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "COpenSSL"], swiftSettings: strict),
 
         // MARK: Pure domain, no I/O
         .target(name: "AlphaCore", dependencies: ["AlphaJSON"], swiftSettings: strict),
@@ -103,6 +108,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaWebSocket", "AlphaTestSupport", "alphaengine"], exclude: ["Peers"], swiftSettings: strict),
+        .testTarget(
+            name: "AlphaExchangeTests",
+            dependencies: ["AlphaExchange", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
         .testTarget(
             name: "CLibraryTests",
