@@ -80,7 +80,7 @@ try measure("user-data events delivered over WebSocket", unit: "events/s") {
     let key = "bench-" + UUID().uuidString
     service.streamsForBenchmark(listenKey: key)
     let client = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws/\(key)")
-    while service.benchmarkSessionCount == 0 { usleep(1000) }
+    while service.streamSessionCount == 0 { usleep(1000) }
     let orders = 3_000
     var received = 0
     let seconds = try elapsed {

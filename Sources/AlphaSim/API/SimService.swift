@@ -70,6 +70,9 @@ public final class SimService: Sendable {
                                              now: { Timestamp.now().millisecondsSinceEpoch + skew.load() })
     }
 
+    /// WebSocket sessions open on the simulator (user data and market streams).
+    public var streamSessionCount: Int { streams.sessionCount }
+
     /// The exchange's clock in milliseconds.
     public func now() -> Int64 { Timestamp.now().millisecondsSinceEpoch + clockSkew.load() }
 

@@ -8,7 +8,6 @@ extension SimService {
         state.withLock { $0.listenKey = (listenKey, time + 3_600_000) }
     }
 
-    public var benchmarkSessionCount: Int { streams.sessionCount }
 
     public func benchmarkPlaceMarket(buy: Bool) {
         _ = try? mutate { exchange, time throws(BinanceError) in

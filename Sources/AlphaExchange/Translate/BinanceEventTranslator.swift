@@ -1,0 +1,137 @@
+import AlphaCore
+import AlphaJSON
+
+/// Turns what Binance says — over the user-data stream or over REST — into AlphaEngine events.
+/// One fact gets one dedup key whichever way it arrives, so the second copy collides in the
+/// event store instead of being counted twice (DESIGN §4–5).
+public enum BinanceEventTranslator {
+    // MARK: User-data stream
+
+    /// Events for one user-data message; unknown event kinds give none.
+    public static func events(fromStream message: JSONObject, scope: Scope) throws(PayloadError) -> [Event] {
+        switch message["e"] {
+        case "ORDER_TRADE_UPDATE": return try orderTradeUpdate(message, scope: scope)
+        case "ACCOUNT_UPDATE": return try accountUpdate(message, scope: scope)
+        default: return []
+        }
+    }
+
+    private static func orderTradeUpdate(_ message: JSONObject, scope: Scope) throws(PayloadError) -> [Event] {
+        guard case .object(let order)? = message["o"] else { throw .missingField("o") }
+        let symbol = try order.string("s")
+        let orderID = try order.int64("i")
+        let clientOrderID = try order.string("c")
+        let side = try order.choice("S", as: OrderSide.self)
+        let time = try order.int64("T")
+        let statusText = try order.string("X")
+        guard let status = OrderState(binanceStatus: statusText) else {
+            throw .invalidValue(field: "X", reason: "unknown order status \(statusText)")
+        }
+        let payload = OrderPayload(symbol: symbol, clientOrderID: clientOrderID, orderID: orderID, side: side,
+                                   type: try order.choice("o", as: OrderType.self), status: status,
+                                   price: try order.amount("p"), quantity: try order.amount("q"),
+                                   filledQuantity: try order.amount("z"), averagePrice: try order.amount("ap"),
+                                   reduceOnly: try order.bool("R"), time: time)
+        var events = [orderEvent(payload, source: .webSocket, scope: scope)]
+        if try order.string("x") == "TRADE" {
+            let trade = TradePayload(symbol: symbol, tradeID: try order.int64("t"), orderID: orderID, clientOrderID: clientOrderID,
+                                     side: side, price: try order.amount("L"), quantity: try order.amount("l"),
+                                     realizedPnl: try order.amount("rp"), maker: try order.bool("m"), time: time)
+            events.append(tradeEvent(trade, source: .webSocket, scope: scope))
+            if order["n"] != nil {
+                let fee = FeePayload(symbol: symbol, tradeID: trade.tradeID, asset: try order.string("N"), amount: try order.amount("n"), time: time)
+                events.append(feeEvent(fee, source: .webSocket, scope: scope))
+            }
+        }
+        return events
+    }
+
+    private static func accountUpdate(_ message: JSONObject, scope: Scope) throws(PayloadError) -> [Event] {
+        guard case .object(let account)? = message["a"] else { throw .missingField("a") }
+        let time = try message.int64("T")
+        let reason = try account.optionalString("m")
+        var events: [Event] = []
+        if case .array(let balances)? = account["B"] {
+            for case .object(let balance) in balances {
+                let payload = BalancePayload(asset: try balance.string("a"), walletBalance: try balance.amount("wb"),
+                                             crossWalletBalance: try balance.amount("cw"), change: try balance.optionalAmount("bc"),
+                                             reason: reason, time: time)
+                events.append(Event(type: .balanceChanged, source: .webSocket, entityKind: .balance, entityID: payload.asset, scope: scope,
+                                    dedupKey: DedupKey.balance(asset: payload.asset, updateTime: time, walletBalance: payload.walletBalance),
+                                    payload: payload.json))
+            }
+        }
+        if case .array(let positions)? = account["P"] {
+            for case .object(let position) in positions {
+                let payload = PositionPayload(symbol: try position.string("s"), amount: try position.amount("pa"),
+                                              entryPrice: try position.amount("ep"), unrealizedPnl: try position.amount("up"),
+                                              reason: reason, time: time)
+                events.append(Event(type: .positionChanged, source: .webSocket, entityKind: .position, entityID: payload.symbol, scope: scope,
+                                    dedupKey: DedupKey.position(symbol: payload.symbol, updateTime: time, amount: payload.amount),
+                                    payload: payload.json))
+            }
+        }
+        return events
+    }
+
+    // MARK: REST
+
+    /// Trade and fee events for `GET /fapi/v1/userTrades` rows.
+    public static func events(fromUserTrades rows: [JSONValue], clientOrderIDs: [Int64: String] = [:], scope: Scope) throws(PayloadError) -> [Event] {
+        var events: [Event] = []
+        for case .object(let row) in rows {
+            let symbol = try row.string("symbol")
+            let orderID = try row.int64("orderId")
+            let time = try row.int64("time")
+            let trade = TradePayload(symbol: symbol, tradeID: try row.int64("id"), orderID: orderID, clientOrderID: clientOrderIDs[orderID],
+                                     side: try row.choice("side", as: OrderSide.self), price: try row.amount("price"),
+                                     quantity: try row.amount("qty"), realizedPnl: try row.amount("realizedPnl"),
+                                     maker: try row.bool("maker"), time: time)
+            events.append(tradeEvent(trade, source: .rest, scope: scope))
+            let fee = FeePayload(symbol: symbol, tradeID: trade.tradeID, asset: try row.string("commissionAsset"),
+                                 amount: try row.amount("commission"), time: time)
+            events.append(feeEvent(fee, source: .rest, scope: scope))
+        }
+        return events
+    }
+
+    /// The order event for one `GET /fapi/v1/order` (or openOrders/allOrders) row.
+    public static func event(fromRESTOrder row: JSONObject, scope: Scope) throws(PayloadError) -> Event {
+        let statusText = try row.string("status")
+        guard let status = OrderState(binanceStatus: statusText) else {
+            throw .invalidValue(field: "status", reason: "unknown order status \(statusText)")
+        }
+        let payload = OrderPayload(symbol: try row.string("symbol"), clientOrderID: try row.string("clientOrderId"),
+                                   orderID: try row.int64("orderId"), side: try row.choice("side", as: OrderSide.self),
+                                   type: try row.choice("type", as: OrderType.self), status: status, price: try row.amount("price"),
+                                   quantity: try row.amount("origQty"), filledQuantity: try row.amount("executedQty"),
+                                   averagePrice: try row.amount("avgPrice"), reduceOnly: try row.bool("reduceOnly"),
+                                   time: try row.int64("updateTime"))
+        return orderEvent(payload, source: .rest, scope: scope)
+    }
+
+    // MARK: Shared
+
+    static func orderEvent(_ payload: OrderPayload, source: EventSource, scope: Scope) -> Event {
+        let type: EventType = switch payload.status {
+        case .acknowledged: .orderPlaced
+        case .cancelled: .orderCancelled
+        case .rejected: .orderRejected
+        default: .orderUpdated
+        }
+        let key = DedupKey.order(symbol: payload.symbol, orderID: payload.orderID ?? 0, status: payload.status,
+                                 filledQuantity: payload.filledQuantity)
+        return Event(type: type, source: source, entityKind: .order, entityID: payload.clientOrderID, scope: scope, dedupKey: key,
+                     payload: payload.json)
+    }
+
+    static func tradeEvent(_ payload: TradePayload, source: EventSource, scope: Scope) -> Event {
+        Event(type: .tradeExecuted, source: source, entityKind: .trade, entityID: "\(payload.symbol):\(payload.tradeID)", scope: scope,
+              dedupKey: DedupKey.trade(symbol: payload.symbol, tradeID: payload.tradeID), payload: payload.json)
+    }
+
+    static func feeEvent(_ payload: FeePayload, source: EventSource, scope: Scope) -> Event {
+        Event(type: .feeCharged, source: source, entityKind: .fee, entityID: "\(payload.symbol):\(payload.tradeID)", scope: scope,
+              dedupKey: DedupKey.fee(symbol: payload.symbol, tradeID: payload.tradeID), payload: payload.json)
+    }
+}
