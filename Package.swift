@@ -36,6 +36,9 @@ let package = Package(
         .target(name: "AlphaExchange", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CCurl"],
                 swiftSettings: strict),
 
+        // MARK: The bot: listener, reconciler, executor (no HTTP-server code)
+        .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaJSON"], swiftSettings: strict),
+
         // MARK: The embedded Binance USDⓈ-M simulator
         .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "COpenSSL"], swiftSettings: strict),
 
@@ -111,6 +114,11 @@ let package = Package(
         .testTarget(
             name: "AlphaExchangeTests",
             dependencies: ["AlphaExchange", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AlphaBotTests",
+            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),

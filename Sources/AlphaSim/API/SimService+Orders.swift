@@ -53,8 +53,21 @@ extension SimService {
         router.get("/fapi/v1/userTrades", endpoint(.signed, weight: 5) { [self] _, parameters throws(BinanceError) in
             let symbol = try parameters.required("symbol")
             let limit = Int(try parameters.int64("limit") ?? 500)
+            guard (1...1000).contains(limit) else { throw .invalid("limit") }
+            let fromID = try parameters.int64("fromId")
+            let start = try parameters.int64("startTime")
+            let end = try parameters.int64("endTime")
+            if let start, let end {
+                guard start <= end else { throw BinanceError(code: -1023, "Start time is greater than end time.") }
+                guard end - start <= 7 * 24 * 3_600_000 else { throw .invalid("startTime") }  // at most 7 days apart
+            }
             let (trades, spec) = try state.withLock { state throws(BinanceError) -> ([SimTrade], SimSymbol) in
-                (state.exchange.ledger.trades.filter { $0.symbol == symbol }.suffix(limit), try state.exchange.symbol(symbol))
+                let matching = state.exchange.ledger.trades.filter {
+                    $0.symbol == symbol && $0.id >= (fromID ?? 0) && $0.time >= (start ?? 0) && $0.time <= (end ?? .max)
+                }
+                // With fromId or a start time: the oldest `limit` from there; otherwise the newest `limit`.
+                let page = fromID != nil || start != nil ? Array(matching.prefix(limit)) : Array(matching.suffix(limit))
+                return (page, try state.exchange.symbol(symbol))
             }
             return Self.json { writer in
                 writer.beginArray()

@@ -1,0 +1,25 @@
+import AlphaCore
+import AlphaExchange
+import AlphaStore
+
+/// Stores what the user-data stream says, at once: each message becomes its events in one
+/// transaction, and copies of facts already stored (from REST, or a replayed message) collide on
+/// their dedup keys instead of counting twice (DESIGN §5, the fast hint).
+public final class Listener {
+    private let writer: EventWriter
+    private let scope: Scope
+
+    public init(writer: EventWriter, scope: Scope) {
+        self.writer = writer
+        self.scope = scope
+    }
+
+    /// Appends the message's events; returns how many were new. A message that cannot be read
+    /// is reported, not half-stored: the reconciler will fetch the same facts over REST.
+    @discardableResult
+    public func ingest(_ message: JSONObject) throws -> Int {
+        let events = try BinanceEventTranslator.events(fromStream: message, scope: scope)
+        guard !events.isEmpty else { return 0 }
+        return try writer.append(events).filter { !$0.isDuplicate }.count
+    }
+}
