@@ -1,0 +1,138 @@
+import AlphaBot
+import AlphaCore
+import AlphaExchange
+import AlphaHTTP
+import AlphaJSON
+import AlphaSim
+import AlphaStore
+import AlphaTestSupport
+import Foundation
+import Testing
+
+/// A bot's stores and REST client against a simulator on a real port.
+final class BotHarness {
+    let service: SimService
+    let server: HTTPServer
+    let client: BinanceRESTClient
+    let directory: URL
+    let database: Database
+    let writer: EventWriter
+    let commands: CommandStore
+
+    init(timeoutMilliseconds: Int = 5_000) throws {
+        var configuration = SimConfiguration.randomKeys()
+        configuration.initialBalance = Amount("100000")!
+        service = SimService(configuration: configuration)
+        server = HTTPServer(handler: service.router.handler)
+        try server.start()
+        client = BinanceRESTClient(baseURL: "http://127.0.0.1:\(server.port)", apiKey: configuration.apiKey,
+                                   apiSecret: configuration.apiSecret, timeoutMilliseconds: timeoutMilliseconds)
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        database = try Database.openMigrated(path: directory.appendingPathComponent("bot.db").path)
+        writer = try EventWriter(database: database)
+        commands = CommandStore(database: database)
+    }
+
+    deinit {
+        server.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func fault(_ body: String) throws {
+        let raw = try RawClient(port: server.port)
+        try raw.send("POST /sim/v1/faults HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(service.configuration.controlToken)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        _ = try raw.readResponse()
+    }
+
+    @discardableResult
+    func placeOrder(_ side: String = "BUY", quantity: String = "0.010") throws -> Command {
+        let command = Command(type: .placeOrder, actor: Actor(kind: .strategy, id: "test"), scope: Scope(mode: .sim),
+                              payload: ["symbol": "BTCUSDT", "side": .string(side), "type": "MARKET", "quantity": .string(quantity)])
+        return try commands.insert(command).command
+    }
+
+    /// Orders the exchange holds with this client id.
+    func ordersOnExchange(_ clientOrderID: String) -> Int {
+        service.withExchange { $0.orders.values.filter { $0.clientOrderId == clientOrderID }.count }
+    }
+}
+
+@Suite("Order execution: write-ahead, unknown outcomes resolved, never twice")
+struct OrderExecutorTests {
+    func settings() -> OrderExecutor.Settings {
+        var settings = OrderExecutor.Settings()
+        settings.notFoundGraceMilliseconds = 300
+        settings.queryIntervalMilliseconds = 100
+        return settings
+    }
+
+    @Test("a plain order: ACK with the order id, one order event tied to the command, one order on the exchange")
+    func plain() throws {
+        let bot = try BotHarness()
+        let command = try bot.placeOrder()
+        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let done = try #require(try executor.runNext())
+        #expect(done.status == .acknowledged)
+        #expect(done.result?["resolvedBy"] == "answer")
+        let clientOrderID = try command.clientOrderID.value
+        #expect(bot.ordersOnExchange(clientOrderID) == 1)
+        #expect(bot.writer.state.orders.values.contains { $0.clientOrderID == clientOrderID && $0.status == .filled })
+        #expect(try executor.runNext() == nil)
+    }
+
+    @Test("executed but answered 503 'unknown': resolved by query as placed, not sent again", arguments: ["unknown_after_execute", "hang"])
+    func unknownButPlaced(fault: String) throws {
+        let bot = try BotHarness(timeoutMilliseconds: 1_000)
+        try bot.fault(#"{"fault":"\#(fault)","milliseconds":2500}"#)
+        let command = try bot.placeOrder()
+        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let done = try #require(try executor.runNext())
+        #expect(done.status == .acknowledged)
+        #expect(done.result?["resolvedBy"] == "query")
+        #expect(bot.ordersOnExchange(try command.clientOrderID.value) == 1)
+    }
+
+    @Test("not executed and the answer unknown (500): repeated not-found after the grace period → FAILED, nothing placed")
+    func unknownAndAbsent() throws {
+        let bot = try BotHarness()
+        try bot.fault(#"{"fault":"http_5xx","path":"/fapi/v1/order","status":500,"count":1}"#)
+        let command = try bot.placeOrder()
+        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let done = try #require(try executor.runNext())
+        #expect(done.status == .failed)
+        #expect(done.lastError?.contains("not placed") == true)
+        #expect(bot.ordersOnExchange(try command.clientOrderID.value) == 0)
+    }
+
+    @Test("a definitive refusal fails the command at once with Binance's reason")
+    func refused() throws {
+        let bot = try BotHarness()
+        try bot.placeOrder("SELL", quantity: "0.0005")  // below the minimum quantity
+        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let done = try #require(try executor.runNext())
+        #expect(done.status == .failed)
+        #expect(done.lastError?.contains("-4004") == true || done.lastError?.contains("-1111") == true)
+    }
+
+    @Test("boot: a command left SENT is resolved — placed if the exchange has it, failed if it never arrived; never resent")
+    func bootResolution() throws {
+        let bot = try BotHarness()
+        // One command whose order reached the exchange before the crash, one that never left.
+        let sentAndPlaced = try bot.placeOrder()
+        let claimedFirst = try #require(try bot.commands.claimNext())
+        #expect(claimedFirst.id == sentAndPlaced.id)
+        _ = try bot.client.signed("POST", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"),
+                                                            ("quantity", "0.010"), ("newClientOrderId", try sentAndPlaced.clientOrderID.value)])
+        let neverSent = try bot.placeOrder()
+        _ = try #require(try bot.commands.claimNext())
+        usleep(400_000)  // older than the grace period
+        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let resolved = try executor.resolveInFlight()
+        #expect(resolved.first { $0.id == sentAndPlaced.id }?.status == .acknowledged)
+        #expect(resolved.first { $0.id == neverSent.id }?.status == .failed)
+        #expect(bot.ordersOnExchange(try sentAndPlaced.clientOrderID.value) == 1)
+        #expect(bot.ordersOnExchange(try neverSent.clientOrderID.value) == 0)
+    }
+}
