@@ -37,7 +37,7 @@ let package = Package(
                 swiftSettings: strict),
 
         // MARK: The bot: listener, reconciler, executor (no HTTP-server code)
-        .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaJSON"], swiftSettings: strict),
+        .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaJSON", "AlphaSystem"], swiftSettings: strict),
 
         // MARK: The embedded Binance USDⓈ-M simulator
         .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "COpenSSL"], swiftSettings: strict),
@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "alphaengine",
             dependencies: [
-                "AlphaCore", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim",
+                "AlphaBot", "AlphaCore", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlphaBotTests",
-            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaTestSupport"],
+            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "alphaengine"],
             swiftSettings: strict
         ),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),

@@ -1,0 +1,141 @@
+import AlphaCore
+import AlphaExchange
+import AlphaJSON
+import AlphaStore
+import AlphaSystem
+import Foundation
+import Synchronization
+
+/// The bot process's main loop (DESIGN §8): boot in order, then carry out commands, store
+/// stream messages and catch up over REST until asked to stop. One thread writes the store;
+/// the stream's thread only queues what it hears.
+public final class BotRunner {
+    public struct Settings: Sendable {
+        public var restURL: String
+        public var webSocketURL: String
+        public var apiKey: String
+        public var apiSecret: String
+        public var symbols = ["BTCUSDT"]
+        /// How often fills are caught up over REST while the stream is up; silence makes it sooner.
+        public var catchUpMilliseconds = 30_000
+        public var streamDownCatchUpMilliseconds = 2_000
+        public var executor = OrderExecutor.Settings()
+        public var stream = UserDataStream.Settings()
+
+        public init(restURL: String, webSocketURL: String, apiKey: String, apiSecret: String) {
+            self.restURL = restURL
+            self.webSocketURL = webSocketURL
+            self.apiKey = apiKey
+            self.apiSecret = apiSecret
+        }
+    }
+
+    public enum BootError: Error, CustomStringConvertible {
+        case hedgeMode
+        case exchange(BinanceRequestError)
+
+        public var description: String {
+            switch self {
+            case .hedgeMode: "the account is in hedge mode (dualSidePosition=true); AlphaEngine trades one-way mode only — switch it on Binance first"
+            case .exchange(let error): "exchange: \(error)"
+            }
+        }
+    }
+
+    private let settings: Settings
+    private let writer: EventWriter
+    private let commands: CommandStore
+    private let scope: Scope
+    private let client: BinanceRESTClient
+    private let inbox = StreamInbox()
+    private lazy var trades = TradeCatchUp(client: client, writer: writer, scope: scope)
+    private var stream: UserDataStream?
+    private var streamUp = false
+
+    public init(settings: Settings, database: Database, mode: TradingMode) throws {
+        self.settings = settings
+        writer = try EventWriter(database: database)  // loads projections, replays after the checkpoint
+        commands = CommandStore(database: database)
+        scope = Scope(mode: mode)
+        client = BinanceRESTClient(baseURL: settings.restURL, apiKey: settings.apiKey, apiSecret: settings.apiSecret)
+    }
+
+    /// Boot: clock, position mode, in-flight commands, then the stream and a first catch-up.
+    public func boot() throws {
+        do {
+            try client.syncTime()
+            guard case .object(let mode) = try client.signed("GET", "/fapi/v1/positionSide/dual", []) else {
+                throw BootError.exchange(.unknown(reason: "no position mode"))
+            }
+            if mode["dualSidePosition"] == .bool(true) { throw BootError.hedgeMode }
+        } catch let error as BinanceRequestError {
+            throw BootError.exchange(error)
+        }
+        let executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
+        _ = try executor.resolveInFlight()
+        let restURL = settings.restURL, apiKey = settings.apiKey, apiSecret = settings.apiSecret
+        let inbox = self.inbox
+        let stream = UserDataStream(webSocketBase: settings.webSocketURL, settings: settings.stream,
+                                    makeClient: { BinanceRESTClient(baseURL: restURL, apiKey: apiKey, apiSecret: apiSecret) },
+                                    handler: { event in inbox.append(event) })
+        stream.start()
+        self.stream = stream
+        try catchUp()
+    }
+
+    /// Runs until `shouldStop` returns true (checked at least every 100 ms), then stops cleanly.
+    public func run(until shouldStop: () -> Bool) throws {
+        let executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
+        var lastCatchUp = MonotonicMilliseconds.now()
+        while !shouldStop() {
+            try drainStream()
+            var worked = false
+            while !shouldStop(), let _ = try executor.runNext() { worked = true; try drainStream() }
+            let interval = streamUp ? settings.catchUpMilliseconds : settings.streamDownCatchUpMilliseconds
+            if MonotonicMilliseconds.now() - lastCatchUp >= Int64(interval) {
+                try? catchUp()  // REST trouble now is retried on the next turn
+                lastCatchUp = MonotonicMilliseconds.now()
+            }
+            if !worked { usleep(20_000) }
+        }
+        stream?.stop()
+        try drainStream()
+    }
+
+    private func drainStream() throws {
+        let events = inbox.takeAll()
+        let listener = Listener(writer: writer, scope: scope)
+        for event in events {
+            switch event {
+            case .message(let message):
+                do { try listener.ingest(message) } catch is PayloadError { /* the catch-up fetches the same facts over REST */ }
+            case .connected:
+                if !streamUp { streamUp = true; try? catchUp() }  // anything missed while down
+            case .disconnected, .listenKeyExpired:
+                streamUp = false
+            }
+        }
+    }
+
+    private func catchUp() throws {
+        for symbol in settings.symbols { try trades.run(symbol: symbol) }
+    }
+}
+
+/// Stream events handed from the stream's thread to the writer's.
+final class StreamInbox: Sendable {
+    private let queue = Mutex<[UserDataStream.Event]>([])
+
+    func append(_ event: UserDataStream.Event) { queue.withLock { $0.append(event) } }
+
+    func takeAll() -> [UserDataStream.Event] {
+        queue.withLock { queue in
+            defer { queue.removeAll() }
+            return queue
+        }
+    }
+}
+
+enum MonotonicMilliseconds {
+    static func now() -> Int64 { Int64(MonotonicClock.now() / 1_000_000) }
+}

@@ -1,0 +1,45 @@
+import AlphaBot
+import AlphaCore
+import AlphaSettings
+import AlphaStore
+import AlphaSystem
+import ArgumentParser
+import Foundation
+
+/// `alphaengine bot`: the trading process. All exchange I/O happens here; it stops cleanly on
+/// SIGINT or SIGTERM and resumes without loss or duplicates.
+struct BotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bot", abstract: "Run the bot against the configured account (production, testnet or the simulator).")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Symbols to follow (comma-separated).") var symbols = "BTCUSDT"
+
+    func run() throws {
+        try reportingFailures {
+            let shutdown = try ShutdownSignal()
+            let (database, secrets) = try options.openDatabase()
+            let environment = ProcessInfo.processInfo.environment
+            // The simulator prints fresh keys; in sim mode they come from the environment.
+            let apiKey = secrets.apiKey ?? environment["ALPHAENGINE_SIM_API_KEY"]
+            let apiSecret = secrets.apiSecret ?? environment["ALPHAENGINE_SIM_API_SECRET"]
+            guard let apiKey, let apiSecret else {
+                throw ValidationFailure("configuration: no API key for mode \(secrets.mode.rawValue); in sim mode set "
+                    + "ALPHAENGINE_SIM_API_KEY and ALPHAENGINE_SIM_API_SECRET to the keys `alphaengine sim` printed", status: 78)
+            }
+            var settings = BotRunner.Settings(restURL: secrets.endpoints.rest, webSocketURL: secrets.endpoints.webSocket,
+                                              apiKey: apiKey, apiSecret: apiSecret)
+            settings.symbols = symbols.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            let runner = try BotRunner(settings: settings, database: database, mode: secrets.mode)
+            do {
+                try runner.boot()
+            } catch let error as BotRunner.BootError {
+                throw ValidationFailure("boot: \(error)", status: 1)
+            }
+            FileHandle.standardError.write(Data("alphaengine bot: running (\(secrets.mode.rawValue), \(secrets.endpoints.rest))\n".utf8))
+            try runner.run(until: { shutdown.wait(milliseconds: 0) != nil })
+            FileHandle.standardError.write(Data("alphaengine bot: stopped\n".utf8))
+        }
+    }
+}
