@@ -55,20 +55,29 @@ public final class OrderExecutor {
 
     func execute(_ command: Command) throws -> Command {
         switch command.type {
-        case .placeOrder: return try place(command)
+        case .placeOrder:
+            do {
+                return try place(command, parameters: try Self.orderParameters(command.payload))
+            } catch let error as PayloadError {
+                return try commands.fail(command.id, error: "invalid PlaceOrder payload: \(error)")
+            }
+        case .cancelOrder: return try cancelOrder(command)
+        case .cancelAll: return try cancelAll(command)
+        case .closePosition: return try closePosition(command)
+        case .setLeverage: return try setLeverage(command)
         default: return try commands.fail(command.id, error: "\(command.type.rawValue) is not handled by the order executor")
         }
     }
 
-    private func place(_ command: Command) throws -> Command {
-        let parameters: [(String, String)]
+    /// Places the order described by `parameters` under the command's client id.
+    private func place(_ command: Command, parameters orderParameters: [(String, String)]) throws -> Command {
         let clientOrderID: ClientOrderID
         do {
             clientOrderID = try command.clientOrderID
-            parameters = try Self.orderParameters(command.payload) + [("newClientOrderId", clientOrderID.value)]
         } catch {
-            return try commands.fail(command.id, error: "invalid PlaceOrder payload: \(error)")
+            return try commands.fail(command.id, error: "the command id cannot make a client order id: \(error)")
         }
+        let parameters = orderParameters + [("newClientOrderId", clientOrderID.value)]
         let sentAt = Timestamp.now()
         do {
             let answer = try client.signed("POST", "/fapi/v1/order", parameters)
@@ -77,6 +86,96 @@ public final class OrderExecutor {
             return try commands.fail(command.id, error: error.description, result: ["clientOrderId": .string(clientOrderID.value)])
         } catch is BinanceRequestError {
             return try resolve(command, sentAt: sentAt)
+        }
+    }
+
+    /// Cancels one order by its client id. Sending a cancel twice is harmless, so an unknown
+    /// outcome is settled by asking for the order's state.
+    private func cancelOrder(_ command: Command) throws -> Command {
+        let symbol: String, clientOrderID: String
+        do {
+            symbol = try command.payload.string("symbol")
+            clientOrderID = try command.payload.string("clientOrderId")
+        } catch {
+            return try commands.fail(command.id, error: "invalid CancelOrder payload: \(error)")
+        }
+        let query = [("symbol", symbol), ("origClientOrderId", clientOrderID)]
+        do {
+            return try record(try client.signed("DELETE", "/fapi/v1/order", query), for: command, resolvedBy: "answer")
+        } catch BinanceRequestError.rejected(_, let code, let message) {
+            // -2011: nothing open to cancel. Record what the order is now (filled, already cancelled…).
+            if let state = try? client.signed("GET", "/fapi/v1/order", query), case .object(let order) = state {
+                _ = try? writer.append([try BinanceEventTranslator.event(fromRESTOrder: order, scope: command.scope)])
+            }
+            return try commands.fail(command.id, error: "cancel refused (\(code)): \(message)")
+        } catch {
+            guard let state = try? client.signed("GET", "/fapi/v1/order", query) else { return command }  // SENT: retried later
+            return try record(state, for: command, resolvedBy: "query")
+        }
+    }
+
+    private func cancelAll(_ command: Command) throws -> Command {
+        guard let symbol = try? command.payload.string("symbol") else {
+            return try commands.fail(command.id, error: "invalid CancelAll payload: symbol is required")
+        }
+        do {
+            _ = try client.signed("DELETE", "/fapi/v1/allOpenOrders", [("symbol", symbol)])
+            try recordOpenOrders(symbol: symbol, scope: command.scope)
+            return try commands.acknowledge(command.id, result: ["symbol": .string(symbol)])
+        } catch let error as BinanceRequestError where error.isDefinitive {
+            return try commands.fail(command.id, error: error.description)
+        } catch {
+            return command  // SENT: cancelling all again is harmless
+        }
+    }
+
+    /// Cancels the symbol's open orders, then closes what is left with a reduce-only market order.
+    private func closePosition(_ command: Command) throws -> Command {
+        guard let symbol = try? command.payload.string("symbol") else {
+            return try commands.fail(command.id, error: "invalid ClosePosition payload: symbol is required")
+        }
+        let amount: Amount
+        do {
+            _ = try client.signed("DELETE", "/fapi/v1/allOpenOrders", [("symbol", symbol)])
+            guard case .array(let rows) = try client.signed("GET", "/fapi/v3/positionRisk", [("symbol", symbol)]) else {
+                return command
+            }
+            var total = Amount.zero
+            for case .object(let row) in rows { total += (try? row.amount("positionAmt")) ?? .zero }
+            amount = total
+        } catch let error as BinanceRequestError where error.isDefinitive {
+            return try commands.fail(command.id, error: error.description)
+        } catch {
+            return command  // SENT: both steps are safe to repeat
+        }
+        guard !amount.isZero else { return try commands.acknowledge(command.id, result: ["symbol": .string(symbol), "closed": "0"]) }
+        return try place(command, parameters: [("symbol", symbol), ("side", amount.isNegative ? "BUY" : "SELL"), ("type", "MARKET"),
+                                               ("quantity", amount.magnitude.description), ("reduceOnly", "true")])
+    }
+
+    private func setLeverage(_ command: Command) throws -> Command {
+        guard let symbol = try? command.payload.string("symbol"), let leverage = try? command.payload.int64("leverage") else {
+            return try commands.fail(command.id, error: "invalid SetLeverage payload: symbol and leverage are required")
+        }
+        do {
+            let answer = try client.signed("POST", "/fapi/v1/leverage", [("symbol", symbol), ("leverage", String(leverage))])
+            var result: JSONObject = ["symbol": .string(symbol)]
+            if case .object(let object) = answer { result["leverage"] = object["leverage"] }
+            return try commands.acknowledge(command.id, result: result)
+        } catch let error as BinanceRequestError where error.isDefinitive {
+            return try commands.fail(command.id, error: error.description)
+        } catch {
+            return command  // SENT: setting the same leverage again is harmless
+        }
+    }
+
+    /// Stores the current state of the symbol's orders (after a cancel-all, the cancelled ones
+    /// arrive by stream too; this makes the store right even without it).
+    private func recordOpenOrders(symbol: String, scope: Scope) throws {
+        let ours = writer.state.orders.values.filter { $0.symbol == symbol && $0.status.isOpen }
+        for order in ours {
+            guard case .object(let row) = try client.signed("GET", "/fapi/v1/order", [("symbol", symbol), ("origClientOrderId", order.clientOrderID)]) else { continue }
+            _ = try writer.append([try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)])
         }
     }
 

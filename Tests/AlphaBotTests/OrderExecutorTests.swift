@@ -136,3 +136,66 @@ struct OrderExecutorTests {
         #expect(bot.ordersOnExchange(try neverSent.clientOrderID.value) == 0)
     }
 }
+
+@Suite("Order execution: cancel, cancel all, close position, leverage")
+struct OrderManagementTests {
+    func command(_ bot: BotHarness, _ type: CommandType, _ payload: JSONObject) throws -> Command {
+        try bot.commands.insert(Command(type: type, actor: Actor(kind: .user, id: "tester"), scope: Scope(mode: .sim), payload: payload)).command
+    }
+
+    func restingLimit(_ bot: BotHarness) throws -> Command {
+        try command(bot, .placeOrder, ["symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+                                       "quantity": "0.010", "price": "40000"])
+    }
+
+    @Test("cancel by client id: ACK and the order stored as cancelled; cancelling it again is refused with the reason")
+    func cancel() throws {
+        let bot = try BotHarness()
+        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands)
+        let placed = try restingLimit(bot)
+        _ = try executor.runNext()
+        let clientOrderID = try placed.clientOrderID.value
+        _ = try command(bot, .cancelOrder, ["symbol": "BTCUSDT", "clientOrderId": .string(clientOrderID)])
+        #expect(try executor.runNext()?.status == .acknowledged)
+        #expect(bot.writer.state.orders[clientOrderID]?.status == .cancelled)
+        _ = try command(bot, .cancelOrder, ["symbol": "BTCUSDT", "clientOrderId": .string(clientOrderID)])
+        let again = try #require(try executor.runNext())
+        #expect(again.status == .failed)
+        #expect(again.lastError?.contains("-2011") == true)
+    }
+
+    @Test("cancel all, then close position: open orders gone, the position closed by one reduce-only order")
+    func cancelAllAndClose() throws {
+        let bot = try BotHarness()
+        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands)
+        _ = try restingLimit(bot)
+        _ = try bot.placeOrder("BUY", quantity: "0.020")
+        _ = try executor.runNext()
+        _ = try executor.runNext()
+        _ = try command(bot, .cancelAll, ["symbol": "BTCUSDT"])
+        #expect(try executor.runNext()?.status == .acknowledged)
+        #expect(bot.service.withExchange { $0.openOrders(symbol: "BTCUSDT").isEmpty })
+        #expect(bot.writer.state.orders.values.filter { $0.status.isOpen }.isEmpty)
+        _ = try restingLimit(bot)
+        _ = try executor.runNext()
+        let close = try command(bot, .closePosition, ["symbol": "BTCUSDT"])
+        #expect(try executor.runNext()?.status == .acknowledged)
+        #expect(bot.service.withExchange { $0.ledger.position("BTCUSDT").amount.isZero && $0.openOrders(symbol: "BTCUSDT").isEmpty })
+        let closing = bot.service.withExchange { exchange in exchange.orders.values.filter { $0.clientOrderId == (try? close.clientOrderID.value) } }
+        #expect(closing.count == 1 && closing.first?.reduceOnly == true)
+        // Nothing left: a second close is a no-op.
+        _ = try command(bot, .closePosition, ["symbol": "BTCUSDT"])
+        #expect(try executor.runNext()?.result?["closed"] == "0")
+    }
+
+    @Test("leverage: set, and an invalid value is refused with Binance's reason")
+    func leverage() throws {
+        let bot = try BotHarness()
+        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands)
+        _ = try command(bot, .setLeverage, ["symbol": "BTCUSDT", "leverage": 7])
+        #expect(try executor.runNext()?.status == .acknowledged)
+        #expect(bot.service.withExchange { $0.leverage(for: "BTCUSDT") } == 7)
+        _ = try command(bot, .setLeverage, ["symbol": "BTCUSDT", "leverage": 500])
+        #expect(try executor.runNext()?.lastError?.contains("-4028") == true)
+    }
+}
