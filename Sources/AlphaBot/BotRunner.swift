@@ -51,6 +51,7 @@ public final class BotRunner {
     private lazy var trades = TradeCatchUp(client: client, writer: writer, scope: scope)
     private var stream: UserDataStream?
     private var streamUp = false
+    private var bootID = ""
 
     public init(settings: Settings, database: Database, mode: TradingMode) throws {
         self.settings = settings
@@ -73,6 +74,13 @@ public final class BotRunner {
         }
         let executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
         _ = try executor.resolveInFlight()
+        // The engine runs from here; the mode carries over from the last run.
+        let bootID = Identifier.random()
+        _ = try writer.append(Event(type: .engineStarted, source: .bot, entityKind: .engine, entityID: "engine", scope: scope,
+                                    dedupKey: DedupKey.engine(bootID: bootID, transition: "started"),
+                                    payload: EngineStartedPayload(bootID: bootID, state: .running,
+                                                                  mode: writer.state.status.engineMode).json))
+        self.bootID = bootID
         let restURL = settings.restURL, apiKey = settings.apiKey, apiSecret = settings.apiSecret
         let inbox = self.inbox
         let stream = UserDataStream(webSocketBase: settings.webSocketURL, settings: settings.stream,
@@ -86,11 +94,29 @@ public final class BotRunner {
     /// Runs until `shouldStop` returns true (checked at least every 100 ms), then stops cleanly.
     public func run(until shouldStop: () -> Bool) throws {
         let executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
+        let control = ControlCommands(writer: writer, commands: commands)
         var lastCatchUp = MonotonicMilliseconds.now()
         while !shouldStop() {
             try drainStream()
             var worked = false
-            while !shouldStop(), let _ = try executor.runNext() { worked = true; try drainStream() }
+            while !shouldStop(), let command = try commands.claimNext() {
+                worked = true
+                switch command.type {
+                case .placeOrder, .cancelOrder, .cancelAll, .closePosition, .setLeverage:
+                    _ = try executor.execute(command)
+                case .runReconcile:
+                    do {
+                        try catchUp()
+                        lastCatchUp = MonotonicMilliseconds.now()
+                        _ = try commands.acknowledge(command.id)
+                    } catch {
+                        _ = try commands.fail(command.id, error: "reconcile: \(error)")
+                    }
+                default:
+                    _ = try control.execute(command)
+                }
+                try drainStream()
+            }
             let interval = streamUp ? settings.catchUpMilliseconds : settings.streamDownCatchUpMilliseconds
             if MonotonicMilliseconds.now() - lastCatchUp >= Int64(interval) {
                 try? catchUp()  // REST trouble now is retried on the next turn
@@ -100,6 +126,9 @@ public final class BotRunner {
         }
         stream?.stop()
         try drainStream()
+        _ = try writer.append(Event(type: .engineStopped, source: .bot, entityKind: .engine, entityID: "engine", scope: scope,
+                                    dedupKey: DedupKey.engine(bootID: bootID, transition: "stopped"),
+                                    payload: EngineReasonPayload(reason: "SIGINT/SIGTERM").json))
     }
 
     private func drainStream() throws {
