@@ -16,7 +16,7 @@ public final class BotRunner {
         public var apiKey: String
         public var apiSecret: String
         public var symbols = ["BTCUSDT"]
-        /// How often fills are caught up over REST while the stream is up; silence makes it sooner.
+        /// How often the reconciler runs while the stream is up; with the stream down, sooner.
         public var catchUpMilliseconds = 30_000
         public var streamDownCatchUpMilliseconds = 2_000
         public var executor = OrderExecutor.Settings()
@@ -49,6 +49,7 @@ public final class BotRunner {
     private let client: BinanceRESTClient
     private let inbox = StreamInbox()
     private lazy var trades = TradeCatchUp(client: client, writer: writer, scope: scope)
+    private lazy var reconciler = Reconciler(client: client, writer: writer, scope: scope, symbols: settings.symbols, trades: trades)
     private var stream: UserDataStream?
     private var streamUp = false
     private var bootID = ""
@@ -88,7 +89,7 @@ public final class BotRunner {
                                     handler: { event in inbox.append(event) })
         stream.start()
         self.stream = stream
-        try catchUp()
+        try reconcile("boot")
     }
 
     /// Runs until `shouldStop` returns true (checked at least every 100 ms), then stops cleanly.
@@ -106,9 +107,10 @@ public final class BotRunner {
                     _ = try executor.execute(command)
                 case .runReconcile:
                     do {
-                        try catchUp()
+                        let report = try reconcile("command")
                         lastCatchUp = MonotonicMilliseconds.now()
-                        _ = try commands.acknowledge(command.id)
+                        _ = try commands.acknowledge(command.id, result: ["runId": .string(report.runID), "drifts": .int(Int64(report.drifts)),
+                                                                          "newFacts": .int(Int64(report.newFacts))])
                     } catch {
                         _ = try commands.fail(command.id, error: "reconcile: \(error)")
                     }
@@ -119,7 +121,7 @@ public final class BotRunner {
             }
             let interval = streamUp ? settings.catchUpMilliseconds : settings.streamDownCatchUpMilliseconds
             if MonotonicMilliseconds.now() - lastCatchUp >= Int64(interval) {
-                try? catchUp()  // REST trouble now is retried on the next turn
+                _ = try? reconcile("schedule")  // REST trouble now is retried on the next turn
                 lastCatchUp = MonotonicMilliseconds.now()
             }
             if !worked { usleep(20_000) }
@@ -139,15 +141,16 @@ public final class BotRunner {
             case .message(let message):
                 do { try listener.ingest(message) } catch is PayloadError { /* the catch-up fetches the same facts over REST */ }
             case .connected:
-                if !streamUp { streamUp = true; try? catchUp() }  // anything missed while down
+                if !streamUp { streamUp = true; _ = try? reconcile("reconnect") }  // anything missed while down
             case .disconnected, .listenKeyExpired:
                 streamUp = false
             }
         }
     }
 
-    private func catchUp() throws {
-        for symbol in settings.symbols { try trades.run(symbol: symbol) }
+    @discardableResult
+    private func reconcile(_ trigger: String) throws -> Reconciler.Report {
+        try reconciler.run(trigger: trigger)
     }
 }
 

@@ -1,0 +1,127 @@
+import AlphaCore
+import AlphaExchange
+import AlphaJSON
+import AlphaStore
+
+/// REST is the truth (DESIGN §5): on a schedule, after a reconnect, on `RunReconcile` and at
+/// boot, the reconciler fetches fills, positions, balances and open orders, stores what is
+/// missing, and turns every difference from our projections into `DriftDetected` plus a
+/// corrective event, closing with `ReconciliationPerformed`.
+public final class Reconciler {
+    private let client: BinanceRESTClient
+    private let writer: EventWriter
+    private let scope: Scope
+    private let symbols: [String]
+    private let trades: TradeCatchUp
+
+    public init(client: BinanceRESTClient, writer: EventWriter, scope: Scope, symbols: [String], trades: TradeCatchUp) {
+        self.client = client
+        self.writer = writer
+        self.scope = scope
+        self.symbols = symbols
+        self.trades = trades
+    }
+
+    public struct Report: Sendable, Equatable {
+        public let runID: String
+        public let newFacts: Int
+        public let drifts: Int
+    }
+
+    public func run(trigger: String) throws -> Report {
+        let runID = Identifier.random()
+        var newFacts = 0
+        var drifts: [Event] = []
+        for symbol in symbols { newFacts += try trades.run(symbol: symbol) }
+        drifts += try positions(runID: runID)
+        drifts += try balances(runID: runID)
+        let (orderFacts, orderDrifts) = try openOrders(runID: runID)
+        newFacts += orderFacts
+        drifts += orderDrifts
+        let time = Timestamp.now().millisecondsSinceEpoch
+        var batch = drifts
+        batch.append(Event(type: .reconciliationPerformed, source: .bot, entityKind: .reconciliation, entityID: runID, scope: scope,
+                           dedupKey: DedupKey.reconciliation(runID: runID),
+                           payload: ReconciliationPayload(runID: runID, trigger: trigger, drifts: Int64(drifts.count / 2), time: time).json))
+        _ = try writer.append(batch)
+        return Report(runID: runID, newFacts: newFacts, drifts: drifts.count / 2)
+    }
+
+    /// A drift and the event that corrects it, as a pair.
+    private func drift(runID: String, entity: String, field: String, expected: String, actual: String, correction: Event) -> [Event] {
+        [Event(type: .driftDetected, source: .bot, entityKind: .reconciliation, entityID: entity, scope: scope,
+               dedupKey: DedupKey.drift(runID: runID, entity: "\(entity):\(field)"),
+               payload: DriftPayload(runID: runID, entity: entity, field: field, expected: expected, actual: actual).json),
+         correction]
+    }
+
+    private func positions(runID: String) throws -> [Event] {
+        guard case .array(let rows) = try client.signed("GET", "/fapi/v3/positionRisk", []) else { return [] }
+        var exchange: [String: (amount: Amount, entry: Amount, unrealized: Amount, time: Int64)] = [:]
+        for case .object(let row) in rows {
+            guard let symbol = try? row.string("symbol") else { continue }
+            exchange[symbol] = (try row.amount("positionAmt"), try row.amount("entryPrice"), try row.amount("unRealizedProfit"),
+                                (try? row.int64("updateTime")) ?? Timestamp.now().millisecondsSinceEpoch)
+        }
+        var events: [Event] = []
+        for symbol in symbols {
+            let theirs = exchange[symbol] ?? (.zero, .zero, .zero, Timestamp.now().millisecondsSinceEpoch)
+            let ours = writer.state.positions[symbol]
+            guard (ours?.amount ?? .zero) != theirs.amount || (!theirs.amount.isZero && ours?.entryPrice != theirs.entry) else { continue }
+            let payload = PositionPayload(symbol: symbol, amount: theirs.amount, entryPrice: theirs.entry, unrealizedPnl: theirs.unrealized,
+                                          reason: "reconcile", time: theirs.time)
+            let correction = Event(type: .positionChanged, source: .rest, entityKind: .position, entityID: symbol, scope: scope,
+                                   dedupKey: DedupKey.position(symbol: symbol, updateTime: theirs.time, amount: theirs.amount) + ":\(runID)",
+                                   payload: payload.json)
+            events += drift(runID: runID, entity: "position:\(symbol)", field: "amount",
+                            expected: theirs.amount.description, actual: (ours?.amount ?? .zero).description, correction: correction)
+        }
+        return events
+    }
+
+    private func balances(runID: String) throws -> [Event] {
+        guard case .array(let rows) = try client.signed("GET", "/fapi/v3/balance", []) else { return [] }
+        var events: [Event] = []
+        for case .object(let row) in rows {
+            let asset = try row.string("asset")
+            let wallet = try row.amount("balance")
+            let ours = writer.state.balances[asset]
+            guard ours?.walletBalance != wallet else { continue }
+            let time = (try? row.int64("updateTime")) ?? Timestamp.now().millisecondsSinceEpoch
+            let payload = BalancePayload(asset: asset, walletBalance: wallet, crossWalletBalance: try row.amount("crossWalletBalance"),
+                                         reason: "reconcile", time: time)
+            let correction = Event(type: .balanceChanged, source: .rest, entityKind: .balance, entityID: asset, scope: scope,
+                                   dedupKey: DedupKey.balance(asset: asset, updateTime: time, walletBalance: wallet) + ":\(runID)",
+                                   payload: payload.json)
+            events += drift(runID: runID, entity: "balance:\(asset)", field: "walletBalance",
+                            expected: wallet.description, actual: ours?.walletBalance.description ?? "none", correction: correction)
+        }
+        return events
+    }
+
+    /// Open orders on the exchange we do not know (or know differently) are stored; orders we
+    /// think open that the exchange no longer lists are looked up and stored as they ended.
+    private func openOrders(runID: String) throws -> (facts: Int, drifts: [Event]) {
+        var facts = 0
+        var drifts: [Event] = []
+        var listed: Set<String> = []
+        for symbol in symbols {
+            guard case .array(let rows) = try client.signed("GET", "/fapi/v1/openOrders", [("symbol", symbol)]) else { continue }
+            for case .object(let row) in rows {
+                let event = try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)
+                let clientOrderID = try row.string("clientOrderId")
+                listed.insert(clientOrderID)
+                if try writer.append(event).isDuplicate == false {
+                    facts += 1
+                }
+            }
+        }
+        for order in writer.state.orders.values where order.status.isOpen && symbols.contains(order.symbol) && !listed.contains(order.clientOrderID) {
+            guard case .object(let row) = try client.signed("GET", "/fapi/v1/order", [("symbol", order.symbol), ("origClientOrderId", order.clientOrderID)]) else { continue }
+            let correction = try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)
+            drifts += drift(runID: runID, entity: "order:\(order.clientOrderID)", field: "status",
+                            expected: (try? row.string("status")) ?? "?", actual: order.status.rawValue, correction: correction)
+        }
+        return (facts, drifts)
+    }
+}
