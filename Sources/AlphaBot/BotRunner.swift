@@ -62,16 +62,25 @@ public final class BotRunner {
         client = BinanceRESTClient(baseURL: settings.restURL, apiKey: settings.apiKey, apiSecret: settings.apiSecret)
     }
 
-    /// Boot: clock, position mode, in-flight commands, then the stream and a first catch-up.
-    public func boot() throws {
-        do {
-            try client.syncTime()
-            guard case .object(let mode) = try client.signed("GET", "/fapi/v1/positionSide/dual", []) else {
-                throw BootError.exchange(.unknown(reason: "no position mode"))
+    /// Boot: clock, position mode, in-flight commands, then the stream and a first reconcile.
+    /// Exchange trouble during boot (5xx, timeouts, a restart of the exchange) is waited out with
+    /// backoff until `shouldStop`; only a refusal that waiting cannot fix (hedge mode) ends it.
+    public func boot(shouldStop: () -> Bool = { false }) throws {
+        var delay: UInt32 = 250_000
+        while true {
+            do {
+                try client.syncTime()
+                guard case .object(let mode) = try client.signed("GET", "/fapi/v1/positionSide/dual", []) else {
+                    throw BinanceRequestError.unknown(reason: "no position mode in the answer")
+                }
+                if mode["dualSidePosition"] == .bool(true) { throw BootError.hedgeMode }
+                break
+            } catch let error as BinanceRequestError {
+                if case .rejected(let status, _, _) = error, status == 401 { throw BootError.exchange(error) }  // wrong keys: waiting will not help
+                if shouldStop() { throw BootError.exchange(error) }
+                usleep(delay)
+                delay = min(delay * 2, 5_000_000)
             }
-            if mode["dualSidePosition"] == .bool(true) { throw BootError.hedgeMode }
-        } catch let error as BinanceRequestError {
-            throw BootError.exchange(error)
         }
         let executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
         _ = try executor.resolveInFlight()
@@ -89,7 +98,7 @@ public final class BotRunner {
                                     handler: { event in inbox.append(event) })
         stream.start()
         self.stream = stream
-        try reconcile("boot")
+        _ = try? reconcile("boot")  // if the exchange is slow now, the loop reconciles again soon
     }
 
     /// Runs until `shouldStop` returns true (checked at least every 100 ms), then stops cleanly.

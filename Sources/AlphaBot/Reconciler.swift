@@ -22,6 +22,9 @@ public final class Reconciler {
         self.trades = trades
     }
 
+    /// How far before the last run's end the next run starts fetching fills.
+    static let overlapMilliseconds: Int64 = 5 * 60_000
+
     public struct Report: Sendable, Equatable {
         public let runID: String
         public let newFacts: Int
@@ -32,7 +35,10 @@ public final class Reconciler {
         let runID = Identifier.random()
         var newFacts = 0
         var drifts: [Event] = []
-        for symbol in symbols { newFacts += try trades.run(symbol: symbol) }
+        // From a little before the last completed run: fills around its end are fetched again
+        // (they collide), and none can fall between two runs. The first run reads all history.
+        let since = writer.state.status.lastReconcileAt.map { $0 - Self.overlapMilliseconds }
+        for symbol in symbols { newFacts += try trades.run(symbol: symbol, since: since) }
         drifts += try positions(runID: runID)
         drifts += try balances(runID: runID)
         let (orderFacts, orderDrifts) = try openOrders(runID: runID)

@@ -3,15 +3,21 @@ import AlphaExchange
 import AlphaJSON
 import AlphaStore
 
-/// The REST half of fill ingestion: pages through `userTrades` after the newest trade id the
-/// store knows, and stores every fill and fee it has not seen. With the stream down for any
-/// length of time, this alone converges (DESIGN §5; the reconciler runs it on its schedule).
+/// The REST half of fill ingestion: fetches `userTrades` from a time watermark and stores every
+/// fill and fee it has not seen (copies collide on their dedup keys). With the stream down for
+/// any length of time, this alone converges (DESIGN §5; the reconciler runs it).
+///
+/// The watermark is a time, not "the newest stored trade id": the stream may have stored a later
+/// fill while an earlier one was lost, and starting after the newest id would skip the lost one
+/// for ever (the chaos test caught exactly that).
 public final class TradeCatchUp {
     private let client: BinanceRESTClient
     private let writer: EventWriter
     private let scope: Scope
     /// Binance returns at most 1000 per page.
     public var pageSize = 1000
+    /// Binance answers at most 7 days per time window.
+    static let window: Int64 = 7 * 24 * 3_600_000
 
     public init(client: BinanceRESTClient, writer: EventWriter, scope: Scope) {
         self.client = client
@@ -19,52 +25,40 @@ public final class TradeCatchUp {
         self.scope = scope
     }
 
-    /// Fetches and stores the trades after the newest stored one; returns how many events were new.
+    /// Stores the trades since `since` (ms; nil: the whole history, paged by id); returns how
+    /// many events were new.
     @discardableResult
-    public func run(symbol: String) throws -> Int {
-        var fromID = try newestTradeID(symbol: symbol).map { $0 + 1 } ?? 0
+    public func run(symbol: String, since: Int64? = nil) throws -> Int {
         var added = 0
+        let now = Timestamp.now().millisecondsSinceEpoch
+        guard var start = since else { return try page(symbol: symbol, first: [("fromId", "0")]) }
+        // Windows of at most 7 days from the watermark to now, each paged by id.
+        while start <= now {
+            let end = min(start + Self.window - 1, now + 60_000)
+            added += try page(symbol: symbol, first: [("startTime", String(start)), ("endTime", String(end))], until: end)
+            start = end + 1
+        }
+        return added
+    }
+
+    /// One window (or, with `fromId`, the whole history): the first request, then by id.
+    private func page(symbol: String, first: [(String, String)], until end: Int64? = nil) throws -> Int {
+        var added = 0
+        var query = first
         while true {
-            let answer = try client.signed("GET", "/fapi/v1/userTrades",
-                                           [("symbol", symbol), ("fromId", String(fromID)), ("limit", String(pageSize))])
+            let answer = try client.signed("GET", "/fapi/v1/userTrades", [("symbol", symbol)] + query + [("limit", String(pageSize))])
             guard case .array(let rows) = answer, !rows.isEmpty else { return added }
-            let clientIDs = clientOrderIDs()
-            let events = try BinanceEventTranslator.events(fromUserTrades: rows, clientOrderIDs: clientIDs, scope: scope)
+            let events = try BinanceEventTranslator.events(fromUserTrades: rows, clientOrderIDs: clientOrderIDs(), scope: scope)
             added += try writer.append(events).filter { !$0.isDuplicate }.count
-            remember(rows, symbol: symbol)
             guard rows.count == pageSize, case .object(let last)? = rows.last, case .number(let text)? = last["id"], let id = Int64(text),
-                  id >= fromID  // a page that does not move forward would loop for ever
+                  (try? last.int64("time")).map({ time in end.map { time <= $0 } ?? true }) ?? true
             else {
                 return added
             }
-            fromID = id + 1
+            let previous = query.first { $0.0 == "fromId" }.flatMap { Int64($0.1) } ?? -1
+            guard id >= previous else { return added }  // a page that does not move forward would loop for ever
+            query = [("fromId", String(id + 1))]
         }
-    }
-
-    /// The newest trade id stored for `symbol`. Read from the event store once, then kept up to
-    /// date from what this catch-up stores (fills the listener stores are older or equal, or
-    /// are found again here and collide).
-    private var newest: [String: Int64]?
-
-    func newestTradeID(symbol: String) throws -> Int64? {
-        if newest == nil {
-            var found: [String: Int64] = [:]
-            try writer.events.forEach { event in
-                guard event.type == .tradeExecuted, case .string(let name)? = event.payload["symbol"],
-                      case .number(let text)? = event.payload["tradeId"], let id = Int64(text) else { return }
-                found[name] = max(found[name] ?? id, id)
-            }
-            newest = found
-        }
-        return newest?[symbol]
-    }
-
-    private func remember(_ rows: [JSONValue], symbol: String) {
-        guard var known = newest else { return }
-        for case .object(let row) in rows {
-            if case .number(let text)? = row["id"], let id = Int64(text) { known[symbol] = max(known[symbol] ?? id, id) }
-        }
-        newest = known
     }
 
     /// Our client ids for the orders these trades belong to, from the order projection.

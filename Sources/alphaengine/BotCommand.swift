@@ -15,6 +15,8 @@ struct BotCommand: ParsableCommand {
     @OptionGroup var options: CommonOptions
 
     @Option(help: "Symbols to follow (comma-separated).") var symbols = "BTCUSDT"
+    @Option(help: "How long after sending an order a 'not found' is believed (ms).") var notFoundGraceMs = 10_000
+    @Option(help: "How often the reconciler runs while the stream is up (ms).") var reconcileMs = 30_000
 
     func run() throws {
         try reportingFailures {
@@ -31,9 +33,11 @@ struct BotCommand: ParsableCommand {
             var settings = BotRunner.Settings(restURL: secrets.endpoints.rest, webSocketURL: secrets.endpoints.webSocket,
                                               apiKey: apiKey, apiSecret: apiSecret)
             settings.symbols = symbols.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            settings.executor.notFoundGraceMilliseconds = notFoundGraceMs
+            settings.catchUpMilliseconds = reconcileMs
             let runner = try BotRunner(settings: settings, database: database, mode: secrets.mode)
             do {
-                try runner.boot()
+                try runner.boot(shouldStop: { shutdown.wait(milliseconds: 0) != nil })
             } catch let error as BotRunner.BootError {
                 throw ValidationFailure("boot: \(error)", status: 1)
             }
