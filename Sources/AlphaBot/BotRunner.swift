@@ -53,6 +53,9 @@ public final class BotRunner {
     private var stream: UserDataStream?
     private var streamUp = false
     private var bootID = ""
+    /// Stream connections made since boot, for the WebSocket state events.
+    private var connections = 0
+    private var connectionID = ""
 
     public init(settings: Settings, database: Database, mode: TradingMode) throws {
         self.settings = settings
@@ -149,12 +152,28 @@ public final class BotRunner {
             switch event {
             case .message(let message):
                 do { try listener.ingest(message) } catch is PayloadError { /* the catch-up fetches the same facts over REST */ }
-            case .connected:
+            case .connected(let listenKey):
+                connections += 1
+                connectionID = "\(bootID):\(connections)"
+                try recordStream(connections == 1 ? .webSocketConnected : .webSocketReconnected,
+                                 StreamPayload(connectionID: connectionID, reason: "listenKey \(listenKey.prefix(8))…"))
                 if !streamUp { streamUp = true; _ = try? reconcile("reconnect") }  // anything missed while down
-            case .disconnected, .listenKeyExpired:
+            case .disconnected(let reason):
+                if streamUp { try recordStream(.webSocketDisconnected, StreamPayload(connectionID: connectionID, willReconnect: true, reason: reason)) }
+                streamUp = false
+            case .listenKeyExpired:
+                if streamUp {
+                    try recordStream(.webSocketDisconnected, StreamPayload(connectionID: connectionID, willReconnect: true, reason: "listenKey expired"))
+                }
                 streamUp = false
             }
         }
+    }
+
+    /// WebSocket state changes are facts too: the dashboard shows them, and gaps can be explained.
+    private func recordStream(_ type: EventType, _ payload: StreamPayload) throws {
+        _ = try writer.append(Event(type: type, source: .bot, entityKind: .stream, entityID: payload.connectionID, scope: scope,
+                                    dedupKey: DedupKey.stream(connectionID: payload.connectionID, event: type), payload: payload.json))
     }
 
     @discardableResult

@@ -67,10 +67,34 @@ struct BotProcessTests {
         #expect(eventually(within: 10) { trades() == 2 })
         #expect(bot.stop(signal: SIGINT) == 0)
 
+        // The stream's state changes were recorded: connected in each run (and disconnected at each stop, if seen).
+        let connected = try events.events(matching: EventFilter(types: [.webSocketConnected, .webSocketReconnected]))
+        #expect(connected.count >= 2)
+
         // Every order on the exchange maps to exactly one command; every trade was stored once.
         let orders = sim.withExchange { Array($0.orders.values) }
         #expect(orders.map(\.clientOrderId).sorted() == [try first.clientOrderID.value, try second.clientOrderID.value].sorted())
         #expect(trades() == sim.withExchange { $0.ledger.trades.count })
         #expect(sim.withExchange { $0.ledger.position("BTCUSDT").amount.isZero })
+    }
+
+    @Test("a dropped stream is recorded as WebSocketDisconnected, then WebSocketReconnected")
+    func streamStateEvents() throws {
+        let sim = SimService(configuration: .randomKeys())
+        let server = HTTPServer(handler: sim.router.handler)
+        try server.start()
+        defer { server.shutdown() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("botws-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let events = EventStore(database: try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim)))
+        func count(_ type: EventType) -> Int { (try? events.events(matching: EventFilter(types: [type])).count) ?? -1 }
+        let bot = try BotProcess(sim: sim, port: server.port, dataDirectory: directory)
+        #expect(eventually(within: 10) { count(.webSocketConnected) == 1 })
+        let control = try RawClient(port: server.port)
+        try control.send("POST /sim/v1/streams/drop HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sim.configuration.controlToken)\r\nContent-Length: 0\r\n\r\n")
+        _ = try control.readResponse()
+        #expect(eventually(within: 10) { count(.webSocketDisconnected) == 1 && count(.webSocketReconnected) == 1 })
+        #expect(bot.stop() == 0)
     }
 }
