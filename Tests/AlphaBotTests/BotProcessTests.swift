@@ -36,18 +36,34 @@ struct BotProcessTests {
         var log: String { String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self) }
     }
 
+    /// A simulator on a free port and a data directory for the bot, removed afterwards.
+    final class Setup {
+        let sim = SimService(configuration: .randomKeys())
+        let server: HTTPServer
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("botproc-\(UUID().uuidString)").path
+        let database: Database
+
+        init() throws {
+            server = HTTPServer(handler: sim.router.handler)
+            try server.start()
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            database = try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim))
+        }
+
+        deinit {
+            server.shutdown()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+
+        func startBot() throws -> BotProcess { try BotProcess(sim: sim, port: server.port, dataDirectory: directory) }
+    }
+
     @Test("commands inserted by another process are executed once; SIGTERM stops cleanly; a restart resumes with nothing doubled")
     func commandsAcrossRestart() throws {
-        let sim = SimService(configuration: .randomKeys())
-        let server = HTTPServer(handler: sim.router.handler)
-        try server.start()
-        defer { server.shutdown() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("botproc-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let database = try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim))
-        let commands = CommandStore(database: database)
-        let events = EventStore(database: database)
+        let setup = try Setup()
+        let sim = setup.sim
+        let commands = CommandStore(database: setup.database)
+        let events = EventStore(database: setup.database)
 
         func place(_ side: String) throws -> Command {
             try commands.insert(Command(type: .placeOrder, actor: Actor(kind: .user, id: "tester"), scope: Scope(mode: .sim),
@@ -55,14 +71,14 @@ struct BotProcessTests {
         }
         func trades() -> Int { (try? events.events(matching: EventFilter(types: [.tradeExecuted]), limit: 1000).count) ?? -1 }
 
-        var bot = try BotProcess(sim: sim, port: server.port, dataDirectory: directory)
+        var bot = try setup.startBot()
         let first = try place("BUY")
         #expect(eventually(within: 10) { (try? commands.command(id: first.id))??.status == .acknowledged })
         #expect(eventually(within: 10) { trades() == 1 })
         #expect(bot.stop() == 0)
 
         let second = try place("SELL")  // inserted while the bot is down
-        bot = try BotProcess(sim: sim, port: server.port, dataDirectory: directory)
+        bot = try setup.startBot()
         #expect(eventually(within: 10) { (try? commands.command(id: second.id))??.status == .acknowledged })
         #expect(eventually(within: 10) { trades() == 2 })
         #expect(bot.stop(signal: SIGINT) == 0)
@@ -80,18 +96,13 @@ struct BotProcessTests {
 
     @Test("a dropped stream is recorded as WebSocketDisconnected, then WebSocketReconnected")
     func streamStateEvents() throws {
-        let sim = SimService(configuration: .randomKeys())
-        let server = HTTPServer(handler: sim.router.handler)
-        try server.start()
-        defer { server.shutdown() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("botws-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let events = EventStore(database: try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim)))
+        let setup = try Setup()
+        let sim = setup.sim
+        let events = EventStore(database: setup.database)
         func count(_ type: EventType) -> Int { (try? events.events(matching: EventFilter(types: [type])).count) ?? -1 }
-        let bot = try BotProcess(sim: sim, port: server.port, dataDirectory: directory)
+        let bot = try setup.startBot()
         #expect(eventually(within: 10) { count(.webSocketConnected) == 1 })
-        let control = try RawClient(port: server.port)
+        let control = try RawClient(port: setup.server.port)
         try control.send("POST /sim/v1/streams/drop HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sim.configuration.controlToken)\r\nContent-Length: 0\r\n\r\n")
         _ = try control.readResponse()
         #expect(eventually(within: 10) { count(.webSocketDisconnected) == 1 && count(.webSocketReconnected) == 1 })
