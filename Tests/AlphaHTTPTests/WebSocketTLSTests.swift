@@ -22,16 +22,46 @@ struct WebSocketTLSTests {
         return (folder + "/cert.pem", folder + "/key.pem", { try? FileManager.default.removeItem(atPath: folder) })
     }
 
+    /// A Python echo server over TLS with a fresh self-signed certificate for "localhost".
+    final class TLSServer {
+        let cert: String
+        let peer: PythonPeer
+        let port: String
+        private let cleanup: () -> Void
+
+        init(_ certificate: (cert: String, key: String, cleanup: () -> Void)) throws {
+            cert = certificate.cert
+            cleanup = certificate.cleanup
+            peer = try PythonPeer(suite: "AlphaHTTPTests", "ws_echo_server.py", arguments: [certificate.cert, certificate.key])
+            port = try #require(peer.readLine())
+        }
+
+        deinit { cleanup() }
+
+        var trustingOptions: WebSocketClient.Options {
+            var options = WebSocketClient.Options()
+            options.caFile = cert
+            return options
+        }
+    }
+
+    /// The TLS error a connection attempt fails with, or nil (and an issue) if it connected.
+    func tlsFailure(_ url: String, options: WebSocketClient.Options = WebSocketClient.Options()) -> String? {
+        do {
+            _ = try WebSocketClient(url: url, options: options)
+            Issue.record("connected to \(url), which should have been refused")
+            return nil
+        } catch {
+            guard case .tls(let reason) = error else { Issue.record("expected a TLS error, got \(error)"); return nil }
+            return reason
+        }
+    }
+
     @Test("wss:// with a trusted certificate: verified, SNI sent, echo works")
     func verified() throws {
-        let tls = try makeCertificate()
-        defer { tls.cleanup() }
-        let server = try PythonPeer(suite: "AlphaHTTPTests", "ws_echo_server.py", arguments: [tls.cert, tls.key])
-        let port = try #require(server.readLine())
-        var options = WebSocketClient.Options()
-        options.caFile = tls.cert
-        let client = try WebSocketClient(url: "wss://localhost:\(port)/", options: options)
-        #expect(server.readLine() == "sni localhost")
+        let server = try TLSServer(try makeCertificate())
+        let client = try WebSocketClient(url: "wss://localhost:\(server.port)/", options: server.trustingOptions)
+        #expect(server.peer.readLine() == "sni localhost")
         #expect(try client.receive(timeoutMilliseconds: 5000) == .text("welcome"))
         try client.send(text: "over tls")
         #expect(try client.receive(timeoutMilliseconds: 5000) == .text("over tls"))
@@ -40,34 +70,15 @@ struct WebSocketTLSTests {
 
     @Test("an untrusted certificate is refused")
     func untrusted() throws {
-        let tls = try makeCertificate()
-        defer { tls.cleanup() }
-        let server = try PythonPeer(suite: "AlphaHTTPTests", "ws_echo_server.py", arguments: [tls.cert, tls.key])
-        let port = try #require(server.readLine())
-        do {
-            _ = try WebSocketClient(url: "wss://localhost:\(port)/")
-            Issue.record("connected to a server with an untrusted certificate")
-        } catch {
-            guard case .tls(let reason) = error else { Issue.record("expected a TLS error, got \(error)"); return }
-            #expect(reason.contains("self-signed") || reason.contains("self signed"))
-        }
+        let server = try TLSServer(try makeCertificate())
+        let reason = tlsFailure("wss://localhost:\(server.port)/")
+        #expect(reason?.contains("self-signed") == true || reason?.contains("self signed") == true)
     }
 
     @Test("a certificate for another host name is refused")
     func wrongHostName() throws {
-        let tls = try makeCertificate()
-        defer { tls.cleanup() }
-        let server = try PythonPeer(suite: "AlphaHTTPTests", "ws_echo_server.py", arguments: [tls.cert, tls.key])
-        let port = try #require(server.readLine())
-        var options = WebSocketClient.Options()
-        options.caFile = tls.cert
-        do {
-            _ = try WebSocketClient(url: "wss://127.0.0.1:\(port)/", options: options)
-            Issue.record("accepted a certificate for localhost at 127.0.0.1")
-        } catch {
-            guard case .tls(let reason) = error else { Issue.record("expected a TLS error, got \(error)"); return }
-            #expect(reason.contains("mismatch"))
-        }
+        let server = try TLSServer(try makeCertificate())
+        #expect(tlsFailure("wss://127.0.0.1:\(server.port)/", options: server.trustingOptions)?.contains("mismatch") == true)
     }
 
     @Test("connect timeout: a listener whose backlog is full never answers; the client gives up in time")
