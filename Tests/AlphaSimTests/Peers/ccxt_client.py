@@ -30,58 +30,7 @@ AMOUNT = 0.01
 USAGE = __doc__.split("\n\n")[1]
 
 
-class StepFailed(Exception):
-    pass
-
-
-class HttpTap:
-    """Keeps the last HTTP exchange via the public `requests` response-hook API of ccxt's session."""
-
-    def __init__(self, trace):
-        self.trace = trace
-        self.last = None
-
-    def __call__(self, response, *args, **kwargs):
-        self.last = response
-        if self.trace:
-            request = response.request
-            body = request.body.decode() if isinstance(request.body, bytes) else request.body
-            sys.stderr.write(
-                f"TRACE {request.method} {request.url} ct={request.headers.get('Content-Type')!r} "
-                f"body={body!r} -> {response.status_code} {response.text[:500]!r}\n"
-            )
-        return response
-
-    def describe(self):
-        if self.last is None:
-            return ["  (no HTTP response was received)"]
-        request = self.last.request
-        body = request.body.decode() if isinstance(request.body, bytes) else request.body
-        return [
-            f"  request: {request.method} {request.url}",
-            f"  request content-type: {request.headers.get('Content-Type')!r} body: {body!r}",
-            f"  http status: {self.last.status_code} {self.last.reason}",
-            f"  response content-type: {self.last.headers.get('Content-Type')!r}",
-            f"  response body: {self.last.text[:2000]}",
-        ]
-
-
-def fail(step, reason, tap=None):
-    lines = [f"FAIL {step} {reason}"]
-    if tap is not None:
-        lines += tap.describe()
-    sys.stderr.write("\n".join(lines) + "\n")
-    sys.stderr.flush()
-    sys.exit(1)
-
-
-def ok(step, detail):
-    print(f"OK {step} {detail}", flush=True)
-
-
-def check(condition, message):
-    if not condition:
-        raise StepFailed(message)
+from peer_common import HttpTap, StepFailed, check, fail, ok
 
 
 def parse_args(argv):

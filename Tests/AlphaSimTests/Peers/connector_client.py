@@ -33,57 +33,12 @@ QUANTITY = "0.01"
 USAGE = __doc__.split("\n\n")[1]
 
 
-class StepFailed(Exception):
-    pass
-
-
-class HttpTap:
-    """Keeps the last HTTP exchange via the public `requests` response-hook API of the connector's session."""
-
-    def __init__(self, trace):
-        self.trace = trace
-        self.last = None
-
-    def __call__(self, response, *args, **kwargs):
-        self.last = response
-        if self.trace:
-            request = response.request
-            sys.stderr.write(
-                f"TRACE {request.method} {request.url} ct={request.headers.get('Content-Type')!r} "
-                f"body={request.body!r} -> {response.status_code} {response.text[:500]!r}\n"
-            )
-        return response
-
-    def describe(self):
-        if self.last is None:
-            return ["  (no HTTP response was received)"]
-        request = self.last.request
-        return [
-            f"  request: {request.method} {request.url}",
-            f"  request content-type: {request.headers.get('Content-Type')!r} body: {request.body!r}",
-            f"  http status: {self.last.status_code} {self.last.reason}",
-            f"  response content-type: {self.last.headers.get('Content-Type')!r}",
-            f"  response body: {self.last.text[:2000]}",
-        ]
+from peer_common import HttpTap, StepFailed, check, ok
+from peer_common import fail as fail_step
 
 
 def fail(step, reason, tap=None):
-    lines = [f"FAIL {step} {reason}"]
-    if tap is not None:
-        lines += tap.describe()
-    sys.stderr.write("\n".join(lines) + "\n")
-    sys.stderr.flush()
-    # The websocket reader thread is not a daemon; do not let it keep a failed run alive.
-    os._exit(1)
-
-
-def ok(step, detail):
-    print(f"OK {step} {detail}", flush=True)
-
-
-def check(condition, message):
-    if not condition:
-        raise StepFailed(message)
+    fail_step(step, reason, tap, hard_exit=True)
 
 
 def parse_args(argv):
