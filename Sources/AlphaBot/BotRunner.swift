@@ -48,6 +48,7 @@ public final class BotRunner {
     private let scope: Scope
     private let client: BinanceRESTClient
     private let inbox = StreamInbox()
+    private lazy var listener = Listener(writer: writer, scope: scope)
     private lazy var trades = TradeCatchUp(client: client, writer: writer, scope: scope)
     private lazy var reconciler = Reconciler(client: client, writer: writer, scope: scope, symbols: settings.symbols, trades: trades)
     private var stream: UserDataStream?
@@ -108,7 +109,7 @@ public final class BotRunner {
     public func run(until shouldStop: () -> Bool) throws {
         let executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
         let control = ControlCommands(writer: writer, commands: commands)
-        var lastCatchUp = MonotonicMilliseconds.now()
+        var lastCatchUp = MonotonicClock.milliseconds()
         while !shouldStop() {
             try drainStream()
             var worked = false
@@ -120,7 +121,7 @@ public final class BotRunner {
                 case .runReconcile:
                     do {
                         let report = try reconcile("command")
-                        lastCatchUp = MonotonicMilliseconds.now()
+                        lastCatchUp = MonotonicClock.milliseconds()
                         _ = try commands.acknowledge(command.id, result: ["runId": .string(report.runID), "drifts": .int(Int64(report.drifts)),
                                                                           "newFacts": .int(Int64(report.newFacts))])
                     } catch {
@@ -132,9 +133,9 @@ public final class BotRunner {
                 try drainStream()
             }
             let interval = streamUp ? settings.catchUpMilliseconds : settings.streamDownCatchUpMilliseconds
-            if MonotonicMilliseconds.now() - lastCatchUp >= Int64(interval) {
+            if MonotonicClock.milliseconds() - lastCatchUp >= Int64(interval) {
                 _ = try? reconcile("schedule")  // REST trouble now is retried on the next turn
-                lastCatchUp = MonotonicMilliseconds.now()
+                lastCatchUp = MonotonicClock.milliseconds()
             }
             if !worked { usleep(20_000) }
         }
@@ -147,7 +148,6 @@ public final class BotRunner {
 
     private func drainStream() throws {
         let events = inbox.takeAll()
-        let listener = Listener(writer: writer, scope: scope)
         for event in events {
             switch event {
             case .message(let message):
@@ -196,6 +196,3 @@ final class StreamInbox: Sendable {
     }
 }
 
-enum MonotonicMilliseconds {
-    static func now() -> Int64 { Int64(MonotonicClock.now() / 1_000_000) }
-}

@@ -8,6 +8,9 @@ public enum MonotonicClock {
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 
+    /// Milliseconds on CLOCK_MONOTONIC.
+    public static func milliseconds() -> Int64 { Int64(now() / 1_000_000) }
+
     /// `now()` plus a duration in milliseconds.
     public static func deadline(afterMilliseconds milliseconds: Int) -> UInt64 {
         now() + UInt64(max(0, milliseconds)) * 1_000_000

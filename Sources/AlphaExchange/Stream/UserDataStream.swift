@@ -110,7 +110,7 @@ public final class UserDataStream: Sendable {
         }
         defer { socket.close(waitMilliseconds: 200) }
         handler(.connected(listenKey: key))
-        let opened = now()
+        let opened = MonotonicClock.milliseconds()
         var lastKeepalive = opened
         var lastTraffic = opened
         var pinged = false
@@ -121,7 +121,7 @@ public final class UserDataStream: Sendable {
             } catch {
                 throw SessionEnd(reason: "\(error)")
             }
-            let time = now()
+            let time = MonotonicClock.milliseconds()
             if let event {
                 lastTraffic = time
                 pinged = false
@@ -178,5 +178,4 @@ public final class UserDataStream: Sendable {
         }
     }
 
-    private func now() -> Int64 { Int64(MonotonicClock.now() / 1_000_000) }
 }

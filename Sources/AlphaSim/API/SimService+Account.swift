@@ -109,7 +109,7 @@ extension SimService {
     func accountSnapshot() -> AccountSnapshot {
         state.withLock { state in
             let exchange = state.exchange
-            let margin = SimService.usedMargin(exchange)
+            let margin = exchange.usedMargin
             return AccountSnapshot(wallet: exchange.ledger.walletBalance, unrealized: exchange.ledger.unrealizedPnl(marks: exchange.prices),
                                    initialMargin: margin, time: now())
         }

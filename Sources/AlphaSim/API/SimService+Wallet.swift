@@ -98,9 +98,7 @@ extension SimService {
         let time = now()
         let (tranId, events, key) = try state.withLock { state throws(BinanceError) -> (Int64, [[UInt8]], String?) in
             if !toFutures {
-                let available = state.exchange.ledger.walletBalance + state.exchange.ledger.unrealizedPnl(marks: state.exchange.prices)
-                    - SimService.usedMargin(state.exchange)
-                guard amount <= available else { throw BinanceError(code: -5002, "You have insufficient balance.") }
+                guard amount <= state.exchange.availableBalance else { throw BinanceError(code: -5002, "You have insufficient balance.") }
             }
             try state.wallet.move(amount, toFutures: toFutures)
             let signed = toFutures ? amount : -amount
@@ -111,12 +109,5 @@ extension SimService {
         }
         publish(events, listenKey: key)
         return Self.json { $0.beginObject(); $0.key("tranId"); $0.value(tranId); $0.endObject() }
-    }
-
-    static func usedMargin(_ exchange: SimExchange) -> Amount {
-        exchange.ledger.positions.reduce(Amount.zero) { total, entry in
-            total + (entry.value.amount.magnitude * (exchange.prices[entry.key] ?? .zero))
-                .divided(by: Amount(exchange.leverage(for: entry.key)), scale: 8)
-        }
     }
 }

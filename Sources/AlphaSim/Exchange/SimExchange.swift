@@ -214,12 +214,19 @@ public struct SimExchange: Sendable {
     /// Initial margin for the new notional at the symbol's leverage must fit the available balance (-2019).
     private func checkMargin(symbol: String, notional: Amount) throws(BinanceError) {
         let required = notional.divided(by: Amount(leverage(for: symbol)), scale: 8)
-        let used = ledger.positions.reduce(Amount.zero) { total, entry in
-            total + (entry.value.amount.magnitude * (prices[entry.key] ?? entry.value.entryPrice)).divided(by: Amount(leverage(for: entry.key)), scale: 8)
-        }
-        let available = ledger.walletBalance + ledger.unrealizedPnl(marks: prices) - used
-        guard required <= available else { throw BinanceError(code: -2019, "Margin is insufficient.") }
+        guard required <= availableBalance else { throw BinanceError(code: -2019, "Margin is insufficient.") }
     }
+
+    /// Initial margin held by the open positions at the current prices and leverage.
+    public var usedMargin: Amount {
+        ledger.positions.reduce(Amount.zero) { total, entry in
+            total + (entry.value.amount.magnitude * (prices[entry.key] ?? entry.value.entryPrice))
+                .divided(by: Amount(leverage(for: entry.key)), scale: 8)
+        }
+    }
+
+    /// What is free for new margin or a transfer out: wallet + unrealized PnL − used margin.
+    public var availableBalance: Amount { ledger.walletBalance + ledger.unrealizedPnl(marks: prices) - usedMargin }
 
     /// The order by exchange id or client id (`origClientOrderId`), open or not (-2013).
     public func order(symbol: String, orderId: Int64?, clientOrderId: String?) throws(BinanceError) -> SimOrder {
