@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "alphaengine",
             dependencies: [
-                "AlphaBot", "AlphaCore", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim",
+                "AlphaBot", "AlphaCore", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

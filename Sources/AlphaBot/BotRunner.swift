@@ -19,8 +19,14 @@ public final class BotRunner {
         /// How often the reconciler runs while the stream is up; with the stream down, sooner.
         public var catchUpMilliseconds = 30_000
         public var streamDownCatchUpMilliseconds = 2_000
+        /// While the used weight is at the *slow* threshold, polling is this many times slower.
+        public var slowPollingFactor = 4
+        public var rateLimits = RateLimitGate.Thresholds.binance
+        public var restTimeoutMilliseconds = 10_000
         public var executor = OrderExecutor.Settings()
         public var stream = UserDataStream.Settings()
+        /// Where operational news goes (rate-limit levels); secrets never pass through here.
+        public var log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data("alphaengine bot: \(line)\n".utf8)) }
 
         public init(restURL: String, webSocketURL: String, apiKey: String, apiSecret: String) {
             self.restURL = restURL
@@ -47,9 +53,11 @@ public final class BotRunner {
     private let commands: CommandStore
     private let scope: Scope
     private let client: BinanceRESTClient
+    private let gate: RateLimitGate
     private let inbox = StreamInbox()
     private lazy var listener = Listener(writer: writer, scope: scope)
     private lazy var trades = TradeCatchUp(client: client, writer: writer, scope: scope)
+    private lazy var funding = FundingCatchUp(client: client, writer: writer, scope: scope)
     private lazy var reconciler = Reconciler(client: client, writer: writer, scope: scope, symbols: settings.symbols, trades: trades)
     private var stream: UserDataStream?
     private var streamUp = false
@@ -63,7 +71,17 @@ public final class BotRunner {
         writer = try EventWriter(database: database)  // loads projections, replays after the checkpoint
         commands = CommandStore(database: database)
         scope = Scope(mode: mode)
-        client = BinanceRESTClient(baseURL: settings.restURL, apiKey: settings.apiKey, apiSecret: settings.apiSecret)
+        gate = RateLimitGate(thresholds: settings.rateLimits)
+        client = Self.makeClient(settings, gate: gate)
+    }
+
+    /// Every client of the account shares one gate: Binance counts weight per IP.
+    private static func makeClient(_ settings: Settings, gate: RateLimitGate) -> BinanceRESTClient {
+        let client = BinanceRESTClient(baseURL: settings.restURL, apiKey: settings.apiKey, apiSecret: settings.apiSecret,
+                                       timeoutMilliseconds: settings.restTimeoutMilliseconds, gate: gate)
+        let log = settings.log
+        client.onLevelChange = { level, weight in log("request weight \(weight)/min: \(level) (thresholds \(gate.thresholds.warn)/\(gate.thresholds.slow)/\(gate.thresholds.stop))") }
+        return client
     }
 
     /// Boot: clock, position mode, in-flight commands, then the stream and a first reconcile.
@@ -82,7 +100,7 @@ public final class BotRunner {
             } catch let error as BinanceRequestError {
                 if case .rejected(let status, _, _) = error, status == 401 { throw BootError.exchange(error) }  // wrong keys: waiting will not help
                 if shouldStop() { throw BootError.exchange(error) }
-                usleep(delay)
+                usleep(max(delay, UInt32(min(gate.waitMilliseconds(), 5_000)) * 1000))  // a 429/418 is waited out, never hammered
                 delay = min(delay * 2, 5_000_000)
             }
         }
@@ -95,10 +113,10 @@ public final class BotRunner {
                                     payload: EngineStartedPayload(bootID: bootID, state: .running,
                                                                   mode: writer.state.status.engineMode).json))
         self.bootID = bootID
-        let restURL = settings.restURL, apiKey = settings.apiKey, apiSecret = settings.apiSecret
+        let settings = self.settings, gate = self.gate
         let inbox = self.inbox
         let stream = UserDataStream(webSocketBase: settings.webSocketURL, settings: settings.stream,
-                                    makeClient: { BinanceRESTClient(baseURL: restURL, apiKey: apiKey, apiSecret: apiSecret) },
+                                    makeClient: { Self.makeClient(settings, gate: gate) },
                                     handler: { event in inbox.append(event) })
         stream.start()
         self.stream = stream
@@ -112,8 +130,9 @@ public final class BotRunner {
         var lastCatchUp = MonotonicClock.milliseconds()
         while !shouldStop() {
             try drainStream()
-            var worked = false
-            while !shouldStop(), let command = try commands.claimNext() {
+            var worked = !(try executor.retryPending()).isEmpty
+            // While Binance has asked us to wait, only commands that need no request are claimed.
+            while !shouldStop(), let command = try commands.claimNext(excluding: gate.closure() == nil ? [] : Self.exchangeCommands) {
                 worked = true
                 switch command.type {
                 case .placeOrder, .cancelOrder, .cancelAll, .closePosition, .setLeverage:
@@ -132,8 +151,9 @@ public final class BotRunner {
                 }
                 try drainStream()
             }
-            let interval = streamUp ? settings.catchUpMilliseconds : settings.streamDownCatchUpMilliseconds
-            if MonotonicClock.milliseconds() - lastCatchUp >= Int64(interval) {
+            var interval = streamUp ? settings.catchUpMilliseconds : settings.streamDownCatchUpMilliseconds
+            if gate.level >= .slow { interval *= settings.slowPollingFactor }
+            if MonotonicClock.milliseconds() - lastCatchUp >= Int64(interval), gate.closure() == nil {
                 _ = try? reconcile("schedule")  // REST trouble now is retried on the next turn
                 lastCatchUp = MonotonicClock.milliseconds()
             }
@@ -146,12 +166,19 @@ public final class BotRunner {
                                     payload: EngineReasonPayload(reason: "SIGINT/SIGTERM").json))
     }
 
+    /// Commands that send requests to the exchange.
+    static let exchangeCommands: Set<CommandType> = [.placeOrder, .cancelOrder, .cancelAll, .closePosition, .setLeverage, .runReconcile]
+
     private func drainStream() throws {
         let events = inbox.takeAll()
         for event in events {
             switch event {
             case .message(let message):
                 do { try listener.ingest(message) } catch is PayloadError { /* the catch-up fetches the same facts over REST */ }
+                // A funding payment moved the balance; its per-symbol line is in the income history now.
+                if case .string("ACCOUNT_UPDATE")? = message["e"], case .object(let account)? = message["a"], account["m"] == "FUNDING_FEE" {
+                    _ = try? funding.run(since: (writer.state.status.lastReconcileAt ?? 0) - Reconciler.overlapMilliseconds)
+                }
             case .connected(let listenKey):
                 connections += 1
                 connectionID = "\(bootID):\(connections)"

@@ -2,6 +2,7 @@ import AlphaCore
 import AlphaExchange
 import AlphaJSON
 import AlphaStore
+import AlphaSystem
 import Foundation
 
 /// Carries out order commands without ever placing an order twice (DESIGN §6).
@@ -21,13 +22,34 @@ public final class OrderExecutor {
         public var queryIntervalMilliseconds = 500
         /// How long one resolution keeps trying before leaving the command SENT for later.
         public var resolveBudgetMilliseconds = 30_000
+        /// How long a command whose request could not leave (429, 418, unreachable) keeps
+        /// waiting before it fails: an order placed minutes late is not what was asked for.
+        public var retryBudgetMilliseconds = 120_000
+        /// The pause before taking up a command left SENT by an unknown outcome again.
+        public var retryIntervalMilliseconds = 1_000
         public init() {}
+    }
+
+    /// A command left SENT that this executor takes up again (`retryPending`).
+    private struct Pending {
+        enum Work {
+            /// The request surely never left (rate limit, unreachable): carry the command out again.
+            case send
+            /// An order's fate is unknown: only ever query it, never send it again.
+            case resolve(sentAt: Timestamp)
+        }
+        let command: Command
+        let work: Work
+        let firstTried: Int64
+        var notBefore: Int64
+        var lastError: String
     }
 
     private let client: BinanceRESTClient
     private let writer: EventWriter
     private let commands: CommandStore
     private let settings: Settings
+    private var pending: [String: Pending] = [:]
 
     public init(client: BinanceRESTClient, writer: EventWriter, commands: CommandStore, settings: Settings = Settings()) {
         self.client = client
@@ -53,7 +75,51 @@ public final class OrderExecutor {
         }
     }
 
+    /// Whether commands are waiting to be taken up again.
+    public var hasPending: Bool { !pending.isEmpty }
+
+    /// Takes up again the commands that are due: nothing while the rate-limit gate is closed.
+    /// Returns the commands as they now stand.
+    @discardableResult
+    public func retryPending(now: Int64 = MonotonicClock.milliseconds()) throws -> [Command] {
+        guard client.gate.closure(now: now) == nil else { return [] }
+        var done: [Command] = []
+        for (id, entry) in pending.sorted(by: { $0.value.firstTried < $1.value.firstTried }) where entry.notBefore <= now {
+            pending[id] = nil
+            guard let current = try commands.command(id: id), current.status == .sent else { continue }
+            switch entry.work {
+            case .send:
+                if now - entry.firstTried > Int64(settings.retryBudgetMilliseconds) {
+                    done.append(try commands.fail(id, error: "gave up after \(now - entry.firstTried) ms: \(entry.lastError)"))
+                } else {
+                    done.append(try execute(current, firstTried: entry.firstTried))
+                }
+            case .resolve(let sentAt):
+                done.append(try resolve(current, sentAt: sentAt))
+            }
+        }
+        return done
+    }
+
+    /// Leaves the command SENT and remembers to take it up again.
+    private func postpone(_ command: Command, _ work: Pending.Work, error: any Error) -> Command {
+        let now = MonotonicClock.milliseconds()
+        let firstTried = pending[command.id]?.firstTried ?? currentFirstTried ?? now
+        pending[command.id] = Pending(command: command, work: work, firstTried: firstTried,
+                                      notBefore: now + Int64(settings.retryIntervalMilliseconds), lastError: "\(error)")
+        return command
+    }
+
+    /// When the command being executed was first tried (set while a retry runs).
+    private var currentFirstTried: Int64?
+
     func execute(_ command: Command) throws -> Command {
+        try execute(command, firstTried: nil)
+    }
+
+    private func execute(_ command: Command, firstTried: Int64?) throws -> Command {
+        currentFirstTried = firstTried
+        defer { currentFirstTried = nil }
         switch command.type {
         case .placeOrder:
             do {
@@ -77,11 +143,14 @@ public final class OrderExecutor {
         } catch {
             return try commands.fail(command.id, error: "the command id cannot make a client order id: \(error)")
         }
-        let parameters = orderParameters + [("newClientOrderId", clientOrderID.value)]
+        let route = OrderRoute.for(orderParameters.first { $0.0 == "type" }.flatMap { OrderType(rawValue: $0.1) })
+        let parameters = route.placing(orderParameters, clientOrderID: clientOrderID.value)
         let sentAt = Timestamp.now()
         do {
-            let answer = try client.signed("POST", "/fapi/v1/order", parameters)
+            let answer = try client.signed("POST", route.path, parameters)
             return try record(answer, for: command, resolvedBy: "answer")
+        } catch let error as BinanceRequestError where error.isRetryableLater {
+            return postpone(command, .send, error: error)  // it never left: the same client id goes out once the gate opens
         } catch let error as BinanceRequestError where error.isDefinitive {
             return try commands.fail(command.id, error: error.description, result: ["clientOrderId": .string(clientOrderID.value)])
         } catch is BinanceRequestError {
@@ -99,18 +168,25 @@ public final class OrderExecutor {
         } catch {
             return try commands.fail(command.id, error: "invalid CancelOrder payload: \(error)")
         }
-        let query = [("symbol", symbol), ("origClientOrderId", clientOrderID)]
+        let route = OrderRoute.for(writer.state.orders[clientOrderID]?.type)
+        let query = route.query(symbol: symbol, clientOrderID: clientOrderID)
         do {
-            return try record(try client.signed("DELETE", "/fapi/v1/order", query), for: command, resolvedBy: "answer")
+            let answer = try client.signed("DELETE", route.path, query)
+            // The algo API answers a cancel with a receipt, not the order: ask for the order.
+            return try record(route.isAlgo ? try client.signed("GET", route.path, query) : answer, for: command, resolvedBy: "answer")
         } catch BinanceRequestError.rejected(_, let code, let message) {
             // -2011: nothing open to cancel. Record what the order is now (filled, already cancelled…).
-            if let state = try? client.signed("GET", "/fapi/v1/order", query), case .object(let order) = state {
+            if let state = try? client.signed("GET", route.path, query), case .object(let order) = state {
                 _ = try? writer.append([try BinanceEventTranslator.event(fromRESTOrder: order, scope: command.scope)])
             }
             return try commands.fail(command.id, error: "cancel refused (\(code)): \(message)")
         } catch {
-            guard let state = try? client.signed("GET", "/fapi/v1/order", query) else { return command }  // SENT: retried later
-            return try record(state, for: command, resolvedBy: "query")
+            // Sending a cancel again is harmless: ask for the order's state, or try again later.
+            do {
+                return try record(try client.signed("GET", route.path, query), for: command, resolvedBy: "query")
+            } catch let queryError {
+                return postpone(command, .send, error: queryError)
+            }
         }
     }
 
@@ -119,13 +195,13 @@ public final class OrderExecutor {
             return try commands.fail(command.id, error: "invalid CancelAll payload: symbol is required")
         }
         do {
-            _ = try client.signed("DELETE", "/fapi/v1/allOpenOrders", [("symbol", symbol)])
+            try cancelOpenOrders(symbol: symbol)
             try recordOpenOrders(symbol: symbol, scope: command.scope)
             return try commands.acknowledge(command.id, result: ["symbol": .string(symbol)])
-        } catch let error as BinanceRequestError where error.isDefinitive {
+        } catch let error as BinanceRequestError where error.isDefinitive && !error.isRetryableLater {
             return try commands.fail(command.id, error: error.description)
         } catch {
-            return command  // SENT: cancelling all again is harmless
+            return postpone(command, .send, error: error)  // cancelling all again is harmless
         }
     }
 
@@ -136,17 +212,17 @@ public final class OrderExecutor {
         }
         let amount: Amount
         do {
-            _ = try client.signed("DELETE", "/fapi/v1/allOpenOrders", [("symbol", symbol)])
+            try cancelOpenOrders(symbol: symbol)
             guard case .array(let rows) = try client.signed("GET", "/fapi/v3/positionRisk", [("symbol", symbol)]) else {
-                return command
+                return try commands.fail(command.id, error: "positionRisk answered something that is not a list")
             }
             var total = Amount.zero
             for case .object(let row) in rows { total += (try? row.amount("positionAmt")) ?? .zero }
             amount = total
-        } catch let error as BinanceRequestError where error.isDefinitive {
+        } catch let error as BinanceRequestError where error.isDefinitive && !error.isRetryableLater {
             return try commands.fail(command.id, error: error.description)
         } catch {
-            return command  // SENT: both steps are safe to repeat
+            return postpone(command, .send, error: error)  // both steps are safe to repeat
         }
         guard !amount.isZero else { return try commands.acknowledge(command.id, result: ["symbol": .string(symbol), "closed": "0"]) }
         return try place(command, parameters: [("symbol", symbol), ("side", amount.isNegative ? "BUY" : "SELL"), ("type", "MARKET"),
@@ -162,11 +238,17 @@ public final class OrderExecutor {
             var result: JSONObject = ["symbol": .string(symbol)]
             if case .object(let object) = answer { result["leverage"] = object["leverage"] }
             return try commands.acknowledge(command.id, result: result)
-        } catch let error as BinanceRequestError where error.isDefinitive {
+        } catch let error as BinanceRequestError where error.isDefinitive && !error.isRetryableLater {
             return try commands.fail(command.id, error: error.description)
         } catch {
-            return command  // SENT: setting the same leverage again is harmless
+            return postpone(command, .send, error: error)  // setting the same leverage again is harmless
         }
+    }
+
+    /// Cancels the symbol's plain and conditional open orders (Binance keeps them apart).
+    private func cancelOpenOrders(symbol: String) throws {
+        _ = try client.signed("DELETE", "/fapi/v1/allOpenOrders", [("symbol", symbol)])
+        _ = try client.signed("DELETE", "/fapi/v1/algoOpenOrders", [("symbol", symbol)])
     }
 
     /// Stores the current state of the symbol's orders (after a cancel-all, the cancelled ones
@@ -174,7 +256,8 @@ public final class OrderExecutor {
     private func recordOpenOrders(symbol: String, scope: Scope) throws {
         let ours = writer.state.orders.values.filter { $0.symbol == symbol && $0.status.isOpen }
         for order in ours {
-            guard case .object(let row) = try client.signed("GET", "/fapi/v1/order", [("symbol", symbol), ("origClientOrderId", order.clientOrderID)]) else { continue }
+            let route = OrderRoute.for(order.type)
+            guard case .object(let row) = try client.signed("GET", route.path, route.query(symbol: symbol, clientOrderID: order.clientOrderID)) else { continue }
             _ = try writer.append([try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)])
         }
     }
@@ -188,7 +271,8 @@ public final class OrderExecutor {
         var notFound = 0
         while Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch < Int64(settings.resolveBudgetMilliseconds) {
             do {
-                let answer = try client.signed("GET", "/fapi/v1/order", [("symbol", symbol), ("origClientOrderId", clientOrderID.value)])
+                let route = OrderRoute.for(try? command.payload.choice("type", as: OrderType.self))
+                let answer = try client.signed("GET", route.path, route.query(symbol: symbol, clientOrderID: clientOrderID.value))
                 return try record(answer, for: command, resolvedBy: "query")
             } catch BinanceRequestError.rejected(_, -2013, _) {
                 notFound += 1
@@ -197,12 +281,15 @@ public final class OrderExecutor {
                     return try commands.fail(command.id, error: "not placed: Binance has no order \(clientOrderID.value) "
                         + "after \(notFound) queries, \(age) ms after sending", result: ["clientOrderId": .string(clientOrderID.value)])
                 }
+            } catch where client.gate.closure() != nil {
+                return postpone(command, .resolve(sentAt: sentAt), error: error)  // asking now would only prolong the limit
             } catch {
-                // Unknown again, rate limited, unreachable: keep asking within the budget.
+                // Unknown again, unreachable: keep asking within the budget.
             }
             usleep(UInt32(settings.queryIntervalMilliseconds) * 1000)
         }
-        return command  // still SENT: the next pass or the next boot resolves it
+        // Still SENT: asked again on a later pass (or at the next boot), never sent again.
+        return postpone(command, .resolve(sentAt: sentAt), error: BinanceRequestError.unknown(reason: "unresolved within the budget"))
     }
 
     /// Stores the order as Binance reports it and acknowledges the command, in one transaction.

@@ -4,7 +4,7 @@ import AlphaJSON
 import AlphaStore
 
 /// REST is the truth (DESIGN §5): on a schedule, after a reconnect, on `RunReconcile` and at
-/// boot, the reconciler fetches fills, positions, balances and open orders, stores what is
+/// boot, the reconciler fetches fills, funding, positions, balances and open orders, stores what is
 /// missing, and turns every difference from our projections into `DriftDetected` plus a
 /// corrective event, closing with `ReconciliationPerformed`.
 public final class Reconciler {
@@ -13,8 +13,10 @@ public final class Reconciler {
     private let scope: Scope
     private let symbols: [String]
     private let trades: TradeCatchUp
+    private let funding: FundingCatchUp
 
     public init(client: BinanceRESTClient, writer: EventWriter, scope: Scope, symbols: [String], trades: TradeCatchUp) {
+        funding = FundingCatchUp(client: client, writer: writer, scope: scope)
         self.client = client
         self.writer = writer
         self.scope = scope
@@ -39,6 +41,7 @@ public final class Reconciler {
         // (they collide), and none can fall between two runs. The first run reads all history.
         let since = writer.state.status.lastReconcileAt.map { $0 - Self.overlapMilliseconds }
         for symbol in symbols { newFacts += try trades.run(symbol: symbol, since: since) }
+        newFacts += try funding.run(since: since)
         drifts += try positions(runID: runID)
         drifts += try balances(runID: runID)
         let (orderFacts, orderDrifts) = try openOrders(runID: runID)
@@ -111,19 +114,21 @@ public final class Reconciler {
         var facts = 0
         var drifts: [Event] = []
         var listed: Set<String> = []
+        // Plain and conditional (algo) orders are listed apart.
         for symbol in symbols {
-            guard case .array(let rows) = try client.signed("GET", "/fapi/v1/openOrders", [("symbol", symbol)]) else { continue }
-            for case .object(let row) in rows {
+            guard case .array(let plain) = try client.signed("GET", "/fapi/v1/openOrders", [("symbol", symbol)]),
+                  case .array(let algo) = try client.signed("GET", "/fapi/v1/openAlgoOrders", [("symbol", symbol)]) else { continue }
+            for case .object(let row) in plain + algo {
                 let event = try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)
-                let clientOrderID = try row.string("clientOrderId")
-                listed.insert(clientOrderID)
+                listed.insert(try OrderPayload(json: event.payload).clientOrderID)
                 if try writer.append(event).isDuplicate == false {
                     facts += 1
                 }
             }
         }
         for order in writer.state.orders.values where order.status.isOpen && symbols.contains(order.symbol) && !listed.contains(order.clientOrderID) {
-            guard case .object(let row) = try client.signed("GET", "/fapi/v1/order", [("symbol", order.symbol), ("origClientOrderId", order.clientOrderID)]) else { continue }
+            let route = OrderRoute.for(order.type)
+            guard case .object(let row) = try client.signed("GET", route.path, route.query(symbol: order.symbol, clientOrderID: order.clientOrderID)) else { continue }
             let correction = try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)
             drifts += drift(runID: runID, entity: "order:\(order.clientOrderID)", field: "status",
                             expected: (try? row.string("status")) ?? "?", actual: order.status.rawValue, correction: correction)

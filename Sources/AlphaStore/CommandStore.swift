@@ -62,11 +62,14 @@ public final class CommandStore {
 
     /// Claims the highest-priority, oldest NEW command by moving it to SENT in one statement, so
     /// two claimers can never get the same command. Returns nil when none is waiting.
-    public func claimNext(now: Timestamp = .now()) throws -> Command? {
-        try database.write {
+    /// Commands of the `excluding` types wait (the bot skips exchange commands while rate limited).
+    public func claimNext(excluding: Set<CommandType> = [], now: Timestamp = .now()) throws -> Command? {
+        // The excluded types are our own enum's raw values, never user text, so they are spelled inline.
+        let filter = excluding.isEmpty ? "" : " AND command_type NOT IN (" + excluding.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",") + ")"
+        return try database.write {
             try database.statement("""
                 UPDATE command_store SET status = 'SENT', claimed_at = ?1, updated_at = ?1
-                WHERE rowid = (SELECT rowid FROM command_store WHERE status = 'NEW' ORDER BY priority DESC, rowid LIMIT 1)
+                WHERE rowid = (SELECT rowid FROM command_store WHERE status = 'NEW'\(filter) ORDER BY priority DESC, rowid LIMIT 1)
                 RETURNING \(Self.columns)
                 """).firstRow([.text(now.iso8601)], Self.decode)
         }

@@ -1,5 +1,6 @@
 import AlphaBot
 import AlphaCore
+import AlphaExchange
 import AlphaSettings
 import AlphaStore
 import AlphaSystem
@@ -17,6 +18,8 @@ struct BotCommand: ParsableCommand {
     @Option(help: "Symbols to follow (comma-separated).") var symbols = "BTCUSDT"
     @Option(help: "How long after sending an order a 'not found' is believed (ms).") var notFoundGraceMs = 10_000
     @Option(help: "How often the reconciler runs while the stream is up (ms).") var reconcileMs = 30_000
+    @Option(help: "How long a REST request may take before its outcome is unknown (ms).") var restTimeoutMs = 10_000
+    @Option(help: "Request-weight thresholds per minute: warn,slow,stop.") var weightThresholds = "1500,2000,2300"
 
     func run() throws {
         try reportingFailures {
@@ -35,6 +38,8 @@ struct BotCommand: ParsableCommand {
             settings.symbols = symbols.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             settings.executor.notFoundGraceMilliseconds = notFoundGraceMs
             settings.catchUpMilliseconds = reconcileMs
+            settings.restTimeoutMilliseconds = restTimeoutMs
+            settings.rateLimits = try Self.thresholds(weightThresholds)
             let runner = try BotRunner(settings: settings, database: database, mode: secrets.mode)
             do {
                 try runner.boot(shouldStop: { shutdown.wait(milliseconds: 0) != nil })
@@ -45,5 +50,13 @@ struct BotCommand: ParsableCommand {
             try runner.run(until: { shutdown.wait(milliseconds: 0) != nil })
             FileHandle.standardError.write(Data("alphaengine bot: stopped\n".utf8))
         }
+    }
+
+    static func thresholds(_ text: String) throws -> RateLimitGate.Thresholds {
+        let numbers = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard numbers.count == 3, numbers[0] > 0, numbers[0] <= numbers[1], numbers[1] <= numbers[2] else {
+            throw ValidationFailure("--weight-thresholds must be three rising whole numbers warn,slow,stop (got \"\(text)\")", status: 64)
+        }
+        return RateLimitGate.Thresholds(warn: numbers[0], slow: numbers[1], stop: numbers[2])
     }
 }

@@ -87,7 +87,13 @@ struct BinanceRESTClientTests {
         try exchange.control("faults", #"{"fault":"rate_limit","seconds":30}"#)
         guard case .rateLimited(let retry)? = failure({ try exchange.client.get("/fapi/v1/ping") }) else { Issue.record("expected 429"); return }
         #expect(retry >= 29)
-        guard case .banned? = failure({ try exchange.client.get("/fapi/v1/ping") }) else { Issue.record("expected 418"); return }
+        // The client now holds back: the next request never leaves, so Binance has no reason to ban.
+        guard case .rateLimited(let left)? = failure({ try exchange.client.get("/fapi/v1/ping") }) else { Issue.record("expected a held-back request"); return }
+        #expect(left >= 28 && left <= 30)
+        #expect(exchange.service.rateLimitRefusals.tooMany == 1 && exchange.service.rateLimitRefusals.banned == 0)
+        // A client that ignores Retry-After (its own, fresh gate) is banned, as on Binance.
+        let impolite = BinanceRESTClient(baseURL: exchange.client.baseURL, apiKey: "k", apiSecret: "s")
+        guard case .banned? = failure({ try impolite.get("/fapi/v1/ping") }) else { Issue.record("expected 418"); return }
     }
 
     @Test("nothing listening: not sent, safe to retry")

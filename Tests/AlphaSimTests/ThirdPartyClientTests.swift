@@ -36,7 +36,7 @@ struct ThirdPartyClientTests {
             #expect(lines.contains { $0.hasPrefix("OK \(step) ") }, "missing step \(step)")
         }
         // The exchange's own ledger agrees: flat, and every fee and PnL line accounted for.
-        try service.withExchange { exchange in
+        service.withExchange { exchange in
             #expect(exchange.ledger.position("BTCUSDT").amount.isZero)
             #expect(exchange.ledger.trades.count == 2)
             #expect(exchange.leverage(for: "BTCUSDT") == 5)
@@ -52,6 +52,6 @@ struct ThirdPartyClientTests {
         #expect(lines.last == "DONE")
         #expect(lines.contains { $0.hasPrefix("OK order_trade_update ") && $0.contains("TRADE/FILLED") })
         #expect(lines.contains { $0.hasPrefix("OK close_listen_key") })
-        try service.withExchange { exchange in #expect(exchange.ledger.position("BTCUSDT").amount.isZero) }
+        service.withExchange { exchange in #expect(exchange.ledger.position("BTCUSDT").amount.isZero) }
     }
 }

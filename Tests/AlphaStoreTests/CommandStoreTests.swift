@@ -37,6 +37,20 @@ import Testing
         #expect(try store.command(id: userA.id)?.claimedAt != nil)
     }
 
+    @Test("claiming can pass over types (exchange commands wait while rate limited) and leaves them NEW")
+    func claimExcludingTypes() throws {
+        let file = try TestDatabase()
+        let store = CommandStore(database: try file.open())
+        let order = command(.placeOrder)
+        let cancel = command(.cancelAll)
+        let pause = command(.pauseEngine)
+        for item in [order, cancel, pause] { _ = try store.insert(item) }
+        #expect(try store.claimNext(excluding: [.placeOrder, .cancelAll])?.id == pause.id)
+        #expect(try store.claimNext(excluding: [.placeOrder, .cancelAll]) == nil)
+        #expect(try store.command(id: order.id)?.status == .new)
+        #expect(try store.claimNext()?.id == order.id)
+    }
+
     @Test func statusChangesFollowTheStateMachine() throws {
         let file = try TestDatabase()
         let store = CommandStore(database: try file.open())

@@ -1,6 +1,7 @@
 import AlphaCore
 import AlphaCrypto
 import AlphaJSON
+import AlphaSystem
 import Foundation
 
 /// Binance USDⓈ-M REST: signed requests, server-time offset, rate-limit headers, and failures
@@ -13,13 +14,19 @@ public final class BinanceRESTClient {
     public var recvWindow = 5_000
     /// Server time minus local time, in milliseconds; resynced on -1021.
     public private(set) var timeOffset: Int64 = 0
+    /// Pacing shared with the account's other clients (weight, 429, 418).
+    public let gate: RateLimitGate
+    /// Called when the weight level changes (warn, slow, stop), to say so in the log.
+    public var onLevelChange: (@Sendable (RateLimitGate.Level, Int) -> Void)?
     /// The latest usage Binance reported.
-    public private(set) var usedWeight = 0
+    public var usedWeight: Int { gate.usedWeight }
     public private(set) var orderCount10s = 0
     public private(set) var orderCount1m = 0
 
-    public init(baseURL: String, apiKey: String, apiSecret: String, timeoutMilliseconds: Int = 10_000) {
+    public init(baseURL: String, apiKey: String, apiSecret: String, timeoutMilliseconds: Int = 10_000,
+                gate: RateLimitGate = RateLimitGate()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.gate = gate
         self.apiKey = apiKey
         self.apiSecret = apiSecret
         http.totalTimeoutMilliseconds = timeoutMilliseconds
@@ -59,6 +66,12 @@ public final class BinanceRESTClient {
 
     private func request(_ method: String, _ path: String, _ parameters: [(String, String)], signed: Bool,
                          withKey: Bool = false) throws(BinanceRequestError) -> JSONValue {
+        // Nothing leaves while Binance has asked us to wait: sending then escalates a 429 to a ban.
+        switch gate.closure() {
+        case .rateLimited(let until)?: throw .rateLimited(retryAfterSeconds: Self.seconds(until: until))
+        case .banned(let until)?: throw .banned(retryAfterSeconds: Self.seconds(until: until))
+        case nil: break
+        }
         var query = Self.encode(parameters)
         if signed {
             let timestamp = Timestamp.now().millisecondsSinceEpoch + timeOffset
@@ -75,6 +88,10 @@ public final class BinanceRESTClient {
             throw error.mayHaveReachedServer ? .unknown(reason: error.description) : .notSent(reason: error.description)
         }
         track(response.headers)
+        if response.status == 429 || response.status == 418 {
+            gate.close(forSeconds: response.headers["retry-after"].flatMap { Int($0) } ?? (response.status == 418 ? 120 : 60),
+                       banned: response.status == 418)
+        }
         let body = try? JSONParser.parse(String(decoding: response.body, as: UTF8.self))
         guard (200..<300).contains(response.status) else {
             var code: Int?
@@ -91,9 +108,16 @@ public final class BinanceRESTClient {
     }
 
     private func track(_ headers: [String: String]) {
-        if let weight = headers["x-mbx-used-weight-1m"].flatMap({ Int($0) }) { usedWeight = weight }
+        if let weight = headers["x-mbx-used-weight-1m"].flatMap({ Int($0) }),
+           let level = gate.observe(usedWeight: weight, serverTimeMilliseconds: Timestamp.now().millisecondsSinceEpoch + timeOffset) {
+            onLevelChange?(level, weight)
+        }
         if let count = headers["x-mbx-order-count-10s"].flatMap({ Int($0) }) { orderCount10s = count }
         if let count = headers["x-mbx-order-count-1m"].flatMap({ Int($0) }) { orderCount1m = count }
+    }
+
+    private static func seconds(until: Int64) -> Int {
+        Int((until - MonotonicClock.milliseconds() + 999) / 1000)
     }
 
     /// `application/x-www-form-urlencoded`, unreserved characters left as they are.

@@ -30,6 +30,15 @@ public enum BinanceRequestError: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
+    /// Whether the request surely never left, so sending it again later is safe and wise:
+    /// unreachable, or held back by a 429/418 (reference §7).
+    public var isRetryableLater: Bool {
+        switch self {
+        case .notSent, .rateLimited, .banned: true
+        case .rejected, .unknown: false
+        }
+    }
+
     /// Classifies an HTTP answer that is not a success.
     static func classify(status: Int, code: Int?, message: String, retryAfter: Int?) -> BinanceRequestError {
         if status == 418 { return .banned(retryAfterSeconds: retryAfter ?? 120) }

@@ -12,6 +12,7 @@ public enum BinanceEventTranslator {
         switch message["e"] {
         case "ORDER_TRADE_UPDATE": return try orderTradeUpdate(message, scope: scope)
         case "ACCOUNT_UPDATE": return try accountUpdate(message, scope: scope)
+        case "ALGO_UPDATE": return try algoUpdate(message, scope: scope)
         default: return []
         }
     }
@@ -44,6 +45,30 @@ public enum BinanceEventTranslator {
             }
         }
         return events
+    }
+
+    /// A conditional order's own life (placed, triggered, finished, cancelled); its fills arrive
+    /// as ORDER_TRADE_UPDATE like any other.
+    private static func algoUpdate(_ message: JSONObject, scope: Scope) throws(PayloadError) -> [Event] {
+        guard case .object(let order)? = message["o"] else { throw .missingField("o") }
+        let payload = OrderPayload(symbol: try order.string("s"), clientOrderID: try order.string("caid"), orderID: try order.int64("aid"),
+                                   side: try order.choice("S", as: OrderSide.self), type: try order.choice("o", as: OrderType.self),
+                                   status: try algoStatus(try order.string("X")), price: try order.amount("tp"),
+                                   quantity: try order.amount("q"), filledQuantity: try order.amount("aq"),
+                                   averagePrice: try order.amount("ap"), reduceOnly: try order.bool("R"), time: try message.int64("T"))
+        return [orderEvent(payload, source: .webSocket, scope: scope)]
+    }
+
+    /// Algo statuses as order states: waiting and triggering count as open, FINISHED as filled.
+    static func algoStatus(_ text: String) throws(PayloadError) -> OrderState {
+        switch text {
+        case "NEW", "TRIGGERING", "TRIGGERED": .acknowledged
+        case "FINISHED": .filled
+        case "CANCELED": .cancelled
+        case "REJECTED": .rejected
+        case "EXPIRED": .expired
+        default: throw .invalidValue(field: "algoStatus", reason: "unknown algo status \(text)")
+        }
     }
 
     private static func accountUpdate(_ message: JSONObject, scope: Scope) throws(PayloadError) -> [Event] {
@@ -96,7 +121,31 @@ public enum BinanceEventTranslator {
     }
 
     /// The order event for one `GET /fapi/v1/order` (or openOrders/allOrders) row.
+    /// FundingApplied events for `GET /fapi/v1/income` lines of type FUNDING_FEE (others are skipped).
+    public static func events(fromIncome rows: [JSONValue], scope: Scope) throws(PayloadError) -> [Event] {
+        var events: [Event] = []
+        for case .object(let row) in rows where (try? row.string("incomeType")) == "FUNDING_FEE" {
+            let payload = FundingPayload(symbol: try row.string("symbol"), asset: try row.string("asset"), amount: try row.amount("income"),
+                                         transactionID: try row.int64("tranId"), time: try row.int64("time"))
+            events.append(Event(type: .fundingApplied, source: .rest, entityKind: .funding, entityID: "\(payload.symbol):\(payload.transactionID)",
+                                scope: scope, dedupKey: DedupKey.funding(symbol: payload.symbol, transactionID: payload.transactionID),
+                                payload: payload.json))
+        }
+        return events
+    }
+
+    /// An order event for a REST order row (`/fapi/v1/order`) or algo-order row (`/fapi/v1/algoOrder`,
+    /// recognised by its `algoId`; the algo id is its order id and the trigger price its price).
     public static func event(fromRESTOrder row: JSONObject, scope: Scope) throws(PayloadError) -> Event {
+        if row["algoId"] != nil {
+            let payload = OrderPayload(symbol: try row.string("symbol"), clientOrderID: try row.string("clientAlgoId"),
+                                       orderID: try row.int64("algoId"), side: try row.choice("side", as: OrderSide.self),
+                                       type: try row.choice("orderType", as: OrderType.self), status: try algoStatus(try row.string("algoStatus")),
+                                       price: try row.amount("triggerPrice"), quantity: try row.amount("quantity"),
+                                       filledQuantity: (try? row.amount("actualQty")) ?? .zero, averagePrice: (try? row.amount("actualPrice")) ?? .zero,
+                                       reduceOnly: try row.bool("reduceOnly"), time: try row.int64("updateTime"))
+            return orderEvent(payload, source: .rest, scope: scope)
+        }
         let statusText = try row.string("status")
         guard let status = OrderState(binanceStatus: statusText) else {
             throw .invalidValue(field: "status", reason: "unknown order status \(statusText)")

@@ -38,6 +38,23 @@ extension SimService {
                 writer.endObject()
             }
         })
+        router.delete("/fapi/v1/algoOpenOrders", endpoint(.signed, weight: 1) { [self] _, parameters throws(BinanceError) in
+            let symbol = try parameters.required("symbol")
+            try mutate { exchange, time throws(BinanceError) in
+                _ = try exchange.symbol(symbol)
+                var updates: [SimOrderUpdate] = []
+                for order in exchange.openOrders(symbol: symbol) where order.isAlgo {
+                    updates.append(try exchange.cancel(symbol: symbol, orderId: order.orderId, clientOrderId: nil, time: time))
+                }
+                return ((), updates)
+            }
+            return Self.json { writer in
+                writer.beginObject()
+                writer.key("code"); writer.value("200")
+                writer.key("msg"); writer.value("The operation of cancel all open order is done.")
+                writer.endObject()
+            }
+        })
         router.get("/fapi/v1/openAlgoOrders", endpoint(.signed, weight: 1) { [self] _, parameters in
             let symbol = parameters["symbol"]
             let (orders, symbols) = state.withLock { state in

@@ -35,7 +35,7 @@ extension SimService {
             try mutate { exchange, time throws(BinanceError) in
                 _ = try exchange.symbol(symbol)
                 var updates: [SimOrderUpdate] = []
-                for order in exchange.openOrders(symbol: symbol) {
+                for order in exchange.openOrders(symbol: symbol) where !order.isAlgo {  // algo orders have their own cancel-all
                     updates.append(try exchange.cancel(symbol: symbol, orderId: order.orderId, clientOrderId: nil, time: time))
                 }
                 return ((), updates)
@@ -43,7 +43,7 @@ extension SimService {
             return Array(#"{"code":200,"msg":"The operation of cancel all open order is done."}"#.utf8)
         })
         router.get("/fapi/v1/openOrders", endpoint(.signed, weight: 1) { [self] _, parameters throws(BinanceError) in
-            try orderList(symbol: parameters["symbol"], requireSymbol: false) { $0.openOrders(symbol: $1) }
+            try orderList(symbol: parameters["symbol"], requireSymbol: false) { $0.openOrders(symbol: $1).filter { !$0.isAlgo } }
         })
         router.get("/fapi/v1/allOrders", endpoint(.signed, weight: 5) { [self] _, parameters throws(BinanceError) in
             try orderList(symbol: parameters["symbol"], requireSymbol: true) { exchange, symbol in

@@ -57,6 +57,8 @@ public final class SimService: Sendable {
         var weight = RequestWeight()
         var orderCount = OrderCount()
         var faults = SimFaults()
+        /// Rate-limit answers given, by status (429, 418): a polite client gets few 429s and no 418.
+        var refusals: [Int: Int] = [:]
         var candles = SimCandleBook()
         var wallet = SimWallet()
     }
@@ -72,6 +74,11 @@ public final class SimService: Sendable {
 
     /// WebSocket sessions open on the simulator (user data and market streams).
     public var streamSessionCount: Int { streams.sessionCount }
+
+    /// How many 429 (too many requests) and 418 (banned) answers the simulator has given.
+    public var rateLimitRefusals: (tooMany: Int, banned: Int) {
+        state.withLock { ($0.refusals[429] ?? 0, $0.refusals[418] ?? 0) }
+    }
 
     /// The exchange's clock in milliseconds.
     public func now() -> Int64 { Timestamp.now().millisecondsSinceEpoch + clockSkew.load() }
@@ -128,6 +135,7 @@ public final class SimService: Sendable {
             let limits = configuration
             let (used, limited, failure, orderCounts) = state.withLock { state in
                 let used = state.weight.add(weight, now: time)
+                if state.faults.scheduled("rate_limit") { state.faults.rateLimitedUntil = max(state.faults.rateLimitedUntil, time + 1000) }
                 var limited = state.faults.rateLimit(now: time)
                 var orderCounts: (tenSeconds: Int, minute: Int)?
                 if limited == nil && used > limits.weightPerMinute {
@@ -156,7 +164,10 @@ public final class SimService: Sendable {
                 var response = error.response
                 response.setHeader("Retry-After", String(retryAfter))
                 response.setHeader("X-MBX-USED-WEIGHT-1M", String(used))
-                if error.status == 429 { state.withLock { $0.faults.bannedUntil = max($0.faults.bannedUntil, $0.faults.rateLimitedUntil) } }
+                state.withLock { state in
+                    state.refusals[error.status, default: 0] += 1
+                    if error.status == 429 { state.faults.bannedUntil = max(state.faults.bannedUntil, state.faults.rateLimitedUntil) }
+                }
                 return .response(response)
             }
             if let failure { return .response(failure.response) }
@@ -180,6 +191,7 @@ public final class SimService: Sendable {
                     return (counts, true, nil)
                 }
                 if state.faults.scheduled("unknown_after_execute") { return (counts, true, nil) }
+                if state.faults.scheduled("hang") { return (counts, false, state.faults.hangMilliseconds) }
                 if state.faults.hangingOrders > 0 {
                     state.faults.hangingOrders -= 1
                     return (counts, false, state.faults.hangMilliseconds)

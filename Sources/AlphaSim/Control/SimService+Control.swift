@@ -107,7 +107,8 @@ extension SimService {
 
     /// `{"fault": "<name>", …}` — one of: http_5xx {path, status, count}, unknown_after_execute {count},
     /// hang {count, milliseconds}, rate_limit {seconds}, ban {seconds}, drop_events {count},
-    /// delay_events {milliseconds}, reorder_events, clock_skew {milliseconds}.
+    /// delay_events {milliseconds}, reorder_events, clock_skew {milliseconds}, and schedule {seed,
+    /// probability, kinds, milliseconds}: each request, order or event batch rolls for each kind.
     private func arm(_ body: JSONObject) throws(HTTPRequestRejection) {
         let fault = try Self.text(body, "fault")
         let count = try Self.count(body, "count", default: 1)
@@ -145,13 +146,18 @@ extension SimService {
             guard case .string(let probabilityText)? = body["probability"], let probability = Double(probabilityText),
                   (0...1).contains(probability) else { throw Self.reject("probability must be a string between \"0\" and \"1\"") }
             guard case .array(let list)? = body["kinds"] else { throw Self.reject("kinds must be a list") }
-            let allowed: Set<String> = ["http_5xx", "unknown_after_execute", "drop_events"]
+            let allowed: Set<String> = ["http_5xx", "unknown_after_execute", "hang", "rate_limit", "drop_events", "delay_events", "reorder_events"]
             var kinds: Set<String> = []
             for case .string(let kind) in list {
                 guard allowed.contains(kind) else { throw Self.reject("\(kind) cannot be scheduled; choose from \(allowed.sorted())") }
                 kinds.insert(kind)
             }
-            state.withLock { $0.faults.schedule = SimFaults.Schedule(seed: seed, probability: probability, kinds: kinds) }
+            // A scheduled hang lasts `milliseconds` (default 30 s); a scheduled 429 lasts one second.
+            let hang = try Self.count(body, "milliseconds", default: 30_000)
+            state.withLock {
+                $0.faults.schedule = SimFaults.Schedule(seed: seed, probability: probability, kinds: kinds)
+                $0.faults.hangMilliseconds = hang
+            }
         case "clock_skew":
             guard case .number(let text)? = body["milliseconds"], let skew = Int64(text) else {
                 throw Self.reject("milliseconds must be a whole number (negative: the exchange runs behind)")

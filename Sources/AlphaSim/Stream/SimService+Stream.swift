@@ -84,13 +84,14 @@ extension SimService {
     func publish(_ events: [[UInt8]], listenKey: String?) {
         guard let listenKey, !events.isEmpty else { return }
         let (kept, delay) = state.withLock { state -> ([[UInt8]], Int) in
-            var kept = state.faults.reorderEvents ? Array(events.reversed()) : events
+            var kept = state.faults.reorderEvents || state.faults.scheduled("reorder_events") ? Array(events.reversed()) : events
             while state.faults.droppedEvents > 0, !kept.isEmpty {
                 kept.removeFirst()
                 state.faults.droppedEvents -= 1
             }
             kept = kept.filter { _ in !state.faults.scheduled("drop_events") }
-            return (kept, state.faults.eventDelayMilliseconds)
+            let delay = state.faults.scheduled("delay_events") ? max(state.faults.eventDelayMilliseconds, 400) : state.faults.eventDelayMilliseconds
+            return (kept, delay)
         }
         let hub = streams
         guard delay > 0 else {

@@ -15,4 +15,13 @@ public enum OrderType: String, Sendable, CaseIterable {
     case market = "MARKET", limit = "LIMIT", stop = "STOP", stopMarket = "STOP_MARKET"
     case takeProfit = "TAKE_PROFIT", takeProfitMarket = "TAKE_PROFIT_MARKET"
     case trailingStopMarket = "TRAILING_STOP_MARKET", liquidation = "LIQUIDATION"
+
+    /// Conditional types, which Binance takes only through the Algo Order API since 2025-12-09
+    /// (`/fapi/v1/order` answers -4120).
+    public var isConditional: Bool {
+        switch self {
+        case .stop, .stopMarket, .takeProfit, .takeProfitMarket, .trailingStopMarket: true
+        case .market, .limit, .liquidation: false
+        }
+    }
 }

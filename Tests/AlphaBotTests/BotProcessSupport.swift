@@ -1,0 +1,144 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaSettings
+import AlphaSim
+import AlphaStore
+import AlphaTestSupport
+import Foundation
+import Testing
+
+/// A simulator on a free port, a data directory, and the real `alphaengine bot` process driven
+/// through the shared SQLite file, as the web process drives it. Everything is removed afterwards.
+final class BotWorld {
+    let sim: SimService
+    let server: HTTPServer
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("botworld-\(UUID().uuidString)").path
+    let database: Database
+    let commands: CommandStore
+    let events: EventStore
+    private(set) var bot: Process?
+    /// Options every start of the bot gets (faster resolution and reconciling for tests).
+    var botArguments: [String]
+
+    init(balance: String = "100000", botArguments: [String] = ["--not-found-grace-ms", "800", "--reconcile-ms", "1000"]) throws {
+        var configuration = SimConfiguration.randomKeys()
+        configuration.initialBalance = Amount(balance)!
+        sim = SimService(configuration: configuration)
+        server = HTTPServer(handler: sim.router.handler)
+        try server.start()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        database = try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim))
+        commands = CommandStore(database: database)
+        events = EventStore(database: database)
+        self.botArguments = botArguments
+    }
+
+    deinit {
+        if let bot, bot.isRunning { kill(bot.processIdentifier, SIGKILL); bot.waitUntilExit() }
+        server.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    var logPath: String { directory + "/bot.log" }
+
+    /// Starts the bot (its stderr appends to `bot.log` in the data directory).
+    func startBot(_ extra: [String] = []) throws {
+        let process = Process()
+        process.executableURL = BuiltExecutable.url("alphaengine")
+        process.arguments = ["bot", "--data-dir", directory] + botArguments + extra
+        process.environment = [
+            "PATH": "/usr/bin:/bin",
+            "ALPHAENGINE_REST_URL": "http://127.0.0.1:\(server.port)", "ALPHAENGINE_WS_URL": "ws://127.0.0.1:\(server.port)",
+            "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
+        ]
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardError = log
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        bot = process
+    }
+
+    /// Stops the bot with `signal` and returns its exit status (the signal number when killed).
+    @discardableResult
+    func stopBot(_ signal: Int32 = SIGTERM) -> Int32 {
+        guard let bot else { return -1 }
+        kill(bot.processIdentifier, signal)
+        bot.waitUntilExit()
+        self.bot = nil
+        return bot.terminationStatus
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    // MARK: Commands, as the web inserts them
+
+    @discardableResult
+    func command(_ type: CommandType, _ payload: JSONObject = [:], actor: Actor.Kind = .user) throws -> Command {
+        try commands.insert(Command(type: type, actor: Actor(kind: actor, id: "scenario"), scope: Scope(mode: .sim), payload: payload)).command
+    }
+
+    @discardableResult
+    func order(_ side: String, _ type: String = "MARKET", quantity: String = "0.010", _ extra: JSONObject = [:],
+               actor: Actor.Kind = .user) throws -> Command {
+        var payload: JSONObject = ["symbol": "BTCUSDT", "side": .string(side), "type": .string(type), "quantity": .string(quantity)]
+        for (key, value) in extra.members { payload[key] = value }
+        return try command(.placeOrder, payload, actor: actor)
+    }
+
+    /// The command once it is ACK or FAILED (nil if it is not settled within the time).
+    func settled(_ command: Command, within seconds: Double = 15) -> Command? {
+        var final: Command?
+        _ = eventually(within: seconds) {
+            final = (try? commands.command(id: command.id)) ?? nil
+            return final?.status == .acknowledged || final?.status == .failed
+        }
+        return final?.status == .acknowledged || final?.status == .failed ? final : nil
+    }
+
+    // MARK: What the store says
+
+    func count(_ types: EventType...) -> Int { (try? events.events(matching: EventFilter(types: Set(types)), limit: 100_000).count) ?? -1 }
+
+    func stored(_ types: EventType...) -> [Event] { (try? events.events(matching: EventFilter(types: Set(types)), limit: 100_000)) ?? [] }
+
+    /// The projections as the dashboard would read them.
+    func projection() -> ProjectionState { (try? ProjectionStore(database: database).load()) ?? ProjectionState() }
+
+    /// Stored trade ids against the exchange's own ledger.
+    func storedTradeIDs() -> [Int64] {
+        stored(.tradeExecuted).compactMap { event in if case .number(let text)? = event.payload["tradeId"] { Int64(text) } else { nil } }.sorted()
+    }
+
+    func ledgerTradeIDs() -> [Int64] { sim.withExchange { $0.ledger.trades.map(\.id) }.sorted() }
+
+    /// Orders the exchange holds under `clientOrderID`.
+    func exchangeOrders(_ clientOrderID: String) -> Int {
+        sim.withExchange { $0.orders.values.filter { $0.clientOrderId == clientOrderID }.count }
+    }
+
+    /// Position, balance, realized PnL, fees and funding agree with the exchange's ledger, exactly.
+    func moneyAgrees() -> Bool {
+        let state = projection()
+        let ledger = sim.withExchange { $0.ledger }
+        let totals = state.pnl.values.reduce(PnLTotals()) { sum, day in
+            PnLTotals(realizedPnl: sum.realizedPnl + day.realizedPnl, fees: sum.fees + day.fees, funding: sum.funding + day.funding, trades: sum.trades + day.trades)
+        }
+        let funding = ledger.income.filter { $0.kind == .fundingFee }.reduce(Amount.zero) { $0 + $1.amount }
+        return (state.positions["BTCUSDT"]?.amount ?? .zero) == ledger.position("BTCUSDT").amount
+            && state.balances["USDT"]?.walletBalance == ledger.walletBalance
+            && totals.realizedPnl == ledger.trades.reduce(Amount.zero) { $0 + $1.realizedPnl }
+            && totals.fees == ledger.trades.reduce(Amount.zero) { $0 + $1.commission }
+            && totals.funding == funding
+    }
+
+    // MARK: The simulator's control API (over HTTP, as an operator would)
+
+    func control(_ path: String, _ body: String = "", method: String = "POST") throws {
+        let client = try RawClient(port: server.port)
+        try client.send("\(method) /sim/v1/\(path) HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sim.configuration.controlToken)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        _ = try client.readResponse()
+    }
+}
