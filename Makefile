@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build test bench bench-http bench-sim fuzz-http
+.PHONY: setup build test bench bench-http bench-sim bench-bot fuzz-http
 
 setup:
 	@scripts/setup
@@ -24,6 +24,12 @@ bench-http: setup
 # libFuzzer + AddressSanitizer on the HTTP request parser (FUZZ_SECONDS, default 600).
 fuzz-http: setup
 	scripts/fuzz-http
+
+# The bot process against the simulator: command → ack/projection, fill → commit, recovery with
+# the stream down, boot over 1 M events, memory (release build). `ORDERS=…` and `BOOT_EVENTS=…` scale it.
+bench-bot: setup
+	swift build -c release --product alphaengine --product alphaengine-bot-bench
+	.build/release/alphaengine-bot-bench $(or $(ORDERS),200) $(or $(BOOT_EVENTS),1000000)
 
 # The simulator's matching and event-delivery rates (release build).
 bench-sim: setup

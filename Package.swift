@@ -69,6 +69,12 @@ let package = Package(
 
         // `make bench-sim`: orders/s and user-data events/s of the simulator.
         .executableTarget(
+            name: "alphaengine-bot-bench",
+            dependencies: ["AlphaCore", "AlphaHTTP", "AlphaSim", "AlphaSettings", "AlphaStore", "AlphaTestSupport"],
+            path: "Benchmarks/BotBench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "alphaengine-sim-bench",
             dependencies: ["AlphaCore", "AlphaHTTP", "AlphaSim", "AlphaTestSupport", "AlphaWebSocket"],
             path: "Benchmarks/SimBench",
@@ -101,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlphaEngineCLITests",
-            dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport", "alphaengine"],
+            dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -56,6 +56,9 @@ public final class BotRunner {
     private let gate: RateLimitGate
     private let inbox = StreamInbox()
     private lazy var listener = Listener(writer: writer, scope: scope)
+    /// One executor for boot and run: what boot could not settle yet (a 429, a slow answer) stays
+    /// in its list of pending work and is taken up by the loop.
+    private lazy var executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
     private lazy var trades = TradeCatchUp(client: client, writer: writer, scope: scope)
     private lazy var funding = FundingCatchUp(client: client, writer: writer, scope: scope)
     private lazy var reconciler = Reconciler(client: client, writer: writer, scope: scope, symbols: settings.symbols, trades: trades)
@@ -79,8 +82,7 @@ public final class BotRunner {
     private static func makeClient(_ settings: Settings, gate: RateLimitGate) -> BinanceRESTClient {
         let client = BinanceRESTClient(baseURL: settings.restURL, apiKey: settings.apiKey, apiSecret: settings.apiSecret,
                                        timeoutMilliseconds: settings.restTimeoutMilliseconds, gate: gate)
-        let log = settings.log
-        client.onLevelChange = { level, weight in log("request weight \(weight)/min: \(level) (thresholds \(gate.thresholds.warn)/\(gate.thresholds.slow)/\(gate.thresholds.stop))") }
+        client.log = settings.log
         return client
     }
 
@@ -104,7 +106,6 @@ public final class BotRunner {
                 delay = min(delay * 2, 5_000_000)
             }
         }
-        let executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
         _ = try executor.resolveInFlight()
         // The engine runs from here; the mode carries over from the last run.
         let bootID = Identifier.random()
@@ -125,7 +126,6 @@ public final class BotRunner {
 
     /// Runs until `shouldStop` returns true (checked at least every 100 ms), then stops cleanly.
     public func run(until shouldStop: () -> Bool) throws {
-        let executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
         let control = ControlCommands(writer: writer, commands: commands)
         var lastCatchUp = MonotonicClock.milliseconds()
         while !shouldStop() {

@@ -174,7 +174,7 @@ public final class OrderExecutor {
             let answer = try client.signed("DELETE", route.path, query)
             // The algo API answers a cancel with a receipt, not the order: ask for the order.
             return try record(route.isAlgo ? try client.signed("GET", route.path, query) : answer, for: command, resolvedBy: "answer")
-        } catch BinanceRequestError.rejected(_, let code, let message) {
+        } catch BinanceRequestError.rejected(let status, let code, let message) where status < 500 {
             // -2011: nothing open to cancel. Record what the order is now (filled, already cancelled…).
             if let state = try? client.signed("GET", route.path, query), case .object(let order) = state {
                 _ = try? writer.append([try BinanceEventTranslator.event(fromRESTOrder: order, scope: command.scope)])

@@ -2,6 +2,7 @@ import AlphaCore
 import AlphaExchange
 import AlphaJSON
 import AlphaStore
+import AlphaSystem
 
 /// REST is the truth (DESIGN §5): on a schedule, after a reconnect, on `RunReconcile` and at
 /// boot, the reconciler fetches fills, funding, positions, balances and open orders, stores what is
@@ -33,6 +34,11 @@ public final class Reconciler {
         public let drifts: Int
     }
 
+    /// How often a scheduled run also reads the income history (weight 30, against 5 for most
+    /// reads): funding is paid every few hours, and a balance that moved unexplained reads it at once.
+    public var fundingIntervalMilliseconds: Int64 = 10 * 60_000
+    private var lastFundingCheck: Int64?
+
     public func run(trigger: String) throws -> Report {
         let runID = Identifier.random()
         var newFacts = 0
@@ -41,9 +47,14 @@ public final class Reconciler {
         // (they collide), and none can fall between two runs. The first run reads all history.
         let since = writer.state.status.lastReconcileAt.map { $0 - Self.overlapMilliseconds }
         for symbol in symbols { newFacts += try trades.run(symbol: symbol, since: since) }
-        newFacts += try funding.run(since: since)
         drifts += try positions(runID: runID)
-        drifts += try balances(runID: runID)
+        let balanceDrifts = try balances(runID: runID)
+        drifts += balanceDrifts
+        let now = MonotonicClock.milliseconds()
+        if trigger != "schedule" || !balanceDrifts.isEmpty || lastFundingCheck.map({ now - $0 >= fundingIntervalMilliseconds }) ?? true {
+            newFacts += try funding.run(since: since)
+            lastFundingCheck = now
+        }
         let (orderFacts, orderDrifts) = try openOrders(runID: runID)
         newFacts += orderFacts
         drifts += orderDrifts

@@ -23,7 +23,15 @@ struct ChaosTests {
         // Every fault the simulator can schedule, drawn from the seed on each request, order and
         // event batch; funding is paid twice and the bot dies twice, all at seeded moments.
         try world.control("faults", #"{"fault":"schedule","seed":\#(seed),"probability":"0.2","milliseconds":2500,"kinds":["http_5xx","unknown_after_execute","hang","rate_limit","drop_events","delay_events","reorder_events"]}"#)
-        try world.startBot()
+        // Each start waits for the engine to run, so faults meet orders rather than a booting bot.
+        var starts = 0
+        func start() throws {
+            try world.startBot()
+            starts += 1
+            let expected = starts
+            #expect(eventually(within: 30) { world.count(.engineStarted) == expected }, "seed \(seed): the bot did not start")
+        }
+        try start()
         let orders = 12
         let kills = Set([Int(random.next() % UInt64(orders)), Int(random.next() % UInt64(orders))])
         let fundings = Set([Int(random.next() % UInt64(orders)), Int(random.next() % UInt64(orders))])
@@ -31,12 +39,15 @@ struct ChaosTests {
         for index in 0..<orders {
             let quantity = Amount(Int(random.next() % 8) + 2) * Amount("0.001")!
             let side = random.next() % 2 == 0 ? "BUY" : "SELL"
-            placed.append(try world.order(side, quantity: quantity.description, actor: .strategy))
+            let command = try world.order(side, quantity: quantity.description, actor: .strategy)
+            placed.append(command)
+            // Let the bot take it up (or die with it in flight), then go on after a random pause.
+            _ = eventually(within: 10) { ((try? world.commands.command(id: command.id)) ?? nil)?.status != .new }
             usleep(UInt32(random.next() % 150_000))
             if fundings.contains(index) { world.sim.fund(rate: Amount("0.0001")!) }
             if kills.contains(index) {
                 world.stopBot(SIGKILL)
-                try world.startBot()
+                try start()
             }
         }
         // Calm: faults off, then wait until every command is settled and a reconcile has run.
@@ -66,5 +77,18 @@ struct ChaosTests {
         #expect(world.storedTradeIDs() == world.ledgerTradeIDs(), "seed \(seed): trades differ")
         #expect(world.moneyAgrees(), "seed \(seed): money differs from the ledger")
         #expect(world.count(.fundingApplied) == world.sim.withExchange { $0.ledger.income.filter { $0.kind == .fundingFee }.count })
+
+        // What this seed did, so a batch's report says how hard it was.
+        let finals = placed.compactMap { (try? world.commands.command(id: $0.id)) ?? nil }
+        let refusals = world.sim.rateLimitRefusals
+        print("chaos seed \(seed): \(finals.filter { $0.status == .acknowledged }.count) placed "
+            + "(\(finals.filter { $0.result?["resolvedBy"] == "query" }.count) resolved by query), "
+            + "\(finals.filter { $0.status == .failed }.count) failed, \(kills.count) SIGKILLs, \(refusals.tooMany) × 429, "
+            + "\(refusals.banned) × 418, \(world.ledgerTradeIDs().count) trades, \(world.count(.fundingApplied)) funding, "
+            + "\(world.count(.driftDetected)) drifts corrected")
+        for command in finals where command.status != .acknowledged {
+            print("  \(command.status.rawValue) \(command.id): \(command.lastError ?? "-")")
+        }
+        if ProcessInfo.processInfo.environment["CHAOS_LOG"] != nil { print(world.log) }
     }
 }

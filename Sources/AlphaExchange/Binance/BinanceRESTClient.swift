@@ -16,8 +16,8 @@ public final class BinanceRESTClient {
     public private(set) var timeOffset: Int64 = 0
     /// Pacing shared with the account's other clients (weight, 429, 418).
     public let gate: RateLimitGate
-    /// Called when the weight level changes (warn, slow, stop), to say so in the log.
-    public var onLevelChange: (@Sendable (RateLimitGate.Level, Int) -> Void)?
+    /// Where the client says what an operator should know: weight levels, 429s and 418s.
+    public var log: (@Sendable (String) -> Void)?
     /// The latest usage Binance reported.
     public var usedWeight: Int { gate.usedWeight }
     public private(set) var orderCount10s = 0
@@ -89,8 +89,9 @@ public final class BinanceRESTClient {
         }
         track(response.headers)
         if response.status == 429 || response.status == 418 {
-            gate.close(forSeconds: response.headers["retry-after"].flatMap { Int($0) } ?? (response.status == 418 ? 120 : 60),
-                       banned: response.status == 418)
+            let seconds = response.headers["retry-after"].flatMap { Int($0) } ?? (response.status == 418 ? 120 : 60)
+            gate.close(forSeconds: seconds, banned: response.status == 418)
+            log?("HTTP \(response.status) on \(method) \(path): no requests for \(seconds) s")
         }
         let body = try? JSONParser.parse(String(decoding: response.body, as: UTF8.self))
         guard (200..<300).contains(response.status) else {
@@ -110,7 +111,8 @@ public final class BinanceRESTClient {
     private func track(_ headers: [String: String]) {
         if let weight = headers["x-mbx-used-weight-1m"].flatMap({ Int($0) }),
            let level = gate.observe(usedWeight: weight, serverTimeMilliseconds: Timestamp.now().millisecondsSinceEpoch + timeOffset) {
-            onLevelChange?(level, weight)
+            let limits = gate.thresholds
+            log?("request weight \(weight)/min: \(level) (thresholds \(limits.warn)/\(limits.slow)/\(limits.stop))")
         }
         if let count = headers["x-mbx-order-count-10s"].flatMap({ Int($0) }) { orderCount10s = count }
         if let count = headers["x-mbx-order-count-1m"].flatMap({ Int($0) }) { orderCount1m = count }

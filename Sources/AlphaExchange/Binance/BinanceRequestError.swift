@@ -30,12 +30,14 @@ public enum BinanceRequestError: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
-    /// Whether the request surely never left, so sending it again later is safe and wise:
-    /// unreachable, or held back by a 429/418 (reference §7).
+    /// Whether the request surely had no effect and the reason is passing, so sending it again
+    /// later is safe and wise (UC-04: back off and retry): unreachable, held back by a 429/418
+    /// (reference §7), or a 5xx that Binance documents as not executed (503 "Service Unavailable.", -1001).
     public var isRetryableLater: Bool {
         switch self {
         case .notSent, .rateLimited, .banned: true
-        case .rejected, .unknown: false
+        case .rejected(let status, _, _): status >= 500
+        case .unknown: false
         }
     }
 

@@ -137,6 +137,8 @@ public final class SimService: Sendable {
                 let used = state.weight.add(weight, now: time)
                 if state.faults.scheduled("rate_limit") { state.faults.rateLimitedUntil = max(state.faults.rateLimitedUntil, time + 1000) }
                 var limited = state.faults.rateLimit(now: time)
+                // Only a client's own overruns count towards a ban; a 429 a fault forced on it does not.
+                let forced = limited != nil
                 var orderCounts: (tenSeconds: Int, minute: Int)?
                 if limited == nil && used > limits.weightPerMinute {
                     limited = (BinanceError(status: 429, code: -1003, "Too many requests; current limit is \(limits.weightPerMinute) requests per minute. Please use the websocket for live updates to avoid polling the API."),
@@ -154,7 +156,7 @@ public final class SimService: Sendable {
                     }
                 }
                 // A client that keeps going after 429s is banned, as Binance does (2 minutes here).
-                if let (error, _) = limited, error.status == 429,
+                if !forced, let (error, _) = limited, error.status == 429,
                    state.weight.violation(now: time) >= limits.violationsBeforeBan {
                     state.faults.bannedUntil = max(state.faults.bannedUntil, time + 120_000)
                 }

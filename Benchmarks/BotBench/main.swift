@@ -1,0 +1,226 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaSettings
+import AlphaSim
+import AlphaStore
+import AlphaTestSupport
+import Foundation
+
+// `make bench-bot`: the bot's latencies and footprint, measured on the real `alphaengine bot`
+// process (release build) against the simulator on loopback, through the shared SQLite file as
+// the web process sees it. Figures and ratios to the issue's targets, never assertions.
+//
+//   alphaengine-bot-bench [ORDERS] [BOOT_EVENTS]   (defaults 200 and 1 000 000)
+
+let orders = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1])! : 200
+let bootEvents = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2])! : 1_000_000
+
+func nowMicros() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000) }
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+func report(_ label: String, _ millis: [Double], target: Double? = nil) {
+    let padded = label.padding(toLength: 50, withPad: " ", startingAt: 0)
+    var line = String(format: "%@ p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms   (n=%d)", padded, percentile(millis, 0.5),
+                      percentile(millis, 0.99), millis.max()!, millis.count)
+    if let target { line += String(format: "   target p99 < %.0f ms → %.1f× headroom", target, target / percentile(millis, 0.99)) }
+    print(line)
+}
+
+/// Spins until `condition` holds, checking every 100 µs; returns microseconds waited.
+func waitMicros(timeoutSeconds: Double = 30, _ condition: () -> Bool) -> Int64? {
+    let start = nowMicros()
+    while !condition() {
+        if nowMicros() - start > Int64(timeoutSeconds * 1e6) { return nil }
+        usleep(100)
+    }
+    return nowMicros() - start
+}
+
+func residentKilobytes(_ pid: Int32) -> (rss: Int, peak: Int) {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    func field(_ name: String) -> Int {
+        status.split(separator: "\n").first { $0.hasPrefix(name) }.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true)[1]) } ?? 0
+    }
+    return (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// A simulator, a data directory and the bot process.
+final class Bench {
+    let sim: SimService
+    let server: HTTPServer
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-bot-bench-\(UUID().uuidString)").path
+    let databasePath: String
+    var bot: Process?
+
+    init() throws {
+        var configuration = SimConfiguration.randomKeys()
+        configuration.initialBalance = Amount("10000000")!
+        configuration.ordersPerTenSeconds = 100_000
+        configuration.ordersPerMinute = 100_000
+        sim = SimService(configuration: configuration)
+        server = HTTPServer(handler: sim.router.handler)
+        try server.start()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        databasePath = AlphaSettings.databasePath(dataDirectory: directory, mode: .sim)
+    }
+
+    func startBot(_ extra: [String] = []) throws -> Process {
+        let process = Process()
+        process.executableURL = BuiltExecutable.url("alphaengine")
+        process.arguments = ["bot", "--data-dir", directory] + extra
+        process.environment = [
+            "PATH": "/usr/bin:/bin",
+            "ALPHAENGINE_REST_URL": "http://127.0.0.1:\(server.port)", "ALPHAENGINE_WS_URL": "ws://127.0.0.1:\(server.port)",
+            "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
+        ]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        bot = process
+        return process
+    }
+
+    func stopBot() {
+        guard let bot else { return }
+        kill(bot.processIdentifier, SIGTERM)
+        bot.waitUntilExit()
+        self.bot = nil
+    }
+
+    func control(_ path: String, _ body: String) throws {
+        let client = try RawClient(port: server.port)
+        try client.send("POST /sim/v1/\(path) HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sim.configuration.controlToken)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        _ = try client.readResponse()
+    }
+
+    deinit {
+        stopBot()
+        server.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+print("AlphaEngine bot benchmark — \(orders) orders, boot with \(bootEvents) events; \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
+
+// MARK: 1–3. Commands, fills over the stream, fills with the stream down
+
+do {
+    let bench = try Bench()
+    let database = try Database.openMigrated(path: bench.databasePath)
+    let commands = CommandStore(database: database)
+    let events = EventStore(database: database)
+    let bot = try bench.startBot(["--reconcile-ms", "30000"])
+    guard waitMicros(timeoutSeconds: 20, { ((try? events.count()) ?? 0) > 0 && bench.sim.streamSessionCount > 0 }) != nil else {
+        fatalError("the bot did not start")
+    }
+    usleep(300_000)  // the boot reconcile is done
+
+    // 1. Command inserted → order accepted by the exchange → ACK with the order in the projections.
+    var toExchange: [Double] = []
+    var toProjection: [Double] = []
+    for index in 0..<orders {
+        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
+                              payload: ["symbol": "BTCUSDT", "side": .string(index % 2 == 0 ? "BUY" : "SELL"), "type": "MARKET", "quantity": "0.010"])
+        let before = bench.sim.withExchange { $0.orders.count }
+        let start = nowMicros()
+        _ = try commands.insert(command)
+        guard let accepted = waitMicros({ bench.sim.withExchange { $0.orders.count } > before }) else { fatalError("order \(index) never reached the exchange") }
+        guard waitMicros({ ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil else { fatalError("no ACK for \(index)") }
+        toExchange.append(Double(accepted) / 1000)
+        toProjection.append(Double(nowMicros() - start) / 1000)
+    }
+    report("command → order accepted by the exchange", toExchange)
+    report("command → ACK + order in projections", toProjection, target: 500)
+
+    // 2. A fill on the exchange → its TradeExecuted committed (and readable by the web).
+    // Resting limit orders one tick apart; each price step fills exactly one.
+    let restingCount = min(orders, 200)
+    for index in 0..<restingCount {
+        let price = Amount(49_990 - index * 10)
+        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
+                              payload: ["symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.001",
+                                        "price": .string(price.description)])
+        _ = try commands.insert(command)
+        guard waitMicros({ ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil else { fatalError("resting order \(index)") }
+    }
+    func trades() -> Int { (try? events.events(matching: EventFilter(types: [.tradeExecuted]), limit: 1_000_000).count) ?? 0 }
+    var commit: [Double] = []
+    for index in 0..<restingCount {
+        let before = trades()
+        let start = nowMicros()
+        bench.sim.setPrice(Amount(49_990 - index * 10), for: "BTCUSDT")
+        guard waitMicros({ trades() > before }) != nil else { fatalError("fill \(index) never stored") }
+        commit.append(Double(nowMicros() - start) / 1000)
+    }
+    report("exchange fill (stream) → event committed", commit, target: 5)
+
+    // 3. The stream is down and its events lost: how long until REST brings the fill in.
+    try bench.control("faults", #"{"fault":"drop_events","count":1000000}"#)
+    try bench.control("streams/drop", "")
+    var recovery: [Double] = []
+    for index in 0..<5 {
+        let before = trades()
+        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
+                              payload: ["symbol": "BTCUSDT", "side": .string(index % 2 == 0 ? "SELL" : "BUY"), "type": "MARKET", "quantity": "0.001"])
+        _ = try commands.insert(command)
+        let before2 = before + 0
+        guard waitMicros({ bench.sim.withExchange { $0.ledger.trades.count } > 0 && ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil
+        else { fatalError("no ACK with the stream down") }
+        // The ACK's own answer does not carry the fill; the trade arrives by the reconciler.
+        let start = nowMicros()
+        guard waitMicros(timeoutSeconds: 60, { trades() > before2 }) != nil else { fatalError("fill never recovered") }
+        recovery.append(Double(nowMicros() - start) / 1000)
+    }
+    report("fill with the stream down → stored over REST", recovery, target: 30_000)
+    let memory = residentKilobytes(bot.processIdentifier)
+    print(String(format: "bot memory after %d orders: RSS %.1f MB, peak %.1f MB   target < 50 MB → %.1f× headroom",
+                 orders + restingCount + 5, Double(memory.rss) / 1024, Double(memory.peak) / 1024, 50 * 1024 / Double(memory.peak)))
+    bench.stopBot()
+}
+
+// MARK: 4. Boot with a large store
+
+do {
+    let bench = try Bench()
+    var factory = EventFactory(seed: 42)
+    let buildStart = nowMicros()
+    do {
+        let writer = try EventWriter(database: try Database.openMigrated(path: bench.databasePath))
+        var written = 0
+        while written < bootEvents {
+            let batch = (0..<min(1_000, bootEvents - written)).map { _ in factory.next() }
+            try writer.append(batch)
+            written += batch.count
+        }
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: bench.databasePath)[.size] as? Int) ?? 0
+    print(String(format: "\nstore with %d events written in %.1f s (%.0f MB)", bootEvents, Double(nowMicros() - buildStart) / 1e6, Double(size) / 1e6))
+    let database = try Database.openMigrated(path: bench.databasePath)
+    let commands = CommandStore(database: database)
+    let events = EventStore(database: database)
+    var toStarted: [Double] = []
+    var toTrading: [Double] = []
+    var peak = 0
+    for run in 0..<3 {
+        let started = try events.events(matching: EventFilter(types: [.engineStarted]), limit: 100).count
+        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
+                              payload: ["symbol": "BTCUSDT", "side": .string(run % 2 == 0 ? "BUY" : "SELL"), "type": "MARKET", "quantity": "0.001"])
+        _ = try commands.insert(command)  // waiting for the bot
+        let start = nowMicros()
+        let bot = try bench.startBot(["--reconcile-ms", "30000"])
+        guard let engine = waitMicros({ ((try? events.events(matching: EventFilter(types: [.engineStarted]), limit: 100).count) ?? 0) > started })
+        else { fatalError("no EngineStarted") }
+        guard waitMicros({ ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil else { fatalError("no ACK after boot") }
+        toStarted.append(Double(engine) / 1000)
+        toTrading.append(Double(nowMicros() - start) / 1000)
+        peak = max(peak, residentKilobytes(bot.processIdentifier).peak)
+        bench.stopBot()
+    }
+    report("boot → EngineStarted (\(bootEvents) events)", toStarted)
+    report("boot → first order acknowledged", toTrading, target: 2_000)
+    print(String(format: "bot peak memory booting over %d events: %.1f MB   target < 50 MB → %.1f×", bootEvents, Double(peak) / 1024, 50 * 1024 / Double(peak)))
+}
