@@ -28,7 +28,8 @@ fuzz-http: setup
 # The bot process against the simulator: command → ack/projection, fill → commit, recovery with
 # the stream down, boot over 1 M events, memory (release build). `ORDERS=…` and `BOOT_EVENTS=…` scale it.
 bench-bot: setup
-	swift build -c release --product alphaengine --product alphaengine-bot-bench
+	swift build -c release --product alphaengine
+	swift build -c release --product alphaengine-bot-bench
 	.build/release/alphaengine-bot-bench $(or $(ORDERS),200) $(or $(BOOT_EVENTS),1000000)
 
 # The simulator's matching and event-delivery rates (release build).

@@ -15,6 +15,21 @@ import Foundation
 let orders = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1])! : 200
 let bootEvents = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2])! : 1_000_000
 
+/// Unbuffered, so each figure shows as soon as it is measured.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+/// Bot processes to kill if the benchmark has to give up, so none is left running.
+nonisolated(unsafe) var botsRunning: Set<Int32> = []
+
+nonisolated(unsafe) var botLogs: Set<String> = []
+
+func die(_ message: String) -> Never {
+    for pid in botsRunning { kill(pid, SIGKILL) }
+    for path in botLogs { FileHandle.standardError.write(Data("--- \(path)\n\((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")".utf8)) }
+    FileHandle.standardError.write(Data("alphaengine-bot-bench: \(message)\n".utf8))
+    exit(1)
+}
+
 func nowMicros() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000) }
 
 func percentile(_ values: [Double], _ p: Double) -> Double {
@@ -27,7 +42,7 @@ func report(_ label: String, _ millis: [Double], target: Double? = nil) {
     var line = String(format: "%@ p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms   (n=%d)", padded, percentile(millis, 0.5),
                       percentile(millis, 0.99), millis.max()!, millis.count)
     if let target { line += String(format: "   target p99 < %.0f ms → %.1f× headroom", target, target / percentile(millis, 0.99)) }
-    print(line)
+    say(line)
 }
 
 /// Spins until `condition` holds, checking every 100 µs; returns microseconds waited.
@@ -77,9 +92,16 @@ final class Bench {
             "ALPHAENGINE_REST_URL": "http://127.0.0.1:\(server.port)", "ALPHAENGINE_WS_URL": "ws://127.0.0.1:\(server.port)",
             "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
         ]
-        process.standardError = FileHandle.nullDevice
+        // The bot's log goes to a file, shown if the benchmark has to give up.
+        let logPath = directory + "/bot.log"
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardError = log
+        botLogs.insert(logPath)
         try process.run()
         bot = process
+        botsRunning.insert(process.processIdentifier)
         return process
     }
 
@@ -87,6 +109,7 @@ final class Bench {
         guard let bot else { return }
         kill(bot.processIdentifier, SIGTERM)
         bot.waitUntilExit()
+        botsRunning.remove(bot.processIdentifier)
         self.bot = nil
     }
 
@@ -100,11 +123,12 @@ final class Bench {
     deinit {
         stopBot()
         server.shutdown()
-        try? FileManager.default.removeItem(atPath: directory)
+        // BOT_BENCH_KEEP=1 keeps the data directories, to look at the stores afterwards.
+        if ProcessInfo.processInfo.environment["BOT_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
 
-print("AlphaEngine bot benchmark — \(orders) orders, boot with \(bootEvents) events; \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
+say("AlphaEngine bot benchmark — \(orders) orders, boot with \(bootEvents) events; \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
 
 // MARK: 1–3. Commands, fills over the stream, fills with the stream down
 
@@ -115,7 +139,7 @@ do {
     let events = EventStore(database: database)
     let bot = try bench.startBot(["--reconcile-ms", "30000"])
     guard waitMicros(timeoutSeconds: 20, { ((try? events.count()) ?? 0) > 0 && bench.sim.streamSessionCount > 0 }) != nil else {
-        fatalError("the bot did not start")
+        die("the bot did not start")
     }
     usleep(300_000)  // the boot reconcile is done
 
@@ -128,8 +152,8 @@ do {
         let before = bench.sim.withExchange { $0.orders.count }
         let start = nowMicros()
         _ = try commands.insert(command)
-        guard let accepted = waitMicros({ bench.sim.withExchange { $0.orders.count } > before }) else { fatalError("order \(index) never reached the exchange") }
-        guard waitMicros({ ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil else { fatalError("no ACK for \(index)") }
+        guard let accepted = waitMicros({ bench.sim.withExchange { $0.orders.count } > before }) else { die("order \(index) never reached the exchange") }
+        guard waitMicros({ ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil else { die("no ACK for \(index)") }
         toExchange.append(Double(accepted) / 1000)
         toProjection.append(Double(nowMicros() - start) / 1000)
     }
@@ -142,18 +166,21 @@ do {
     for index in 0..<restingCount {
         let price = Amount(49_990 - index * 10)
         let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
-                              payload: ["symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.001",
+                              payload: ["symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.003",
                                         "price": .string(price.description)])
         _ = try commands.insert(command)
-        guard waitMicros({ ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil else { fatalError("resting order \(index)") }
+        guard waitMicros({ ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil else { die("resting order \(index): \(String(describing: (try? commands.command(id: command.id)) ?? nil))") }
     }
     func trades() -> Int { (try? events.events(matching: EventFilter(types: [.tradeExecuted]), limit: 1_000_000).count) ?? 0 }
+    // Polling asks the index for the newest trade's sequence number, so measuring costs next to nothing.
+    let newestTrade = try database.statement("SELECT coalesce(max(seq), 0) FROM event_store WHERE event_type = 'TradeExecuted'")
+    func newestTradeSeq() -> Int64 { ((try? newestTrade.firstRow { $0.int64(0) }) ?? nil) ?? 0 }
     var commit: [Double] = []
     for index in 0..<restingCount {
-        let before = trades()
+        let before = newestTradeSeq()
         let start = nowMicros()
         bench.sim.setPrice(Amount(49_990 - index * 10), for: "BTCUSDT")
-        guard waitMicros({ trades() > before }) != nil else { fatalError("fill \(index) never stored") }
+        guard waitMicros({ newestTradeSeq() > before }) != nil else { die("fill \(index) never stored") }
         commit.append(Double(nowMicros() - start) / 1000)
     }
     report("exchange fill (stream) → event committed", commit, target: 5)
@@ -165,19 +192,15 @@ do {
     for index in 0..<5 {
         let before = trades()
         let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
-                              payload: ["symbol": "BTCUSDT", "side": .string(index % 2 == 0 ? "SELL" : "BUY"), "type": "MARKET", "quantity": "0.001"])
+                              payload: ["symbol": "BTCUSDT", "side": .string(index % 2 == 0 ? "SELL" : "BUY"), "type": "MARKET", "quantity": "0.003"])
+        let start = nowMicros()  // a market order fills as it is placed
         _ = try commands.insert(command)
-        let before2 = before + 0
-        guard waitMicros({ bench.sim.withExchange { $0.ledger.trades.count } > 0 && ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil
-        else { fatalError("no ACK with the stream down") }
-        // The ACK's own answer does not carry the fill; the trade arrives by the reconciler.
-        let start = nowMicros()
-        guard waitMicros(timeoutSeconds: 60, { trades() > before2 }) != nil else { fatalError("fill never recovered") }
+        guard waitMicros(timeoutSeconds: 60, { trades() > before }) != nil else { die("fill never recovered") }
         recovery.append(Double(nowMicros() - start) / 1000)
     }
     report("fill with the stream down → stored over REST", recovery, target: 30_000)
     let memory = residentKilobytes(bot.processIdentifier)
-    print(String(format: "bot memory after %d orders: RSS %.1f MB, peak %.1f MB   target < 50 MB → %.1f× headroom",
+    say(String(format: "bot memory after %d orders: RSS %.1f MB, peak %.1f MB   target < 50 MB → %.1f× headroom",
                  orders + restingCount + 5, Double(memory.rss) / 1024, Double(memory.peak) / 1024, 50 * 1024 / Double(memory.peak)))
     bench.stopBot()
 }
@@ -186,7 +209,10 @@ do {
 
 do {
     let bench = try Bench()
-    var factory = EventFactory(seed: 42)
+    // About a year of trading: a minute at most between events, at most 20 orders open at a
+    // time, so daily PnL buckets and finished orders pile up as they would; the bot keeps only
+    // open and recent orders in memory.
+    var factory = EventFactory(seed: 42, maxStepMilliseconds: 63_000, maxOpenOrders: 20)
     let buildStart = nowMicros()
     do {
         let writer = try EventWriter(database: try Database.openMigrated(path: bench.databasePath))
@@ -198,23 +224,25 @@ do {
         }
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: bench.databasePath)[.size] as? Int) ?? 0
-    print(String(format: "\nstore with %d events written in %.1f s (%.0f MB)", bootEvents, Double(nowMicros() - buildStart) / 1e6, Double(size) / 1e6))
+    say("\nstore with \(bootEvents) events written in \(String(format: "%.1f", Double(nowMicros() - buildStart) / 1e6)) s (\(size / 1_000_000) MB)")
     let database = try Database.openMigrated(path: bench.databasePath)
     let commands = CommandStore(database: database)
-    let events = EventStore(database: database)
+    // The generated history holds EngineStarted events of its own: watch for a newer one.
+    let newestStartQuery = try database.statement("SELECT coalesce(max(seq), 0) FROM event_store WHERE event_type = 'EngineStarted'")
+    func newestStart() -> Int64 { ((try? newestStartQuery.firstRow { $0.int64(0) }) ?? nil) ?? 0 }
     var toStarted: [Double] = []
     var toTrading: [Double] = []
     var peak = 0
     for run in 0..<3 {
-        let started = try events.events(matching: EventFilter(types: [.engineStarted]), limit: 100).count
+        let started = newestStart()
         let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
-                              payload: ["symbol": "BTCUSDT", "side": .string(run % 2 == 0 ? "BUY" : "SELL"), "type": "MARKET", "quantity": "0.001"])
+                              payload: ["symbol": "BTCUSDT", "side": .string(run % 2 == 0 ? "BUY" : "SELL"), "type": "MARKET", "quantity": "0.003"])
         _ = try commands.insert(command)  // waiting for the bot
         let start = nowMicros()
         let bot = try bench.startBot(["--reconcile-ms", "30000"])
-        guard let engine = waitMicros({ ((try? events.events(matching: EventFilter(types: [.engineStarted]), limit: 100).count) ?? 0) > started })
-        else { fatalError("no EngineStarted") }
-        guard waitMicros({ ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil else { fatalError("no ACK after boot") }
+        guard let engine = waitMicros({ newestStart() > started })
+        else { die("no EngineStarted") }
+        guard waitMicros({ ((try? commands.command(id: command.id)) ?? nil)?.status == .acknowledged }) != nil else { die("no ACK after boot") }
         toStarted.append(Double(engine) / 1000)
         toTrading.append(Double(nowMicros() - start) / 1000)
         peak = max(peak, residentKilobytes(bot.processIdentifier).peak)
@@ -222,5 +250,5 @@ do {
     }
     report("boot → EngineStarted (\(bootEvents) events)", toStarted)
     report("boot → first order acknowledged", toTrading, target: 2_000)
-    print(String(format: "bot peak memory booting over %d events: %.1f MB   target < 50 MB → %.1f×", bootEvents, Double(peak) / 1024, 50 * 1024 / Double(peak)))
+    say(String(format: "bot peak memory booting over %d events: %.1f MB   target < 50 MB → %.1f×", bootEvents, Double(peak) / 1024, 50 * 1024 / Double(peak)))
 }

@@ -19,6 +19,9 @@ public final class BotRunner {
         /// How often the reconciler runs while the stream is up; with the stream down, sooner.
         public var catchUpMilliseconds = 30_000
         public var streamDownCatchUpMilliseconds = 2_000
+        /// How long after one of our orders is acknowledged its ORDER_TRADE_UPDATE may take before
+        /// the stream counts as lossy and the reconciler fetches the fills itself.
+        public var streamConfirmMilliseconds = 1_000
         /// While the used weight is at the *slow* threshold, polling is this many times slower.
         public var slowPollingFactor = 4
         public var rateLimits = RateLimitGate.Thresholds.binance
@@ -49,6 +52,7 @@ public final class BotRunner {
     }
 
     private let settings: Settings
+    private let database: Database
     private let writer: EventWriter
     private let commands: CommandStore
     private let scope: Scope
@@ -63,6 +67,8 @@ public final class BotRunner {
     private lazy var funding = FundingCatchUp(client: client, writer: writer, scope: scope)
     private lazy var reconciler = Reconciler(client: client, writer: writer, scope: scope, symbols: settings.symbols, trades: trades)
     private var stream: UserDataStream?
+    /// Our acknowledged orders the stream has not mentioned yet, with when that becomes suspicious.
+    private var awaitingStream: [String: Int64] = [:]
     private var streamUp = false
     private var bootID = ""
     /// Stream connections made since boot, for the WebSocket state events.
@@ -71,6 +77,7 @@ public final class BotRunner {
 
     public init(settings: Settings, database: Database, mode: TradingMode) throws {
         self.settings = settings
+        self.database = database
         writer = try EventWriter(database: database)  // loads projections, replays after the checkpoint
         commands = CommandStore(database: database)
         scope = Scope(mode: mode)
@@ -128,15 +135,29 @@ public final class BotRunner {
     public func run(until shouldStop: () -> Bool) throws {
         let control = ControlCommands(writer: writer, commands: commands)
         var lastCatchUp = MonotonicClock.milliseconds()
+        var seenVersion: Int64?
+        var lastClaim: Int64 = 0
         while !shouldStop() {
             try drainStream()
             var worked = !(try executor.retryPending()).isEmpty
+            // Claiming takes the write lock, so it is tried only when another connection (the web)
+            // has committed since — `data_version` tells, at no I/O cost — or at least every 250 ms
+            // (a rate-limit gate that reopened leaves waiting commands behind).
+            let version = try database.dataVersion()
+            let now = MonotonicClock.milliseconds()
+            let mayHaveCommands = version != seenVersion || now - lastClaim >= Self.claimIntervalMilliseconds
+            seenVersion = version
+            if mayHaveCommands { lastClaim = now }
             // While Binance has asked us to wait, only commands that need no request are claimed.
-            while !shouldStop(), let command = try commands.claimNext(excluding: gate.closure() == nil ? [] : Self.exchangeCommands) {
+            while mayHaveCommands, !shouldStop(),
+                  let command = try commands.claimNext(excluding: gate.closure() == nil ? [] : Self.exchangeCommands) {
                 worked = true
                 switch command.type {
                 case .placeOrder, .cancelOrder, .cancelAll, .closePosition, .setLeverage:
-                    _ = try executor.execute(command)
+                    let done = try executor.execute(command)
+                    if done.status == .acknowledged, case .string(let clientOrderID)? = done.result?["clientOrderId"] {
+                        awaitingStream[clientOrderID] = MonotonicClock.milliseconds() + Int64(settings.streamConfirmMilliseconds)
+                    }
                 case .runReconcile:
                     do {
                         let report = try reconcile("command")
@@ -153,11 +174,16 @@ public final class BotRunner {
             }
             var interval = streamUp ? settings.catchUpMilliseconds : settings.streamDownCatchUpMilliseconds
             if gate.level >= .slow { interval *= settings.slowPollingFactor }
-            if MonotonicClock.milliseconds() - lastCatchUp >= Int64(interval), gate.closure() == nil {
-                _ = try? reconcile("schedule")  // REST trouble now is retried on the next turn
+            // An order of ours the stream never mentioned means the stream is losing messages:
+            // fetch the fills now rather than at the next scheduled run.
+            let silent = awaitingStream.values.contains { $0 <= MonotonicClock.milliseconds() }
+            if silent || MonotonicClock.milliseconds() - lastCatchUp >= Int64(interval), gate.closure() == nil {
+                _ = try? reconcile(silent ? "stream-silent" : "schedule")  // REST trouble now is retried on the next turn
                 lastCatchUp = MonotonicClock.milliseconds()
+                awaitingStream = awaitingStream.filter { $0.value > lastCatchUp }
             }
-            if !worked { usleep(20_000) }
+            // A stream message wakes the loop at once; otherwise it looks for commands every 2 ms.
+            if !worked { inbox.wait(milliseconds: 2) }
         }
         stream?.stop()
         try drainStream()
@@ -165,6 +191,8 @@ public final class BotRunner {
                                     dedupKey: DedupKey.engine(bootID: bootID, transition: "stopped"),
                                     payload: EngineReasonPayload(reason: "SIGINT/SIGTERM").json))
     }
+
+    static let claimIntervalMilliseconds: Int64 = 250
 
     /// Commands that send requests to the exchange.
     static let exchangeCommands: Set<CommandType> = [.placeOrder, .cancelOrder, .cancelAll, .closePosition, .setLeverage, .runReconcile]
@@ -175,6 +203,9 @@ public final class BotRunner {
             switch event {
             case .message(let message):
                 do { try listener.ingest(message) } catch is PayloadError { /* the catch-up fetches the same facts over REST */ }
+                if case .object(let order)? = message["o"], case .string(let id)? = message["e"] == "ALGO_UPDATE" ? order["caid"] : order["c"] {
+                    awaitingStream[id] = nil  // the stream is carrying our orders
+                }
                 // A funding payment moved the balance; its per-symbol line is in the income history now.
                 if case .string("ACCOUNT_UPDATE")? = message["e"], case .object(let account)? = message["a"], account["m"] == "FUNDING_FEE" {
                     _ = try? funding.run(since: (writer.state.status.lastReconcileAt ?? 0) - Reconciler.overlapMilliseconds)
@@ -209,11 +240,20 @@ public final class BotRunner {
     }
 }
 
-/// Stream events handed from the stream's thread to the writer's.
+/// Stream events handed from the stream's thread to the writer's, which sleeps on it.
 final class StreamInbox: Sendable {
     private let queue = Mutex<[UserDataStream.Event]>([])
+    private let arrived = DispatchSemaphore(value: 0)
 
-    func append(_ event: UserDataStream.Event) { queue.withLock { $0.append(event) } }
+    func append(_ event: UserDataStream.Event) {
+        queue.withLock { $0.append(event) }
+        arrived.signal()
+    }
+
+    /// Returns when an event arrives or after `milliseconds`.
+    func wait(milliseconds: Int) {
+        _ = arrived.wait(timeout: .now() + .milliseconds(milliseconds))
+    }
 
     func takeAll() -> [UserDataStream.Event] {
         queue.withLock { queue in

@@ -67,6 +67,15 @@ public final class Reconciler {
         return Report(runID: runID, newFacts: newFacts, drifts: drifts.count / 2)
     }
 
+    /// The correction for an order we think open that the exchange no longer knows.
+    static func forgotten(_ order: OrderPayload, scope: Scope, runID: String) -> Event {
+        var closed = order
+        closed.status = .expired
+        closed.reason = "not on the exchange any more (cancelled or expired while we were not looking)"
+        return Event(type: .orderCancelled, source: .rest, entityKind: .order, entityID: order.clientOrderID, scope: scope,
+                     dedupKey: "order:forgotten:\(order.clientOrderID):\(runID)", payload: closed.json)
+    }
+
     /// A drift and the event that corrects it, as a pair.
     private func drift(runID: String, entity: String, field: String, expected: String, actual: String, correction: Event) -> [Event] {
         [Event(type: .driftDetected, source: .bot, entityKind: .reconciliation, entityID: entity, scope: scope,
@@ -139,10 +148,19 @@ public final class Reconciler {
         }
         for order in writer.state.orders.values where order.status.isOpen && symbols.contains(order.symbol) && !listed.contains(order.clientOrderID) {
             let route = OrderRoute.for(order.type)
-            guard case .object(let row) = try client.signed("GET", route.path, route.query(symbol: order.symbol, clientOrderID: order.clientOrderID)) else { continue }
-            let correction = try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)
+            let correction: Event
+            do {
+                guard case .object(let row) = try client.signed("GET", route.path, route.query(symbol: order.symbol, clientOrderID: order.clientOrderID))
+                else { continue }
+                correction = try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)
+            } catch BinanceRequestError.rejected(_, -2013, _) {
+                // Not open and not found: Binance forgets cancelled and expired orders after three
+                // days (filled ones it keeps), so it ended without a fill we could miss.
+                correction = Self.forgotten(order, scope: scope, runID: runID)
+            }
             drifts += drift(runID: runID, entity: "order:\(order.clientOrderID)", field: "status",
-                            expected: (try? row.string("status")) ?? "?", actual: order.status.rawValue, correction: correction)
+                            expected: (try? OrderPayload(json: correction.payload).status.rawValue) ?? "?", actual: order.status.rawValue,
+                            correction: correction)
         }
         return (facts, drifts)
     }

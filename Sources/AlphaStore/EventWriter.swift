@@ -25,12 +25,17 @@ public final class EventWriter {
     public let database: Database
     public let events: EventStore
     public let projections: ProjectionStore
-    /// The projections as of the last committed append.
+    /// The projections as of the last committed append. Orders are the working set: every open
+    /// one and the latest finished ones (`residentTerminalOrders`, at most twice that between
+    /// trims); older finished orders stay in `projection_orders` and are read back if an event
+    /// ever names one again, so memory stays flat however long the history grows.
     public private(set) var state: ProjectionState
+    public let residentTerminalOrders: Int
 
     /// Loads the projections from their checkpoint and applies any events stored after it
     /// (DESIGN §8), so a writer always starts from a state that matches the event store.
-    public init(database: Database) throws {
+    public init(database: Database, residentTerminalOrders: Int = 2_000) throws {
+        self.residentTerminalOrders = residentTerminalOrders
         self.database = database
         self.events = EventStore(database: database)
         self.projections = ProjectionStore(database: database)
@@ -53,13 +58,14 @@ public final class EventWriter {
             return try database.write {
                 // Another writer on this file (which the design forbids, but a mistake must not
                 // corrupt the projections) would have moved the checkpoint: start from disk then.
-                if try projections.checkpoint() != state.lastSeq { state = try projections.load() }
+                if try projections.checkpoint() != state.lastSeq { state = try projections.load(recentTerminalOrders: residentTerminalOrders) }
                 var outcomes: [AppendOutcome] = []
                 outcomes.reserveCapacity(batch.count)
                 var changes = ProjectionChanges()
                 for var event in batch {
                     if let seq = try insert(event) {
                         event.seq = seq
+                        try readBackOrder(for: event)
                         do throws(PayloadError) {
                             changes.formUnion(try state.apply(event))
                         } catch {
@@ -72,6 +78,7 @@ public final class EventWriter {
                 }
                 if outcomes.contains(where: { !$0.isDuplicate }) { try projections.write(changes, from: state) }
                 try alongside?(database)
+                trimFinishedOrders()
                 return outcomes
             }
         } catch {
@@ -89,6 +96,7 @@ public final class EventWriter {
                 let rebuilt = try Self.replay(events)
                 try projections.replaceAll(with: rebuilt.state)
                 state = rebuilt.state
+                trimFinishedOrders()
                 return rebuilt.count
             }
         } catch {
@@ -116,15 +124,34 @@ public final class EventWriter {
     /// A failed transaction left nothing on disk; memory must not keep what it applied. If even
     /// the reload fails, the next append sees a checkpoint mismatch and loads again.
     private func reloadAfterFailure() {
-        state = (try? projections.load()) ?? ProjectionState()
+        state = (try? projections.load(recentTerminalOrders: residentTerminalOrders)) ?? ProjectionState()
+    }
+
+    /// An order trimmed from memory is read back before an event changes it.
+    private func readBackOrder(for event: Event) throws {
+        guard event.entityKind == .order, case .string(let clientOrderID)? = event.payload["clientOrderId"],
+              state.orders[clientOrderID] == nil, let stored = try projections.order(clientOrderID: clientOrderID) else { return }
+        state.orders[clientOrderID] = stored
+    }
+
+    /// Keeps open orders and the latest `residentTerminalOrders` finished ones; runs only when
+    /// finished orders pass twice that, so its cost is spread thin.
+    private func trimFinishedOrders() {
+        guard state.orders.count > 2 * residentTerminalOrders else { return }
+        let finished = state.orders.values.filter { $0.status.isTerminal }
+        guard finished.count > 2 * residentTerminalOrders else { return }
+        for order in finished.sorted(by: { $0.time > $1.time }).dropFirst(residentTerminalOrders) {
+            state.orders[order.clientOrderID] = nil
+        }
     }
 
     private func catchUp() throws {
         try database.write {
-            state = try projections.load()
+            state = try projections.load(recentTerminalOrders: residentTerminalOrders)
             var changes = ProjectionChanges()
             var applied = false
             try events.forEach(after: state.lastSeq) { event in
+                try readBackOrder(for: event)
                 do throws(PayloadError) {
                     changes.formUnion(try state.apply(event))
                 } catch {
@@ -133,6 +160,7 @@ public final class EventWriter {
                 applied = true
             }
             if applied { try projections.write(changes, from: state) }
+            trimFinishedOrders()
         }
     }
 

@@ -9,15 +9,34 @@ public final class ProjectionStore {
 
     // MARK: Reading
 
-    /// The projections as stored, with the checkpoint they reflect.
-    public func load() throws -> ProjectionState {
+    /// One order's projection row, for an order no longer kept in memory.
+    public func order(clientOrderID: String) throws -> OrderPayload? {
+        try database.statement("SELECT \(Self.orderColumns) FROM projection_orders WHERE client_order_id = ?")
+            .firstRow([.text(clientOrderID)], Self.decodeOrder)
+    }
+
+    static let orderColumns = """
+        client_order_id, symbol, order_id, side, type, status, price, quantity, filled_quantity,
+        average_price, reduce_only, time, reason
+        """
+
+    /// Order states that are final, spelled as stored.
+    static let terminalStatuses = OrderState.allCases.filter(\.isTerminal).map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")
+
+    /// The projections as stored, with the checkpoint they reflect. With `recentTerminalOrders`,
+    /// only open orders and that many of the latest finished ones are read (the bot's working
+    /// set; the rest stay on disk, see `order(clientOrderID:)`); without it, every order.
+    public func load(recentTerminalOrders: Int? = nil) throws -> ProjectionState {
         try database.read {
             var state = ProjectionState()
             state.lastSeq = try checkpoint()
-            for order in try database.statement("""
-                SELECT client_order_id, symbol, order_id, side, type, status, price, quantity, filled_quantity,
-                       average_price, reduce_only, time, reason FROM projection_orders
-                """).rows([], Self.decodeOrder) {
+            let orders = recentTerminalOrders.map { limit in """
+                SELECT \(Self.orderColumns) FROM projection_orders WHERE status NOT IN (\(Self.terminalStatuses))
+                UNION ALL
+                SELECT * FROM (SELECT \(Self.orderColumns) FROM projection_orders WHERE status IN (\(Self.terminalStatuses))
+                               ORDER BY time DESC LIMIT \(max(0, limit)))
+                """ } ?? "SELECT \(Self.orderColumns) FROM projection_orders"
+            for order in try database.statement(orders).rows([], Self.decodeOrder) {
                 state.orders[order.clientOrderID] = order
             }
             for position in try database.statement(

@@ -37,4 +37,22 @@ struct ReconcilerTests {
         #expect(third.drifts == 1)
         #expect(bot.writer.state.orders["web_manual"]?.status == .cancelled)
     }
+
+    @Test("an order we think open that the exchange no longer knows (forgotten after three days) is closed with a drift; the run completes")
+    func forgottenOrder() throws {
+        let bot = try BotHarness()
+        let scope = Scope(mode: .sim)
+        let ghost = OrderPayload(symbol: "BTCUSDT", clientOrderID: "ae-ghost", orderID: 999_999, side: .buy, type: .limit, status: .acknowledged,
+                                 price: Amount("40000")!, quantity: Amount("0.010")!, time: 1)
+        try bot.writer.append(Event(type: .orderPlaced, source: .rest, entityKind: .order, entityID: "ae-ghost", scope: scope,
+                                    dedupKey: "order:test:ghost", payload: ghost.json))
+        let reconciler = Reconciler(client: bot.client, writer: bot.writer, scope: scope, symbols: ["BTCUSDT"],
+                                    trades: TradeCatchUp(client: bot.client, writer: bot.writer, scope: scope))
+        let report = try reconciler.run(trigger: "test")
+        #expect(report.drifts == 2)  // the order, and the balance seen for the first time
+        let drifts = try bot.writer.events.events(matching: EventFilter(types: [.driftDetected], entityID: "order:ae-ghost"))
+        #expect(drifts.count == 1 && drifts.first?.payload["expected"] == "EXPIRED")
+        #expect(bot.writer.state.orders["ae-ghost"]?.status == .expired)
+        #expect(try reconciler.run(trigger: "test").drifts == 0)
+    }
 }

@@ -190,6 +190,18 @@ struct ScenarioTests {
         #expect(world.stopBot() == 0)
     }
 
+    @Test("a connected stream that loses messages: the order's update never comes, so its fill is fetched about a second later")
+    func lossyStreamCaughtByExpectation() throws {
+        let world = try BotWorld(botArguments: ["--reconcile-ms", "600000"])
+        try world.startBot()
+        #expect(eventually(within: 10) { world.count(.webSocketConnected) == 1 && world.count(.reconciliationPerformed) >= 1 })
+        try world.control("faults", #"{"fault":"drop_events","count":1000}"#)
+        #expect(world.settled(try world.order("BUY"))?.status == .acknowledged)
+        #expect(eventually(within: 5) { world.storedTradeIDs() == world.ledgerTradeIDs() && world.moneyAgrees() })
+        #expect(world.stored(.reconciliationPerformed).contains { $0.payload["trigger"] == "stream-silent" })
+        #expect(world.stopBot() == 0)
+    }
+
     @Test("listenKey expired → a new one is created, the stream reconnects and carries fills again")
     func listenKeyExpired() throws {
         let world = try BotWorld()

@@ -134,6 +134,42 @@ import Testing
         #expect(!incremental.orders.isEmpty && !incremental.pnl.isEmpty && !incremental.positions.isEmpty)
     }
 
+    @Test("finished orders beyond the working set leave memory, yet the tables equal a writer that keeps them all")
+    func trimmedOrdersReadBack() throws {
+        let trimmedFile = try TestDatabase(), fullFile = try TestDatabase()
+        var trimmed = try EventWriter(database: try trimmedFile.open(), residentTerminalOrders: 5)
+        let full = try EventWriter(database: try fullFile.open(), residentTerminalOrders: 1_000_000)
+        var factory = EventFactory(seed: 23)
+        for round in 0..<40 {
+            // Copies of earlier facts name trimmed orders again: they must be read back, not re-created.
+            let batch = factory.sequence(count: 50)
+            try trimmed.append(batch)
+            try full.append(batch)
+            let finishedInMemory = trimmed.state.orders.values.filter { $0.status.isTerminal }.count
+            #expect(finishedInMemory <= 10, "round \(round): \(finishedInMemory) finished orders resident")
+            if round == 20 { trimmed = try EventWriter(database: try trimmedFile.open(), residentTerminalOrders: 5) }  // a restart loads the working set only
+        }
+        let fullTables = try ProjectionStore(database: full.database).load()
+        #expect(fullTables.orders.count > 100)
+        #expect(try ProjectionStore(database: trimmed.database).load() == fullTables)
+        #expect(trimmed.state.orders.count < fullTables.orders.count)
+        #expect(trimmed.state.orders.values.allSatisfy { fullTables.orders[$0.clientOrderID] == $0 })
+        // Every open order is resident.
+        #expect(fullTables.orders.values.filter { !$0.status.isTerminal }.allSatisfy { trimmed.state.orders[$0.clientOrderID] != nil })
+
+        // A stale update for a trimmed, filled order (a late copy under another key) must be
+        // judged against the stored order and ignored, as the full writer ignores it.
+        var gone = try #require(fullTables.orders.values.first { $0.status == .filled && trimmed.state.orders[$0.clientOrderID] == nil })
+        gone.status = .partiallyFilled
+        gone.time += 1
+        let stale = Event(type: .orderUpdated, source: .rest, entityKind: .order, entityID: gone.clientOrderID, scope: Scope(mode: .sim),
+                          dedupKey: "order:late:\(gone.clientOrderID)", payload: gone.json)
+        try trimmed.append(stale)
+        try full.append(stale)
+        #expect(try ProjectionStore(database: trimmed.database).load() == (try ProjectionStore(database: full.database).load()))
+        #expect(try ProjectionStore(database: trimmed.database).order(clientOrderID: gone.clientOrderID)?.status == .filled)
+    }
+
     @Test func catchUpAppliesEventsPastTheCheckpoint() throws {
         let file = try TestDatabase()
         let writer = try EventWriter(database: try file.open())

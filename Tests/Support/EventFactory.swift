@@ -16,14 +16,24 @@ public struct EventFactory {
     private let symbols = ["BTCUSDT", "ETHUSDT", "XRPUSDT"]
     private let assets = ["USDT", "BNB"]
 
-    public init(seed: UInt64, mode: TradingMode = .sim) {
+    /// The longest gap between two events; the default (a day) spreads facts over many daily
+    /// PnL buckets, a minute makes a million events about a year of trading.
+    public let maxStepMilliseconds: Int64
+
+    /// With this many orders open, the next order event moves one of them on instead of placing
+    /// another (a real account has a handful open; unbounded, random walks leave thousands).
+    public let maxOpenOrders: Int
+
+    public init(seed: UInt64, mode: TradingMode = .sim, maxStepMilliseconds: Int64 = 90_000_000, maxOpenOrders: Int = .max) {
         generator = SeededGenerator(seed: seed)
         scope = Scope(mode: mode)
+        self.maxStepMilliseconds = maxStepMilliseconds
+        self.maxOpenOrders = maxOpenOrders
     }
 
     /// The next new fact.
     public mutating func next() -> Event {
-        clock += Int64.random(in: 1...90_000_000, using: &generator) // up to a day: spreads daily PnL buckets
+        clock += Int64.random(in: 1...maxStepMilliseconds, using: &generator)
         let event: Event
         switch Int.random(in: 0..<100, using: &generator) {
         case 0..<30: event = orderEvent()
@@ -77,7 +87,7 @@ public struct EventFactory {
 
     private mutating func orderEvent() -> Event {
         // Advance an open order along a legal path, or place a new one.
-        if !openOrders.isEmpty, Bool.random(using: &generator) {
+        if !openOrders.isEmpty, openOrders.count >= maxOpenOrders || Bool.random(using: &generator) {
             let index = Int.random(in: 0..<openOrders.count, using: &generator)
             var order = openOrders[index]
             let moves = OrderState.legalMoves[order.status]!.filter { $0 != .acknowledged || order.status == .submitted }
