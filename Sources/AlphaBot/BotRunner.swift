@@ -41,7 +41,7 @@ public final class BotRunner {
 
     public enum BootError: Error, CustomStringConvertible {
         case hedgeMode
-        case exchange(BinanceRequestError)
+        case exchange(ExchangeError)
 
         public var description: String {
             switch self {
@@ -56,16 +56,18 @@ public final class BotRunner {
     private let writer: EventWriter
     private let commands: CommandStore
     private let scope: Scope
-    private let client: BinanceRESTClient
+    /// The exchange, as the rest of the bot sees it. This runner is where the Binance
+    /// implementation (REST account and user-data stream) is chosen.
+    private let account: any ExchangeAccount
     private let gate: RateLimitGate
     private let inbox = StreamInbox()
-    private lazy var listener = Listener(writer: writer, scope: scope)
+    private lazy var listener = Listener(writer: writer, account: account)
     /// One executor for boot and run: what boot could not settle yet (a 429, a slow answer) stays
     /// in its list of pending work and is taken up by the loop.
-    private lazy var executor = OrderExecutor(client: client, writer: writer, commands: commands, settings: settings.executor)
-    private lazy var trades = TradeCatchUp(client: client, writer: writer, scope: scope)
-    private lazy var funding = FundingCatchUp(client: client, writer: writer, scope: scope)
-    private lazy var reconciler = Reconciler(client: client, writer: writer, scope: scope, symbols: settings.symbols, trades: trades)
+    private lazy var executor = OrderExecutor(account: account, writer: writer, commands: commands, settings: settings.executor)
+    private lazy var trades = TradeCatchUp(account: account, writer: writer)
+    private lazy var funding = FundingCatchUp(account: account, writer: writer)
+    private lazy var reconciler = Reconciler(account: account, writer: writer, scope: scope, symbols: settings.symbols, trades: trades)
     private var stream: UserDataStream?
     /// Our acknowledged orders the stream has not mentioned yet, with when that becomes suspicious.
     private var awaitingStream: [String: Int64] = [:]
@@ -82,7 +84,7 @@ public final class BotRunner {
         commands = CommandStore(database: database)
         scope = Scope(mode: mode)
         gate = RateLimitGate(thresholds: settings.rateLimits)
-        client = Self.makeClient(settings, gate: gate)
+        account = BinanceAccount(client: Self.makeClient(settings, gate: gate), scope: scope)
     }
 
     /// Every client of the account shares one gate: Binance counts weight per IP.
@@ -100,13 +102,10 @@ public final class BotRunner {
         var delay: UInt32 = 250_000
         while true {
             do {
-                try client.syncTime()
-                guard case .object(let mode) = try client.signed("GET", "/fapi/v1/positionSide/dual", []) else {
-                    throw BinanceRequestError.unknown(reason: "no position mode in the answer")
-                }
-                if mode["dualSidePosition"] == .bool(true) { throw BootError.hedgeMode }
+                try account.syncClock()
+                if try account.isHedgeMode() { throw BootError.hedgeMode }
                 break
-            } catch let error as BinanceRequestError {
+            } catch let error as ExchangeError {
                 if case .rejected(let status, _, _) = error, status == 401 { throw BootError.exchange(error) }  // wrong keys: waiting will not help
                 if shouldStop() { throw BootError.exchange(error) }
                 usleep(max(delay, UInt32(min(gate.waitMilliseconds(), 5_000)) * 1000))  // a 429/418 is waited out, never hammered

@@ -7,18 +7,18 @@ import AlphaStore
 /// their dedup keys instead of counting twice (DESIGN §5, the fast hint).
 public final class Listener {
     private let writer: EventWriter
-    private let scope: Scope
+    private let account: any ExchangeAccount
 
-    public init(writer: EventWriter, scope: Scope) {
+    public init(writer: EventWriter, account: any ExchangeAccount) {
         self.writer = writer
-        self.scope = scope
+        self.account = account
     }
 
     /// Appends the message's events; returns how many were new. A message that cannot be read
     /// is reported, not half-stored: the reconciler will fetch the same facts over REST.
     @discardableResult
     public func ingest(_ message: JSONObject) throws -> Int {
-        let events = try BinanceEventTranslator.events(fromStream: message, scope: scope)
+        let events = try account.events(fromStreamMessage: message)
         guard !events.isEmpty else { return 0 }
         return try writer.append(events).filter { !$0.isDuplicate }.count
     }

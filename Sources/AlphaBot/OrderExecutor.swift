@@ -45,14 +45,14 @@ public final class OrderExecutor {
         var lastError: String
     }
 
-    private let client: BinanceRESTClient
+    private let account: any ExchangeAccount
     private let writer: EventWriter
     private let commands: CommandStore
     private let settings: Settings
     private var pending: [String: Pending] = [:]
 
-    public init(client: BinanceRESTClient, writer: EventWriter, commands: CommandStore, settings: Settings = Settings()) {
-        self.client = client
+    public init(account: any ExchangeAccount, writer: EventWriter, commands: CommandStore, settings: Settings = Settings()) {
+        self.account = account
         self.writer = writer
         self.commands = commands
         self.settings = settings
@@ -82,7 +82,7 @@ public final class OrderExecutor {
     /// Returns the commands as they now stand.
     @discardableResult
     public func retryPending(now: Int64 = MonotonicClock.milliseconds()) throws -> [Command] {
-        guard client.gate.closure(now: now) == nil else { return [] }
+        guard account.gate.closure(now: now) == nil else { return [] }
         var done: [Command] = []
         for (id, entry) in pending.sorted(by: { $0.value.firstTried < $1.value.firstTried }) where entry.notBefore <= now {
             pending[id] = nil
@@ -123,7 +123,7 @@ public final class OrderExecutor {
         switch command.type {
         case .placeOrder:
             do {
-                return try place(command, parameters: try Self.orderParameters(command.payload))
+                return try place(command, order: try OrderRequest(payload: command.payload))
             } catch let error as PayloadError {
                 return try commands.fail(command.id, error: "invalid PlaceOrder payload: \(error)")
             }
@@ -135,26 +135,26 @@ public final class OrderExecutor {
         }
     }
 
-    /// Places the order described by `parameters` under the command's client id.
-    private func place(_ command: Command, parameters orderParameters: [(String, String)]) throws -> Command {
+    /// Places `order` under the command's client id.
+    private func place(_ command: Command, order: OrderRequest) throws -> Command {
         let clientOrderID: ClientOrderID
         do {
             clientOrderID = try command.clientOrderID
         } catch {
             return try commands.fail(command.id, error: "the command id cannot make a client order id: \(error)")
         }
-        let route = OrderRoute.for(orderParameters.first { $0.0 == "type" }.flatMap { OrderType(rawValue: $0.1) })
-        let parameters = route.placing(orderParameters, clientOrderID: clientOrderID.value)
         let sentAt = Timestamp.now()
         do {
-            let answer = try client.signed("POST", route.path, parameters)
-            return try record(answer, for: command, resolvedBy: "answer")
-        } catch let error as BinanceRequestError where error.isRetryableLater {
+            return try record(try account.place(order, clientOrderID: clientOrderID.value), for: command, resolvedBy: "answer")
+        } catch let error as ExchangeError where error.isRetryableLater {
             return postpone(command, .send, error: error)  // it never left: the same client id goes out once the gate opens
-        } catch let error as BinanceRequestError where error.isDefinitive {
+        } catch let error as ExchangeError where error.isDefinitive {
             return try commands.fail(command.id, error: error.description, result: ["clientOrderId": .string(clientOrderID.value)])
-        } catch is BinanceRequestError {
+        } catch is ExchangeError {
             return try resolve(command, sentAt: sentAt)
+        } catch let error as PayloadError {
+            // Binance answered, but not in a shape we can read: whether the order exists is unknown.
+            return try resolve(command, sentAt: sentAt, reason: "unreadable answer: \(error)")
         }
     }
 
@@ -168,22 +168,17 @@ public final class OrderExecutor {
         } catch {
             return try commands.fail(command.id, error: "invalid CancelOrder payload: \(error)")
         }
-        let route = OrderRoute.for(writer.state.orders[clientOrderID]?.type)
-        let query = route.query(symbol: symbol, clientOrderID: clientOrderID)
+        let type = writer.state.orders[clientOrderID]?.type
         do {
-            let answer = try client.signed("DELETE", route.path, query)
-            // The algo API answers a cancel with a receipt, not the order: ask for the order.
-            return try record(route.isAlgo ? try client.signed("GET", route.path, query) : answer, for: command, resolvedBy: "answer")
-        } catch BinanceRequestError.rejected(let status, let code, let message) where status < 500 {
+            return try record(try account.cancel(symbol: symbol, clientOrderID: clientOrderID, type: type), for: command, resolvedBy: "answer")
+        } catch ExchangeError.rejected(let status, let code, let message) where status < 500 {
             // -2011: nothing open to cancel. Record what the order is now (filled, already cancelled…).
-            if let state = try? client.signed("GET", route.path, query), case .object(let order) = state {
-                _ = try? writer.append([try BinanceEventTranslator.event(fromRESTOrder: order, scope: command.scope)])
-            }
+            if let state = try? account.order(symbol: symbol, clientOrderID: clientOrderID, type: type) { _ = try? writer.append([state]) }
             return try commands.fail(command.id, error: "cancel refused (\(code)): \(message)")
         } catch {
             // Sending a cancel again is harmless: ask for the order's state, or try again later.
             do {
-                return try record(try client.signed("GET", route.path, query), for: command, resolvedBy: "query")
+                return try record(try account.order(symbol: symbol, clientOrderID: clientOrderID, type: type), for: command, resolvedBy: "query")
             } catch let queryError {
                 return postpone(command, .send, error: queryError)
             }
@@ -195,10 +190,10 @@ public final class OrderExecutor {
             return try commands.fail(command.id, error: "invalid CancelAll payload: symbol is required")
         }
         do {
-            try cancelOpenOrders(symbol: symbol)
-            try recordOpenOrders(symbol: symbol, scope: command.scope)
+            try account.cancelAll(symbol: symbol)
+            try recordOpenOrders(symbol: symbol)
             return try commands.acknowledge(command.id, result: ["symbol": .string(symbol)])
-        } catch let error as BinanceRequestError where error.isDefinitive && !error.isRetryableLater {
+        } catch let error as ExchangeError where error.isDefinitive && !error.isRetryableLater {
             return try commands.fail(command.id, error: error.description)
         } catch {
             return postpone(command, .send, error: error)  // cancelling all again is harmless
@@ -212,21 +207,16 @@ public final class OrderExecutor {
         }
         let amount: Amount
         do {
-            try cancelOpenOrders(symbol: symbol)
-            guard case .array(let rows) = try client.signed("GET", "/fapi/v3/positionRisk", [("symbol", symbol)]) else {
-                return try commands.fail(command.id, error: "positionRisk answered something that is not a list")
-            }
-            var total = Amount.zero
-            for case .object(let row) in rows { total += (try? row.amount("positionAmt")) ?? .zero }
-            amount = total
-        } catch let error as BinanceRequestError where error.isDefinitive && !error.isRetryableLater {
+            try account.cancelAll(symbol: symbol)
+            amount = try account.positions(symbol: symbol).filter { $0.symbol == symbol }.reduce(Amount.zero) { $0 + $1.amount }
+        } catch let error as ExchangeError where error.isDefinitive && !error.isRetryableLater {
             return try commands.fail(command.id, error: error.description)
         } catch {
             return postpone(command, .send, error: error)  // both steps are safe to repeat
         }
         guard !amount.isZero else { return try commands.acknowledge(command.id, result: ["symbol": .string(symbol), "closed": "0"]) }
-        return try place(command, parameters: [("symbol", symbol), ("side", amount.isNegative ? "BUY" : "SELL"), ("type", "MARKET"),
-                                               ("quantity", amount.magnitude.description), ("reduceOnly", "true")])
+        return try place(command, order: OrderRequest(symbol: symbol, side: amount.isNegative ? .buy : .sell, type: .market,
+                                                      quantity: amount.magnitude, reduceOnly: true))
     }
 
     private func setLeverage(_ command: Command) throws -> Command {
@@ -234,36 +224,27 @@ public final class OrderExecutor {
             return try commands.fail(command.id, error: "invalid SetLeverage payload: symbol and leverage are required")
         }
         do {
-            let answer = try client.signed("POST", "/fapi/v1/leverage", [("symbol", symbol), ("leverage", String(leverage))])
             var result: JSONObject = ["symbol": .string(symbol)]
-            if case .object(let object) = answer { result["leverage"] = object["leverage"] }
+            if let confirmed = try account.setLeverage(symbol: symbol, leverage: leverage) { result["leverage"] = .int(confirmed) }
             return try commands.acknowledge(command.id, result: result)
-        } catch let error as BinanceRequestError where error.isDefinitive && !error.isRetryableLater {
+        } catch let error as ExchangeError where error.isDefinitive && !error.isRetryableLater {
             return try commands.fail(command.id, error: error.description)
         } catch {
             return postpone(command, .send, error: error)  // setting the same leverage again is harmless
         }
     }
 
-    /// Cancels the symbol's plain and conditional open orders (Binance keeps them apart).
-    private func cancelOpenOrders(symbol: String) throws {
-        _ = try client.signed("DELETE", "/fapi/v1/allOpenOrders", [("symbol", symbol)])
-        _ = try client.signed("DELETE", "/fapi/v1/algoOpenOrders", [("symbol", symbol)])
-    }
-
     /// Stores the current state of the symbol's orders (after a cancel-all, the cancelled ones
     /// arrive by stream too; this makes the store right even without it).
-    private func recordOpenOrders(symbol: String, scope: Scope) throws {
+    private func recordOpenOrders(symbol: String) throws {
         let ours = writer.state.orders.values.filter { $0.symbol == symbol && $0.status.isOpen }
         for order in ours {
-            let route = OrderRoute.for(order.type)
-            guard case .object(let row) = try client.signed("GET", route.path, route.query(symbol: symbol, clientOrderID: order.clientOrderID)) else { continue }
-            _ = try writer.append([try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)])
+            _ = try writer.append([try account.order(symbol: symbol, clientOrderID: order.clientOrderID, type: order.type)])
         }
     }
 
     /// Settles a command whose order may or may not exist, by asking the exchange.
-    func resolve(_ command: Command, sentAt: Timestamp) throws -> Command {
+    func resolve(_ command: Command, sentAt: Timestamp, reason: String = "unresolved within the budget") throws -> Command {
         guard let clientOrderID = try? command.clientOrderID, let symbol = try? command.payload.string("symbol") else {
             return try commands.fail(command.id, error: "cannot resolve: the command has no symbol or client id")
         }
@@ -271,17 +252,16 @@ public final class OrderExecutor {
         var notFound = 0
         while Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch < Int64(settings.resolveBudgetMilliseconds) {
             do {
-                let route = OrderRoute.for(try? command.payload.choice("type", as: OrderType.self))
-                let answer = try client.signed("GET", route.path, route.query(symbol: symbol, clientOrderID: clientOrderID.value))
-                return try record(answer, for: command, resolvedBy: "query")
-            } catch BinanceRequestError.rejected(_, -2013, _) {
+                let type = try? command.payload.choice("type", as: OrderType.self)
+                return try record(try account.order(symbol: symbol, clientOrderID: clientOrderID.value, type: type), for: command, resolvedBy: "query")
+            } catch let error as ExchangeError where error.isNotFound {
                 notFound += 1
                 let age = Timestamp.now().millisecondsSinceEpoch - sentAt.millisecondsSinceEpoch
                 if notFound >= settings.notFoundQueries && age >= Int64(settings.notFoundGraceMilliseconds) {
-                    return try commands.fail(command.id, error: "not placed: Binance has no order \(clientOrderID.value) "
+                    return try commands.fail(command.id, error: "not placed: the exchange has no order \(clientOrderID.value) "
                         + "after \(notFound) queries, \(age) ms after sending", result: ["clientOrderId": .string(clientOrderID.value)])
                 }
-            } catch where client.gate.closure() != nil {
+            } catch where account.gate.closure() != nil {
                 return postpone(command, .resolve(sentAt: sentAt), error: error)  // asking now would only prolong the limit
             } catch {
                 // Unknown again, unreachable: keep asking within the budget.
@@ -289,36 +269,20 @@ public final class OrderExecutor {
             usleep(UInt32(settings.queryIntervalMilliseconds) * 1000)
         }
         // Still SENT: asked again on a later pass (or at the next boot), never sent again.
-        return postpone(command, .resolve(sentAt: sentAt), error: BinanceRequestError.unknown(reason: "unresolved within the budget"))
+        return postpone(command, .resolve(sentAt: sentAt), error: ExchangeError.unknown(reason: reason))
     }
 
-    /// Stores the order as Binance reports it and acknowledges the command, in one transaction.
-    private func record(_ answer: JSONValue, for command: Command, resolvedBy: String) throws -> Command {
-        guard case .object(let order) = answer else { return try commands.fail(command.id, error: "order answer is not an object") }
-        var event = try BinanceEventTranslator.event(fromRESTOrder: order, scope: command.scope)
+    /// Stores the order as the exchange reports it and acknowledges the command, in one transaction.
+    private func record(_ orderEvent: Event, for command: Command, resolvedBy: String) throws -> Command {
+        var event = orderEvent
         event.commandID = command.id
         event.correlationID = command.correlationID
-        var result: JSONObject = ["resolvedBy": .string(resolvedBy)]
-        result["orderId"] = order["orderId"]
-        result["status"] = order["status"]
-        result["clientOrderId"] = order["clientOrderId"]
+        let order = try OrderPayload(json: event.payload)
+        var result: JSONObject = ["resolvedBy": .string(resolvedBy), "status": .string(order.status.rawValue),
+                                  "clientOrderId": .string(order.clientOrderID)]
+        if let orderID = order.orderID { result["orderId"] = .int(orderID) }
         var acknowledged: Command?
         _ = try writer.append([event]) { _ in acknowledged = try self.commands.acknowledge(command.id, result: result) }
         return acknowledged ?? command
-    }
-
-    /// Binance's parameters from a PlaceOrder payload; amounts are passed as their exact decimal text.
-    static func orderParameters(_ payload: JSONObject) throws -> [(String, String)] {
-        var parameters: [(String, String)] = [
-            ("symbol", try payload.string("symbol")),
-            ("side", try payload.choice("side", as: OrderSide.self).rawValue),
-            ("type", try payload.choice("type", as: OrderType.self).rawValue),
-        ]
-        if let quantity = try payload.optionalAmount("quantity") { parameters.append(("quantity", quantity.description)) }
-        if let price = try payload.optionalAmount("price") { parameters.append(("price", price.description)) }
-        if let stopPrice = try payload.optionalAmount("stopPrice") { parameters.append(("stopPrice", stopPrice.description)) }
-        if let timeInForce = try payload.optionalString("timeInForce") { parameters.append(("timeInForce", timeInForce)) }
-        if try payload.optionalBool("reduceOnly") == true { parameters.append(("reduceOnly", "true")) }
-        return parameters
     }
 }

@@ -9,16 +9,16 @@ import AlphaSystem
 /// missing, and turns every difference from our projections into `DriftDetected` plus a
 /// corrective event, closing with `ReconciliationPerformed`.
 public final class Reconciler {
-    private let client: BinanceRESTClient
+    private let account: any ExchangeAccount
     private let writer: EventWriter
     private let scope: Scope
     private let symbols: [String]
     private let trades: TradeCatchUp
     private let funding: FundingCatchUp
 
-    public init(client: BinanceRESTClient, writer: EventWriter, scope: Scope, symbols: [String], trades: TradeCatchUp) {
-        funding = FundingCatchUp(client: client, writer: writer, scope: scope)
-        self.client = client
+    public init(account: any ExchangeAccount, writer: EventWriter, scope: Scope, symbols: [String], trades: TradeCatchUp) {
+        funding = FundingCatchUp(account: account, writer: writer)
+        self.account = account
         self.writer = writer
         self.scope = scope
         self.symbols = symbols
@@ -85,23 +85,17 @@ public final class Reconciler {
     }
 
     private func positions(runID: String) throws -> [Event] {
-        guard case .array(let rows) = try client.signed("GET", "/fapi/v3/positionRisk", []) else { return [] }
-        var exchange: [String: (amount: Amount, entry: Amount, unrealized: Amount, time: Int64)] = [:]
-        for case .object(let row) in rows {
-            guard let symbol = try? row.string("symbol") else { continue }
-            exchange[symbol] = (try row.amount("positionAmt"), try row.amount("entryPrice"), try row.amount("unRealizedProfit"),
-                                (try? row.int64("updateTime")) ?? Timestamp.now().millisecondsSinceEpoch)
-        }
+        var exchange: [String: PositionPayload] = [:]
+        for position in try account.positions(symbol: nil) { exchange[position.symbol] = position }
         var events: [Event] = []
         for symbol in symbols {
-            let theirs = exchange[symbol] ?? (.zero, .zero, .zero, Timestamp.now().millisecondsSinceEpoch)
+            let theirs = exchange[symbol] ?? PositionPayload(symbol: symbol, amount: .zero, entryPrice: .zero, unrealizedPnl: .zero,
+                                                             reason: "reconcile", time: Timestamp.now().millisecondsSinceEpoch)
             let ours = writer.state.positions[symbol]
-            guard (ours?.amount ?? .zero) != theirs.amount || (!theirs.amount.isZero && ours?.entryPrice != theirs.entry) else { continue }
-            let payload = PositionPayload(symbol: symbol, amount: theirs.amount, entryPrice: theirs.entry, unrealizedPnl: theirs.unrealized,
-                                          reason: "reconcile", time: theirs.time)
+            guard (ours?.amount ?? .zero) != theirs.amount || (!theirs.amount.isZero && ours?.entryPrice != theirs.entryPrice) else { continue }
             let correction = Event(type: .positionChanged, source: .rest, entityKind: .position, entityID: symbol, scope: scope,
                                    dedupKey: DedupKey.position(symbol: symbol, updateTime: theirs.time, amount: theirs.amount) + ":\(runID)",
-                                   payload: payload.json)
+                                   payload: theirs.json)
             events += drift(runID: runID, entity: "position:\(symbol)", field: "amount",
                             expected: theirs.amount.description, actual: (ours?.amount ?? .zero).description, correction: correction)
         }
@@ -109,21 +103,16 @@ public final class Reconciler {
     }
 
     private func balances(runID: String) throws -> [Event] {
-        guard case .array(let rows) = try client.signed("GET", "/fapi/v3/balance", []) else { return [] }
         var events: [Event] = []
-        for case .object(let row) in rows {
-            let asset = try row.string("asset")
-            let wallet = try row.amount("balance")
-            let ours = writer.state.balances[asset]
-            guard ours?.walletBalance != wallet else { continue }
-            let time = (try? row.int64("updateTime")) ?? Timestamp.now().millisecondsSinceEpoch
-            let payload = BalancePayload(asset: asset, walletBalance: wallet, crossWalletBalance: try row.amount("crossWalletBalance"),
-                                         reason: "reconcile", time: time)
-            let correction = Event(type: .balanceChanged, source: .rest, entityKind: .balance, entityID: asset, scope: scope,
-                                   dedupKey: DedupKey.balance(asset: asset, updateTime: time, walletBalance: wallet) + ":\(runID)",
-                                   payload: payload.json)
-            events += drift(runID: runID, entity: "balance:\(asset)", field: "walletBalance",
-                            expected: wallet.description, actual: ours?.walletBalance.description ?? "none", correction: correction)
+        for theirs in try account.balances() {
+            let ours = writer.state.balances[theirs.asset]
+            guard ours?.walletBalance != theirs.walletBalance else { continue }
+            let correction = Event(type: .balanceChanged, source: .rest, entityKind: .balance, entityID: theirs.asset, scope: scope,
+                                   dedupKey: DedupKey.balance(asset: theirs.asset, updateTime: theirs.time, walletBalance: theirs.walletBalance)
+                                       + ":\(runID)",
+                                   payload: theirs.json)
+            events += drift(runID: runID, entity: "balance:\(theirs.asset)", field: "walletBalance", expected: theirs.walletBalance.description,
+                            actual: ours?.walletBalance.description ?? "none", correction: correction)
         }
         return events
     }
@@ -134,12 +123,8 @@ public final class Reconciler {
         var facts = 0
         var drifts: [Event] = []
         var listed: Set<String> = []
-        // Plain and conditional (algo) orders are listed apart.
         for symbol in symbols {
-            guard case .array(let plain) = try client.signed("GET", "/fapi/v1/openOrders", [("symbol", symbol)]),
-                  case .array(let algo) = try client.signed("GET", "/fapi/v1/openAlgoOrders", [("symbol", symbol)]) else { continue }
-            for case .object(let row) in plain + algo {
-                let event = try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)
+            for event in try account.openOrders(symbol: symbol) {
                 listed.insert(try OrderPayload(json: event.payload).clientOrderID)
                 if try writer.append(event).isDuplicate == false {
                     facts += 1
@@ -147,13 +132,10 @@ public final class Reconciler {
             }
         }
         for order in writer.state.orders.values where order.status.isOpen && symbols.contains(order.symbol) && !listed.contains(order.clientOrderID) {
-            let route = OrderRoute.for(order.type)
             let correction: Event
             do {
-                guard case .object(let row) = try client.signed("GET", route.path, route.query(symbol: order.symbol, clientOrderID: order.clientOrderID))
-                else { continue }
-                correction = try BinanceEventTranslator.event(fromRESTOrder: row, scope: scope)
-            } catch BinanceRequestError.rejected(_, -2013, _) {
+                correction = try account.order(symbol: order.symbol, clientOrderID: order.clientOrderID, type: order.type)
+            } catch let error as ExchangeError where error.isNotFound {
                 // Not open and not found: Binance forgets cancelled and expired orders after three
                 // days (filled ones it keeps), so it ended without a fill we could miss.
                 correction = Self.forgotten(order, scope: scope, runID: runID)

@@ -11,18 +11,16 @@ import AlphaStore
 /// fill while an earlier one was lost, and starting after the newest id would skip the lost one
 /// for ever (the chaos test caught exactly that).
 public final class TradeCatchUp {
-    private let client: BinanceRESTClient
+    private let account: any ExchangeAccount
     private let writer: EventWriter
-    private let scope: Scope
     /// Binance returns at most 1000 per page.
     public var pageSize = 1000
     /// Binance answers at most 7 days per time window.
     static let window: Int64 = 7 * 24 * 3_600_000
 
-    public init(client: BinanceRESTClient, writer: EventWriter, scope: Scope) {
-        self.client = client
+    public init(account: any ExchangeAccount, writer: EventWriter) {
+        self.account = account
         self.writer = writer
-        self.scope = scope
     }
 
     /// Stores the trades since `since` (ms; nil: the whole history, paged by id); returns how
@@ -31,33 +29,30 @@ public final class TradeCatchUp {
     public func run(symbol: String, since: Int64? = nil) throws -> Int {
         var added = 0
         let now = Timestamp.now().millisecondsSinceEpoch
-        guard var start = since else { return try page(symbol: symbol, first: [("fromId", "0")]) }
+        guard var start = since else { return try page(symbol: symbol, start: nil, end: nil) }
         // Windows of at most 7 days from the watermark to now, each paged by id.
         while start <= now {
             let end = min(start + Self.window - 1, now + 60_000)
-            added += try page(symbol: symbol, first: [("startTime", String(start)), ("endTime", String(end))], until: end)
+            added += try page(symbol: symbol, start: start, end: end)
             start = end + 1
         }
         return added
     }
 
-    /// One window (or, with `fromId`, the whole history): the first request, then by id.
-    private func page(symbol: String, first: [(String, String)], until end: Int64? = nil) throws -> Int {
+    /// One window `[start, end]` (or, without one, the whole history from the first fill): the
+    /// first page, then page by page from the last id seen.
+    private func page(symbol: String, start: Int64?, end: Int64?) throws -> Int {
         var added = 0
-        var query = first
+        var page = try account.trades(symbol: symbol, start: start, end: end, fromID: start == nil ? 0 : nil, limit: pageSize,
+                                      clientOrderIDs: clientOrderIDs())
+        var previous: Int64 = -1
         while true {
-            let answer = try client.signed("GET", "/fapi/v1/userTrades", [("symbol", symbol)] + query + [("limit", String(pageSize))])
-            guard case .array(let rows) = answer, !rows.isEmpty else { return added }
-            let events = try BinanceEventTranslator.events(fromUserTrades: rows, clientOrderIDs: clientOrderIDs(), scope: scope)
-            added += try writer.append(events).filter { !$0.isDuplicate }.count
-            guard rows.count == pageSize, case .object(let last)? = rows.last, case .number(let text)? = last["id"], let id = Int64(text),
-                  (try? last.int64("time")).map({ time in end.map { time <= $0 } ?? true }) ?? true
-            else {
-                return added
-            }
-            let previous = query.first { $0.0 == "fromId" }.flatMap { Int64($0.1) } ?? -1
-            guard id >= previous else { return added }  // a page that does not move forward would loop for ever
-            query = [("fromId", String(id + 1))]
+            added += try writer.append(page.events).filter { !$0.isDuplicate }.count
+            guard page.rows == pageSize, let id = page.lastID, page.lastTime.map({ time in end.map { time <= $0 } ?? true }) ?? true,
+                  id >= previous  // a page that does not move forward would loop for ever
+            else { return added }
+            previous = id + 1
+            page = try account.trades(symbol: symbol, start: nil, end: nil, fromID: id + 1, limit: pageSize, clientOrderIDs: clientOrderIDs())
         }
     }
 

@@ -132,6 +132,11 @@ enum Schema {
             );
             INSERT INTO projection_checkpoint (id, last_seq) VALUES (1, 0);
             """),
+        // The bot keeps only open and recent finished orders in memory; this finds them without
+        // reading every order ever placed.
+        Migration(version: 2, name: "orders by status and time", sql: """
+            CREATE INDEX projection_orders_by_status_time ON projection_orders(status, time);
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -28,7 +28,7 @@ struct FillIngestionTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try Database.openMigrated(path: directory.appendingPathComponent("bot.db").path)
         let writer = try EventWriter(database: database)
-        let scope = Scope(mode: .sim)
+        let account = BinanceAccount(client: client, scope: Scope(mode: .sim))
 
         func order(_ id: String, _ side: String, _ quantity: String) throws {
             _ = try client.signed("POST", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("side", side), ("type", "MARKET"),
@@ -39,7 +39,7 @@ struct FillIngestionTests {
         try order("a-1", "BUY", "0.010")
         try order("a-2", "BUY", "0.006")
         try order("a-3", "SELL", "0.012")
-        let catchUp = TradeCatchUp(client: client, writer: writer, scope: scope)
+        let catchUp = TradeCatchUp(account: account, writer: writer)
         catchUp.pageSize = 2  // several pages
         let recovered = try catchUp.run(symbol: "BTCUSDT")
         let simTrades = service.withExchange { $0.ledger.trades.count }
@@ -48,7 +48,7 @@ struct FillIngestionTests {
 
         // Phase 2: the stream is up. Its thread only queues messages; this thread, the single
         // writer, stores them, as the bot's writer thread does.
-        let listener = Listener(writer: writer, scope: scope)
+        let listener = Listener(writer: writer, account: account)
         let inbox = Mutex<[JSONObject]>([])
         let apiKey = configuration.apiKey, apiSecret = configuration.apiSecret
         let stream = UserDataStream(webSocketBase: base.replacingOccurrences(of: "http://", with: "ws://"),

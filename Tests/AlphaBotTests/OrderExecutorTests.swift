@@ -14,6 +14,8 @@ final class BotHarness {
     let service: SimService
     let server: HTTPServer
     let client: BinanceRESTClient
+    /// The bot's view of the exchange, over `client`.
+    let account: BinanceAccount
     let directory: URL
     let database: Database
     let writer: EventWriter
@@ -27,6 +29,7 @@ final class BotHarness {
         try server.start()
         client = BinanceRESTClient(baseURL: "http://127.0.0.1:\(server.port)", apiKey: configuration.apiKey,
                                    apiSecret: configuration.apiSecret, timeoutMilliseconds: timeoutMilliseconds)
+        account = BinanceAccount(client: client, scope: Scope(mode: .sim))
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         database = try Database.openMigrated(path: directory.appendingPathComponent("bot.db").path)
@@ -72,7 +75,7 @@ struct OrderExecutorTests {
     func plain() throws {
         let bot = try BotHarness()
         let command = try bot.placeOrder()
-        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
         let done = try #require(try executor.runNext())
         #expect(done.status == .acknowledged)
         #expect(done.result?["resolvedBy"] == "answer")
@@ -87,7 +90,7 @@ struct OrderExecutorTests {
         let bot = try BotHarness(timeoutMilliseconds: 1_000)
         try bot.fault(#"{"fault":"\#(fault)","milliseconds":2500}"#)
         let command = try bot.placeOrder()
-        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
         let done = try #require(try executor.runNext())
         #expect(done.status == .acknowledged)
         #expect(done.result?["resolvedBy"] == "query")
@@ -99,7 +102,7 @@ struct OrderExecutorTests {
         let bot = try BotHarness()
         try bot.fault(#"{"fault":"http_5xx","path":"/fapi/v1/order","status":500,"count":1}"#)
         let command = try bot.placeOrder()
-        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
         let done = try #require(try executor.runNext())
         #expect(done.status == .failed)
         #expect(done.lastError?.contains("not placed") == true)
@@ -110,7 +113,7 @@ struct OrderExecutorTests {
     func refused() throws {
         let bot = try BotHarness()
         try bot.placeOrder("SELL", quantity: "0.0005")  // below the minimum quantity
-        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
         let done = try #require(try executor.runNext())
         #expect(done.status == .failed)
         #expect(done.lastError?.contains("-4004") == true || done.lastError?.contains("-1111") == true)
@@ -128,7 +131,7 @@ struct OrderExecutorTests {
         let neverSent = try bot.placeOrder()
         _ = try #require(try bot.commands.claimNext())
         usleep(400_000)  // older than the grace period
-        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands, settings: settings())
+        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
         let resolved = try executor.resolveInFlight()
         #expect(resolved.first { $0.id == sentAndPlaced.id }?.status == .acknowledged)
         #expect(resolved.first { $0.id == neverSent.id }?.status == .failed)
@@ -151,7 +154,7 @@ struct OrderManagementTests {
     @Test("cancel by client id: ACK and the order stored as cancelled; cancelling it again is refused with the reason")
     func cancel() throws {
         let bot = try BotHarness()
-        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands)
+        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands)
         let placed = try restingLimit(bot)
         _ = try executor.runNext()
         let clientOrderID = try placed.clientOrderID.value
@@ -167,7 +170,7 @@ struct OrderManagementTests {
     @Test("cancel all, then close position: open orders gone, the position closed by one reduce-only order")
     func cancelAllAndClose() throws {
         let bot = try BotHarness()
-        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands)
+        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands)
         _ = try restingLimit(bot)
         _ = try bot.placeOrder("BUY", quantity: "0.020")
         _ = try executor.runNext()
@@ -191,7 +194,7 @@ struct OrderManagementTests {
     @Test("leverage: set, and an invalid value is refused with Binance's reason")
     func leverage() throws {
         let bot = try BotHarness()
-        let executor = OrderExecutor(client: bot.client, writer: bot.writer, commands: bot.commands)
+        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands)
         _ = try command(bot, .setLeverage, ["symbol": "BTCUSDT", "leverage": 7])
         #expect(try executor.runNext()?.status == .acknowledged)
         #expect(bot.service.withExchange { $0.leverage(for: "BTCUSDT") } == 7)

@@ -17,8 +17,8 @@ struct ReconcilerTests {
         _ = try bot.client.signed("POST", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("side", "SELL"), ("type", "LIMIT"), ("timeInForce", "GTC"),
                                                             ("quantity", "0.010"), ("price", "60000"), ("newClientOrderId", "web_manual")])
         let scope = Scope(mode: .sim)
-        let reconciler = Reconciler(client: bot.client, writer: bot.writer, scope: scope, symbols: ["BTCUSDT"],
-                                    trades: TradeCatchUp(client: bot.client, writer: bot.writer, scope: scope))
+        let reconciler = Reconciler(account: bot.account, writer: bot.writer, scope: scope, symbols: ["BTCUSDT"],
+                                    trades: TradeCatchUp(account: bot.account, writer: bot.writer))
         let first = try reconciler.run(trigger: "test")
         #expect(first.drifts == 2)  // the position and the balance
         #expect(first.newFacts == 3)  // a trade, its fee, the open order
@@ -46,8 +46,8 @@ struct ReconcilerTests {
                                  price: Amount("40000")!, quantity: Amount("0.010")!, time: 1)
         try bot.writer.append(Event(type: .orderPlaced, source: .rest, entityKind: .order, entityID: "ae-ghost", scope: scope,
                                     dedupKey: "order:test:ghost", payload: ghost.json))
-        let reconciler = Reconciler(client: bot.client, writer: bot.writer, scope: scope, symbols: ["BTCUSDT"],
-                                    trades: TradeCatchUp(client: bot.client, writer: bot.writer, scope: scope))
+        let reconciler = Reconciler(account: bot.account, writer: bot.writer, scope: scope, symbols: ["BTCUSDT"],
+                                    trades: TradeCatchUp(account: bot.account, writer: bot.writer))
         let report = try reconciler.run(trigger: "test")
         #expect(report.drifts == 2)  // the order, and the balance seen for the first time
         let drifts = try bot.writer.events.events(matching: EventFilter(types: [.driftDetected], entityID: "order:ae-ghost"))

@@ -64,8 +64,8 @@ struct BinanceRESTClientTests {
     @Test("failures are classified: refused is definitive, 503 unknown and a timeout are not, 503 unavailable is, 429 and 418 carry Retry-After")
     func classification() throws {
         let exchange = try Exchange(timeoutMilliseconds: 1_000)
-        func failure(_ body: () throws -> JSONValue) -> BinanceRequestError? {
-            do { _ = try body(); return nil } catch let error as BinanceRequestError { return error } catch { return .unknown(reason: "\(error)") }
+        func failure(_ body: () throws -> JSONValue) -> ExchangeError? {
+            do { _ = try body(); return nil } catch let error as ExchangeError { return error } catch { return .unknown(reason: "\(error)") }
         }
         let refused = failure { try exchange.client.signed("POST", "/fapi/v1/order", [("symbol", "NOPE"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "1")]) }
         #expect(refused == .rejected(status: 400, code: -1121, message: "Invalid symbol."))

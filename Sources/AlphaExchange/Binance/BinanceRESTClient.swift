@@ -33,7 +33,7 @@ public final class BinanceRESTClient {
     }
 
     /// Measures the offset to Binance's clock (half the round trip is assumed each way).
-    public func syncTime() throws(BinanceRequestError) {
+    public func syncTime() throws(ExchangeError) {
         let before = Timestamp.now().millisecondsSinceEpoch
         let answer = try request("GET", "/fapi/v1/time", [], signed: false)
         let after = Timestamp.now().millisecondsSinceEpoch
@@ -44,18 +44,18 @@ public final class BinanceRESTClient {
     }
 
     /// A public request (no key).
-    public func get(_ path: String, _ parameters: [(String, String)] = []) throws(BinanceRequestError) -> JSONValue {
+    public func get(_ path: String, _ parameters: [(String, String)] = []) throws(ExchangeError) -> JSONValue {
         try request("GET", path, parameters, signed: false)
     }
 
     /// A USER_STREAM request: API key, no signature (listenKey calls).
-    public func keyed(_ method: String, _ path: String, _ parameters: [(String, String)] = []) throws(BinanceRequestError) -> JSONValue {
+    public func keyed(_ method: String, _ path: String, _ parameters: [(String, String)] = []) throws(ExchangeError) -> JSONValue {
         try request(method, path, parameters, signed: false, withKey: true)
     }
 
     /// A SIGNED request. On -1021 (clock drift) the offset is resynced and the request sent once
     /// more with a fresh timestamp: Binance refused the first, so nothing can be doubled.
-    public func signed(_ method: String, _ path: String, _ parameters: [(String, String)]) throws(BinanceRequestError) -> JSONValue {
+    public func signed(_ method: String, _ path: String, _ parameters: [(String, String)]) throws(ExchangeError) -> JSONValue {
         do {
             return try request(method, path, parameters, signed: true)
         } catch .rejected(_, -1021, _) {
@@ -65,7 +65,7 @@ public final class BinanceRESTClient {
     }
 
     private func request(_ method: String, _ path: String, _ parameters: [(String, String)], signed: Bool,
-                         withKey: Bool = false) throws(BinanceRequestError) -> JSONValue {
+                         withKey: Bool = false) throws(ExchangeError) -> JSONValue {
         // Nothing leaves while Binance has asked us to wait: sending then escalates a 429 to a ban.
         switch gate.closure() {
         case .rateLimited(let until)?: throw .rateLimited(retryAfterSeconds: Self.seconds(until: until))
@@ -101,7 +101,7 @@ public final class BinanceRESTClient {
                 if case .number(let text)? = object["code"] { code = Int(text) }
                 if case .string(let text)? = object["msg"] { message = text }
             }
-            throw BinanceRequestError.classify(status: response.status, code: code, message: message,
+            throw ExchangeError.classify(status: response.status, code: code, message: message,
                                                retryAfter: response.headers["retry-after"].flatMap { Int($0) })
         }
         guard let body else { throw .unknown(reason: "HTTP \(response.status) with a body that is not JSON") }

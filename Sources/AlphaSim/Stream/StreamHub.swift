@@ -48,7 +48,7 @@ final class StreamHub: Sendable {
     }
 
     func subscribe(_ peer: WebSocketPeer, stream: String) {
-        sessions.withLock { $0[ObjectIdentifier(peer)]?.streams.insert(stream) }
+        _ = sessions.withLock { $0[ObjectIdentifier(peer)]?.streams.insert(stream) }
     }
 
     func close(_ peer: WebSocketPeer) {

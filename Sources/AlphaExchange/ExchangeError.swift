@@ -1,5 +1,5 @@
-/// How a Binance request failed, classified for order safety (DESIGN §6, reference §6–7).
-public enum BinanceRequestError: Error, Sendable, Equatable, CustomStringConvertible {
+/// How an exchange request failed, classified for order safety (DESIGN §6, reference §6–7).
+public enum ExchangeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Binance answered and refused: the request had no effect (a rejected order does not exist).
     case rejected(status: Int, code: Int, message: String)
     /// The outcome is unknown: it may have executed (timeouts after sending, 5xx other than the
@@ -41,8 +41,11 @@ public enum BinanceRequestError: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
+    /// The exchange does not know the order (Binance -2013).
+    public var isNotFound: Bool { if case .rejected(_, -2013, _) = self { true } else { false } }
+
     /// Classifies an HTTP answer that is not a success.
-    static func classify(status: Int, code: Int?, message: String, retryAfter: Int?) -> BinanceRequestError {
+    static func classify(status: Int, code: Int?, message: String, retryAfter: Int?) -> ExchangeError {
         if status == 418 { return .banned(retryAfterSeconds: retryAfter ?? 120) }
         if status == 429 { return .rateLimited(retryAfterSeconds: retryAfter ?? 60) }
         if status >= 500 {
