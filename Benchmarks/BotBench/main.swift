@@ -202,7 +202,7 @@ do {
     }
     report("fill with the stream down → stored over REST", recovery, target: 30_000)
     let memory = residentKilobytes(bot.processIdentifier)
-    say(String(format: "bot memory after %d orders: RSS %.1f MB (own %.1f, mapped file %.1f), peak %.1f MB   target < 50 MB → %.1f× headroom",
+    say(String(format: "bot memory after %d orders: RSS %.1f MB (own %.1f, mapped files: binary, libraries, database %.1f), peak %.1f MB   target < 50 MB → %.1f× headroom",
                  orders + restingCount + 5, Double(memory.rss) / 1024, Double(memory.anonymous) / 1024, Double(memory.file) / 1024,
                  Double(memory.peak) / 1024, 50 * 1024 / Double(memory.peak)))
     bench.stopBot()
@@ -256,6 +256,6 @@ do {
     }
     report("boot → EngineStarted (\(bootEvents) events)", toStarted)
     report("boot → first order acknowledged", toTrading, target: 2_000)
-    say(String(format: "bot memory booting over %d events: peak %.1f MB; at trading: own %.1f MB, mapped database pages %.1f MB   target < 50 MB own → %.1f×",
-               bootEvents, Double(peak) / 1024, Double(anonymous) / 1024, Double(file) / 1024, 50 * 1024 / Double(anonymous)))
+    say(String(format: "bot memory booting over %d events: peak RSS %.1f MB (own %.1f MB, mapped files %.1f MB)   target < 50 MB → %.1f× headroom",
+               bootEvents, Double(peak) / 1024, Double(anonymous) / 1024, Double(file) / 1024, 50 * 1024 / Double(peak)))
 }

@@ -165,8 +165,8 @@ enum Schema {
 
 extension Database {
     /// Opens the database at `path` and brings its schema up to date.
-    public static func openMigrated(path: String) throws -> Database {
-        let database = try Database(path: path)
+    public static func openMigrated(path: String, memory: MemoryProfile = .bulk) throws -> Database {
+        let database = try Database(path: path, memory: memory)
         try Schema.migrate(database)
         return database
     }

@@ -24,7 +24,8 @@ struct BotCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let shutdown = try ShutdownSignal()
-            let (database, secrets) = try options.openDatabase()
+            // The bot runs for months and appends a few events a second: a small page cache.
+            let (database, secrets) = try options.openDatabase(memory: .lean)
             let environment = ProcessInfo.processInfo.environment
             // The simulator prints fresh keys; in sim mode they come from the environment.
             let apiKey = secrets.apiKey ?? environment["ALPHAENGINE_SIM_API_KEY"]

@@ -22,12 +22,12 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// Opens (creating and migrating if needed) the current mode's database.
-    func openDatabase() throws -> (Database, Secrets) {
+    func openDatabase(memory: Database.MemoryProfile = .bulk) throws -> (Database, Secrets) {
         let secrets = try secrets()
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = databasePath(dataDirectory: dataDirectory, mode: secrets.mode)
         do {
-            return (try Database.openMigrated(path: path), secrets)
+            return (try Database.openMigrated(path: path, memory: memory), secrets)
         } catch {
             throw ValidationFailure("database \(path): \(error)", status: 1)
         }

@@ -11,9 +11,19 @@ public final class Database {
     public let path: String
     private var statements: [String: Statement] = [:]
 
+    /// How much memory the connection may use for pages.
+    public enum MemoryProfile: Sendable {
+        /// Bulk appends and rebuilds: a 64 MiB page cache and memory-mapped reads keep the
+        /// unique indexes' pages in memory while millions of events go in.
+        case bulk
+        /// A long-running process that appends a few events a second (the bot): a 4 MiB cache
+        /// and plain reads, so its resident memory stays small however large the store grows.
+        case lean
+    }
+
     /// Opens (creating if needed) the database at `path` and sets it up: WAL (verified),
     /// `synchronous=NORMAL`, foreign keys, busy timeout.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 15_000) throws {
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 15_000, memory: MemoryProfile = .bulk) throws {
         var handle: OpaquePointer?
         // NOMUTEX: the connection is confined to one thread, so SQLite's own mutex is wasted work.
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -39,8 +49,14 @@ public final class Database {
         // The unique indexes on event ids and dedup keys take random-order inserts; with SQLite's
         // default 2 MB page cache a large store re-reads index pages through read(2) on every
         // append. A 64 MiB cache and memory-mapped reads keep them in memory.
-        try execute("PRAGMA cache_size=-65536")
-        try execute("PRAGMA mmap_size=1073741824")
+        switch memory {
+        case .bulk:
+            try execute("PRAGMA cache_size=-65536")
+            try execute("PRAGMA mmap_size=1073741824")
+        case .lean:
+            try execute("PRAGMA cache_size=-4096")
+            try execute("PRAGMA mmap_size=0")
+        }
         // Checkpoint every ~40 MB of WAL instead of every 4 MB: each checkpoint ends in fsyncs,
         // which dominate append time on slow disks. The WAL is truncated back to 64 MB afterwards.
         try execute("PRAGMA wal_autocheckpoint=10000")
