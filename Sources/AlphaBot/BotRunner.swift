@@ -108,8 +108,13 @@ public final class BotRunner {
             } catch let error as ExchangeError {
                 if case .rejected(let status, _, _) = error, status == 401 { throw BootError.exchange(error) }  // wrong keys: waiting will not help
                 if shouldStop() { throw BootError.exchange(error) }
-                usleep(max(delay, UInt32(min(gate.waitMilliseconds(), 5_000)) * 1000))  // a 429/418 is waited out, never hammered
-                delay = min(delay * 2, 5_000_000)
+                let limited = gate.waitMilliseconds()
+                if limited > 0 {
+                    usleep(UInt32(min(limited, 5_000)) * 1000)  // a 429/418 is waited out exactly, never hammered
+                } else {
+                    usleep(delay)  // anything else: back off, doubling up to 5 s
+                    delay = min(delay * 2, 5_000_000)
+                }
             }
         }
         _ = try executor.resolveInFlight()
