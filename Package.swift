@@ -36,6 +36,10 @@ let package = Package(
         .target(name: "AlphaExchange", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CCurl"],
                 swiftSettings: strict),
 
+        // MARK: The web process: JSON API, auth, SSE (reads the store, inserts commands)
+        .target(name: "AlphaWeb", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaStore", "AlphaSystem", "CJWT"],
+                swiftSettings: strict),
+
         // MARK: The bot: listener, reconciler, executor (no HTTP-server code)
         .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaJSON", "AlphaSystem"], swiftSettings: strict),
 
@@ -53,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "alphaengine",
             dependencies: [
-                "AlphaBot", "AlphaCore", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim",
+                "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -107,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlphaEngineCLITests",
-            dependencies: ["AlphaCore", "AlphaStore", "AlphaTestSupport"],
+            dependencies: ["AlphaCore", "AlphaCrypto", "AlphaStore", "AlphaTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -128,6 +132,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "AlphaSystemTests", dependencies: ["AlphaSystem"], swiftSettings: strict),
+        .testTarget(name: "AlphaWebTests", dependencies: ["AlphaWeb", "AlphaCrypto", "CJWT"], swiftSettings: strict),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
         .testTarget(
             name: "CLibraryTests",

@@ -10,12 +10,6 @@ public enum HMACSHA256 {
                 HMAC(EVP_sha256(), keyBytes.baseAddress, Int32(key.count), bytes.baseAddress, bytes.count, &digest, &length)
             }
         }
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in digest.prefix(Int(length)) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return Hex.encode(digest.prefix(Int(length)))
     }
 }

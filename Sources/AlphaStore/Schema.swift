@@ -137,6 +137,14 @@ enum Schema {
         Migration(version: 2, name: "orders by status and time", sql: """
             CREATE INDEX projection_orders_by_status_time ON projection_orders(status, time);
             """),
+        Migration(version: 3, name: "web users", sql: """
+            CREATE TABLE users (
+                name TEXT PRIMARY KEY,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+                password_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
