@@ -19,7 +19,7 @@ public final class BotRunner {
         /// How often the reconciler runs while the stream is up; with the stream down, sooner.
         public var catchUpMilliseconds = 30_000
         public var streamDownCatchUpMilliseconds = 2_000
-        /// How long after one of our orders is acknowledged its ORDER_TRADE_UPDATE may take before
+        /// How long after one of our orders is acknowledged its stream update may take before
         /// the stream counts as lossy and the reconciler fetches the fills itself.
         public var streamConfirmMilliseconds = 1_000
         /// While the used weight is at the *slow* threshold, polling is this many times slower.
@@ -206,12 +206,17 @@ public final class BotRunner {
         for event in events {
             switch event {
             case .message(let message):
-                do { try listener.ingest(message) } catch is PayloadError { /* the catch-up fetches the same facts over REST */ }
-                if case .object(let order)? = message["o"], case .string(let id)? = message["e"] == "ALGO_UPDATE" ? order["caid"] : order["c"] {
-                    awaitingStream[id] = nil  // the stream is carrying our orders
+                let facts: [Event]
+                do { facts = try listener.ingest(message) } catch is PayloadError { continue /* the catch-up fetches the same facts over REST */ }
+                var fundingPaid = false
+                for fact in facts {
+                    if fact.entityKind == .order, case .string(let id)? = fact.payload["clientOrderId"] {
+                        awaitingStream[id] = nil  // the stream is carrying our orders
+                    }
+                    if fact.type == .balanceChanged, fact.payload["reason"] == "FUNDING_FEE" { fundingPaid = true }
                 }
                 // A funding payment moved the balance; its per-symbol line is in the income history now.
-                if case .string("ACCOUNT_UPDATE")? = message["e"], case .object(let account)? = message["a"], account["m"] == "FUNDING_FEE" {
+                if fundingPaid {
                     _ = try? funding.run(since: (writer.state.status.lastReconcileAt ?? 0) - Reconciler.overlapMilliseconds)
                 }
             case .connected(let listenKey):

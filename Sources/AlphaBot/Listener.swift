@@ -14,12 +14,13 @@ public final class Listener {
         self.account = account
     }
 
-    /// Appends the message's events; returns how many were new. A message that cannot be read
-    /// is reported, not half-stored: the reconciler will fetch the same facts over REST.
+    /// Appends the message's events (copies already stored collide) and returns them, so the
+    /// caller can react to what the message said. A message that cannot be read is reported,
+    /// not half-stored: the reconciler will fetch the same facts over REST.
     @discardableResult
-    public func ingest(_ message: JSONObject) throws -> Int {
+    public func ingest(_ message: JSONObject) throws -> [Event] {
         let events = try account.events(fromStreamMessage: message)
-        guard !events.isEmpty else { return 0 }
-        return try writer.append(events).filter { !$0.isDuplicate }.count
+        if !events.isEmpty { try writer.append(events) }
+        return events
     }
 }
