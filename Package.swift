@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "alphaengine",
             dependencies: [
-                "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim",
+                "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim", "AlphaWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -132,7 +132,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "AlphaSystemTests", dependencies: ["AlphaSystem"], swiftSettings: strict),
-        .testTarget(name: "AlphaWebTests", dependencies: ["AlphaWeb", "AlphaCrypto", "CJWT"], swiftSettings: strict),
+        .testTarget(name: "AlphaWebTests", dependencies: ["AlphaWeb", "AlphaCrypto", "AlphaStore", "AlphaCore", "AlphaHTTP", "AlphaJSON", "AlphaTestSupport", "CJWT", "alphaengine"],
+                    exclude: ["Peers"], swiftSettings: strict),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
         .testTarget(
             name: "CLibraryTests",

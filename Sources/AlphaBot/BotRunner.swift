@@ -141,7 +141,12 @@ public final class BotRunner {
         var lastCatchUp = MonotonicClock.milliseconds()
         var seenVersion: Int64?
         var lastClaim: Int64 = 0
+        var lastBeat: Int64 = 0
         while !shouldStop() {
+            if MonotonicClock.milliseconds() - lastBeat >= Self.heartbeatIntervalMilliseconds {
+                lastBeat = MonotonicClock.milliseconds()
+                try? beat()  // a missed beat only makes the web report the bot as late
+            }
             try drainStream()
             var worked = !(try executor.retryPending()).isEmpty
             // Claiming takes the write lock, so it is tried only when another connection (the web)
@@ -197,6 +202,22 @@ public final class BotRunner {
     }
 
     static let claimIntervalMilliseconds: Int64 = 250
+    static let heartbeatIntervalMilliseconds: Int64 = 1000
+
+    /// Tells the web the bot is alive, and how much of Binance's request weight it is using.
+    private func beat() throws {
+        var details: JSONObject = ["usedWeight1m": .int(Int64(gate.usedWeight)), "level": .string(gate.level.description)]
+        if let closure = gate.closure() {
+            let until: Int64
+            switch closure {
+            case .rateLimited(let end), .banned(let end): until = end
+            }
+            let remaining = until - MonotonicClock.milliseconds()
+            details["closedUntil"] = .string(Timestamp.now().adding(milliseconds: max(0, remaining)).iso8601)
+        }
+        try HeartbeatStore(database: database).beat(Heartbeat(process: "bot", bootID: bootID, pid: Int64(getpid()),
+                                                              beatAt: .now(), details: details))
+    }
 
     /// Commands that send requests to the exchange.
     static let exchangeCommands: Set<CommandType> = [.placeOrder, .cancelOrder, .cancelAll, .closePosition, .setLeverage, .runReconcile]

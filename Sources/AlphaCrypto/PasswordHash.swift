@@ -12,8 +12,7 @@ public enum PasswordHash {
 
     /// A new hash of `password` with a fresh random salt.
     public static func make(_ password: String, iterations: Int = defaultIterations) -> String {
-        var salt = [UInt8](repeating: 0, count: saltBytes)
-        guard RAND_bytes(&salt, Int32(saltBytes)) == 1 else { fatalError("RAND_bytes failed: no randomness for a salt") }
+        let salt = SecureRandom.bytes(saltBytes)
         let hash = derive(password, salt: salt, iterations: iterations)
         return "pbkdf2-sha256$\(iterations)$\(Hex.encode(salt))$\(Hex.encode(hash))"
     }

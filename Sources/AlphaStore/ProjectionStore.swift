@@ -171,7 +171,7 @@ public final class ProjectionStore {
 
     // MARK: Row decoding
 
-    private static func amount(_ row: Statement, _ column: Int32) throws -> Amount {
+    static func amount(_ row: Statement, _ column: Int32) throws -> Amount {
         let text = row.text(column)
         guard let amount = Amount(text) else {
             throw StoreError.corruptRow(table: "projection", reason: "'\(text)' is not a decimal")
@@ -196,7 +196,7 @@ public final class ProjectionStore {
         return timestamp
     }
 
-    private static func decodeOrder(_ row: Statement) throws -> OrderPayload {
+    static func decodeOrder(_ row: Statement) throws -> OrderPayload {
         OrderPayload(
             symbol: row.text(1), clientOrderID: row.text(0), orderID: row.optionalInt64(2),
             side: try choice(row, 3, OrderSide.self), type: try choice(row, 4, OrderType.self),

@@ -145,6 +145,31 @@ enum Schema {
                 created_at TEXT NOT NULL
             );
             """),
+        // Read-only tokens for third-party dashboards (only a hash of the secret is kept), signed-out
+        // sessions until their tokens expire, and each process's latest sign of life.
+        Migration(version: 4, name: "API tokens, revoked sessions, heartbeats", sql: """
+            CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role = 'viewer'),
+                secret_hash TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                last_used_at TEXT,
+                revoked_at TEXT
+            );
+            CREATE TABLE revoked_sessions (
+                token_id TEXT PRIMARY KEY,
+                expires_at INTEGER NOT NULL
+            );
+            CREATE TABLE process_heartbeat (
+                process TEXT PRIMARY KEY,
+                boot_id TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                beat_at TEXT NOT NULL,
+                details_json TEXT NOT NULL
+            );
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -58,8 +58,8 @@ struct AccessTokenTests {
 
     @Test("issued tokens verify with their claims")
     func roundTrip() throws {
-        let claims = try tokens.verify(tokens.issue(subject: "ana", role: .viewer, now: now), now: now + 1)
-        #expect(claims == AccessTokens.Claims(subject: "ana", role: .viewer, issuedAt: now, expiresAt: now + 600))
+        let claims = try tokens.verify(tokens.issue(subject: "ana", role: .viewer, now: now, tokenID: "t1"), now: now + 1)
+        #expect(claims == AccessTokens.Claims(subject: "ana", role: .viewer, issuedAt: now, expiresAt: now + 600, tokenID: "t1"))
         #expect(try tokens.verify(forge(goodClaims), now: now).role == .admin)
     }
 

@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     public var keepAlive: Bool
     /// Values captured by the route pattern (":id" → "42"), filled in by the router.
     public var pathParameters: [String: String] = [:]
+    /// The peer's IPv4 address ("127.0.0.1"), set by the server; "" for a request built by hand.
+    public var remoteAddress = ""
 
     public init(method: String, target: String, version: HTTPVersion = .http11, headers: HTTPHeaders = HTTPHeaders(),
                 body: [UInt8] = [], keepAlive: Bool = true) {

@@ -19,11 +19,16 @@ extension Connection {
         if let retry = source.retryMilliseconds { output.append(contentsOf: "retry: \(retry)\n\n".utf8) }
         for event in source.initialEvents { output.append(contentsOf: event.encoded) }
         lastStreamWrite = now
-        let subscriber = EventStreamSubscriber(limit: configuration.eventStreamQueueLimit) { [loop, self] in
+        let subscriber = EventStreamSubscriber(limit: configuration.eventStreamQueueLimit, after: source.resumeAfter,
+                                               names: source.eventNames) { [loop, self] in
             loop.post { [self] in self.drainEventStream() }
         }
         setMode(.eventStream(subscriber, source.hub))
-        source.hub?.subscribe(subscriber)
+        // Events the hub no longer holds were missed: closing makes the client reconnect with
+        // Last-Event-ID and replay them from the log, rather than silently skipping them.
+        if let hub = source.hub, !hub.subscribe(subscriber, after: source.resumeAfter) {
+            closeAfterWrite = true
+        }
     }
 
     /// The head without Content-Length: the body lasts until the stream closes.

@@ -2,25 +2,77 @@ import Synchronization
 
 /// Fans events out to every subscribed event stream. `publish` may be called from any thread;
 /// each event is encoded once, however many clients listen.
+///
+/// Events published with a sequence number are also kept in a ring of the latest `retained`, so a
+/// client that replayed a log up to seq N and then subscribes "after N" receives, exactly once and
+/// in order, whatever was published between its replay and its subscription. If that stretch has
+/// already left the ring, the subscription is refused and the stream closed: the client
+/// reconnects with `Last-Event-ID` and replays it from the log instead.
 public final class EventStreamHub: Sendable {
-    private let subscribers = Mutex<[ObjectIdentifier: EventStreamSubscriber]>([:])
-
-    public init() {}
-
-    public var subscriberCount: Int { subscribers.withLock { $0.count } }
-
-    public func publish(_ event: ServerSentEvent) {
-        let bytes = event.encoded
-        let targets = subscribers.withLock { Array($0.values) }
-        for subscriber in targets { subscriber.offer(bytes) }
+    struct Retained {
+        let sequence: Int64
+        let name: String?
+        let bytes: [UInt8]
     }
 
-    func subscribe(_ subscriber: EventStreamSubscriber) {
-        subscribers.withLock { $0[ObjectIdentifier(subscriber)] = subscriber }
+    struct State {
+        var subscribers: [ObjectIdentifier: EventStreamSubscriber] = [:]
+        var ring: [Retained] = []
+        var ringStart = 0
+        /// The highest sequence number that has left the ring (0 = none yet).
+        var evictedThrough: Int64 = 0
+    }
+
+    private let state = Mutex(State())
+    private let retained: Int
+
+    public init(retained: Int = 8192) { self.retained = max(1, retained) }
+
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// Sends `event` to every subscriber whose filter takes it.
+    public func publish(_ event: ServerSentEvent) {
+        let bytes = event.encoded
+        let targets = state.withLock { Array($0.subscribers.values) }
+        for subscriber in targets { subscriber.offer(bytes, sequence: nil, name: event.event) }
+    }
+
+    /// Sends `event` and retains it under `sequence` (increasing from call to call) for
+    /// subscribers that join just after replaying up to an earlier sequence.
+    public func publish(_ event: ServerSentEvent, sequence: Int64) {
+        let bytes = event.encoded
+        let targets = state.withLock { state -> [EventStreamSubscriber] in
+            let entry = Retained(sequence: sequence, name: event.event, bytes: bytes)
+            if state.ring.count < retained {
+                state.ring.append(entry)
+            } else {
+                state.evictedThrough = state.ring[state.ringStart].sequence
+                state.ring[state.ringStart] = entry
+                state.ringStart = (state.ringStart + 1) % retained
+            }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in targets { subscriber.offer(bytes, sequence: sequence, name: event.event) }
+    }
+
+    /// Registers `subscriber`. With `after`, first hands it every retained event past that
+    /// sequence; returns false (and registers nothing) when some of those are no longer retained.
+    func subscribe(_ subscriber: EventStreamSubscriber, after: Int64?) -> Bool {
+        state.withLock { state in
+            if let after {
+                if after < state.evictedThrough { return false }
+                for index in 0..<state.ring.count {
+                    let entry = state.ring[(state.ringStart + index) % state.ring.count]
+                    if entry.sequence > after { subscriber.offer(entry.bytes, sequence: entry.sequence, name: entry.name) }
+                }
+            }
+            state.subscribers[ObjectIdentifier(subscriber)] = subscriber
+            return true
+        }
     }
 
     func unsubscribe(_ subscriber: EventStreamSubscriber) {
-        _ = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(subscriber)) }
+        _ = state.withLock { $0.subscribers.removeValue(forKey: ObjectIdentifier(subscriber)) }
     }
 }
 
@@ -33,13 +85,20 @@ public struct EventStreamSource: Sendable {
     public var retryMilliseconds: Int?
     /// Extra response headers (never Content-Length or Connection).
     public var headers: [(String, String)]
+    /// The last sequence number `initialEvents` covered: hub events up to it are skipped and
+    /// retained ones after it are delivered first (see `EventStreamHub`).
+    public var resumeAfter: Int64?
+    /// Only hub events whose `event:` name is in the set are sent; nil sends everything.
+    public var eventNames: Set<String>?
 
     public init(initialEvents: [ServerSentEvent] = [], hub: EventStreamHub?, retryMilliseconds: Int? = nil,
-                headers: [(String, String)] = []) {
+                headers: [(String, String)] = [], resumeAfter: Int64? = nil, eventNames: Set<String>? = nil) {
         self.initialEvents = initialEvents
         self.hub = hub
         self.retryMilliseconds = retryMilliseconds
         self.headers = headers
+        self.resumeAfter = resumeAfter
+        self.eventNames = eventNames
     }
 }
 
@@ -50,21 +109,31 @@ final class EventStreamSubscriber: Sendable {
         var pending: [[UInt8]] = []
         var overflowed = false
         var wakeScheduled = false
+        /// The highest sequence queued: a sequence at or below it is a repeat and is skipped.
+        var lastSequence: Int64
     }
 
-    private let queue = Mutex(Queue())
+    private let queue: Mutex<Queue>
     private let limit: Int
+    private let names: Set<String>?
     /// Asks the owning loop to drain this queue soon (called at most once per drain).
     private let wake: @Sendable () -> Void
 
-    init(limit: Int, wake: @escaping @Sendable () -> Void) {
+    init(limit: Int, after: Int64? = nil, names: Set<String>? = nil, wake: @escaping @Sendable () -> Void) {
         self.limit = limit
+        self.names = names
         self.wake = wake
+        queue = Mutex(Queue(lastSequence: after ?? Int64.min))
     }
 
-    func offer(_ bytes: [UInt8]) {
+    func offer(_ bytes: [UInt8], sequence: Int64?, name: String?) {
+        if let names, !names.contains(name ?? "message") { return }
         let needsWake = queue.withLock { queue -> Bool in
             if queue.overflowed { return false }
+            if let sequence {
+                if sequence <= queue.lastSequence { return false }
+                queue.lastSequence = sequence
+            }
             if queue.pending.count >= limit {
                 queue.overflowed = true
                 queue.pending.removeAll()

@@ -42,8 +42,12 @@ final class Connection: @unchecked Sendable {
 
     var configuration: HTTPServerConfiguration { loop.context.configuration }
 
-    init(descriptor: Int32, generation: UInt32, loop: EventLoop) {
+    /// The client's IPv4 address, copied into every request it sends.
+    let remoteAddress: String
+
+    init(descriptor: Int32, generation: UInt32, loop: EventLoop, remoteAddress: String = "") {
         self.descriptor = descriptor
+        self.remoteAddress = remoteAddress
         token = UInt64(generation) << 32 | UInt64(UInt32(bitPattern: descriptor))
         self.loop = loop
         parser = HTTPRequestParser(limits: loop.context.configuration.limits)
@@ -127,7 +131,10 @@ final class Connection: @unchecked Sendable {
         flush()
     }
 
-    private func dispatch(_ request: HTTPRequest) {
+    private func dispatch(_ received: HTTPRequest) {
+        var addressed = received
+        addressed.remoteAddress = remoteAddress
+        let request = addressed
         let keepAlive = request.keepAlive && !loop.draining
         let omitBody = request.method == "HEAD"
         switch loop.context.handler(request) {
@@ -139,6 +146,13 @@ final class Connection: @unchecked Sendable {
             loop.context.workers.submit { [self, loop] in
                 let response = work()
                 loop.post { [self] in self.workerFinished(response, version: request.version, keepAlive: keepAlive, omitBody: omitBody) }
+            }
+        case .deferred(let work):
+            mode = .awaitingWorker
+            updateInterest()
+            loop.context.workers.submit { [self, loop] in
+                let reply = work()
+                loop.post { [self] in self.deferredFinished(reply, request: request, keepAlive: keepAlive, omitBody: omitBody) }
             }
         case .eventStream(let source):
             startEventStream(source, request: request)
@@ -152,6 +166,22 @@ final class Connection: @unchecked Sendable {
         mode = .http
         write(response, version: version, keepAlive: keepAlive && !loop.draining, omitBody: omitBody)
         process()
+    }
+
+    private func deferredFinished(_ reply: HTTPReply, request: HTTPRequest, keepAlive: Bool, omitBody: Bool) {
+        guard !isClosed else { return }
+        mode = .http
+        switch reply {
+        case .response(let response):
+            workerFinished(response, version: request.version, keepAlive: keepAlive, omitBody: omitBody)
+        case .eventStream(let source):
+            startEventStream(source, request: request)
+            flush()
+        default:
+            // Deferred work answers with a response or a stream; anything else is a programming error.
+            workerFinished(.error(.internalServerError, code: "internal_error", message: "unsupported deferred reply"),
+                           version: request.version, keepAlive: false, omitBody: omitBody)
+        }
     }
 
     func write(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, omitBody: Bool) {

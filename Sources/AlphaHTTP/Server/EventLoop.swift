@@ -96,7 +96,11 @@ final class EventLoop: @unchecked Sendable {
 
     private func acceptConnections() {
         while !draining {
-            let descriptor = ae_accept4(listener, nil, nil, ae_sock_nonblock_cloexec())
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let descriptor = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { ae_accept4(listener, $0, &length, ae_sock_nonblock_cloexec()) }
+            }
             if descriptor < 0 { return }  // EAGAIN, or an error the next readiness will repeat
             guard context.admit() else {
                 close(descriptor)
@@ -104,11 +108,18 @@ final class EventLoop: @unchecked Sendable {
             }
             SocketCalls.setNoDelay(descriptor)
             generation &+= 1
-            let connection = Connection(descriptor: descriptor, generation: generation, loop: self)
+            let connection = Connection(descriptor: descriptor, generation: generation, loop: self,
+                                        remoteAddress: Self.text(of: address))
             connections[descriptor] = connection
             register(descriptor, token: connection.token, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
             connection.started()
         }
+    }
+
+    /// The peer's IPv4 address as dotted text ("127.0.0.1"), for logs and per-client limits.
+    static func text(of address: sockaddr_in) -> String {
+        let host = UInt32(bigEndian: address.sin_addr.s_addr)
+        return "\(host >> 24).\(host >> 16 & 0xFF).\(host >> 8 & 0xFF).\(host & 0xFF)"
     }
 
     func forget(_ connection: Connection) {

@@ -1,3 +1,4 @@
+import AlphaCore
 import CJWT
 import Glibc
 
@@ -15,12 +16,16 @@ public struct AccessTokens: Sendable {
         public let role: Role
         public let issuedAt: Int64
         public let expiresAt: Int64
+        /// `jti`: names this token, so signing out can revoke it before it expires. Tokens from
+        /// other issuers may lack it; such a token cannot be signed out and lives until `exp`.
+        public let tokenID: String?
 
-        public init(subject: String, role: Role, issuedAt: Int64, expiresAt: Int64) {
+        public init(subject: String, role: Role, issuedAt: Int64, expiresAt: Int64, tokenID: String? = nil) {
             self.subject = subject
             self.role = role
             self.issuedAt = issuedAt
             self.expiresAt = expiresAt
+            self.tokenID = tokenID
         }
     }
 
@@ -58,8 +63,9 @@ public struct AccessTokens: Sendable {
         self.lifetimeSeconds = lifetimeSeconds
     }
 
-    /// A token for `subject` with `role`, valid from `now` (seconds since the epoch, UTC).
-    public func issue(subject: String, role: Role, now: Int64) -> String {
+    /// A token for `subject` with `role`, valid from `now` (seconds since the epoch, UTC), named
+    /// by `tokenID` (random when not given).
+    public func issue(subject: String, role: Role, now: Int64, tokenID: String = Identifier.random()) -> String {
         var token: OpaquePointer?
         guard jwt_new(&token) == 0, let token else { fatalError("jwt_new failed: out of memory") }
         defer { jwt_free(token) }
@@ -69,6 +75,7 @@ public struct AccessTokens: Sendable {
         jwt_add_grant(token, "typ", Self.type)
         jwt_add_grant(token, "sub", subject)
         jwt_add_grant(token, "role", role.rawValue)
+        jwt_add_grant(token, "jti", tokenID)
         jwt_add_grant_int(token, "iat", Int(now))
         jwt_add_grant_int(token, "nbf", Int(now))
         jwt_add_grant_int(token, "exp", Int(now + lifetimeSeconds))
@@ -92,7 +99,8 @@ public struct AccessTokens: Sendable {
         guard now < expires else { throw .expired }
         guard now + leewaySeconds >= notBefore else { throw .notYetValid }
         guard issued <= now + leewaySeconds else { throw .issuedInTheFuture }
-        return Claims(subject: subject, role: role, issuedAt: issued, expiresAt: expires)
+        let tokenID = jwt_get_grant(token, "jti").map { String(cString: $0) }
+        return Claims(subject: subject, role: role, issuedAt: issued, expiresAt: expires, tokenID: tokenID)
     }
 
     private func string(_ token: OpaquePointer, _ name: String) throws(Rejection) -> String {

@@ -1,0 +1,28 @@
+import AlphaCore
+
+extension EventStore {
+    /// `TradeExecuted` events oldest first by seq: after `afterSeq`, for one symbol and between
+    /// two fill times (ms, `until` exclusive) when given. Served by the by-type index; the symbol
+    /// and time come from the payload, which is where the exchange's own values are.
+    public func trades(symbol: String?, afterSeq: Int64 = 0, fromTime: Int64? = nil, untilTime: Int64? = nil,
+                       limit: Int) throws -> [Event] {
+        var conditions = ["event_type = 'TradeExecuted'", "seq > ?"]
+        var values: [SQLValue] = [.integer(afterSeq)]
+        if let symbol {
+            conditions.append("json_extract(payload_json, '$.symbol') = ?")
+            values.append(.text(symbol))
+        }
+        if let fromTime {
+            conditions.append("json_extract(payload_json, '$.time') >= ?")
+            values.append(.integer(fromTime))
+        }
+        if let untilTime {
+            conditions.append("json_extract(payload_json, '$.time') < ?")
+            values.append(.integer(untilTime))
+        }
+        values.append(.integer(Int64(limit)))
+        return try database.statement("""
+            SELECT \(Self.columns) FROM event_store WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?
+            """).rows(values, Self.decode)
+    }
+}

@@ -1,0 +1,92 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaJSON
+import AlphaStore
+import Foundation
+import Synchronization
+
+/// Follows the event log as the bot commits to it and publishes each new event to the SSE hub,
+/// `id:` = seq, `event:` = type. Noticing is cheap: `PRAGMA data_version` (no I/O, changes only
+/// when another connection commits) is read every `pollMicroseconds`; only then is the log read.
+final class EventTail: Sendable {
+    let hub: EventStreamHub
+    private let path: String
+    private let pollMicroseconds: UInt32
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    /// Bumped whenever another connection commits: the dashboard's cache key.
+    let changes = Atomic<UInt64>(0)
+    /// The last seq published.
+    let publishedSeq = Atomic<Int64>(0)
+    /// Milliseconds from the last published event's `ts` to its publication (the SSE lag).
+    let lastLagMilliseconds = Atomic<Int64>(0)
+
+    init(path: String, hub: EventStreamHub, pollMicroseconds: UInt32) {
+        self.path = path
+        self.hub = hub
+        self.pollMicroseconds = pollMicroseconds
+    }
+
+    /// Starts after the event currently last in the log; earlier ones are replayed per client.
+    func start() throws {
+        let database = try Database(path: path, memory: .lean)
+        publishedSeq.store(try EventStore(database: database).lastSeq(), ordering: .relaxed)
+        let box = DatabaseBox(database)
+        let thread = Thread { [self] in
+            follow(box.database)
+            finished.signal()
+        }
+        thread.name = "alphaweb-event-tail"
+        thread.start()
+    }
+
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        finished.wait()
+    }
+
+    private func follow(_ database: Database) {
+        let events = EventStore(database: database)
+        var seenVersion: Int64 = -1
+        while !stopping.load(ordering: .relaxed) {
+            do {
+                let version = try database.dataVersion()
+                if version != seenVersion {
+                    seenVersion = version
+                    changes.add(1, ordering: .relaxed)
+                    try publishNew(events)
+                }
+            } catch {
+                // The store is shared with the bot; a busy moment is retried on the next poll.
+                FileHandle.standardError.write(Data("alphaengine web: event tail: \(error)\n".utf8))
+                usleep(100_000)
+            }
+            usleep(pollMicroseconds)
+        }
+    }
+
+    private func publishNew(_ events: EventStore) throws {
+        while true {
+            let batch = try events.events(after: publishedSeq.load(ordering: .relaxed), limit: 500)
+            for event in batch {
+                guard let seq = event.seq else { continue }
+                hub.publish(Self.serverSentEvent(event), sequence: seq)
+                publishedSeq.store(seq, ordering: .relaxed)
+                lastLagMilliseconds.store(Timestamp.now().millisecondsSinceEpoch - event.ts.millisecondsSinceEpoch, ordering: .relaxed)
+            }
+            if batch.count < 500 { return }
+        }
+    }
+
+    static func serverSentEvent(_ event: Event) -> ServerSentEvent {
+        var writer = JSONWriter(capacity: 512)
+        writer.write(APIJSON.event(event))
+        return ServerSentEvent(id: String(event.seq ?? 0), event: event.type.rawValue, data: String(decoding: writer.bytes, as: UTF8.self))
+    }
+}
+
+/// Hands a connection opened on one thread to the thread that will own it from then on.
+private struct DatabaseBox: @unchecked Sendable {
+    let database: Database
+    init(_ database: Database) { self.database = database }
+}

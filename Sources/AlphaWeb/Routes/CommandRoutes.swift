@@ -1,0 +1,78 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaJSON
+import AlphaStore
+
+/// Commands: the web's only way to change anything (DESIGN §3 rule 3). A new command answers
+/// 202 with its location; the client follows it to ACK or FAILED. `Idempotency-Key` makes a
+/// retried POST return the first command instead of placing a second order.
+extension WebAPI {
+    static let maximumIdempotencyKeyLength = 128
+
+    func addCommandRoutes(to router: inout Router) {
+        add(&router, "GET", "/api/commands", .viewer) { context in
+            var query = QueryReader(context.request, accepts: ["status", "type", "limit"])
+            let status = query.choice("status", as: CommandStatus.self)
+            let type = query.choice("type", as: CommandType.self)
+            let limit = Int(query.integer("limit", in: 1...500) ?? 100)
+            try query.finish()
+            let commands = try CommandStore(database: context.database).list(status: status, type: type, limit: limit)
+            return .json(.object(["commands": .array(commands.map(APIJSON.command))]))
+        }
+        add(&router, "GET", "/api/commands/:id", .viewer) { context in
+            try QueryReader(context.request, accepts: []).finish()
+            let id = context.request.pathParameters["id"] ?? ""
+            guard let command = try CommandStore(database: context.database).command(id: id) else {
+                throw APIFailure.notFound("no command with id \(id.prefix(64))")
+            }
+            return .json(APIJSON.command(command))
+        }
+        add(&router, "POST", "/api/commands", .admin) { [self] context in
+            try QueryReader(context.request, accepts: []).finish()
+            var body = try BodyReader(context.request, accepts: ["type", "payload"])
+            let type = body.choice("type", as: CommandType.self, allowed: CommandValidation.accepted)
+            let payload = body.object("payload", required: false) ?? [:]
+            try body.finish()
+            guard let type else { throw APIFailure.invalid("type", "is required") }
+            return try submit(type, payload: payload, context: context)
+        }
+    }
+
+    /// Validates and stores a command for the bot; 202 + Location, or 200 with the first
+    /// command for a repeated `Idempotency-Key` (409 if the repeat asks for something else).
+    func submit(_ type: CommandType, payload: JSONObject, context: Context) throws -> HTTPResponse {
+        let caller = context.caller
+        let key = try idempotencyKey(context.request)
+        let problems = CommandValidation.problems(type, payload)
+        if !problems.isEmpty { throw APIFailure.invalid(problems) }
+        let symbol: String? = if case .string(let text)? = payload["symbol"] { text } else { nil }
+        // Keys are per user: two people picking the same key must not see each other's command.
+        let command = Command(type: type, actor: Actor(kind: .user, id: "web:\(caller.name)"),
+                              scope: Scope(symbol: symbol, mode: settings.mode),
+                              idempotencyKey: key.map { "\(caller.name):\($0)" }, payload: payload)
+        let outcome = try CommandStore(database: context.database).insert(command)
+        var response: HTTPResponse
+        switch outcome {
+        case .inserted(let stored):
+            response = .json(APIJSON.command(stored), status: .accepted)
+        case .existing(let stored):
+            guard stored.type == type, stored.payload == payload else {
+                throw APIFailure.conflict("this Idempotency-Key was already used for a different command (\(stored.id))")
+            }
+            response = .json(APIJSON.command(stored))
+        }
+        response.setHeader("Location", "/api/commands/\(outcome.command.id)")
+        return response
+    }
+
+    func idempotencyKey(_ request: HTTPRequest) throws(APIFailure) -> String? {
+        let values = request.headers.values("idempotency-key")
+        guard let key = values.first else { return nil }
+        guard values.count == 1, (1...Self.maximumIdempotencyKeyLength).contains(key.utf8.count),
+              key.utf8.allSatisfy({ (0x20...0x7E).contains($0) })
+        else {
+            throw .invalid("Idempotency-Key", "must be one header of 1 to \(Self.maximumIdempotencyKeyLength) printable ASCII characters")
+        }
+        return key
+    }
+}

@@ -1,0 +1,35 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaJSON
+import AlphaStore
+
+/// The event log, filtered and paged by seq: `next` is the `after` of the following page.
+extension WebAPI {
+    func addEventRoutes(to router: inout Router) {
+        add(&router, "GET", "/api/events", .viewer) { context in
+            var query = QueryReader(context.request, accepts: ["after", "limit", "type", "entityKind", "entityId", "from", "until"])
+            var filter = EventFilter()
+            filter.afterSeq = query.integer("after", in: 0...Int64.max) ?? 0
+            let limit = Int(query.integer("limit", in: 1...1000) ?? 100)
+            filter.types = query.choices("type", as: EventType.self)
+            filter.entityKind = query.choice("entityKind", as: EntityKind.self)
+            filter.entityID = query.string("entityId")
+            filter.from = query.time("from")
+            filter.until = query.time("until")
+            try query.finish()
+            let events = try EventStore(database: context.database).events(matching: filter, limit: limit)
+            let next = events.count == limit ? events.last?.seq : nil
+            return .json(APIJSON.list("events", events.map(APIJSON.event), next: next))
+        }
+        add(&router, "GET", "/api/events/:seq", .viewer) { context in
+            try QueryReader(context.request, accepts: []).finish()
+            guard let seq = Int64(context.request.pathParameters["seq"] ?? ""), seq > 0 else {
+                throw APIFailure.invalid("seq", "must be a whole number from 1")
+            }
+            guard let event = try EventStore(database: context.database).event(seq: seq) else {
+                throw APIFailure.notFound("no event with seq \(seq)")
+            }
+            return .json(APIJSON.event(event))
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaStore
+import AlphaSystem
+import Foundation
+
+/// `/api/stream`: every event as it is committed, `id:` = seq. A client that reconnects with
+/// `Last-Event-ID` (or `?after=`) first gets what it missed from the log, then the live events,
+/// each exactly once and in order (the hub's retained ring bridges the replay and the live
+/// feed). A browser authenticates with the session cookie; other clients send the header.
+extension WebAPI {
+    /// Events replayed per connection; a client further behind gets the rest on reconnecting.
+    static let replayLimit = 1000
+
+    func addStreamRoute(to router: inout Router) {
+        router.get("/api/stream") { [self] request in
+            .deferred { self.openStream(request) }
+        }
+    }
+
+    private func openStream(_ request: HTTPRequest) -> HTTPReply {
+        let started = MonotonicClock.now()
+        let reply: HTTPReply
+        do {
+            reply = try pool.with { database -> HTTPReply in
+                _ = try authenticate(request, database: database, access: .viewer, allowCookie: true)
+                var query = QueryReader(request, accepts: ["type", "after"])
+                let types = query.choices("type", as: EventType.self)
+                let after = query.integer("after", in: 0...Int64.max)
+                var lastEventID: Int64?
+                if let header = request.headers["last-event-id"] {
+                    lastEventID = Int64(header.trimmingCharacters(in: .whitespaces))
+                    if lastEventID == nil || lastEventID! < 0 { query.problem("Last-Event-ID", "must be the seq of an event (a whole number)") }
+                }
+                try query.finish()
+                let store = EventStore(database: database)
+                var initial: [ServerSentEvent] = []
+                let resumeAfter: Int64
+                if let from = lastEventID ?? after {
+                    // One snapshot: the replay and the log's end must agree, or an event committed
+                    // between the two reads would be neither replayed nor streamed.
+                    let (replay, end) = try database.read {
+                        (try store.events(matching: EventFilter(afterSeq: from, types: types), limit: Self.replayLimit), try store.lastSeq())
+                    }
+                    initial = replay.map(EventTail.serverSentEvent)
+                    // Filtered-out events count as seen: resume after the last event looked at.
+                    resumeAfter = replay.count == Self.replayLimit ? (replay.last?.seq ?? from) : max(from, end)
+                } else {
+                    resumeAfter = try store.lastSeq()
+                }
+                return .eventStream(EventStreamSource(initialEvents: initial, hub: hub, retryMilliseconds: 1000,
+                                                      resumeAfter: resumeAfter, eventNames: types.map { Set($0.map(\.rawValue)) }))
+            }
+        } catch let failure as APIFailure {
+            reply = .response(failure.response)
+        } catch {
+            FileHandle.standardError.write(Data("alphaengine web: GET /api/stream: \(error)\n".utf8))
+            reply = .response(.error(.internalServerError, code: "internal_error", message: "the server could not answer; the cause is in its log"))
+        }
+        let status = if case .response(let response) = reply { response.status.code } else { 200 }
+        metrics.record(route: "GET /api/stream", status: status, seconds: Double(MonotonicClock.now() - started) / 1e9)
+        return reply
+    }
+}

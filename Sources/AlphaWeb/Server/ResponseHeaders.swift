@@ -1,0 +1,49 @@
+import AlphaHTTP
+
+/// Headers every response carries: security headers for the SPA and the API, `no-store` on
+/// API answers, and CORS for the origins the configuration allows (none by default). A
+/// preflight from an origin not on the list is refused with 403.
+struct ResponseHeaders: Sendable {
+    let corsOrigins: Set<String>
+
+    static let allowedMethods = "GET, POST, PUT, DELETE"
+    static let allowedHeaders = "Authorization, Content-Type, Idempotency-Key, Last-Event-ID"
+    static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    func apply(to request: HTTPRequest, _ handler: HTTPHandler) -> HTTPReply {
+        let origin = request.headers["origin"]
+        let allowedOrigin = origin.flatMap { corsOrigins.contains($0) ? $0 : nil }
+        if request.method == "OPTIONS", origin != nil, request.headers["access-control-request-method"] != nil {
+            guard let allowedOrigin else {
+                return .response(decorate(.error(.forbidden, code: "forbidden", message: "this origin may not call the API"),
+                                          path: request.path, origin: nil))
+            }
+            var preflight = HTTPResponse(status: .noContent)
+            preflight.setHeader("Access-Control-Allow-Methods", Self.allowedMethods)
+            preflight.setHeader("Access-Control-Allow-Headers", Self.allowedHeaders)
+            preflight.setHeader("Access-Control-Max-Age", "600")
+            return .response(decorate(preflight, path: request.path, origin: allowedOrigin))
+        }
+        let path = String(request.path)
+        return handler(request).mapResponse { decorate($0, path: path[...], origin: allowedOrigin) }
+    }
+
+    private func decorate(_ response: HTTPResponse, path: Substring, origin: String?) -> HTTPResponse {
+        var response = response
+        response.setHeader("X-Content-Type-Options", "nosniff")
+        response.setHeader("X-Frame-Options", "DENY")
+        response.setHeader("Referrer-Policy", "no-referrer")
+        response.setHeader("Cross-Origin-Opener-Policy", "same-origin")
+        response.setHeader("Content-Security-Policy", Self.contentSecurityPolicy)
+        if path.hasPrefix("/api/") || path == "/metrics", path != "/api/stream", response.header("Cache-Control") == nil {
+            response.setHeader("Cache-Control", "no-store")
+        }
+        if let origin {
+            response.setHeader("Access-Control-Allow-Origin", origin)
+            response.setHeader("Access-Control-Expose-Headers", "Location, Retry-After, WWW-Authenticate")
+            response.setHeader("Vary", "Origin")
+        }
+        return response
+    }
+}

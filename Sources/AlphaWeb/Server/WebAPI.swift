@@ -1,0 +1,124 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaStore
+import AlphaSystem
+import Foundation
+
+/// The API's services and its route table. Each area's routes live in their own file under
+/// Routes/ as an extension; this file holds what they share: who may call what, and the one
+/// wrapper that authenticates, runs the handler on a worker with a database connection, turns
+/// refusals into the error shape and records metrics.
+final class WebAPI: Sendable {
+    let settings: WebSettings
+    let tokens: AccessTokens
+    let authenticator: Authenticator
+    let throttle: LoginThrottle
+    let pool: ConnectionPool
+    let hub = EventStreamHub()
+    let tail: EventTail
+    let metrics = WebMetrics()
+    let dashboardCache = DashboardCache()
+
+    /// Who may call a route.
+    enum Access {
+        /// Anyone: health, readiness, the contract, login.
+        case open
+        /// Any signed-in user or API token.
+        case viewer
+        /// A signed-in admin (never an API token).
+        case admin
+    }
+
+    /// What a route's handler gets: the request, who sent it, and a connection to use.
+    struct Context {
+        let request: HTTPRequest
+        let principal: Principal?
+        let database: Database
+
+        /// The caller of a route that requires one (the wrapper has checked it is there).
+        var caller: Principal { principal! }
+    }
+
+    typealias Handler = @Sendable (Context) throws -> HTTPResponse
+
+    init(settings: WebSettings, secret: [UInt8]) throws {
+        self.settings = settings
+        tokens = try AccessTokens(secret: secret, lifetimeSeconds: settings.tokenLifetimeSeconds)
+        authenticator = Authenticator(tokens: tokens)
+        throttle = LoginThrottle(limits: settings.loginLimits)
+        pool = ConnectionPool(path: settings.databasePath)
+        tail = EventTail(path: settings.databasePath, hub: hub, pollMicroseconds: settings.tailPollMicroseconds)
+    }
+
+    func router(staticFiles: StaticFiles?) -> Router {
+        var router = Router()
+        addHealthRoutes(to: &router)
+        addAuthRoutes(to: &router)
+        addDashboardRoute(to: &router)
+        addEventRoutes(to: &router)
+        addTradingRoutes(to: &router)
+        addPnLRoutes(to: &router)
+        addCommandRoutes(to: &router)
+        addConfigRoutes(to: &router)
+        addTokenRoutes(to: &router)
+        addStreamRoute(to: &router)
+        addMetricsRoute(to: &router)
+        let apiNotFound: HTTPHandler = { request in
+            .response(.error(.notFound, code: "not_found", message: "no route for \(request.method) \(request.path)"))
+        }
+        router.fallback = { request in
+            if request.path == "/api" || request.path.hasPrefix("/api/") { return apiNotFound(request) }
+            if let staticFiles { return staticFiles.handler(request) }
+            return apiNotFound(request)
+        }
+        return router
+    }
+
+    /// Registers a route whose handler runs on a worker thread with a pooled connection.
+    func add(_ router: inout Router, _ method: String, _ pattern: String, _ access: Access, _ handler: @escaping Handler) {
+        let name = "\(method) \(pattern)"
+        router.add(method, pattern) { [self] request in
+            .offload { self.answer(request, route: name, access: access, handler) }
+        }
+    }
+
+    func answer(_ request: HTTPRequest, route: String, access: Access, _ handler: Handler) -> HTTPResponse {
+        let started = MonotonicClock.now()
+        let response = respond(request, access: access, handler)
+        metrics.record(route: route, status: response.status.code, seconds: Double(MonotonicClock.now() - started) / 1e9)
+        return response
+    }
+
+    private func respond(_ request: HTTPRequest, access: Access, _ handler: Handler) -> HTTPResponse {
+        do {
+            return try pool.with { database in
+                let principal = access == .open ? nil : try authenticate(request, database: database, access: access)
+                return try handler(Context(request: request, principal: principal, database: database))
+            }
+        } catch let failure as APIFailure {
+            return failure.response
+        } catch {
+            // The cause goes to the log; the caller gets no internals.
+            FileHandle.standardError.write(Data("alphaengine web: \(request.method) \(request.path): \(error)\n".utf8))
+            return .error(.internalServerError, code: "internal_error", message: "the server could not answer; the cause is in its log")
+        }
+    }
+
+    func authenticate(_ request: HTTPRequest, database: Database, access: Access, allowCookie: Bool = false) throws(APIFailure) -> Principal {
+        let principal = try authenticator.authenticate(request, database: database, allowCookie: allowCookie)
+        if access == .admin, !principal.isAdmin {
+            throw .forbidden(principal.kind == .apiToken ? "API tokens are read-only" : "this needs the admin role; you are a viewer")
+        }
+        return principal
+    }
+
+    /// The client's address for throttling: the socket peer, or behind a trusted proxy the
+    /// address it appended last to `X-Forwarded-For`.
+    func clientAddress(_ request: HTTPRequest) -> String {
+        if settings.trustForwardedFor, let forwarded = request.headers["x-forwarded-for"],
+           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            return last
+        }
+        return request.remoteAddress
+    }
+}

@@ -1,0 +1,32 @@
+import AlphaCore
+import AlphaHTTP
+
+/// Everything the web process is told at start: where the store is, where to listen, how long
+/// tokens live, which origins may call it from a browser, and its limits.
+public struct WebSettings: Sendable {
+    public var databasePath: String
+    public var mode: TradingMode
+    public var http = HTTPServerConfiguration()
+    /// How long an access token from login lasts.
+    public var tokenLifetimeSeconds: Int64 = 3600
+    /// Origins (scheme://host[:port]) allowed to call the API from a browser. Empty: CORS off.
+    public var corsOrigins: Set<String> = []
+    /// Take the client address for login throttling from the last `X-Forwarded-For` entry, when
+    /// the server runs behind nginx on loopback (deploy/); off otherwise, since clients could forge it.
+    public var trustForwardedFor = false
+    /// The bot counts as alive while its heartbeat is younger than this.
+    public var botStaleAfterMilliseconds: Int64 = 10_000
+    /// How often the event tail asks SQLite whether anything was committed (`PRAGMA data_version`).
+    public var tailPollMicroseconds: UInt32 = 1000
+    public var loginLimits = LoginThrottle.Limits()
+    /// The contract served at /api/openapi.yaml, as read from disk at start.
+    public var openAPIDocument: [UInt8]
+    /// The SPA's files; nil serves none.
+    public var publicDirectory: String?
+
+    public init(databasePath: String, mode: TradingMode, openAPIDocument: [UInt8]) {
+        self.databasePath = databasePath
+        self.mode = mode
+        self.openAPIDocument = openAPIDocument
+    }
+}

@@ -1,0 +1,103 @@
+import AlphaCore
+import AlphaCrypto
+import AlphaHTTP
+import AlphaSettings
+import AlphaStore
+import AlphaSystem
+import AlphaWeb
+import ArgumentParser
+import Foundation
+
+/// `alphaengine web`: the JSON API, the SSE stream, /metrics and the SPA, over the database the
+/// bot writes. Stops cleanly on SIGINT or SIGTERM (in-flight requests finish, streams close).
+struct WebCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "web", abstract: "Serve the dashboard API (/api), its event stream and the SPA.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Address to listen on (behind nginx: 127.0.0.1).") var host = "127.0.0.1"
+    @Option(help: "Port (0 picks a free one).") var port: UInt16 = 8080
+    @Option(name: .customLong("cors-origin"), help: "An origin allowed to call the API from a browser, e.g. https://dash.example.com (repeatable; default none).")
+    var corsOrigins: [String] = []
+    @Option(help: "Lifetime of a login's access token, in seconds.") var tokenTtl: Int64 = 3600
+    @Flag(help: "Take the client address from X-Forwarded-For (only behind a proxy you run).") var trustForwardedFor = false
+    @Option(help: "The OpenAPI document to serve (default: openapi.yaml here or beside the executable's checkout).") var openapi: String?
+    @Option(name: .customLong("public"), help: "The SPA's directory (default: Public if it exists).") var publicDirectory: String?
+    @Option(help: "Event loops (default: one per core).") var eventLoops: Int?
+    @Option(help: "Worker threads for database work.") var workers = 4
+
+    func validate() throws {
+        for origin in corsOrigins where !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) || origin.hasSuffix("/") {
+            throw ValidationError("--cors-origin takes an origin such as https://dash.example.com (scheme and host, no path), not \(origin)")
+        }
+        guard (60...86_400).contains(tokenTtl) else { throw ValidationError("--token-ttl must be from 60 to 86400 seconds") }
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let shutdown = try ShutdownSignal()
+            let (database, secrets) = try options.openDatabase(memory: .lean)
+            let secret = try webSecret(secrets)
+            let document = try openAPIDocument()
+            var settings = WebSettings(databasePath: database.path, mode: secrets.mode, openAPIDocument: document)
+            settings.http.host = host
+            settings.http.port = port
+            if let eventLoops { settings.http.eventLoops = eventLoops }
+            settings.http.workerThreads = workers
+            settings.corsOrigins = Set(corsOrigins)
+            settings.tokenLifetimeSeconds = tokenTtl
+            settings.trustForwardedFor = trustForwardedFor
+            let publicPath = publicDirectory ?? "Public"
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: publicPath, isDirectory: &isDirectory), isDirectory.boolValue {
+                settings.publicDirectory = publicPath
+            } else if publicDirectory != nil {
+                throw ValidationFailure("--public \(publicPath) is not a directory", status: 64)
+            }
+            let app = try WebApp(settings: settings, secret: secret)
+            do {
+                try app.start()
+            } catch {
+                throw ValidationFailure("cannot listen on \(host):\(port): \(error)", status: 1)
+            }
+            FileHandle.standardError.write(Data("alphaengine web: listening on http://\(host):\(app.port) (\(secrets.mode.rawValue))\n".utf8))
+            while shutdown.wait(milliseconds: 1000) == nil {}
+            app.stop()
+            FileHandle.standardError.write(Data("alphaengine web: stopped\n".utf8))
+        }
+    }
+
+    /// The token-signing key from secrets.yaml or the environment. In sim mode without one, a
+    /// random key is made once and kept beside the database (mode 0600), so sign-ins survive restarts.
+    private func webSecret(_ secrets: Secrets) throws -> [UInt8] {
+        if let key = secrets.webSecretKey { return Array(key.utf8) }
+        guard secrets.mode == .sim else {
+            throw ValidationFailure("configuration: web.secret_key (or ALPHAENGINE_WEB_SECRET_KEY) is required in \(secrets.mode.rawValue) mode", status: 78)
+        }
+        let path = (options.dataDirectory as NSString).appendingPathComponent("web-secret.key")
+        if let existing = FileManager.default.contents(atPath: path), existing.count >= 32 { return Array(existing) }
+        let key = Array(Hex.encode(SecureRandom.bytes(32)).utf8)
+        guard FileManager.default.createFile(atPath: path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationFailure("cannot write \(path)", status: 1)
+        }
+        return key
+    }
+
+    private func openAPIDocument() throws -> [UInt8] {
+        var candidates = [openapi ?? "openapi.yaml"]
+        if openapi == nil {
+            // From .build/<config>/alphaengine up to the checkout's root.
+            var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(directory.appendingPathComponent("openapi.yaml").path)
+                directory = directory.deletingLastPathComponent()
+            }
+        }
+        for path in candidates {
+            if let data = FileManager.default.contents(atPath: path) { return Array(data) }
+        }
+        throw ValidationFailure("cannot find the OpenAPI document (looked at \(candidates.joined(separator: ", "))); pass --openapi PATH", status: 66)
+    }
+}
