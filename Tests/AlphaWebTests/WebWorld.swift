@@ -10,7 +10,7 @@ import Foundation
 
 /// A real web server on 127.0.0.1 (free port) over a fresh store with two users, `ana` (admin)
 /// and `vic` (viewer), plus helpers to call it over a socket and to append events as the bot would.
-final class WebWorld {
+final class WebWorld: @unchecked Sendable {
     static let secret = Array("a-test-secret-for-web-tokens-of-40-bytes".utf8)
     static let adminPassword = "ana's long password"
     static let viewerPassword = "vic's long password"

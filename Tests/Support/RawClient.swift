@@ -36,6 +36,9 @@ public final class RawClient {
 
     deinit { close(descriptor) }
 
+    /// Ends the connection now (both directions), as a client that goes away does.
+    public func closeNow() { shutdown(descriptor, Int32(SHUT_RDWR)) }
+
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     public func send(_ bytes: [UInt8]) throws {

@@ -30,6 +30,11 @@ public final class EventStreamHub: Sendable {
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
+    /// Whether a client that has everything up to `sequence` can join without a gap.
+    public func canResume(after sequence: Int64) -> Bool {
+        state.withLock { sequence >= $0.evictedThrough }
+    }
+
     /// Sends `event` to every subscriber whose filter takes it.
     public func publish(_ event: ServerSentEvent) {
         let bytes = event.encoded

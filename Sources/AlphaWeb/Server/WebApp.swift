@@ -24,6 +24,9 @@ public final class WebApp: Sendable {
 
     public var port: UInt16 { server.port }
 
+    /// Open /api/stream connections.
+    public var subscriberCount: Int { api.hub.subscriberCount }
+
     public func start() throws {
         try api.tail.start()
         try server.start()

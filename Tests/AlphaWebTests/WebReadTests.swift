@@ -1,0 +1,115 @@
+import AlphaCore
+import AlphaJSON
+import AlphaStore
+import AlphaTestSupport
+import Foundation
+import Testing
+
+@Suite("Web reads: events paging, trades, orders, PnL, candles, dashboard, health, metrics")
+struct WebReadTests {
+    static func seqs(_ reply: WebWorld.Reply, _ key: String) -> [Int64] {
+        guard case .array(let items)? = reply.json[key] else { return [] }
+        return items.compactMap { item in
+            guard case .object(let object) = item, case .number(let text)? = object["seq"] else { return nil }
+            return Int64(text)
+        }
+    }
+
+    @Test("events page by seq with `next`, filter by type, and refuse unknown parameters by name")
+    func eventsPaging() throws {
+        let world = try WebWorld()
+        var written: [Int64] = []
+        for index in 0..<7 { written.append(try world.appendEngineEvent("e\(index)", type: index % 2 == 0 ? .enginePaused : .engineResumed)) }
+        var seen: [Int64] = []
+        var after: Int64 = 0
+        while true {
+            let page = try world.call("GET", "/api/events?limit=3&after=\(after)", token: world.viewerToken)
+            #expect(page.status == 200)
+            seen += Self.seqs(page, "events")
+            guard case .number(let next)? = page.json["next"], let value = Int64(next) else { break }
+            after = value
+        }
+        #expect(seen == written)
+        let paused = try world.call("GET", "/api/events?type=EnginePaused&limit=100", token: world.viewerToken)
+        #expect(Self.seqs(paused, "events") == written.enumerated().filter { $0.offset % 2 == 0 }.map(\.element))
+        #expect(paused.json["next"] == .null)
+        let bad = try world.call("GET", "/api/events?limit=0&type=Nope&colour=red", token: world.viewerToken)
+        #expect(bad.status == 400 && bad.text.contains("limit") && bad.text.contains("type") && bad.text.contains("colour"))
+        let one = try world.call("GET", "/api/events/\(written[2])", token: world.viewerToken)
+        #expect(one.json["seq"] == .int(written[2]) && one.json["type"] == .string("EnginePaused"))
+        #expect(try world.call("GET", "/api/events/999999", token: world.viewerToken).status == 404)
+    }
+
+    @Test("trades page by seq; candles are OHLCV of our fills by interval; the PnL series carries a running total")
+    func tradesCandlesPnL() throws {
+        let world = try WebWorld()
+        let hour: Int64 = 3_600_000
+        let base: Int64 = 1_795_000_000_000 - 1_795_000_000_000 % hour
+        try world.appendTrade(id: 1, price: "100", quantity: "1", time: base + 10, realizedPnl: "0")
+        try world.appendTrade(id: 2, price: "105.5", quantity: "0.5", time: base + 20, realizedPnl: "2.75")
+        try world.appendTrade(id: 3, price: "99", quantity: "2", time: base + 30)
+        try world.appendTrade(id: 4, price: "101", quantity: "1", time: base + hour + 5)
+        try world.appendTrade(id: 5, symbol: "ETHUSDT", price: "3000", quantity: "1", time: base + 40)
+
+        let page = try world.call("GET", "/api/trades?symbol=BTCUSDT&limit=3", token: world.viewerToken)
+        #expect(Self.seqs(page, "trades").count == 3 && page.json["next"] != .null)
+        let candles = try world.call("GET", "/api/candles?symbol=BTCUSDT&interval=1h&from=\(base)&until=\(base + 2 * hour)",
+                                     token: world.viewerToken)
+        guard case .array(let list)? = candles.json["candles"], list.count == 2, case .object(let first) = list[0] else {
+            Issue.record("\(candles.text)"); return
+        }
+        #expect(first["openTime"] == .int(base))
+        #expect(first["open"] == .string("100") && first["high"] == .string("105.5") && first["low"] == .string("99")
+                && first["close"] == .string("99") && first["volume"] == .string("3.5") && first["trades"] == .int(3))
+        #expect(try world.call("GET", "/api/candles?interval=7m", token: world.viewerToken).status == 400)
+
+        let pnl = try world.call("GET", "/api/pnl", token: world.viewerToken)
+        guard case .array(let days)? = pnl.json["days"], case .object(let day)? = days.first else { Issue.record("\(pnl.text)"); return }
+        #expect(day["realizedPnl"] == .string("2.75") && day["cumulativeNet"] != nil)
+        #expect(try world.call("GET", "/api/pnl?from=2026-02-31", token: world.viewerToken).status == 400)
+    }
+
+    @Test("the dashboard reflects what the bot committed, including the rate-limit use from its heartbeat")
+    func dashboard() throws {
+        let world = try WebWorld()
+        let before = try world.call("GET", "/api/dashboard", token: world.viewerToken)
+        #expect(before.json["tradingMode"] == .string("sim"))
+        try HeartbeatStore(database: world.database).beat(Heartbeat(process: "bot", bootID: "b", pid: 1, beatAt: .now(),
+                                                                   details: ["usedWeight1m": .int(42), "level": .string("normal")]))
+        _ = try world.writer.append(Event(type: .engineStarted, source: .bot, entityKind: .engine, entityID: "engine", scope: WebWorld.scope,
+                                          dedupKey: "test:boot", payload: EngineStartedPayload(bootID: "b", state: .running, mode: .normal).json))
+        let seq = try world.appendEngineEvent("maintenance", type: .enginePaused)
+        // The dashboard is cached per commit: a fresh commit shows at once.
+        #expect(eventually(within: 3) {
+            let reply = try? world.call("GET", "/api/dashboard", token: world.viewerToken)
+            guard case .object(let engine)? = reply?.json["engine"], case .object(let limits)? = reply?.json["rateLimit"] else { return false }
+            return reply?.json["seq"] == .int(seq) && engine["state"] == .string("PAUSED") && engine["reason"] == .string("maintenance")
+                && limits["usedWeight1m"] == .int(42)
+        })
+        let ready = try world.call("GET", "/api/ready")
+        #expect(ready.status == 200 && ready.json["ready"] == .bool(true), "fresh heartbeat: ready")
+    }
+
+    @Test("readiness is 503 without a bot heartbeat; health is 200; the contract is served as is")
+    func healthAndContract() throws {
+        let world = try WebWorld()
+        #expect(try world.call("GET", "/api/health").status == 200)
+        let ready = try world.call("GET", "/api/ready")
+        #expect(ready.status == 503 && ready.json["ready"] == .bool(false))
+        let contract = try world.call("GET", "/api/openapi.yaml")
+        let onDisk = try Data(contentsOf: PythonPeer.repositoryRoot.appendingPathComponent("openapi.yaml"))
+        #expect(contract.status == 200 && contract.body == Array(onDisk) && contract.header("Content-Type") == "application/yaml")
+    }
+
+    @Test("/metrics counts requests by route pattern, needs credentials, and reports SSE subscribers")
+    func metrics() throws {
+        let world = try WebWorld()
+        _ = try world.call("GET", "/api/events/1", token: world.viewerToken)
+        _ = try world.call("GET", "/api/events/2", token: world.viewerToken)
+        #expect(try world.call("GET", "/metrics").status == 401)
+        let text = try world.call("GET", "/metrics", token: world.viewerToken).text
+        #expect(text.contains(#"alphaengine_http_requests_total{route="GET /api/events/:seq",status="404"} 2"#))
+        #expect(text.contains("alphaengine_sse_subscribers 0"))
+        #expect(text.contains("alphaengine_http_request_duration_seconds_bucket"))
+    }
+}
