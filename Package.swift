@@ -128,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlphaBotTests",
-            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "alphaengine"],
+            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "AlphaCrypto", "alphaengine"],
             swiftSettings: strict
         ),
         .testTarget(name: "AlphaSystemTests", dependencies: ["AlphaSystem"], swiftSettings: strict),
