@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "alphaengine", targets: ["alphaengine"]),
         // For the fuzz package in Fuzz/, which depends on this one by path.
         .library(name: "AlphaHTTP", targets: ["AlphaHTTP"]),
+        // For the Hummingbird baseline of `make bench-web`, which serves this same API.
+        .library(name: "AlphaWeb", targets: ["AlphaWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -76,6 +78,13 @@ let package = Package(
             name: "alphaengine-bot-bench",
             dependencies: ["AlphaCore", "AlphaHTTP", "AlphaSim", "AlphaSettings", "AlphaStore", "AlphaTestSupport"],
             path: "Benchmarks/BotBench",
+            swiftSettings: strict
+        ),
+        // `make bench-web`: seeding for wrk, and SSE fan-out commit → delivery latency.
+        .executableTarget(
+            name: "alphaengine-web-bench",
+            dependencies: ["AlphaCore", "AlphaCrypto", "AlphaSettings", "AlphaStore", "AlphaTestSupport", "CLinux"],
+            path: "Benchmarks/WebBench",
             swiftSettings: strict
         ),
         .executableTarget(

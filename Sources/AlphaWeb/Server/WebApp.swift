@@ -11,15 +11,31 @@ import AlphaHTTP
 public final class WebApp: Sendable {
     let api: WebAPI
     private let server: HTTPServer
+    /// Every request's way in: the routes, wrapped in the security and CORS headers.
+    private let handler: HTTPHandler
 
     public init(settings: WebSettings, secret: [UInt8]) throws {
         api = try WebAPI(settings: settings, secret: secret)
         let staticFiles = try settings.publicDirectory.map { try StaticFiles(root: $0) }
         let router = api.router(staticFiles: staticFiles)
         let headers = ResponseHeaders(corsOrigins: settings.corsOrigins)
-        server = HTTPServer(configuration: settings.http) { request in
-            headers.apply(to: request, router.handler)
+        let handler: HTTPHandler = { request in headers.apply(to: request, router.handler) }
+        self.handler = handler
+        server = HTTPServer(configuration: settings.http, handler: handler)
+    }
+
+    /// Answers one request on the calling thread, without our HTTP server: for the benchmark
+    /// that runs this same API inside another server (Benchmarks/HummingbirdBaseline).
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        func settle(_ reply: HTTPReply) -> HTTPResponse {
+            switch reply {
+            case .response(let response): response
+            case .offload(let work): work()
+            case .deferred(let work): settle(work())
+            case .eventStream, .webSocket: .error(.notImplemented, code: "not_implemented", message: "streams need the real server")
+            }
         }
+        return settle(handler(request))
     }
 
     public var port: UInt16 { server.port }

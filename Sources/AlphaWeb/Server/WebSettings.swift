@@ -17,7 +17,7 @@ public struct WebSettings: Sendable {
     /// The bot counts as alive while its heartbeat is younger than this.
     public var botStaleAfterMilliseconds: Int64 = 10_000
     /// How often the event tail asks SQLite whether anything was committed (`PRAGMA data_version`).
-    public var tailPollMicroseconds: UInt32 = 1000
+    public var tailPollMicroseconds: UInt32 = 250
     public var loginLimits = LoginThrottle.Limits()
     /// The contract served at /api/openapi.yaml, as read from disk at start.
     public var openAPIDocument: [UInt8]
