@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build test bench bench-http bench-sim bench-bot fuzz-http
+.PHONY: setup build test bench bench-http bench-sim bench-bot bench-web fuzz-http
 
 setup:
 	@scripts/setup
@@ -36,3 +36,8 @@ bench-bot: setup
 bench-sim: setup
 	swift build -c release --product alphaengine-sim-bench
 	.build/release/alphaengine-sim-bench
+
+# The web process: wrk on /api/dashboard and /api/events against Hummingbird 2 serving the same
+# app, and SSE fan-out commit → frame latency to 500 subscribers (see scripts/bench-web).
+bench-web: setup
+	scripts/bench-web

@@ -13,7 +13,8 @@ public final class SessionRevocations {
         }
     }
 
-    public func isRevoked(tokenID: String) throws -> Bool {
-        try database.statement("SELECT 1 FROM revoked_sessions WHERE token_id = ?").firstRow([.text(tokenID)]) { _ in true } ?? false
+    /// Token ids signed out and not yet expired.
+    public func active(now: Int64) throws -> Set<String> {
+        Set(try database.statement("SELECT token_id FROM revoked_sessions WHERE expires_at > ?").rows([.integer(now)]) { $0.text(0) })
     }
 }

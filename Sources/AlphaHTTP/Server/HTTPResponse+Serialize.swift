@@ -27,6 +27,7 @@ extension HTTPResponse {
             output.append(contentsOf: ": ".utf8)
             output.append(contentsOf: header.value.utf8)
         }
+        output.append(contentsOf: preformattedHeaders)
         output.append(contentsOf: "\r\n\r\n".utf8)
         // HEAD gets the GET headers, Content-Length included, without the body (RFC 9110 §9.3.2).
         if !omitBody && status.code != 204 && status.code != 304 { output.append(contentsOf: body) }

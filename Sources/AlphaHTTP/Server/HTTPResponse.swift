@@ -8,6 +8,10 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public private(set) var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Header lines serialized ahead of time ("\r\nName: value" each), written verbatim after
+    /// `headers`: for constant headers every response carries (security headers), built and
+    /// checked once rather than per response. Build it with `preformat(_:)`.
+    public var preformattedHeaders: [UInt8] = []
 
     public init(status: HTTPStatus = .ok, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -25,6 +29,15 @@ public struct HTTPResponse: Sendable {
             ? value
             : String(decoding: value.utf8.map { HTTPSyntax.isFieldValueByte($0) ? $0 : 0x20 }, as: UTF8.self)
         headers.append((name: name, value: safe))
+    }
+
+    /// Header lines for `preformattedHeaders`, passed through the same checks as `setHeader`.
+    public static func preformat(_ headers: [(String, String)]) -> [UInt8] {
+        var scratch = HTTPResponse()
+        for (name, value) in headers { scratch.setHeader(name, value) }
+        var bytes: [UInt8] = []
+        for header in scratch.headers { bytes += Array("\r\n\(header.name): \(header.value)".utf8) }
+        return bytes
     }
 
     /// The first value of a header, compared without regard to case.

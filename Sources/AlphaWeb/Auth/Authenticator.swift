@@ -17,22 +17,63 @@ public final class Authenticator: Sendable {
     /// API token ids → when their `last_used_at` was last written, so use is recorded about once
     /// a minute rather than as a write on every request.
     private let lastRecordedUse = Mutex<[String: Int64]>([:])
+    /// Access tokens already verified, by their text: a dashboard polling every second is not
+    /// re-verified by libjwt each time. Entries are dropped at expiry and the map is bounded.
+    private let verified = Mutex<[String: Principal]>([:])
+    static let verifiedLimit = 10_000
+    /// Signed-out token ids (`jti`) still unexpired: loaded from `revoked_sessions` at start and
+    /// added to on every sign-out, which only this process performs.
+    private let revoked = Mutex<Set<String>>([])
 
-    public init(tokens: AccessTokens) { self.tokens = tokens }
+    public init(tokens: AccessTokens, revokedTokenIDs: Set<String> = []) {
+        self.tokens = tokens
+        revoked.withLock { $0 = revokedTokenIDs }
+    }
 
     func authenticate(_ request: HTTPRequest, database: Database, allowCookie: Bool,
                       now: Int64 = Timestamp.now().millisecondsSinceEpoch / 1000) throws(APIFailure) -> Principal {
-        guard let presented = Self.bearer(request) ?? (allowCookie ? Self.cookie(request, named: Self.sessionCookie) : nil) else {
-            throw .unauthorized
+        guard let presented = Self.presented(request, allowCookie: allowCookie) else { throw .unauthorized }
+        if presented.hasPrefix(ApiTokenSecret.prefix) {
+            do { return try apiToken(presented, database: database, now: now) } catch { throw .unauthorized }
         }
-        do {
-            if presented.hasPrefix(ApiTokenSecret.prefix) { return try apiToken(presented, database: database, now: now) }
-            let claims = try tokens.verify(presented, now: now)
-            if let id = claims.tokenID, try SessionRevocations(database: database).isRevoked(tokenID: id) { throw APIFailure.unauthorized }
-            return Principal(name: claims.subject, role: claims.role, kind: .user, expiresAt: claims.expiresAt, tokenID: claims.tokenID)
-        } catch {
-            throw .unauthorized
+        return try accessToken(presented, now: now)
+    }
+
+    /// The caller of a request bearing an access token, checked without the database; nil for
+    /// an API token, which needs it.
+    func authenticateAccessToken(_ request: HTTPRequest, now: Int64 = Timestamp.now().millisecondsSinceEpoch / 1000)
+        throws(APIFailure) -> Principal? {
+        guard let presented = Self.presented(request, allowCookie: false) else { throw .unauthorized }
+        if presented.hasPrefix(ApiTokenSecret.prefix) { return nil }
+        return try accessToken(presented, now: now)
+    }
+
+    /// Signs a token out: refused from now on, here and (through the table) after a restart.
+    func revoke(tokenID: String, expiresAt: Int64, database: Database, now: Int64) throws {
+        try SessionRevocations(database: database).revoke(tokenID: tokenID, expiresAt: expiresAt, now: now)
+        revoked.withLock { _ = $0.insert(tokenID) }
+        verified.withLock { cache in cache = cache.filter { $0.value.tokenID != tokenID } }
+    }
+
+    private func accessToken(_ presented: String, now: Int64) throws(APIFailure) -> Principal {
+        if let cached = verified.withLock({ $0[presented] }), let expires = cached.expiresAt, now < expires,
+           !revoked.withLock({ $0.contains(cached.tokenID ?? "") }) {
+            return cached
         }
+        let claims: AccessTokens.Claims
+        do { claims = try tokens.verify(presented, now: now) } catch { throw .unauthorized }
+        if let id = claims.tokenID, revoked.withLock({ $0.contains(id) }) { throw .unauthorized }
+        let principal = Principal(name: claims.subject, role: claims.role, kind: .user, expiresAt: claims.expiresAt, tokenID: claims.tokenID)
+        verified.withLock { cache in
+            if cache.count >= Self.verifiedLimit { cache = cache.filter { ($0.value.expiresAt ?? 0) > now } }
+            if cache.count >= Self.verifiedLimit { cache.removeAll() }
+            cache[presented] = principal
+        }
+        return principal
+    }
+
+    private static func presented(_ request: HTTPRequest, allowCookie: Bool) -> String? {
+        bearer(request) ?? (allowCookie ? cookie(request, named: sessionCookie) : nil)
     }
 
     private func apiToken(_ presented: String, database: Database, now: Int64) throws -> Principal {
@@ -48,12 +89,16 @@ public final class Authenticator: Sendable {
         return Principal(name: "token:\(stored.name)", role: .viewer, kind: .apiToken, tokenID: stored.id)
     }
 
+    /// The credentials of `Authorization: Bearer <credentials>`. Read byte by byte: this runs on
+    /// every request, and Foundation's trimming goes through UTF-16.
     static func bearer(_ request: HTTPRequest) -> String? {
         guard let value = request.headers["authorization"] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let bytes = value.utf8
+        guard bytes.count > 7, bytes.prefix(7).map({ $0 | 0x20 }) == Array("bearer ".utf8) else { return nil }
+        let token = bytes.dropFirst(7).drop { $0 == 0x20 || $0 == 0x09 }
+        let end = token.lastIndex { $0 != 0x20 && $0 != 0x09 }
+        guard let end else { return nil }
+        return String(value[token.startIndex...end])
     }
 
     static func cookie(_ request: HTTPRequest, named name: String) -> String? {

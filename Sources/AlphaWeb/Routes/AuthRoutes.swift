@@ -14,12 +14,12 @@ extension WebAPI {
         add(&router, "POST", "/api/auth/login", .open) { [self] context in
             try login(context)
         }
-        add(&router, "POST", "/api/auth/logout", .viewer) { context in
+        add(&router, "POST", "/api/auth/logout", .viewer) { [self] context in
             try QueryReader(context.request, accepts: []).finish()
             let caller = context.caller
             if caller.kind == .user, let id = caller.tokenID, let expires = caller.expiresAt {
-                try SessionRevocations(database: context.database)
-                    .revoke(tokenID: id, expiresAt: expires, now: Timestamp.now().millisecondsSinceEpoch / 1000)
+                try authenticator.revoke(tokenID: id, expiresAt: expires, database: context.database,
+                                         now: Timestamp.now().millisecondsSinceEpoch / 1000)
             }
             var response = HTTPResponse(status: .noContent)
             response.setHeader("Set-Cookie", "\(Authenticator.sessionCookie)=; Path=/api/stream; HttpOnly; SameSite=Strict; Max-Age=0")

@@ -18,10 +18,14 @@ final class DashboardCache: Sendable {
     private let entry = Mutex<Entry?>(nil)
     static let maxAgeMilliseconds: Int64 = 1000
 
+    /// The cached JSON if it is still current.
+    func fresh(key: UInt64, now: Int64) -> [UInt8]? {
+        guard let cached = entry.withLock({ $0 }), cached.key == key, now - cached.builtAt < Self.maxAgeMilliseconds else { return nil }
+        return cached.bytes
+    }
+
     func bytes(key: UInt64, now: Int64, build: () throws -> [UInt8]) rethrows -> [UInt8] {
-        if let cached = entry.withLock({ $0 }), cached.key == key, now - cached.builtAt < Self.maxAgeMilliseconds {
-            return cached.bytes
-        }
+        if let cached = fresh(key: key, now: now) { return cached }
         let bytes = try build()
         entry.withLock { $0 = Entry(key: key, builtAt: now, bytes: bytes) }
         return bytes
@@ -30,7 +34,13 @@ final class DashboardCache: Sendable {
 
 extension WebAPI {
     func addDashboardRoute(to router: inout Router) {
-        add(&router, "GET", "/api/dashboard", .viewer) { [self] context in
+        let fast: FastPath = { [self] request, _ in
+            guard request.queryString.isEmpty,
+                  let bytes = dashboardCache.fresh(key: tail.changes.load(ordering: .relaxed), now: Timestamp.now().millisecondsSinceEpoch)
+            else { return nil }
+            return .json(bytes: bytes)
+        }
+        add(&router, "GET", "/api/dashboard", .viewer, fast: fast) { [self] context in
             try QueryReader(context.request, accepts: []).finish()
             let now = Timestamp.now().millisecondsSinceEpoch
             let key = tail.changes.load(ordering: .relaxed)

@@ -29,15 +29,23 @@ struct ResponseHeaders: Sendable {
         return handler(request).mapResponse { decorate($0, path: path[...], origin: allowedOrigin) }
     }
 
+    static let security: [(String, String)] = [
+        ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"),
+        ("Cross-Origin-Opener-Policy", "same-origin"), ("Content-Security-Policy", contentSecurityPolicy),
+    ]
+    /// Serialized once: API answers are never cached by browsers or proxies; the SPA's files
+    /// keep the caching StaticFiles gives them.
+    static let apiBlock = HTTPResponse.preformat(security + [("Cache-Control", "no-store")])
+    static let staticBlock = HTTPResponse.preformat(security)
+
     private func decorate(_ response: HTTPResponse, path: Substring, origin: String?) -> HTTPResponse {
         var response = response
-        response.setHeader("X-Content-Type-Options", "nosniff")
-        response.setHeader("X-Frame-Options", "DENY")
-        response.setHeader("Referrer-Policy", "no-referrer")
-        response.setHeader("Cross-Origin-Opener-Policy", "same-origin")
-        response.setHeader("Content-Security-Policy", Self.contentSecurityPolicy)
-        if path.hasPrefix("/api/") || path == "/metrics", path != "/api/stream", response.header("Cache-Control") == nil {
-            response.setHeader("Cache-Control", "no-store")
+        let isAPI = path.hasPrefix("/api/") || path == "/metrics"
+        if path == "/api/stream" {
+            // An event stream's head is written from `headers` alone (and has its own Cache-Control).
+            for (name, value) in Self.security { response.setHeader(name, value) }
+        } else {
+            response.preformattedHeaders = isAPI ? Self.apiBlock : Self.staticBlock
         }
         if let origin {
             response.setHeader("Access-Control-Allow-Origin", origin)
