@@ -101,7 +101,7 @@ extension RuntimeConfig {
             for (key, path) in [("max_risk_per_trade", \RuntimeConfig.maxRiskPerTrade),
                                 ("daily_loss_limit", \RuntimeConfig.dailyLossLimit)] {
                 guard let text = string(risk, "risk", key) else { continue }
-                guard let fraction = Amount(text), fraction > .zero, fraction <= 1 else {
+                guard text.utf8.count <= 40, !text.hasPrefix("+"), let fraction = Amount(text), fraction > .zero, fraction <= 1 else {
                     fail("risk.\(key)", "must be a decimal string greater than 0 and at most 1, such as \"0.02\"")
                     continue
                 }
@@ -109,7 +109,7 @@ extension RuntimeConfig {
             }
         }
         if let engine = section("engine") {
-            if case .number(let text)? = engine["poll_interval_sec"], let seconds = Int64(text),
+            if case .number(let text)? = engine["poll_interval_sec"], let seconds = JSONObject.integer(fromNumber: text),
                Self.pollIntervalRange.contains(seconds) {
                 config.pollIntervalSeconds = seconds
             } else {

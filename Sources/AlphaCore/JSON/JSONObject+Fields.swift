@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a payload could not be read: names the field, never echoes more than the field's name.
 public enum PayloadError: Error, Equatable, CustomStringConvertible {
     case missingField(String)
@@ -47,10 +49,22 @@ extension JSONObject {
 
     public func int64(_ field: String) throws(PayloadError) -> Int64 {
         guard let value = self[field] else { throw .missingField(field) }
-        guard case .number(let text) = value, let number = Int64(text) else {
+        guard case .number(let text) = value, let number = Self.integer(fromNumber: text) else {
             throw .wrongType(field: field, expected: "an integer")
         }
         return number
+    }
+
+    /// A JSON number's value when it is a whole number that fits Int64, however it is written:
+    /// 73, 73.0, 7.3e1 (JSON, and JSON Schema's "integer", are about the value, not the spelling).
+    public static func integer(fromNumber text: String) -> Int64? {
+        if let plain = Int64(text) { return plain }
+        guard let decimal = Decimal(string: text), decimal.isFinite else { return nil }
+        var value = decimal, whole = Decimal()
+        NSDecimalRound(&whole, &value, 0, .plain)
+        guard whole == decimal, whole >= Decimal(Int64.min), whole <= Decimal(Int64.max) else { return nil }
+        let candidate = NSDecimalNumber(decimal: whole).int64Value
+        return Decimal(candidate) == whole ? candidate : nil
     }
 
     public func optionalInt64(_ field: String) throws(PayloadError) -> Int64? {

@@ -24,13 +24,17 @@ struct BodyReader {
 
     mutating func fail(_ field: String, _ message: String) { problems.append(FieldProblem(prefix + field, message)) }
 
+    // Throughout: a field left out is absent; `null` is a value of the wrong type, as the
+    // contract (openapi.yaml) has no nullable request fields.
+
     mutating func string(_ field: String, required: Bool = true, maxLength: Int = 200) -> String? {
         switch object[field] {
-        case nil, .null?:
+        case nil:
             if required { fail(field, "is required") }
             return nil
         case .string(let text)?:
-            guard !text.isEmpty, text.count <= maxLength else {
+            // Code points, as JSON Schema's maxLength counts them (not grapheme clusters).
+            guard !text.isEmpty, text.unicodeScalars.count <= maxLength else {
                 fail(field, "must be 1 to \(maxLength) characters")
                 return nil
             }
@@ -43,11 +47,11 @@ struct BodyReader {
 
     mutating func integer(_ field: String, required: Bool = true, in range: ClosedRange<Int64>) -> Int64? {
         switch object[field] {
-        case nil, .null?:
+        case nil:
             if required { fail(field, "is required") }
             return nil
         case .number(let text)?:
-            guard let value = Int64(text), range.contains(value) else {
+            guard let value = JSONObject.integer(fromNumber: text), range.contains(value) else {
                 fail(field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
                 return nil
             }
@@ -60,7 +64,7 @@ struct BodyReader {
 
     mutating func bool(_ field: String) -> Bool? {
         switch object[field] {
-        case nil, .null?: return nil
+        case nil: return nil
         case .bool(let flag)?: return flag
         default:
             fail(field, "must be true or false")
@@ -82,16 +86,16 @@ struct BodyReader {
     /// A positive decimal string ("0.001"); JSON numbers are refused, since they would pass
     /// through binary floating point somewhere between the client and here.
     mutating func positiveAmount(_ field: String, required: Bool = true) -> Amount? {
-        guard let value = object[field], value != .null else {
+        guard let value = object[field] else {
             if required { fail(field, "is required") }
             return nil
         }
         guard case .string(let text) = value else {
-            fail(field, "must be a decimal string such as \"0.001\", not a JSON number")
+            fail(field, "must be a decimal string such as \"0.001\", not a JSON number or null")
             return nil
         }
-        guard let amount = Amount(text), amount > .zero, !text.hasPrefix("+") else {
-            fail(field, "must be a decimal string greater than 0, such as \"0.001\"")
+        guard text.utf8.count <= 40, !text.hasPrefix("+"), let amount = Amount(text), amount > .zero else {
+            fail(field, "must be a decimal string greater than 0 of at most 40 characters, such as \"0.001\"")
             return nil
         }
         return amount
@@ -99,7 +103,7 @@ struct BodyReader {
 
     mutating func object(_ field: String, required: Bool = true) -> JSONObject? {
         switch object[field] {
-        case nil, .null?:
+        case nil:
             if required { fail(field, "is required") }
             return nil
         case .object(let nested)?: return nested

@@ -70,9 +70,9 @@ enum CommandValidation {
         let type = body.choice("type", as: OrderType.self, allowed: orderTypes)
         _ = body.positiveAmount("quantity")
         _ = body.bool("reduceOnly")
-        let hasPrice = body.object["price"] != nil && body.object["price"] != .null
-        let hasStop = body.object["stopPrice"] != nil && body.object["stopPrice"] != .null
-        let hasTimeInForce = body.object["timeInForce"] != nil && body.object["timeInForce"] != .null
+        let hasPrice = body.object["price"] != nil
+        let hasStop = body.object["stopPrice"] != nil
+        let hasTimeInForce = body.object["timeInForce"] != nil
         switch type {
         case .limit?:
             _ = body.positiveAmount("price")

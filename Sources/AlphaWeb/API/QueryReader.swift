@@ -25,7 +25,8 @@ struct QueryReader {
 
     mutating func string(_ name: String, maxLength: Int = 200) -> String? {
         guard let text = single(name) else { return nil }
-        guard !text.isEmpty, text.count <= maxLength else {
+        // Code points, as JSON Schema's maxLength counts them (not grapheme clusters).
+        guard !text.isEmpty, text.unicodeScalars.count <= maxLength else {
             problems.append(FieldProblem(name, "must be 1 to \(maxLength) characters"))
             return nil
         }
@@ -90,6 +91,16 @@ struct QueryReader {
         guard let text = single(name) else { return nil }
         guard text.count == 10, Timestamp(iso8601: text + "T00:00:00Z")?.utcDay == text else {
             problems.append(FieldProblem(name, "must be a UTC day such as 2026-11-22"))
+            return nil
+        }
+        return text
+    }
+
+    /// An asset such as USDT or BNB.
+    mutating func asset(_ name: String) -> String? {
+        guard let text = single(name) else { return nil }
+        guard CommandValidation.isSymbol(text) else {
+            problems.append(FieldProblem(name, "must be 1 to 20 upper-case letters or digits, such as USDT"))
             return nil
         }
         return text

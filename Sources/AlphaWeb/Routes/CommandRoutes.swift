@@ -69,9 +69,9 @@ extension WebAPI {
         let values = request.headers.values("idempotency-key")
         guard let key = values.first else { return nil }
         guard values.count == 1, (1...Self.maximumIdempotencyKeyLength).contains(key.utf8.count),
-              key.utf8.allSatisfy({ (0x20...0x7E).contains($0) })
+              key.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
         else {
-            throw .invalid("Idempotency-Key", "must be one header of 1 to \(Self.maximumIdempotencyKeyLength) printable ASCII characters")
+            throw .invalid("Idempotency-Key", "must be one header of 1 to \(Self.maximumIdempotencyKeyLength) visible ASCII characters (no spaces)")
         }
         return key
     }
