@@ -2,16 +2,26 @@ import AlphaCore
 import AlphaHTTP
 import AlphaJSON
 import AlphaStore
+import AlphaSystem
 import Foundation
 import Synchronization
 
 /// Follows the event log as the bot commits to it and publishes each new event to the SSE hub,
-/// `id:` = seq, `event:` = type. Noticing is cheap: `PRAGMA data_version` (no I/O, changes only
-/// when another connection commits) is read every `pollMicroseconds`; only then is the log read.
+/// `id:` = seq, `event:` = type.
+///
+/// Noticing is cheap and quick: the thread sleeps on inotify until a file beside the database is
+/// written (a commit appends to the `-wal` file), then reads `PRAGMA data_version` (no I/O;
+/// it changes only when another connection commits) every `pollMicroseconds` for a short while,
+/// since the WAL write comes just before SQLite publishes the commit. Only a changed version
+/// reads the log. Idle, it costs nothing; without inotify, or should a wake be missed, it
+/// still looks every `idleCheckMilliseconds`.
 final class EventTail: Sendable {
     let hub: EventStreamHub
     private let path: String
     private let pollMicroseconds: UInt32
+    /// After a wake, how long to keep reading data_version at the fast rate.
+    static let burstMicroseconds: UInt64 = 20_000
+    static let idleCheckMilliseconds: Int32 = 50
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     /// Bumped whenever another connection commits: the dashboard's cache key.
@@ -47,7 +57,10 @@ final class EventTail: Sendable {
 
     private func follow(_ database: Database) {
         let events = EventStore(database: database)
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        let watch = try? DirectoryWatch(directory: directory.isEmpty ? "." : directory)
         var seenVersion: Int64 = -1
+        var burstUntil = MonotonicClock.now() + Self.burstMicroseconds * 1000
         while !stopping.load(ordering: .relaxed) {
             do {
                 let version = try database.dataVersion()
@@ -55,13 +68,18 @@ final class EventTail: Sendable {
                     seenVersion = version
                     changes.add(1, ordering: .relaxed)
                     try publishNew(events)
+                    burstUntil = MonotonicClock.now() + Self.burstMicroseconds * 1000
                 }
             } catch {
                 // The store is shared with the bot; a busy moment is retried on the next poll.
                 FileHandle.standardError.write(Data("alphaengine web: event tail: \(error)\n".utf8))
                 usleep(100_000)
             }
-            usleep(pollMicroseconds)
+            if MonotonicClock.now() < burstUntil || watch == nil {
+                usleep(pollMicroseconds)
+            } else if watch?.wait(milliseconds: Self.idleCheckMilliseconds) == true {
+                burstUntil = MonotonicClock.now() + Self.burstMicroseconds * 1000
+            }
         }
     }
 

@@ -5,6 +5,8 @@
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <sys/signalfd.h>
+#include <sys/inotify.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <signal.h>
 
