@@ -141,6 +141,21 @@ struct WebAuthTests {
         #expect(try world.call("GET", "/api/stream", headers: [("Cookie", "ae_session=\(token)")]).status == 401)
     }
 
+    @Test("a signed-out token stays refused by a restarted web process; a fresh login works there")
+    func revocationSurvivesRestart() throws {
+        let world = try WebWorld()
+        let token = world.adminToken
+        #expect(try world.call("POST", "/api/auth/logout", token: token).status == 204)
+        let restarted = try WebApp(settings: WebSettings(databasePath: world.database.path, mode: .sim, openAPIDocument: []),
+                                   secret: WebWorld.secret)
+        try restarted.start()
+        defer { restarted.stop() }
+        #expect(try world.call("GET", "/api/auth/me", token: token, port: restarted.port).status == 401)
+        let fresh = world.token(try world.call("POST", "/api/auth/login", body: #"{"username":"ana","password":"\#(WebWorld.adminPassword)"}"#,
+                                               port: restarted.port))
+        #expect(try world.call("GET", "/api/auth/me", token: fresh, port: restarted.port).status == 200)
+    }
+
     @Test("CORS is off by default; an allowed origin gets its headers and preflight, others get 403 on preflight")
     func cors() throws {
         let closed = try WebWorld()

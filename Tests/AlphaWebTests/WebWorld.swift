@@ -63,8 +63,8 @@ final class WebWorld: @unchecked Sendable {
     }
 
     func call(_ method: String, _ target: String, token: String? = nil, headers: [(String, String)] = [],
-              body: String? = nil) throws -> Reply {
-        let client = try RawClient(port: port, timeoutSeconds: 10)
+              body: String? = nil, port otherPort: UInt16? = nil) throws -> Reply {
+        let client = try RawClient(port: otherPort ?? port, timeoutSeconds: 10)
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
