@@ -91,3 +91,62 @@ struct EventStreamTests {
         #expect(hub.subscriberCount == 0)
     }
 }
+
+@Suite("Event streams free their connections")
+struct EventStreamLifetimeTests {
+    func streamRouter(_ hub: EventStreamHub, tag: String? = nil, lifetime: Int? = nil) -> Router {
+        var router = Router()
+        router.get("/events") { _ in
+            var source = EventStreamSource(hub: hub)
+            source.tag = tag
+            source.lifetimeMilliseconds = lifetime
+            return .eventStream(source)
+        }
+        return router
+    }
+
+    @Test("a client that goes away, or is dropped as too slow, leaves no connection object behind")
+    func noLeak() throws {
+        let hub = EventStreamHub()
+        try withServer({ $0.eventStreamQueueLimit = 4 }, handler: streamRouter(hub).handler) { server in
+            for _ in 0..<3 {
+                let client = try RawClient(port: server.port)
+                try client.send("GET /events HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(client.read(until: "\r\n\r\n"))
+                #expect(eventually { hub.subscriberCount == 1 })
+                client.closeNow()
+                #expect(eventually { hub.subscriberCount == 0 })
+            }
+            // A subscriber whose queue overflows is closed by the server.
+            let slow = try RawClient(port: server.port)
+            try slow.send("GET /events HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(eventually { hub.subscriberCount == 1 })
+            for index in 0..<50 { hub.publish(ServerSentEvent(data: "e\(index)")) }
+            #expect(eventually { hub.subscriberCount == 0 })
+            #expect(eventually { server.connectionCount == 0 })
+            #expect(eventually { server.connectionObjectCount == 0 }, "closed streams must not keep their connections alive")
+        }
+    }
+
+    @Test("a stream ends when its lifetime runs out, or when its tag is ended")
+    func endings() throws {
+        let hub = EventStreamHub()
+        try withServer({ _ in }, handler: streamRouter(hub, tag: "token-1").handler) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /events HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(eventually { hub.subscriberCount == 1 })
+            hub.end(tag: "other")
+            usleep(100_000)
+            #expect(hub.subscriberCount == 1, "other tags are left alone")
+            hub.end(tag: "token-1")
+            #expect(client.waitForClose())
+        }
+        try withServer({ _ in }, handler: streamRouter(hub, lifetime: 300).handler) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /events HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(eventually { hub.subscriberCount == 1 })
+            #expect(client.waitForClose())
+            #expect(eventually { hub.subscriberCount == 0 })
+        }
+    }
+}

@@ -2,6 +2,7 @@ import AlphaCore
 import AlphaHTTP
 import AlphaJSON
 import AlphaTestSupport
+import AlphaWeb
 import Foundation
 import Testing
 
@@ -87,6 +88,57 @@ struct WebStreamTests {
         #expect(bad.status == 400 && bad.text.contains("Last-Event-ID"))
         #expect(try world.call("GET", "/api/stream?type=Nope", token: world.viewerToken).status == 400)
         #expect(try world.call("GET", "/api/stream").status == 401)
+    }
+}
+
+@Suite("SSE after a restart and when credentials end")
+struct WebStreamLifetimeTests {
+    @Test("a web process started over 1 200 events: a client resuming from 0 gets all of them, across one reconnect")
+    func resumeFromBeforeStart() throws {
+        let world = try WebWorld()
+        var written: [Int64] = []
+        for index in 0..<1_200 { written.append(try world.appendEngineEvent("before \(index)")) }
+        let restarted = try WebApp(settings: WebSettings(databasePath: world.database.path, mode: .sim, openAPIDocument: []),
+                                   secret: WebWorld.secret)
+        try restarted.start()
+        defer { restarted.stop() }
+        // The first connection replays 1 000 (the cap) and is closed: the rest is not in the
+        // new process's ring, so staying open would skip it.
+        let first = try StreamReader(port: restarted.port, token: world.viewerToken, lastEventID: 0)
+        let firstBatch = first.events(1_200)
+        #expect(firstBatch.map(\.id) == Array(written.prefix(1_000)))
+        let second = try StreamReader(port: restarted.port, token: world.viewerToken, lastEventID: firstBatch.last?.id ?? 0)
+        #expect(eventually { restarted.subscriberCount == 1 })
+        let live = try world.appendEngineEvent("after the restart")
+        #expect(second.events(201).map(\.id) == Array(written.suffix(200)) + [live])
+    }
+
+    @Test("signing out ends that token's open stream; revoking an API token ends its stream")
+    func revocationEndsStreams() throws {
+        let world = try WebWorld()
+        let token = world.adminToken
+        let stream = try StreamReader(port: world.port, token: token)
+        #expect(eventually { world.app.subscriberCount == 1 })
+        #expect(try world.call("POST", "/api/auth/logout", token: token).status == 204)
+        #expect(stream.client.waitForClose())
+
+        let admin = world.token(try world.login("ana", WebWorld.adminPassword))  // a new session: the first is signed out
+        let created = try world.call("POST", "/api/tokens", token: admin, body: #"{"name":"grafana"}"#)
+        guard case .string(let apiToken)? = created.json["token"], case .object(let info)? = created.json["apiToken"],
+              case .string(let id)? = info["id"] else { Issue.record("\(created.text)"); return }
+        let tokenStream = try StreamReader(port: world.port, token: apiToken)
+        #expect(eventually { world.app.subscriberCount == 1 })
+        #expect(try world.call("DELETE", "/api/tokens/\(id)", token: admin).status == 204)
+        #expect(tokenStream.client.waitForClose())
+    }
+
+    @Test("a stream ends when the access token that opened it expires")
+    func expiry() throws {
+        let world = try WebWorld { $0.tokenLifetimeSeconds = 2 }
+        let stream = try StreamReader(port: world.port, token: world.viewerToken)
+        #expect(eventually { world.app.subscriberCount == 1 })
+        #expect(stream.client.waitForClose(), "closed within the client's 5 s read timeout")
+        #expect(try world.call("GET", "/api/stream", token: world.viewerToken).status == 401)
     }
 }
 

@@ -19,9 +19,10 @@ extension Connection {
         if let retry = source.retryMilliseconds { output.append(contentsOf: "retry: \(retry)\n\n".utf8) }
         for event in source.initialEvents { output.append(contentsOf: event.encoded) }
         lastStreamWrite = now
+        if let lifetime = source.lifetimeMilliseconds { streamEndsAt = MonotonicClock.deadline(afterMilliseconds: lifetime) }
         let subscriber = EventStreamSubscriber(limit: configuration.eventStreamQueueLimit, after: source.resumeAfter,
-                                               names: source.eventNames) { [loop, self] in
-            loop.post { [self] in self.drainEventStream() }
+                                               names: source.eventNames, tag: source.tag) { [loop, weak self] in
+            loop.post { [weak self] in self?.drainEventStream() }
         }
         setMode(.eventStream(subscriber, source.hub))
         // Events the hub no longer holds were missed: closing makes the client reconnect with

@@ -30,6 +30,13 @@ public final class EventStreamHub: Sendable {
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
+    /// Declares that nothing up to `sequence` was ever published here (the publisher starts
+    /// following a log at that point): a client behind it cannot resume from the ring and is
+    /// sent back to the log instead.
+    public func retainsOnlyAfter(_ sequence: Int64) {
+        state.withLock { $0.evictedThrough = max($0.evictedThrough, sequence) }
+    }
+
     /// Whether a client that has everything up to `sequence` can join without a gap.
     public func canResume(after sequence: Int64) -> Bool {
         state.withLock { sequence >= $0.evictedThrough }
@@ -76,6 +83,13 @@ public final class EventStreamHub: Sendable {
         }
     }
 
+    /// Ends every stream opened under `tag` (say, the id of credentials just revoked); their
+    /// clients must authenticate again to reconnect.
+    public func end(tag: String) {
+        let tagged = state.withLock { $0.subscribers.values.filter { $0.tag == tag } }
+        for subscriber in tagged { subscriber.end() }
+    }
+
     func unsubscribe(_ subscriber: EventStreamSubscriber) {
         _ = state.withLock { $0.subscribers.removeValue(forKey: ObjectIdentifier(subscriber)) }
     }
@@ -95,6 +109,10 @@ public struct EventStreamSource: Sendable {
     public var resumeAfter: Int64?
     /// Only hub events whose `event:` name is in the set are sent; nil sends everything.
     public var eventNames: Set<String>?
+    /// The stream ends after this long (when the credentials that opened it expire).
+    public var lifetimeMilliseconds: Int?
+    /// A name for `EventStreamHub.end(tag:)`, such as the id of the credentials used.
+    public var tag: String?
 
     public init(initialEvents: [ServerSentEvent] = [], hub: EventStreamHub?, retryMilliseconds: Int? = nil,
                 headers: [(String, String)] = [], resumeAfter: Int64? = nil, eventNames: Set<String>? = nil) {
@@ -121,12 +139,14 @@ final class EventStreamSubscriber: Sendable {
     private let queue: Mutex<Queue>
     private let limit: Int
     private let names: Set<String>?
+    let tag: String?
     /// Asks the owning loop to drain this queue soon (called at most once per drain).
     private let wake: @Sendable () -> Void
 
-    init(limit: Int, after: Int64? = nil, names: Set<String>? = nil, wake: @escaping @Sendable () -> Void) {
+    init(limit: Int, after: Int64? = nil, names: Set<String>? = nil, tag: String? = nil, wake: @escaping @Sendable () -> Void) {
         self.limit = limit
         self.names = names
+        self.tag = tag
         self.wake = wake
         queue = Mutex(Queue(lastSequence: after ?? Int64.min))
     }
@@ -151,7 +171,18 @@ final class EventStreamSubscriber: Sendable {
         if needsWake { wake() }
     }
 
-    /// Everything queued, and whether the queue overflowed (the stream must then be closed).
+    /// Makes the owning connection close the stream at its next drain.
+    func end() {
+        let needsWake = queue.withLock { queue -> Bool in
+            queue.overflowed = true
+            queue.pending.removeAll()
+            defer { queue.wakeScheduled = true }
+            return !queue.wakeScheduled
+        }
+        if needsWake { wake() }
+    }
+
+    /// Everything queued, and whether the queue overflowed or was ended (the stream must then be closed).
     func drain() -> (events: [[UInt8]], overflowed: Bool) {
         queue.withLock { queue in
             defer {

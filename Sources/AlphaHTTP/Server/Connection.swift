@@ -39,13 +39,22 @@ final class Connection: @unchecked Sendable {
     private var blockedWriteSince: UInt64 = 0
     private var lingerUntil: UInt64 = 0
     var lastStreamWrite: UInt64 = 0
+    /// When an event stream must end (monotonic ns; 0 = never).
+    var streamEndsAt: UInt64 = 0
 
     var configuration: HTTPServerConfiguration { loop.context.configuration }
 
     /// The client's IPv4 address, copied into every request it sends.
     let remoteAddress: String
 
+    /// Held for the object count, which must outlive the loop's `unowned` reference.
+    private let context: ServerContext
+
+    deinit { context.connectionObjects.subtract(1, ordering: .relaxed) }
+
     init(descriptor: Int32, generation: UInt32, loop: EventLoop, remoteAddress: String = "") {
+        context = loop.context
+        context.connectionObjects.add(1, ordering: .relaxed)
         self.descriptor = descriptor
         self.remoteAddress = remoteAddress
         token = UInt64(generation) << 32 | UInt64(UInt32(bitPattern: descriptor))
@@ -274,6 +283,12 @@ final class Connection: @unchecked Sendable {
         case .awaitingWorker:
             break
         case .eventStream:
+            // The credentials that opened the stream have expired: end it; the client must
+            // authenticate again to reconnect.
+            if streamEndsAt != 0 && now >= streamEndsAt {
+                startLingering()
+                return
+            }
             if now >= lastStreamWrite + UInt64(config.eventStreamKeepaliveMilliseconds) * 1_000_000 {
                 appendStream(ServerSentEvent.comment("keepalive"), now: now)
             }
@@ -327,6 +342,11 @@ final class Connection: @unchecked Sendable {
         isClosed = true
         if case .eventStream(let subscriber, let hub) = mode { hub?.unsubscribe(subscriber) }
         if case .webSocket(let session) = mode { session.ended() }
+        // The stream's subscriber and a WebSocket session refer back to this connection: leaving
+        // the mode would keep both alive, and the unsent output with them, after the socket is gone.
+        mode = .lingering
+        output = []
+        outputOffset = 0
         loop.forget(self)
         Glibc.close(descriptor)
     }

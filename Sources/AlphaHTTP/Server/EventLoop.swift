@@ -177,6 +177,9 @@ final class ServerContext: Sendable {
     let handler: HTTPHandler
     let workers: WorkerPool
     private let openConnections = Atomic<Int>(0)
+    /// `Connection` objects alive: equal to the open connections once their loops have let go,
+    /// unless something still refers to a closed one (a leak).
+    let connectionObjects = Atomic<Int>(0)
 
     init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) {
         self.configuration = configuration

@@ -34,6 +34,10 @@ public final class HTTPServer: Sendable {
     /// Open connections across all loops.
     public var connectionCount: Int { context.connectionCount }
 
+    /// Connection objects still in memory; settles to `connectionCount` once closed ones are
+    /// released (a higher figure that stays means a leak).
+    public var connectionObjectCount: Int { context.connectionObjects.load(ordering: .relaxed) }
+
     /// Binds one listener per loop and starts the loop threads.
     public func start() throws(SystemError) {
         ignoreBrokenPipeSignals()

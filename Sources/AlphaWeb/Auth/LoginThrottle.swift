@@ -38,9 +38,10 @@ public final class LoginThrottle: Sendable {
 
     func recordFailure(user: String, address: String, now: Int64) {
         failures.withLock { failures in
-            if failures.count >= limits.maxKeys {
-                let stalest = failures.min { ($0.value.last ?? 0) < ($1.value.last ?? 0) }?.key
-                if let stalest { failures.removeValue(forKey: stalest) }
+            // Room for the two keys this failure may add.
+            while failures.count > limits.maxKeys - 2 {
+                guard let stalest = failures.min(by: { ($0.value.last ?? 0) < ($1.value.last ?? 0) })?.key else { break }
+                failures.removeValue(forKey: stalest)
             }
             failures[Self.userKey(user), default: []].append(now)
             failures[Self.addressKey(address), default: []].append(now)

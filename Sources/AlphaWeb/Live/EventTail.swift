@@ -40,7 +40,10 @@ final class EventTail: Sendable {
     /// Starts after the event currently last in the log; earlier ones are replayed per client.
     func start() throws {
         let database = try Database(path: path, memory: .lean)
-        publishedSeq.store(try EventStore(database: database).lastSeq(), ordering: .relaxed)
+        let start = try EventStore(database: database).lastSeq()
+        publishedSeq.store(start, ordering: .relaxed)
+        // The hub never saw what came before: a client resuming from there replays the log.
+        hub.retainsOnlyAfter(start)
         let box = DatabaseBox(database)
         let thread = Thread { [self] in
             follow(box.database)
@@ -60,21 +63,27 @@ final class EventTail: Sendable {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         let watch = try? DirectoryWatch(directory: directory.isEmpty ? "." : directory)
         var seenVersion: Int64 = -1
+        var lastError: String?
         var burstUntil = MonotonicClock.now() + Self.burstMicroseconds * 1000
         while !stopping.load(ordering: .relaxed) {
             do {
                 let version = try database.dataVersion()
                 if version != seenVersion {
-                    seenVersion = version
                     changes.add(1, ordering: .relaxed)
                     try publishNew(events)
+                    seenVersion = version  // only once published: a failure is retried on the next turn
                     burstUntil = MonotonicClock.now() + Self.burstMicroseconds * 1000
                 }
             } catch {
-                // The store is shared with the bot; a busy moment is retried on the next poll.
-                FileHandle.standardError.write(Data("alphaengine web: event tail: \(error)\n".utf8))
+                // The store is shared with the bot; a busy moment is retried on the next turn.
+                // The same error is logged once, not ten times a second.
+                let text = "\(error)"
+                if text != lastError { FileHandle.standardError.write(Data("alphaengine web: event tail: \(text)\n".utf8)) }
+                lastError = text
                 usleep(100_000)
+                continue
             }
+            lastError = nil
             if MonotonicClock.now() < burstUntil || watch == nil {
                 usleep(pollMicroseconds)
             } else if watch?.wait(milliseconds: Self.idleCheckMilliseconds) == true {

@@ -20,6 +20,7 @@ extension WebAPI {
             if caller.kind == .user, let id = caller.tokenID, let expires = caller.expiresAt {
                 try authenticator.revoke(tokenID: id, expiresAt: expires, database: context.database,
                                          now: Timestamp.now().millisecondsSinceEpoch / 1000)
+                hub.end(tag: id)
             }
             var response = HTTPResponse(status: .noContent)
             response.setHeader("Set-Cookie", "\(Authenticator.sessionCookie)=; Path=/api/stream; HttpOnly; SameSite=Strict; Max-Age=0")

@@ -9,7 +9,11 @@ extension WebAPI {
     func addHealthRoutes(to router: inout Router) {
         add(&router, "GET", "/api/health", .open) { context in
             try QueryReader(context.request, accepts: []).finish()
-            _ = try context.database.dataVersion()  // the store answers
+            do {
+                _ = try context.database.dataVersion()  // the store answers
+            } catch {
+                throw APIFailure(.error(.serviceUnavailable, code: "service_unavailable", message: "the database does not answer"))
+            }
             return .json(.object(["status": .string("ok")]))
         }
         add(&router, "GET", "/api/ready", .open) { [self] context in

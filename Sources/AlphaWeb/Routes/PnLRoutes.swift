@@ -5,6 +5,8 @@ import AlphaStore
 
 /// The PnL series per UTC day (with a running total per asset) and candles of our fills.
 extension WebAPI {
+    static let maximumCandleFills = 100_000
+
     func addPnLRoutes(to router: inout Router) {
         add(&router, "GET", "/api/pnl", .viewer) { context in
             var query = QueryReader(context.request, accepts: ["from", "until", "asset"])
@@ -40,8 +42,13 @@ extension WebAPI {
             let from = query.integer("from", in: 0...Int64.max) ?? max(0, until - limit * (interval ?? 0))
             try query.finish()
             // An empty window (from after until) has no candles; it is not an error.
-            let fills = from >= until ? [] : try EventStore(database: context.database)
-                .trades(symbol: symbol, fromTime: from, untilTime: until, limit: 1_000_000)
+            let events = from >= until ? [] : try EventStore(database: context.database)
+                .trades(symbol: symbol, fromTime: from, untilTime: until, limit: Self.maximumCandleFills + 1)
+            // A bound on the work one request may cause: a window that holds more must be narrowed.
+            guard events.count <= Self.maximumCandleFills else {
+                throw APIFailure.invalid("from", "the window holds more than \(Self.maximumCandleFills) fills; narrow from/until")
+            }
+            let fills = events
                 .compactMap { event -> (price: Amount, quantity: Amount, time: Int64)? in
                     guard let price = try? event.payload.amount("price"), let quantity = try? event.payload.amount("quantity"),
                           let time = try? event.payload.int64("time") else { return nil }

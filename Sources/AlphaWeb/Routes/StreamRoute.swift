@@ -13,17 +13,18 @@ extension WebAPI {
     static let replayLimit = 1000
 
     func addStreamRoute(to router: inout Router) {
+        let figures = metrics.route("GET /api/stream")
         router.get("/api/stream") { [self] request in
-            .deferred { self.openStream(request) }
+            .deferred { self.openStream(request, figures: figures) }
         }
     }
 
-    private func openStream(_ request: HTTPRequest) -> HTTPReply {
+    private func openStream(_ request: HTTPRequest, figures: WebMetrics.Route) -> HTTPReply {
         let started = MonotonicClock.now()
         let reply: HTTPReply
         do {
             reply = try pool.with { database -> HTTPReply in
-                _ = try authenticate(request, database: database, access: .viewer, allowCookie: true)
+                let caller = try authenticate(request, database: database, access: .viewer, allowCookie: true)
                 var query = QueryReader(request, accepts: ["type", "after"])
                 let types = query.choices("type", as: EventType.self)
                 let after = query.integer("after", in: 0...Int64.max)
@@ -48,8 +49,15 @@ extension WebAPI {
                 } else {
                     resumeAfter = try store.lastSeq()
                 }
-                return .eventStream(EventStreamSource(initialEvents: initial, hub: hub, retryMilliseconds: 1000,
-                                                      resumeAfter: resumeAfter, eventNames: types.map { Set($0.map(\.rawValue)) }))
+                var source = EventStreamSource(initialEvents: initial, hub: hub, retryMilliseconds: 1000,
+                                               resumeAfter: resumeAfter, eventNames: types.map { Set($0.map(\.rawValue)) })
+                // The stream lasts no longer than its credentials: it ends when the access token
+                // expires, and at once when the token is signed out or the API token revoked.
+                if let expires = caller.expiresAt {
+                    source.lifetimeMilliseconds = Int(max(0, expires * 1000 - Timestamp.now().millisecondsSinceEpoch))
+                }
+                source.tag = caller.tokenID
+                return .eventStream(source)
             }
         } catch let failure as APIFailure {
             reply = .response(failure.response)
@@ -58,7 +66,7 @@ extension WebAPI {
             reply = .response(.error(.internalServerError, code: "internal_error", message: "the server could not answer; the cause is in its log"))
         }
         let status = if case .response(let response) = reply { response.status.code } else { 200 }
-        metrics.record(route: "GET /api/stream", status: status, seconds: Double(MonotonicClock.now() - started) / 1e9)
+        figures.record(status: status, seconds: Double(MonotonicClock.now() - started) / 1e9)
         return reply
     }
 }

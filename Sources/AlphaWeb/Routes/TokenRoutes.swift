@@ -27,12 +27,13 @@ extension WebAPI {
             response.setHeader("Location", "/api/tokens/\(stored.id)")
             return response
         }
-        add(&router, "DELETE", "/api/tokens/:id", .admin) { context in
+        add(&router, "DELETE", "/api/tokens/:id", .admin) { [self] context in
             try QueryReader(context.request, accepts: []).finish()
             let id = context.request.pathParameters["id"] ?? ""
             guard try ApiTokenStore(database: context.database).revoke(id: id) else {
                 throw APIFailure.notFound("no API token with id \(id.prefix(64))")
             }
+            hub.end(tag: id)  // its open streams end now, not at their next reconnect
             return HTTPResponse(status: .noContent)
         }
     }

@@ -38,7 +38,20 @@ struct ResponseHeaders: Sendable {
     static let apiBlock = HTTPResponse.preformat(security + [("Cache-Control", "no-store")])
     static let staticBlock = HTTPResponse.preformat(security)
 
-    private func decorate(_ response: HTTPResponse, path: Substring, origin: String?) -> HTTPResponse {
+    /// The path as the router sees it: "//api//stream/" routes like "/api/stream", so it must
+    /// get the same headers.
+    static func routed(_ path: Substring) -> Substring {
+        var previousSlash = false
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") && previousSlash { return Substring("/" + path.split(separator: "/").joined(separator: "/")) }
+            previousSlash = byte == UInt8(ascii: "/")
+        }
+        if path.count > 1 && previousSlash { return path.dropLast() }
+        return path
+    }
+
+    private func decorate(_ response: HTTPResponse, path raw: Substring, origin: String?) -> HTTPResponse {
+        let path = Self.routed(raw)
         var response = response
         let isAPI = path.hasPrefix("/api/") || path == "/metrics"
         if path == "/api/stream" {

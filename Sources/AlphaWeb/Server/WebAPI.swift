@@ -84,21 +84,21 @@ final class WebAPI: Sendable {
     /// dashboard), sparing the thread hop and the pool.
     func add(_ router: inout Router, _ method: String, _ pattern: String, _ access: Access, fast: FastPath? = nil,
              _ handler: @escaping Handler) {
-        let name = "\(method) \(pattern)"
+        let figures = metrics.route("\(method) \(pattern)")
         router.add(method, pattern) { [self] request in
             if let fast, access == .viewer, let principal = try? authenticator.authenticateAccessToken(request),
                let response = fast(request, principal) {
-                metrics.record(route: name, status: response.status.code, seconds: 0)
+                figures.record(status: response.status.code, seconds: 0)
                 return .response(response)
             }
-            return .offload { self.answer(request, route: name, access: access, handler) }
+            return .offload { self.answer(request, figures: figures, access: access, handler) }
         }
     }
 
-    func answer(_ request: HTTPRequest, route: String, access: Access, _ handler: Handler) -> HTTPResponse {
+    func answer(_ request: HTTPRequest, figures: WebMetrics.Route, access: Access, _ handler: Handler) -> HTTPResponse {
         let started = MonotonicClock.now()
         let response = respond(request, access: access, handler)
-        metrics.record(route: route, status: response.status.code, seconds: Double(MonotonicClock.now() - started) / 1e9)
+        figures.record(status: response.status.code, seconds: Double(MonotonicClock.now() - started) / 1e9)
         return response
     }
 
