@@ -100,6 +100,15 @@ extension JSONWriter {
         needsComma = true
     }
 
+    /// A value already serialized as JSON (a payload as the event store keeps it), appended as
+    /// is: re-parsing and re-writing it would produce the same bytes at many times the cost.
+    @inlinable
+    public mutating func value(serialized bytes: UnsafeBufferPointer<UInt8>) {
+        separate()
+        put(bytes)
+        needsComma = true
+    }
+
     @inlinable @inline(__always)
     mutating func separate() {
         if needsComma { put(UInt8(ascii: ",")) }

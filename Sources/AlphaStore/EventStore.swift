@@ -35,6 +35,12 @@ public final class EventStore {
 
     /// Events matching every condition the filter sets, oldest first, at most `limit`.
     public func events(matching filter: EventFilter, limit: Int = 1000) throws -> [Event] {
+        let (sql, values) = Self.query(filter, limit: limit)
+        return try database.statement(sql).rows(values, Self.decode)
+    }
+
+    /// The SELECT for `filter`, and its bound values.
+    static func query(_ filter: EventFilter, limit: Int) -> (String, [SQLValue]) {
         var conditions = ["seq > ?"]
         var values: [SQLValue] = [.integer(filter.afterSeq)]
         if let types = filter.types, !types.isEmpty {
@@ -59,8 +65,7 @@ public final class EventStore {
             values.append(.text(until.iso8601))
         }
         values.append(.integer(Int64(limit)))
-        let sql = "SELECT \(Self.columns) FROM event_store WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
-        return try database.statement(sql).rows(values, Self.decode)
+        return ("SELECT \(columns) FROM event_store WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?", values)
     }
 
     /// Calls `body` for every event after `seq` in order, without holding them all in memory.

@@ -16,6 +16,38 @@ enum APIJSON {
         ])
     }
 
+    /// The same Event object as `event(_:)`, byte for byte, written straight from the stored row
+    /// with its payload passed through: what event pages and the stream send.
+    static func writeEvent(_ row: borrowing EventRow, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("seq"); writer.value(row.seq)
+        writer.key("id"); writer.value(row.id)
+        writer.key("type"); writer.value(row.type)
+        writer.key("ts"); writer.value(row.ts)
+        writer.key("correlationId"); writer.value(row.correlationID)
+        writer.key("causationId"); optional(row.causationID, &writer)
+        writer.key("commandId"); optional(row.commandID, &writer)
+        writer.key("source"); writer.value(row.source)
+        writer.key("entityKind"); writer.value(row.entityKind)
+        writer.key("entityId"); writer.value(row.entityID)
+        writer.key("scope")
+        writer.beginObject()
+        writer.key("exchange"); writer.value(row.exchange)
+        writer.key("venue"); writer.value(row.venue)
+        writer.key("accountId"); writer.value(row.accountID)
+        writer.key("symbol"); optional(row.symbol, &writer)
+        writer.key("mode"); writer.value(row.mode)
+        writer.endObject()
+        writer.key("dedupKey"); writer.value(row.dedupKey)
+        writer.key("payload")
+        row.withPayload { writer.value(serialized: $0) }
+        writer.endObject()
+    }
+
+    private static func optional(_ text: String?, _ writer: inout JSONWriter) {
+        if let text { writer.value(text) } else { writer.valueNull() }
+    }
+
     static func scope(_ scope: Scope) -> JSONValue {
         .object([
             "exchange": .string(scope.exchange), "venue": .string(scope.venue), "accountId": .string(scope.accountID),

@@ -94,21 +94,25 @@ final class EventTail: Sendable {
 
     private func publishNew(_ events: EventStore) throws {
         while true {
-            let batch = try events.events(after: publishedSeq.load(ordering: .relaxed), limit: 500)
-            for event in batch {
-                guard let seq = event.seq else { continue }
-                hub.publish(Self.serverSentEvent(event), sequence: seq)
+            var count = 0
+            try events.forEachRow(matching: EventFilter(afterSeq: publishedSeq.load(ordering: .relaxed)), limit: 500) { row in
+                let seq = row.seq
+                hub.publish(Self.serverSentEvent(row), sequence: seq)
                 publishedSeq.store(seq, ordering: .relaxed)
-                lastLagMilliseconds.store(Timestamp.now().millisecondsSinceEpoch - event.ts.millisecondsSinceEpoch, ordering: .relaxed)
+                if let recorded = Timestamp(iso8601: row.ts) {
+                    lastLagMilliseconds.store(Timestamp.now().millisecondsSinceEpoch - recorded.millisecondsSinceEpoch, ordering: .relaxed)
+                }
+                count += 1
             }
-            if batch.count < 500 { return }
+            if count < 500 { return }
         }
     }
 
-    static func serverSentEvent(_ event: Event) -> ServerSentEvent {
-        var writer = JSONWriter(capacity: 512)
-        writer.write(APIJSON.event(event))
-        return ServerSentEvent(id: String(event.seq ?? 0), event: event.type.rawValue, data: String(decoding: writer.bytes, as: UTF8.self))
+    /// The SSE frame of a stored event: `id:` its seq, `event:` its type, the Event JSON as data.
+    static func serverSentEvent(_ row: borrowing EventRow) -> ServerSentEvent {
+        var writer = JSONWriter(capacity: 1024)
+        APIJSON.writeEvent(row, into: &writer)
+        return ServerSentEvent(id: String(row.seq), event: row.type, data: writer.string)
     }
 }
 

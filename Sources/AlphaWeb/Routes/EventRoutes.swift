@@ -17,9 +17,23 @@ extension WebAPI {
             filter.from = query.time("from")
             filter.until = query.time("until")
             try query.finish()
-            let events = try EventStore(database: context.database).events(matching: filter, limit: limit)
-            let next = events.count == limit ? events.last?.seq : nil
-            return .json(APIJSON.list("events", events.map(APIJSON.event), next: next))
+            // Written straight from the rows, payloads passed through as stored.
+            var writer = JSONWriter(capacity: 64 * 1024)
+            var count = 0
+            var last: Int64 = 0
+            writer.beginObject()
+            writer.key("events")
+            writer.beginArray()
+            try EventStore(database: context.database).forEachRow(matching: filter, limit: limit) { row in
+                APIJSON.writeEvent(row, into: &writer)
+                count += 1
+                last = row.seq
+            }
+            writer.endArray()
+            writer.key("next")
+            if count == limit { writer.value(last) } else { writer.valueNull() }
+            writer.endObject()
+            return .json(bytes: writer.bytes)
         }
         add(&router, "GET", "/api/events/:seq", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()

@@ -40,12 +40,16 @@ extension WebAPI {
                 if let from = lastEventID ?? after {
                     // One snapshot: the replay and the log's end must agree, or an event committed
                     // between the two reads would be neither replayed nor streamed.
-                    let (replay, end) = try database.read {
-                        (try store.events(matching: EventFilter(afterSeq: from, types: types), limit: Self.replayLimit), try store.lastSeq())
+                    var lastReplayed = from
+                    let end = try database.read {
+                        try store.forEachRow(matching: EventFilter(afterSeq: from, types: types), limit: Self.replayLimit) { row in
+                            initial.append(EventTail.serverSentEvent(row))
+                            lastReplayed = row.seq
+                        }
+                        return try store.lastSeq()
                     }
-                    initial = replay.map(EventTail.serverSentEvent)
                     // Filtered-out events count as seen: resume after the last event looked at.
-                    resumeAfter = replay.count == Self.replayLimit ? (replay.last?.seq ?? from) : max(from, end)
+                    resumeAfter = initial.count == Self.replayLimit ? lastReplayed : max(from, end)
                 } else {
                     resumeAfter = try store.lastSeq()
                 }
