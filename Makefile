@@ -1,11 +1,16 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build test bench bench-http bench-sim bench-bot bench-web fuzz-http
+.PHONY: setup build demo test bench bench-http bench-sim bench-bot bench-web fuzz-http
 
 setup:
 	@scripts/setup
 
 build: setup
 	swift build
+
+# The whole system on this machine: simulator, bot and web; prints the URL and a login. Ctrl-C stops it.
+demo: setup
+	swift build --product alphaengine
+	.build/debug/alphaengine demo
 
 test: setup
 	swift build --build-tests

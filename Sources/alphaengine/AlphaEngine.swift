@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// The one executable. Each process of the system is a subcommand; `bot`, `web`, `sim` and `demo`
-/// join as their issues land.
+/// The one executable. Each process of the system is a subcommand (`bot`, `web`, `sim`), and
+/// `demo` runs all three together.
 @main
 struct AlphaEngine: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alphaengine",
         abstract: "Trading engine for one Binance USDⓈ-M Futures account.",
-        subcommands: [BotCommand.self, WebCommand.self, SimCommand.self, DatabaseCommand.self, Events.self, ConfigCheck.self, UserCommand.self]
+        subcommands: [DemoCommand.self, BotCommand.self, WebCommand.self, SimCommand.self, DatabaseCommand.self, Events.self, ConfigCheck.self, UserCommand.self]
     )
 }

@@ -1,0 +1,153 @@
+import AlphaCore
+import AlphaCrypto
+import AlphaHTTP
+import AlphaSettings
+import AlphaSim
+import AlphaStore
+import AlphaSystem
+import ArgumentParser
+import Foundation
+
+/// `alphaengine demo`: the whole system on one machine with no keys and no network — the
+/// simulator in this process, the bot and the web as their own processes (as in production, two
+/// processes on one SQLite file) — and a login to try it with. Ctrl-C stops all three.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Run the simulator, the bot and the web together, and print the URL and a login.")
+
+    @Option(name: .customLong("data-dir"), help: "Where the demo keeps its database, logs and login.") var dataDirectory = "data/demo"
+    @Option(help: "The web's port (0 picks a free one).") var port: UInt16 = 8080
+    @Option(help: "The simulator's port (0 picks a free one).") var simPort: UInt16 = 0
+    @Option(help: "Symbols the bot follows (comma-separated).") var symbols = "BTCUSDT"
+
+    static let user = "demo"
+
+    func run() throws {
+        try reportingFailures {
+            let shutdown = try ShutdownSignal()
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+            let password = try demoLogin()
+
+            let sim = SimService(configuration: SimConfiguration.randomKeys())
+            var simHTTP = HTTPServerConfiguration()
+            simHTTP.port = simPort
+            let simServer = HTTPServer(configuration: simHTTP, handler: sim.router.handler)
+            do { try simServer.start() } catch { throw ValidationFailure("simulator: cannot listen on port \(simPort): \(error)", status: 1) }
+            let market = SimMarketDriver(service: sim, settings: SimMarketDriver.Settings())
+            market.start()
+            defer {
+                market.stop()
+                simServer.shutdown()
+            }
+
+            let simURL = "127.0.0.1:\(simServer.port)"
+            let environment = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "ALPHAENGINE_MODE": "sim",
+                "ALPHAENGINE_REST_URL": "http://\(simURL)", "ALPHAENGINE_WS_URL": "ws://\(simURL)",
+                "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
+            ]
+            let webLogStart = logSize("web.log")
+            let bot = try child(["bot", "--data-dir", dataDirectory, "--symbols", symbols], log: "bot.log", environment: environment)
+            let web = try child(["web", "--data-dir", dataDirectory, "--port", String(port)], log: "web.log", environment: environment)
+            let children = [bot, web]
+            defer { Self.stop(children) }
+            guard let webPort = waitForWebPort(web, after: webLogStart) else {
+                throw ValidationFailure("the web process did not start; see \(dataDirectory)/web.log", status: 1)
+            }
+
+            let base = "http://127.0.0.1:\(webPort)"
+            print("""
+                AlphaEngine demo: simulator, bot and web on this machine (Ctrl-C stops all three)
+                  web:        \(base)   (API: \(base)/api/…, contract: \(base)/api/openapi.yaml)
+                  login:      \(Self.user) / \(password)   (admin)
+                  simulator:  http://\(simURL)   (Binance USDⓈ-M API; control token \(sim.configuration.controlToken))
+                  logs:       \(dataDirectory)/bot.log, \(dataDirectory)/web.log
+                try:
+                  TOKEN=$(curl -s -X POST \(base)/api/auth/login -H 'Content-Type: application/json' \\
+                          -d '{"username":"\(Self.user)","password":"\(password)"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+                  curl -s \(base)/api/dashboard -H "Authorization: Bearer $TOKEN"
+                  curl -s -X POST \(base)/api/commands -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+                       -d '{"type":"PlaceOrder","payload":{"symbol":"BTCUSDT","side":"BUY","type":"MARKET","quantity":"0.010"}}'
+                """)
+            fflush(nil)  // every stream: the banner reaches a pipe at once
+            while shutdown.wait(milliseconds: 500) == nil {
+                if let gone = children.first(where: { !$0.isRunning }) {
+                    let name = gone === bot ? "bot" : "web"
+                    throw ValidationFailure("the \(name) process stopped (status \(gone.terminationStatus)); see \(dataDirectory)/\(name).log",
+                                            status: 1)
+                }
+            }
+            print("alphaengine demo: stopping")
+        }
+    }
+
+    /// The demo user's password: made once, kept beside the database (mode 0600) so every run
+    /// prints the same login.
+    private func demoLogin() throws -> String {
+        let path = (dataDirectory as NSString).appendingPathComponent("demo-password")
+        let database = try Database.openMigrated(path: databasePath(dataDirectory: dataDirectory, mode: .sim))
+        let users = UserStore(database: database)
+        if try users.user(named: Self.user) != nil {
+            guard let saved = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationFailure("\(dataDirectory) has a demo user but no \(path); remove \(dataDirectory) to start afresh", status: 1)
+            }
+            return saved.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let password = Hex.encode(SecureRandom.bytes(12))
+        guard FileManager.default.createFile(atPath: path, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationFailure("cannot write \(path)", status: 1)
+        }
+        try users.add(name: Self.user, role: "admin", passwordHash: PasswordHash.make(password))
+        return password
+    }
+
+    private func logSize(_ log: String) -> Int {
+        let path = (dataDirectory as NSString).appendingPathComponent(log)
+        return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
+    /// Starts this executable with `arguments`, its standard error appended to `log`.
+    private func child(_ arguments: [String], log: String, environment: [String: String]) throws -> Process {
+        let path = (dataDirectory as NSString).appendingPathComponent(log)
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = arguments
+        process.environment = environment
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+        return process
+    }
+
+    /// The port the web process says it listens on ("listening on http://127.0.0.1:PORT"), from
+    /// its log; nil if it stops or does not say so within 30 s.
+    private func waitForWebPort(_ web: Process, after start: Int) -> UInt16? {
+        let path = (dataDirectory as NSString).appendingPathComponent("web.log")
+        for _ in 0..<300 {
+            if let data = FileManager.default.contents(atPath: path), data.count > start {
+                let text = String(decoding: data[start...], as: UTF8.self)
+                if let range = text.range(of: "listening on http://127.0.0.1:"),
+                   let port = UInt16(text[range.upperBound...].prefix { $0.isNumber }) {
+                    return port
+                }
+            }
+            if !web.isRunning { return nil }
+            usleep(100_000)
+        }
+        return nil
+    }
+
+    /// SIGTERM to each, then up to 15 s for a clean stop before SIGKILL.
+    static func stop(_ children: [Process]) {
+        for child in children where child.isRunning { kill(child.processIdentifier, SIGTERM) }
+        let deadline = Date().addingTimeInterval(15)
+        for child in children {
+            while child.isRunning && Date() < deadline { usleep(50_000) }
+            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+            child.waitUntilExit()
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import AlphaTestSupport
+import Foundation
+import Testing
+
+/// `alphaengine demo` as a newcomer runs it: one command, then the printed URL and login.
+@Suite("alphaengine demo", .serialized)
+struct DemoTests {
+    final class Demo {
+        let process = Process()
+        private let output = Pipe()
+        var banner = ""
+
+        init(dataDirectory: String) throws {
+            process.executableURL = BuiltExecutable.url("alphaengine")
+            process.arguments = ["demo", "--data-dir", dataDirectory, "--port", "0", "--sim-port", "0"]
+            process.currentDirectoryURL = PythonPeer.repositoryRoot  // where openapi.yaml is, as after a clone
+            process.environment = ["PATH": "/usr/bin:/bin"]
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            while !banner.contains("curl -s -X POST") {
+                let data = output.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                banner += String(decoding: data, as: UTF8.self)
+            }
+        }
+
+        var port: UInt16? {
+            guard let range = banner.range(of: "web:        http://127.0.0.1:") else { return nil }
+            return UInt16(banner[range.upperBound...].prefix { $0.isNumber })
+        }
+
+        var password: String? {
+            guard let range = banner.range(of: "login:      demo / ") else { return nil }
+            return String(banner[range.upperBound...].prefix { !$0.isWhitespace })
+        }
+
+        func stop() -> (status: Int32, rest: String) {
+            kill(process.processIdentifier, SIGTERM)
+            let rest = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, rest)
+        }
+    }
+
+    static func call(_ port: UInt16, _ method: String, _ target: String, token: String? = nil, body: String? = nil) throws -> RawClient.Response {
+        let client = try RawClient(port: port, timeoutSeconds: 10)
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        try client.send(head + "\r\n" + (body ?? ""))
+        return try client.readResponse()
+    }
+
+    static func field(_ name: String, in text: String) -> String? {
+        guard let range = text.range(of: "\"\(name)\":\"") else { return nil }
+        return String(text[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test("one command runs simulator, bot and web; the printed login places an order to ACK; Ctrl-C stops all three; the login stays")
+    func demo() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try Demo(dataDirectory: directory)
+        let port = try #require(first.port, "\(first.banner)")
+        let password = try #require(first.password, "\(first.banner)")
+
+        let login = try Self.call(port, "POST", "/api/auth/login", body: #"{"username":"demo","password":"\#(password)"}"#)
+        let token = try #require(Self.field("token", in: login.text), "\(login.text)")
+        #expect(eventually(within: 30) { (try? Self.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up and beating")
+        let order = try Self.call(port, "POST", "/api/commands", token: token,
+                                  body: #"{"type":"PlaceOrder","payload":{"symbol":"BTCUSDT","side":"BUY","type":"MARKET","quantity":"0.010"}}"#)
+        #expect(order.status == 202)
+        let location = try #require(order.header("Location"))
+        #expect(eventually(within: 15) { (try? Self.call(port, "GET", location, token: token)).flatMap { Self.field("status", in: $0.text) } == "ACK" })
+        #expect(try Self.call(port, "GET", "/api/positions", token: token).text.contains(#""amount":"0.01""#))
+
+        let (status, rest) = first.stop()
+        #expect(status == 0, "\(rest)")
+        let webLog = (try? String(contentsOfFile: directory + "/web.log", encoding: .utf8)) ?? ""
+        let botLog = (try? String(contentsOfFile: directory + "/bot.log", encoding: .utf8)) ?? ""
+        #expect(webLog.contains("alphaengine web: stopped") && botLog.contains("alphaengine bot: stopped"), "children stopped cleanly")
+
+        let second = try Demo(dataDirectory: directory)
+        #expect(second.password == password, "the same login on the next run")
+        #expect(second.stop().status == 0)
+    }
+}
