@@ -98,6 +98,15 @@ struct DemoCommand: ParsableCommand {
             throw ValidationFailure("cannot write \(path)", status: 1)
         }
         try users.add(name: Self.user, role: "admin", passwordHash: PasswordHash.make(password))
+        // The runtime configuration names the symbol the demo trades, through the same versioned
+        // UpdateConfig command a user would send (the bot applies it at boot).
+        if try ConfigStore(database: database).runtime().version == 0 {
+            var config = RuntimeConfig()
+            config.symbol = symbols.split(separator: ",").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? config.symbol
+            _ = try CommandStore(database: database).insert(Command(
+                type: .updateConfig, actor: Actor(kind: .system, id: "demo"), scope: Scope(mode: .sim),
+                idempotencyKey: "demo:initial-config", payload: ["config": .object(config.json), "expectedVersion": .int(0)]))
+        }
         return password
     }
 

@@ -74,6 +74,8 @@ struct DemoTests {
         let location = try #require(order.header("Location"))
         #expect(eventually(within: 15) { (try? Self.call(port, "GET", location, token: token)).flatMap { Self.field("status", in: $0.text) } == "ACK" })
         #expect(try Self.call(port, "GET", "/api/positions", token: token).text.contains(#""amount":"0.01""#))
+        #expect(try Self.call(port, "GET", "/api/dashboard", token: token).text.contains(#""tradingMode":"sim","symbol":"BTCUSDT""#),
+                "the configuration names the symbol the demo trades")
 
         let (status, rest) = first.stop()
         #expect(status == 0, "\(rest)")
