@@ -48,54 +48,22 @@ func seed(directory: String, count: Int) throws {
     }
 }
 
-// MARK: Raw sockets
-
-func connectLoopback(_ port: UInt16) -> Int32 {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    if connected != 0 { die("connect to 127.0.0.1:\(port) failed: errno \(errno)") }
-    return descriptor
-}
-
-func sendAll(_ descriptor: Int32, _ text: String) {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let sent = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
-        if sent <= 0 { die("send failed: errno \(errno)") }
-        offset += sent
-    }
-}
-
-/// One request on a fresh connection; the whole response as text.
-func request(_ port: UInt16, _ text: String) -> String {
-    let descriptor = connectLoopback(port)
-    defer { close(descriptor) }
-    sendAll(descriptor, text)
-    var response: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = recv(descriptor, &buffer, buffer.count, 0)
-        if count <= 0 { break }
-        response += buffer[0..<count]
-    }
-    return String(decoding: response, as: UTF8.self)
-}
+// MARK: Requests
 
 func login(_ port: UInt16) -> String {
     let body = #"{"username":"bench","password":"\#(benchPassword)"}"#
-    let response = request(port, "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
-        + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
-    guard let start = response.range(of: #""token":""#), let end = response[start.upperBound...].firstIndex(of: "\"") else {
-        die("login failed: \(response.prefix(300))")
+    do {
+        let client = try RawClient(port: port)
+        try client.send("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let response = try client.readResponse().text
+        guard let start = response.range(of: #""token":""#), let end = response[start.upperBound...].firstIndex(of: "\"") else {
+            die("login failed: \(response.prefix(300))")
+        }
+        return String(response[start.upperBound..<end])
+    } catch {
+        die("login: \(error)")
     }
-    return String(response[start.upperBound..<end])
 }
 
 // MARK: SSE fan-out
@@ -127,14 +95,15 @@ func fanout(subscribers: Int, events: Int) throws {
 
     // Every subscriber connected and past its response head before the first commit.
     let poller = epoll_create1(0)
-    var sockets: [Int32] = []
+    var clients: [RawClient] = []
     var pending: [Int32: [UInt8]] = [:]
     for _ in 0..<subscribers {
-        let descriptor = connectLoopback(port)
+        let client = try RawClient(port: port)
+        clients.append(client)
+        let descriptor = client.descriptor
         var on: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, 35 /* SO_TIMESTAMPNS */, &on, socklen_t(MemoryLayout<Int32>.size))
-        sendAll(descriptor, "GET /api/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n\r\n")
-        sockets.append(descriptor)
+        try client.send("GET /api/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n\r\n")
         pending[descriptor] = []
         var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(fd: descriptor))
         epoll_ctl(poller, EPOLL_CTL_ADD, descriptor, &event)
@@ -205,7 +174,7 @@ func fanout(subscribers: Int, events: Int) throws {
     say(String(format: "  per event: first subscriber p50 %.2f ms p99 %.2f ms; last subscriber p50 %.2f ms p99 %.2f ms",
                percentile(first, 0.5), percentile(first, 0.99), percentile(last, 0.5), percentile(last, 0.99)))
     if latencies.count != expected { die("\(expected - latencies.count) deliveries missing") }
-    for descriptor in sockets { close(descriptor) }
+    clients.removeAll()
 }
 
 /// CLOCK_REALTIME in µs: the clock the kernel's receive timestamps use.
