@@ -10,6 +10,9 @@ public struct Secrets: Sendable, CustomStringConvertible {
     /// The HS256 key for the web's tokens, at least 32 bytes; optional only in `sim`.
     public let webSecretKey: String?
     public let endpoints: Endpoints
+    /// Origins (`https://dash.example.com`) allowed to call the web API from a browser
+    /// (`web.cors_origins`); none by default, which keeps CORS off.
+    public internal(set) var webCORSOrigins: [String] = []
 
     public static let minimumWebSecretBytes = 32
 

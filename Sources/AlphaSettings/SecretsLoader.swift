@@ -10,7 +10,7 @@ import Yams
 /// mode: testnet            # production | testnet | sim
 /// production: { api_key: "...", api_secret: "..." }
 /// testnet:    { api_key: "...", api_secret: "...", rest_url: "...", ws_url: "..." }
-/// web:        { secret_key: "at least 32 bytes" }
+/// web:        { secret_key: "at least 32 bytes", cors_origins: ["https://dash.example.com"] }
 /// ```
 /// Environment: `ALPHAENGINE_MODE`, `ALPHAENGINE_<MODE>_API_KEY`, `ALPHAENGINE_<MODE>_API_SECRET`,
 /// `ALPHAENGINE_WEB_SECRET_KEY`, `ALPHAENGINE_REST_URL`, `ALPHAENGINE_WS_URL`.
@@ -64,7 +64,24 @@ public enum SecretsLoader {
             try validate(ws, key: "\(mode.rawValue).ws_url", schemes: mode == .sim ? ["ws", "wss"] : ["wss"])
             endpoints.webSocket = ws
         }
-        return Secrets(mode: mode, apiKey: apiKey, apiSecret: apiSecret, webSecretKey: webSecret, endpoints: endpoints)
+        var secrets = Secrets(mode: mode, apiKey: apiKey, apiSecret: apiSecret, webSecretKey: webSecret, endpoints: endpoints)
+        secrets.webCORSOrigins = try origins(web["cors_origins"])
+        return secrets
+    }
+
+    /// `web.cors_origins`: a list of origins, each scheme and host (and port), nothing more.
+    private static func origins(_ value: Any?) throws(SecretsError) -> [String] {
+        guard let value, !(value is NSNull) else { return [] }
+        guard let list = value as? [Any] else { throw .invalidEndpoint(key: "web.cors_origins", reason: "must be a list of origins") }
+        return try list.map { (item) throws(SecretsError) -> String in
+            guard let origin = item as? String, let components = URLComponents(string: origin),
+                  ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
+                  components.path.isEmpty, components.query == nil, components.fragment == nil, components.user == nil
+            else {
+                throw .invalidEndpoint(key: "web.cors_origins", reason: "each entry must be an origin such as https://dash.example.com (no path)")
+            }
+            return origin
+        }
     }
 
     private static let knownKeys: Set<String> = ["mode", "production", "testnet", "sim", "web"]
@@ -72,7 +89,7 @@ public enum SecretsLoader {
         "production": ["api_key", "api_secret", "rest_url", "ws_url"],
         "testnet": ["api_key", "api_secret", "rest_url", "ws_url"],
         "sim": ["rest_url", "ws_url"],
-        "web": ["secret_key"],
+        "web": ["secret_key", "cors_origins"],
     ]
 
     private static func readFile(_ path: String) throws(SecretsError) -> [String: Any] {

@@ -18,7 +18,7 @@ struct WebCommand: ParsableCommand {
 
     @Option(help: "Address to listen on (behind nginx: 127.0.0.1).") var host = "127.0.0.1"
     @Option(help: "Port (0 picks a free one).") var port: UInt16 = 8080
-    @Option(name: .customLong("cors-origin"), help: "An origin allowed to call the API from a browser, e.g. https://dash.example.com (repeatable; default none).")
+    @Option(name: .customLong("cors-origin"), help: "An origin allowed to call the API from a browser, e.g. https://dash.example.com (repeatable; added to web.cors_origins in secrets.yaml; default none).")
     var corsOrigins: [String] = []
     @Option(help: "Lifetime of a login's access token, in seconds.") var tokenTtl: Int64 = 3600
     @Flag(help: "Take the client address from X-Forwarded-For (only behind a proxy you run).") var trustForwardedFor = false
@@ -46,7 +46,7 @@ struct WebCommand: ParsableCommand {
             settings.http.port = port
             if let eventLoops { settings.http.eventLoops = eventLoops }
             settings.http.workerThreads = workers
-            settings.corsOrigins = Set(corsOrigins)
+            settings.corsOrigins = Set(corsOrigins + secrets.webCORSOrigins)
             settings.tokenLifetimeSeconds = tokenTtl
             settings.trustForwardedFor = trustForwardedFor
             let publicPath = publicDirectory ?? "Public"

@@ -133,6 +133,19 @@ import Testing
         }
     }
 
+    @Test func corsOriginsAreOriginsOnly() throws {
+        let good = try file("mode: sim\nweb:\n  cors_origins: [\"https://dash.example.com\", \"http://127.0.0.1:5173\"]\n")
+        #expect(try SecretsLoader.load(path: good, environment: [:]).webCORSOrigins == ["https://dash.example.com", "http://127.0.0.1:5173"])
+        #expect(try SecretsLoader.load(path: try file("mode: sim\n"), environment: [:]).webCORSOrigins.isEmpty, "off by default")
+        let reason = "each entry must be an origin such as https://dash.example.com (no path)"
+        for bad in ["[\"https://dash.example.com/app\"]", "[\"ftp://x.example\"]", "[\"*\"]", "[7]"] {
+            expectError(.invalidEndpoint(key: "web.cors_origins", reason: reason),
+                        path: try file("mode: sim\nweb:\n  cors_origins: \(bad)\n"))
+        }
+        expectError(.invalidEndpoint(key: "web.cors_origins", reason: "must be a list of origins"),
+                    path: try file("mode: sim\nweb:\n  cors_origins: https://dash.example.com\n"))
+    }
+
     @Test func eachModeHasItsOwnDatabase() {
         let paths = TradingMode.allCases.map { databasePath(dataDirectory: "/var/lib/alphaengine/", mode: $0) }
         #expect(paths == ["/var/lib/alphaengine/alphaengine-production.db", "/var/lib/alphaengine/alphaengine-testnet.db",
