@@ -96,20 +96,17 @@ struct QueryReader {
         return text
     }
 
-    /// An asset such as USDT or BNB.
-    mutating func asset(_ name: String) -> String? {
-        guard let text = single(name) else { return nil }
-        guard CommandValidation.isSymbol(text) else {
-            problems.append(FieldProblem(name, "must be 1 to 20 upper-case letters or digits, such as USDT"))
-            return nil
-        }
-        return text
-    }
+    /// An exchange symbol such as BTCUSDT.
+    mutating func symbol(_ name: String) -> String? { code(name, example: "BTCUSDT") }
 
-    mutating func symbol(_ name: String) -> String? {
+    /// An asset such as USDT or BNB.
+    mutating func asset(_ name: String) -> String? { code(name, example: "USDT") }
+
+    /// 1 to 20 upper-case letters or digits: how Binance names symbols and assets.
+    private mutating func code(_ name: String, example: String) -> String? {
         guard let text = single(name) else { return nil }
         guard CommandValidation.isSymbol(text) else {
-            problems.append(FieldProblem(name, "must be 1 to 20 upper-case letters or digits, such as BTCUSDT"))
+            problems.append(FieldProblem(name, "must be 1 to 20 upper-case letters or digits, such as \(example)"))
             return nil
         }
         return text
