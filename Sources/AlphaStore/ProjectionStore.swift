@@ -39,24 +39,8 @@ public final class ProjectionStore {
             for order in try database.statement(orders).rows([], Self.decodeOrder) {
                 state.orders[order.clientOrderID] = order
             }
-            for position in try database.statement(
-                "SELECT symbol, amount, entry_price, unrealized_pnl, reason, time FROM projection_positions"
-            ).rows([], { row in
-                PositionPayload(symbol: row.text(0), amount: try Self.amount(row, 1), entryPrice: try Self.amount(row, 2),
-                                unrealizedPnl: try Self.amount(row, 3), reason: row.optionalText(4), time: row.int64(5))
-            }) {
-                state.positions[position.symbol] = position
-            }
-            for balance in try database.statement(
-                "SELECT asset, wallet_balance, cross_wallet_balance, change, reason, time FROM projection_balances"
-            ).rows([], { row in
-                BalancePayload(asset: row.text(0), walletBalance: try Self.amount(row, 1),
-                               crossWalletBalance: try Self.amount(row, 2),
-                               change: try row.optionalText(3).map { _ in try Self.amount(row, 3) },
-                               reason: row.optionalText(4), time: row.int64(5))
-            }) {
-                state.balances[balance.asset] = balance
-            }
+            for position in try positions() { state.positions[position.symbol] = position }
+            for balance in try balances() { state.balances[balance.asset] = balance }
             for (key, totals) in try database.statement(
                 "SELECT day, asset, realized_pnl, fees, funding, trades FROM projection_pnl_daily"
             ).rows([], { row in
@@ -66,15 +50,37 @@ public final class ProjectionStore {
             }) {
                 state.pnl[key] = totals
             }
-            if let status = try database.statement("""
-                SELECT engine_state, engine_mode, engine_since, engine_reason, boot_id, stream_state, stream_since,
-                       reconnects, last_reconcile_at, last_reconcile_run_id, last_reconcile_drifts, drift_total,
-                       config_version FROM projection_status WHERE id = 1
-                """).firstRow([], Self.decodeStatus) {
-                state.status = status
-            }
+            if let status = try status() { state.status = status }
             return state
         }
+    }
+
+    /// Every position row (flat ones included, as the projections keep them).
+    public func positions() throws -> [PositionPayload] {
+        try database.statement("SELECT symbol, amount, entry_price, unrealized_pnl, reason, time FROM projection_positions ORDER BY symbol")
+            .rows([]) { row in
+                PositionPayload(symbol: row.text(0), amount: try Self.amount(row, 1), entryPrice: try Self.amount(row, 2),
+                                unrealizedPnl: try Self.amount(row, 3), reason: row.optionalText(4), time: row.int64(5))
+            }
+    }
+
+    public func balances() throws -> [BalancePayload] {
+        try database.statement("SELECT asset, wallet_balance, cross_wallet_balance, change, reason, time FROM projection_balances ORDER BY asset")
+            .rows([]) { row in
+                BalancePayload(asset: row.text(0), walletBalance: try Self.amount(row, 1),
+                               crossWalletBalance: try Self.amount(row, 2),
+                               change: try row.optionalText(3).map { _ in try Self.amount(row, 3) },
+                               reason: row.optionalText(4), time: row.int64(5))
+            }
+    }
+
+    /// The engine's status row; nil before the first event that sets it.
+    public func status() throws -> EngineStatus? {
+        try database.statement("""
+            SELECT engine_state, engine_mode, engine_since, engine_reason, boot_id, stream_state, stream_since,
+                   reconnects, last_reconcile_at, last_reconcile_run_id, last_reconcile_drifts, drift_total,
+                   config_version FROM projection_status WHERE id = 1
+            """).firstRow([], Self.decodeStatus)
     }
 
     /// The seq of the last event the projections reflect.

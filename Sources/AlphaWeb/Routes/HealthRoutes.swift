@@ -32,12 +32,17 @@ extension WebAPI {
     /// reported but does not decide (REST polling keeps the bot correct without it).
     func readiness(_ database: Database) -> (ready: Bool, body: JSONValue) {
         let now = Timestamp.now().millisecondsSinceEpoch
-        let status = try? ProjectionStore(database: database).load(recentTerminalOrders: 0).status
+        // Only the status row: load balancers poll this every few seconds. A store that answers
+        // but has no status yet (no event) is readable; one that throws is not.
+        let status = Result { try ProjectionStore(database: database).status() }
+        let databaseOK: Bool, stream: WebSocketState
+        switch status {
+        case .success(let row): (databaseOK, stream) = (true, row?.streamState ?? .disconnected)
+        case .failure: (databaseOK, stream) = (false, .disconnected)
+        }
         let heartbeat = try? HeartbeatStore(database: database).heartbeat(process: "bot")
         let age = heartbeat.map { now - $0.beatAt.millisecondsSinceEpoch }
-        let databaseOK = status != nil
         let botOK = age.map { $0 < settings.botStaleAfterMilliseconds } ?? false
-        let stream = status?.streamState ?? .disconnected
         let body: JSONValue = .object([
             "ready": .bool(databaseOK && botOK),
             "checks": .object([

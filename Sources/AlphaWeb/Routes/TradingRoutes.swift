@@ -54,13 +54,13 @@ extension WebAPI {
         }
         add(&router, "GET", "/api/positions", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
-            let state = try ProjectionStore(database: context.database).load(recentTerminalOrders: 0)
-            return .json(.object(["positions": .array(state.positions.values.sorted { $0.symbol < $1.symbol }.map { .object($0.json) })]))
+            let positions = try ProjectionStore(database: context.database).positions()
+            return .json(.object(["positions": .array(positions.map { .object($0.json) })]))
         }
         add(&router, "GET", "/api/balances", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
-            let state = try ProjectionStore(database: context.database).load(recentTerminalOrders: 0)
-            return .json(.object(["balances": .array(state.balances.values.sorted { $0.asset < $1.asset }.map { .object($0.json) })]))
+            let balances = try ProjectionStore(database: context.database).balances()
+            return .json(.object(["balances": .array(balances.map { .object($0.json) })]))
         }
     }
 }
