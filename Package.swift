@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: C libraries from Debian (scripts/setup installs the -dev packages)
@@ -29,7 +30,7 @@ let package = Package(
 
         // MARK: Protocol-level code that knows nothing of trading
         .target(name: "AlphaJSON", swiftSettings: strict),
-        .target(name: "AlphaSystem", dependencies: ["CLinux"], swiftSettings: strict),
+        .target(name: "AlphaSystem", dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "AlphaCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "AlphaWebSocket", dependencies: ["AlphaSystem", "COpenSSL"], swiftSettings: strict),
         .target(name: "AlphaHTTP", dependencies: ["AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CLinux"], swiftSettings: strict),
@@ -43,7 +44,8 @@ let package = Package(
                 swiftSettings: strict),
 
         // MARK: The bot: listener, reconciler, executor (no HTTP-server code)
-        .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaJSON", "AlphaSystem"], swiftSettings: strict),
+        .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaJSON", "AlphaSystem",
+                                                 .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // MARK: The embedded Binance USDⓈ-M simulator
         .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "COpenSSL"], swiftSettings: strict),
@@ -61,6 +63,7 @@ let package = Package(
             dependencies: [
                 "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim", "AlphaWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -137,7 +140,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AlphaBotTests",
-            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "AlphaCrypto", "alphaengine"],
+            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "AlphaCrypto", "AlphaSystem", "alphaengine",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "AlphaSystemTests", dependencies: ["AlphaSystem"], swiftSettings: strict),

@@ -3,14 +3,12 @@ import AlphaCore
 /// What the bot needs from one exchange account, in AlphaEngine's terms: requests go in as
 /// domain values, facts come back as the events they become (with the dedup keys the stream's
 /// copies share). The bot knows nothing else of the exchange — no paths, parameter names or
-/// JSON shapes. `BinanceAccount` is the Binance USDⓈ-M implementation.
+/// JSON shapes. `BinanceAccount` is the Binance USDⓈ-M implementation; `ExchangeVenue` bundles it
+/// with its stream, capabilities and pacer.
 ///
 /// Every method throws `ExchangeError`, classified for order safety, or a `PayloadError` when
 /// an answer cannot be read.
 public protocol ExchangeAccount: AnyObject {
-    /// Pacing shared by every request to this account.
-    var gate: RateLimitGate { get }
-
     /// Measures the offset to the exchange's clock (signed requests carry its time).
     func syncClock() throws
     /// Whether the account holds positions per side (hedge mode); AlphaEngine trades one-way.
@@ -37,9 +35,6 @@ public protocol ExchangeAccount: AnyObject {
                 clientOrderIDs: [Int64: String]) throws -> ExchangePage
     /// One page of funding payments from `start` (inclusive), oldest first.
     func funding(start: Int64, limit: Int) throws -> ExchangePage
-
-    /// The events one user-data stream message carries (none for kinds the bot does not store).
-    func events(fromStreamMessage message: JSONObject) throws -> [Event]
 }
 
 /// A page of history: its events, how many rows the exchange returned, and where the last row

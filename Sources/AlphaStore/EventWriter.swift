@@ -31,6 +31,9 @@ public final class EventWriter {
     /// ever names one again, so memory stays flat however long the history grows.
     public private(set) var state: ProjectionState
     public let residentTerminalOrders: Int
+    /// Told after each commit the events it stored (with their seqs; duplicates left out), in
+    /// order: the bot's kernel hands them to its components.
+    public var didCommit: (([Event]) -> Void)?
 
     /// Loads the projections from their checkpoint and applies any events stored after it
     /// (DESIGN §8), so a writer always starts from a state that matches the event store.
@@ -54,8 +57,11 @@ public final class EventWriter {
     /// A payload that does not fit its event type fails the whole batch: nothing is half-written.
     @discardableResult
     public func append(_ batch: [Event], alongside: ((Database) throws -> Void)? = nil) throws -> [AppendOutcome] {
+        var stored: [Event] = []
+        defer { if !stored.isEmpty { didCommit?(stored) } }
         do {
             return try database.write {
+                stored = []
                 // Another writer on this file (which the design forbids, but a mistake must not
                 // corrupt the projections) would have moved the checkpoint: start from disk then.
                 if try projections.checkpoint() != state.lastSeq { state = try projections.load(recentTerminalOrders: residentTerminalOrders) }
@@ -72,6 +78,7 @@ public final class EventWriter {
                             throw StoreError.invalidPayload(eventType: event.type.rawValue, seq: nil, error)
                         }
                         outcomes.append(.appended(seq: seq))
+                        if didCommit != nil { stored.append(event) }
                     } else {
                         outcomes.append(.duplicate(existingSeq: try existingSeq(dedupKey: event.dedupKey)))
                     }
@@ -82,6 +89,7 @@ public final class EventWriter {
                 return outcomes
             }
         } catch {
+            stored = []  // rolled back: nothing was stored
             reloadAfterFailure()
             throw error
         }

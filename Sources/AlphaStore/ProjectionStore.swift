@@ -79,7 +79,7 @@ public final class ProjectionStore {
         try database.statement("""
             SELECT engine_state, engine_mode, engine_since, engine_reason, boot_id, stream_state, stream_since,
                    reconnects, last_reconcile_at, last_reconcile_run_id, last_reconcile_drifts, drift_total,
-                   config_version FROM projection_status WHERE id = 1
+                   config_version, resume_state FROM projection_status WHERE id = 1
             """).firstRow([], Self.decodeStatus)
     }
 
@@ -164,14 +164,15 @@ public final class ProjectionStore {
         try database.statement("""
             INSERT OR REPLACE INTO projection_status (id, engine_state, engine_mode, engine_since, engine_reason,
                 boot_id, stream_state, stream_since, reconnects, last_reconcile_at, last_reconcile_run_id,
-                last_reconcile_drifts, drift_total, config_version)
-            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                last_reconcile_drifts, drift_total, config_version, resume_state)
+            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run([
                 .text(status.engineState.rawValue), .text(status.engineMode.rawValue),
                 .optional(status.engineSince?.iso8601), .optional(status.engineReason), .optional(status.bootID),
                 .text(status.streamState.rawValue), .optional(status.streamSince?.iso8601),
                 .integer(status.reconnects), .optional(status.lastReconcileAt), .optional(status.lastReconcileRunID),
                 .integer(status.lastReconcileDrifts), .integer(status.driftTotal), .integer(status.configVersion),
+                .text(status.resumeState.rawValue),
             ])
     }
 
@@ -227,6 +228,7 @@ public final class ProjectionStore {
         status.lastReconcileDrifts = row.int64(10)
         status.driftTotal = row.int64(11)
         status.configVersion = row.int64(12)
+        status.resumeState = try choice(row, 13, EngineState.self)
         return status
     }
 }

@@ -170,6 +170,17 @@ enum Schema {
                 details_json TEXT NOT NULL
             );
             """),
+        // The state a boot resumes (RUNNING, PAUSED or SAFE), kept while the engine is STOPPED. A file
+        // from before knew no such thing and its bot always booted RUNNING: it keeps an active state,
+        // or SAFE with mode safe, and otherwise resumes RUNNING as it would have (a rebuild derives
+        // the exact value from the events).
+        Migration(version: 5, name: "engine state resumed at boot", sql: """
+            ALTER TABLE projection_status ADD COLUMN resume_state TEXT NOT NULL DEFAULT 'RUNNING';
+            UPDATE projection_status SET resume_state = CASE
+                WHEN engine_mode = 'safe' THEN 'SAFE'
+                WHEN engine_state IN ('RUNNING', 'PAUSED', 'SAFE') THEN engine_state
+                ELSE 'RUNNING' END;
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

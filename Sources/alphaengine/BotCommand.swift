@@ -6,6 +6,7 @@ import AlphaStore
 import AlphaSystem
 import ArgumentParser
 import Foundation
+import Logging
 
 /// `alphaengine bot`: the trading process. All exchange I/O happens here; it stops cleanly on
 /// SIGINT or SIGTERM and resumes without loss or duplicates.
@@ -15,15 +16,19 @@ struct BotCommand: ParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Option(help: "Symbols to follow (comma-separated).") var symbols = "BTCUSDT"
+    @Option(help: "Symbols to follow besides the runtime configuration's trading.symbol (comma-separated).") var symbols: String?
     @Option(help: "How long after sending an order a 'not found' is believed (ms).") var notFoundGraceMs = 10_000
-    @Option(help: "How often the reconciler runs while the stream is up (ms).") var reconcileMs = 30_000
+    @Option(help: "How often the reconciler runs while the stream is up (ms); default: the runtime configuration's engine.poll_interval_sec.")
+    var reconcileMs: Int?
     @Option(help: "How long a REST request may take before its outcome is unknown (ms).") var restTimeoutMs = 10_000
     @Option(help: "Request-weight thresholds per minute: warn,slow,stop.") var weightThresholds = "1500,2000,2300"
 
     func run() throws {
         try reportingFailures {
             let shutdown = try ShutdownSignal()
+            // One level for every logger of the process; the runtime configuration's logging.level sets it.
+            let levels = LogLevelSwitch(.info)
+            LoggingSystem.bootstrap { label in LineLogHandler(process: "bot", component: label, levels: levels) }
             // The bot runs for months and appends a few events a second: a small page cache.
             let (database, secrets) = try options.openDatabase(memory: .lean)
             let environment = ProcessInfo.processInfo.environment
@@ -34,14 +39,23 @@ struct BotCommand: ParsableCommand {
                 throw ValidationFailure("configuration: no API key for mode \(secrets.mode.rawValue); in sim mode set "
                     + "ALPHAENGINE_SIM_API_KEY and ALPHAENGINE_SIM_API_SECRET to the keys `alphaengine sim` printed", status: 78)
             }
-            var settings = BotRunner.Settings(restURL: secrets.endpoints.rest, webSocketURL: secrets.endpoints.webSocket,
-                                              apiKey: apiKey, apiSecret: apiSecret)
-            settings.symbols = symbols.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            settings.executor.notFoundGraceMilliseconds = notFoundGraceMs
-            settings.catchUpMilliseconds = reconcileMs
-            settings.restTimeoutMilliseconds = restTimeoutMs
-            settings.rateLimits = try Self.thresholds(weightThresholds)
-            let runner = try BotRunner(settings: settings, database: database, mode: secrets.mode)
+            var venueSettings = BinanceVenue.Settings(restURL: secrets.endpoints.rest, webSocketURL: secrets.endpoints.webSocket,
+                                                      apiKey: apiKey, apiSecret: apiSecret)
+            venueSettings.restTimeoutMilliseconds = restTimeoutMs
+            venueSettings.rateLimits = try Self.thresholds(weightThresholds)
+            let clientLog = Logger(label: "exchange")
+            venueSettings.log = { line in clientLog.notice("\(line)") }
+            var settings = BotRunner.Settings()
+            settings.extraSymbols = (symbols ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            settings.executor.notFoundGraceMilliseconds = Int64(notFoundGraceMs)
+            if let reconcileMs {
+                settings.reconcile.intervalMilliseconds = Int64(reconcileMs)
+                settings.reconcileIntervalFixed = true
+            }
+            let venue = BinanceVenue(settings: venueSettings, scope: Scope(mode: secrets.mode))
+            let runner = try BotRunner(venue: venue, database: database, mode: secrets.mode, settings: settings,
+                                       logger: { Logger(label: $0) },
+                                       onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })
             do {
                 try runner.boot(shouldStop: { shutdown.wait(milliseconds: 0) != nil })
             } catch let error as BotRunner.BootError {

@@ -18,7 +18,7 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the demo keeps its database, logs and login.") var dataDirectory = "data/demo"
     @Option(help: "The web's port (0 picks a free one).") var port: UInt16 = 8080
     @Option(help: "The simulator's port (0 picks a free one).") var simPort: UInt16 = 0
-    @Option(help: "Symbols the bot follows (comma-separated).") var symbols = "BTCUSDT"
+    @Option(help: "The symbol the demo trades (the runtime configuration's trading.symbol).") var symbol = RuntimeConfig.defaultSymbol
 
     static let user = "demo"
 
@@ -47,7 +47,7 @@ struct DemoCommand: ParsableCommand {
                 "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
             ]
             let webLogStart = logSize("web.log")
-            let bot = try child(["bot", "--data-dir", dataDirectory, "--symbols", symbols], log: "bot.log", environment: environment)
+            let bot = try child(["bot", "--data-dir", dataDirectory], log: "bot.log", environment: environment)
             let web = try child(["web", "--data-dir", dataDirectory, "--port", String(port)], log: "web.log", environment: environment)
             let children = [bot, web]
             defer { Self.stop(children) }
@@ -102,7 +102,7 @@ struct DemoCommand: ParsableCommand {
         // UpdateConfig command a user would send (the bot applies it at boot).
         if try ConfigStore(database: database).runtime().version == 0 {
             var config = RuntimeConfig()
-            config.symbol = symbols.split(separator: ",").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? config.symbol
+            config.symbol = symbol
             _ = try CommandStore(database: database).insert(Command(
                 type: .updateConfig, actor: Actor(kind: .system, id: "demo"), scope: Scope(mode: .sim),
                 idempotencyKey: "demo:initial-config", payload: ["config": .object(config.json), "expectedVersion": .int(0)]))

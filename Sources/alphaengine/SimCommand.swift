@@ -53,10 +53,10 @@ struct SimCommand: ParsableCommand {
             configuration = SimConfiguration(apiKey: key, apiSecret: secret)
         }
         if let token = file.controlToken { configuration.controlToken = token }
-        configuration.initialBalance = balance.flatMap(Amount.init) ?? file.balance ?? configuration.initialBalance
+        configuration.initialBalance = balance.flatMap { Amount($0) } ?? file.balance ?? configuration.initialBalance
         for (symbol, price) in file.prices where configuration.prices[symbol] != nil { configuration.prices[symbol] = price }
         let service = SimService(configuration: configuration)
-        if let level = liquidity.flatMap(Amount.init) ?? file.liquidity { service.withExchange { $0.liquidityPerLevel = level } }
+        if let level = liquidity.flatMap { Amount($0) } ?? file.liquidity { service.withExchange { $0.liquidityPerLevel = level } }
         var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.host = host
         serverConfiguration.port = port

@@ -39,7 +39,7 @@ struct FillIngestionTests {
         try order("a-1", "BUY", "0.010")
         try order("a-2", "BUY", "0.006")
         try order("a-3", "SELL", "0.012")
-        let catchUp = TradeCatchUp(account: account, writer: writer)
+        let catchUp = TradeCatchUp(account: account, writer: writer, capabilities: .binanceUSDM, clock: SystemClock())
         catchUp.pageSize = 2  // several pages
         let recovered = try catchUp.run(symbol: "BTCUSDT")
         let simTrades = service.withExchange { $0.ledger.trades.count }
@@ -48,7 +48,6 @@ struct FillIngestionTests {
 
         // Phase 2: the stream is up. Its thread only queues messages; this thread, the single
         // writer, stores them, as the bot's writer thread does.
-        let listener = Listener(writer: writer, account: account)
         let inbox = Mutex<[JSONObject]>([])
         let apiKey = configuration.apiKey, apiSecret = configuration.apiSecret
         let stream = UserDataStream(webSocketBase: base.replacingOccurrences(of: "http://", with: "ws://"),
@@ -60,7 +59,9 @@ struct FillIngestionTests {
         try order("b-1", "SELL", "0.009")
         let expectedTrades = service.withExchange { $0.ledger.trades.count }
         func storedTrades() throws -> Int {
-            for message in inbox.withLock({ queue in defer { queue.removeAll() }; return queue }) { try listener.ingest(message) }
+            for message in inbox.withLock({ queue in defer { queue.removeAll() }; return queue }) {
+                try writer.append(try BinanceEventTranslator.events(fromStream: message, scope: Scope(mode: .sim)))
+            }
             return try writer.events.events(matching: EventFilter(types: [.tradeExecuted]), limit: 10_000).count
         }
         #expect(eventually { (try? storedTrades()) == expectedTrades })

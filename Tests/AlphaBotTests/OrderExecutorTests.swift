@@ -35,6 +35,42 @@ final class BotHarness {
         database = try Database.openMigrated(path: directory.appendingPathComponent("bot.db").path)
         writer = try EventWriter(database: database)
         commands = CommandStore(database: database)
+        // The engine is running, as after a boot: the pre-trade check refuses everything otherwise.
+        try writer.append(Event(type: .engineStarted, source: .bot, entityKind: .engine, entityID: "engine", scope: Scope(mode: .sim),
+                                dedupKey: DedupKey.engine(bootID: "harness", transition: "started"),
+                                payload: EngineStartedPayload(bootID: "harness", state: .running, mode: .normal).json))
+    }
+
+    let clock = SystemClock()
+    var time: KernelTime { KernelTime(now: clock.now, monotonic: clock.monotonicMilliseconds) }
+
+    func executor(_ settings: OrderExecutor.Settings = OrderExecutor.Settings()) -> OrderExecutor {
+        OrderExecutor(account: account, pacer: client.gate, writer: writer, commands: commands, settings: settings)
+    }
+
+    func reconciler() -> Reconciler {
+        let capabilities = VenueCapabilities.binanceUSDM
+        return Reconciler(account: account, writer: writer, scope: Scope(mode: .sim), symbols: ["BTCUSDT"],
+                          trades: TradeCatchUp(account: account, writer: writer, capabilities: capabilities, clock: clock),
+                          funding: FundingCatchUp(account: account, writer: writer, capabilities: capabilities, clock: clock), clock: clock)
+    }
+
+    /// Claims the next command and hands it to `executor`, then steps the executor as the kernel
+    /// would until the command is settled; nil when no command is waiting.
+    func runNext(_ executor: OrderExecutor) throws -> Command? {
+        guard let command = try commands.claimNext() else { return nil }
+        _ = try executor.handle(command, time)
+        return try settle(executor, [command.id]).first
+    }
+
+    /// Steps `executor` until every one of `ids` is ACK or FAILED (at most 20 s); returns them.
+    func settle(_ executor: OrderExecutor, _ ids: [String]) throws -> [Command] {
+        let deadline = clock.monotonicMilliseconds + 20_000
+        while true {
+            let current = try ids.compactMap { try commands.command(id: $0) }
+            if current.allSatisfy({ $0.status != .sent }) || clock.monotonicMilliseconds > deadline { return current }
+            if try !executor.tick(time) { usleep(5_000) }
+        }
     }
 
     deinit {
@@ -75,14 +111,14 @@ struct OrderExecutorTests {
     func plain() throws {
         let bot = try BotHarness()
         let command = try bot.placeOrder()
-        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
-        let done = try #require(try executor.runNext())
+        let executor = bot.executor(settings())
+        let done = try #require(try bot.runNext(executor))
         #expect(done.status == .acknowledged)
         #expect(done.result?["resolvedBy"] == "answer")
         let clientOrderID = try command.clientOrderID.value
         #expect(bot.ordersOnExchange(clientOrderID) == 1)
         #expect(bot.writer.state.orders.values.contains { $0.clientOrderID == clientOrderID && $0.status == .filled })
-        #expect(try executor.runNext() == nil)
+        #expect(try bot.runNext(executor) == nil)
     }
 
     @Test("executed but answered 503 'unknown': resolved by query as placed, not sent again", arguments: ["unknown_after_execute", "hang"])
@@ -90,8 +126,8 @@ struct OrderExecutorTests {
         let bot = try BotHarness(timeoutMilliseconds: 1_000)
         try bot.fault(#"{"fault":"\#(fault)","milliseconds":2500}"#)
         let command = try bot.placeOrder()
-        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
-        let done = try #require(try executor.runNext())
+        let executor = bot.executor(settings())
+        let done = try #require(try bot.runNext(executor))
         #expect(done.status == .acknowledged)
         #expect(done.result?["resolvedBy"] == "query")
         #expect(bot.ordersOnExchange(try command.clientOrderID.value) == 1)
@@ -102,8 +138,8 @@ struct OrderExecutorTests {
         let bot = try BotHarness()
         try bot.fault(#"{"fault":"http_5xx","path":"/fapi/v1/order","status":500,"count":1}"#)
         let command = try bot.placeOrder()
-        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
-        let done = try #require(try executor.runNext())
+        let executor = bot.executor(settings())
+        let done = try #require(try bot.runNext(executor))
         #expect(done.status == .failed)
         #expect(done.lastError?.contains("not placed") == true)
         #expect(bot.ordersOnExchange(try command.clientOrderID.value) == 0)
@@ -113,8 +149,8 @@ struct OrderExecutorTests {
     func refused() throws {
         let bot = try BotHarness()
         try bot.placeOrder("SELL", quantity: "0.0005")  // below the minimum quantity
-        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
-        let done = try #require(try executor.runNext())
+        let executor = bot.executor(settings())
+        let done = try #require(try bot.runNext(executor))
         #expect(done.status == .failed)
         #expect(done.lastError?.contains("-4004") == true || done.lastError?.contains("-1111") == true)
     }
@@ -131,8 +167,9 @@ struct OrderExecutorTests {
         let neverSent = try bot.placeOrder()
         _ = try #require(try bot.commands.claimNext())
         usleep(400_000)  // older than the grace period
-        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands, settings: settings())
-        let resolved = try executor.resolveInFlight()
+        let executor = bot.executor(settings())
+        try executor.start(bot.time)
+        let resolved = try bot.settle(executor, [sentAndPlaced.id, neverSent.id])
         #expect(resolved.first { $0.id == sentAndPlaced.id }?.status == .acknowledged)
         #expect(resolved.first { $0.id == neverSent.id }?.status == .failed)
         #expect(bot.ordersOnExchange(try sentAndPlaced.clientOrderID.value) == 1)
@@ -154,15 +191,15 @@ struct OrderManagementTests {
     @Test("cancel by client id: ACK and the order stored as cancelled; cancelling it again is refused with the reason")
     func cancel() throws {
         let bot = try BotHarness()
-        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands)
+        let executor = bot.executor()
         let placed = try restingLimit(bot)
-        _ = try executor.runNext()
+        _ = try bot.runNext(executor)
         let clientOrderID = try placed.clientOrderID.value
         _ = try command(bot, .cancelOrder, ["symbol": "BTCUSDT", "clientOrderId": .string(clientOrderID)])
-        #expect(try executor.runNext()?.status == .acknowledged)
+        #expect(try bot.runNext(executor)?.status == .acknowledged)
         #expect(bot.writer.state.orders[clientOrderID]?.status == .cancelled)
         _ = try command(bot, .cancelOrder, ["symbol": "BTCUSDT", "clientOrderId": .string(clientOrderID)])
-        let again = try #require(try executor.runNext())
+        let again = try #require(try bot.runNext(executor))
         #expect(again.status == .failed)
         #expect(again.lastError?.contains("-2011") == true)
     }
@@ -170,35 +207,35 @@ struct OrderManagementTests {
     @Test("cancel all, then close position: open orders gone, the position closed by one reduce-only order")
     func cancelAllAndClose() throws {
         let bot = try BotHarness()
-        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands)
+        let executor = bot.executor()
         _ = try restingLimit(bot)
         _ = try bot.placeOrder("BUY", quantity: "0.020")
-        _ = try executor.runNext()
-        _ = try executor.runNext()
+        _ = try bot.runNext(executor)
+        _ = try bot.runNext(executor)
         _ = try command(bot, .cancelAll, ["symbol": "BTCUSDT"])
-        #expect(try executor.runNext()?.status == .acknowledged)
+        #expect(try bot.runNext(executor)?.status == .acknowledged)
         #expect(bot.service.withExchange { $0.openOrders(symbol: "BTCUSDT").isEmpty })
         #expect(bot.writer.state.orders.values.filter { $0.status.isOpen }.isEmpty)
         _ = try restingLimit(bot)
-        _ = try executor.runNext()
+        _ = try bot.runNext(executor)
         let close = try command(bot, .closePosition, ["symbol": "BTCUSDT"])
-        #expect(try executor.runNext()?.status == .acknowledged)
+        #expect(try bot.runNext(executor)?.status == .acknowledged)
         #expect(bot.service.withExchange { $0.ledger.position("BTCUSDT").amount.isZero && $0.openOrders(symbol: "BTCUSDT").isEmpty })
         let closing = bot.service.withExchange { exchange in exchange.orders.values.filter { $0.clientOrderId == (try? close.clientOrderID.value) } }
         #expect(closing.count == 1 && closing.first?.reduceOnly == true)
         // Nothing left: a second close is a no-op.
         _ = try command(bot, .closePosition, ["symbol": "BTCUSDT"])
-        #expect(try executor.runNext()?.result?["closed"] == "0")
+        #expect(try bot.runNext(executor)?.result?["closed"] == "0")
     }
 
     @Test("leverage: set, and an invalid value is refused with Binance's reason")
     func leverage() throws {
         let bot = try BotHarness()
-        let executor = OrderExecutor(account: bot.account, writer: bot.writer, commands: bot.commands)
+        let executor = bot.executor()
         _ = try command(bot, .setLeverage, ["symbol": "BTCUSDT", "leverage": 7])
-        #expect(try executor.runNext()?.status == .acknowledged)
+        #expect(try bot.runNext(executor)?.status == .acknowledged)
         #expect(bot.service.withExchange { $0.leverage(for: "BTCUSDT") } == 7)
         _ = try command(bot, .setLeverage, ["symbol": "BTCUSDT", "leverage": 500])
-        #expect(try executor.runNext()?.lastError?.contains("-4028") == true)
+        #expect(try bot.runNext(executor)?.lastError?.contains("-4028") == true)
     }
 }

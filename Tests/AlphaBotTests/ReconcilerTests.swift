@@ -17,9 +17,8 @@ struct ReconcilerTests {
         _ = try bot.client.signed("POST", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("side", "SELL"), ("type", "LIMIT"), ("timeInForce", "GTC"),
                                                             ("quantity", "0.010"), ("price", "60000"), ("newClientOrderId", "web_manual")])
         let scope = Scope(mode: .sim)
-        let reconciler = Reconciler(account: bot.account, writer: bot.writer, scope: scope, symbols: ["BTCUSDT"],
-                                    trades: TradeCatchUp(account: bot.account, writer: bot.writer))
-        let first = try reconciler.run(trigger: "test")
+        let reconciler = bot.reconciler()
+        let first = try reconciler.run(trigger: .command)
         #expect(first.drifts == 2)  // the position and the balance
         #expect(first.newFacts == 3)  // a trade, its fee, the open order
         let ledger = bot.service.withExchange { $0.ledger }
@@ -28,12 +27,12 @@ struct ReconcilerTests {
         #expect(bot.writer.state.orders["web_manual"]?.status == .acknowledged)
         #expect(bot.writer.state.status.lastReconcileDrifts == 2)
 
-        let second = try reconciler.run(trigger: "test")
+        let second = try reconciler.run(trigger: .command)
         #expect(second.newFacts == 0 && second.drifts == 0)
 
         // The open order is cancelled on the exchange behind our back: the next run finds it ended.
         _ = try bot.client.signed("DELETE", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("origClientOrderId", "web_manual")])
-        let third = try reconciler.run(trigger: "test")
+        let third = try reconciler.run(trigger: .command)
         #expect(third.drifts == 1)
         #expect(bot.writer.state.orders["web_manual"]?.status == .cancelled)
     }
@@ -46,13 +45,12 @@ struct ReconcilerTests {
                                  price: Amount("40000")!, quantity: Amount("0.010")!, time: 1)
         try bot.writer.append(Event(type: .orderPlaced, source: .rest, entityKind: .order, entityID: "ae-ghost", scope: scope,
                                     dedupKey: "order:test:ghost", payload: ghost.json))
-        let reconciler = Reconciler(account: bot.account, writer: bot.writer, scope: scope, symbols: ["BTCUSDT"],
-                                    trades: TradeCatchUp(account: bot.account, writer: bot.writer))
-        let report = try reconciler.run(trigger: "test")
+        let reconciler = bot.reconciler()
+        let report = try reconciler.run(trigger: .command)
         #expect(report.drifts == 2)  // the order, and the balance seen for the first time
         let drifts = try bot.writer.events.events(matching: EventFilter(types: [.driftDetected], entityID: "order:ae-ghost"))
         #expect(drifts.count == 1 && drifts.first?.payload["expected"] == "EXPIRED")
         #expect(bot.writer.state.orders["ae-ghost"]?.status == .expired)
-        #expect(try reconciler.run(trigger: "test").drifts == 0)
+        #expect(try reconciler.run(trigger: .command).drifts == 0)
     }
 }

@@ -3,7 +3,9 @@
 ///
 /// Risk limits are fractions of equity as decimal strings ("0.02" = 2 %), never floating point.
 public struct RuntimeConfig: Sendable, Equatable {
-    public var symbol: String = "XRPUSDT"
+    /// The one default symbol: the bot follows it, the dashboard and candles describe it.
+    public static let defaultSymbol = "BTCUSDT"
+    public var symbol: String = RuntimeConfig.defaultSymbol
     public var accountID: String = "main"
     public var strategyName: String = "sma_cross"
     public var strategyTimeframe: String = "5m"
@@ -100,8 +102,17 @@ extension RuntimeConfig {
         if let risk = section("risk") {
             for (key, path) in [("max_risk_per_trade", \RuntimeConfig.maxRiskPerTrade),
                                 ("daily_loss_limit", \RuntimeConfig.dailyLossLimit)] {
-                guard let text = string(risk, "risk", key) else { continue }
-                guard text.utf8.count <= 40, !text.hasPrefix("+"), let fraction = Amount(text), fraction > .zero, fraction <= 1 else {
+                // A decimal string, or a JSON number read exactly from its text (the seeds write 0.02).
+                let text: String
+                var isNumber = false
+                switch risk[key] {
+                case .string(let value)?: text = value
+                case .number(let value)?: text = value; isNumber = true
+                case nil: fail("risk.\(key)", "is missing"); continue
+                default: fail("risk.\(key)", "must be a decimal string such as \"0.02\" or a number"); continue
+                }
+                let parsed = isNumber ? Amount(jsonNumber: text) : Amount(text)
+                guard text.utf8.count <= 40, !text.hasPrefix("+"), let fraction = parsed, fraction > .zero, fraction <= 1 else {
                     fail("risk.\(key)", "must be a decimal string greater than 0 and at most 1, such as \"0.02\"")
                     continue
                 }
@@ -117,7 +128,9 @@ extension RuntimeConfig {
             }
         }
         if let logging = section("logging"), let level = string(logging, "logging", "level") {
-            if Self.logLevels.contains(level) { config.logLevel = level } else {
+            // Level names in any case, with the common aliases: "INFO", "Warn", "fatal".
+            let name = ["warn": "warning", "fatal": "critical"][level.lowercased()] ?? level.lowercased()
+            if Self.logLevels.contains(name) { config.logLevel = name } else {
                 fail("logging.level", "must be one of \(Self.logLevels.sorted().joined(separator: ", "))")
             }
         }

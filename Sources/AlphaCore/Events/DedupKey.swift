@@ -39,6 +39,10 @@ public enum DedupKey {
         "ws:\(connectionID):\(event.rawValue)"
     }
     public static func reconciliation(runID: String) -> String { "reconcile:\(runID)" }
+    /// A reconcile run's correction of a snapshot: the snapshot's own key, made unique to the run.
+    public static func correction(of snapshotKey: String, runID: String) -> String { "\(snapshotKey):\(runID)" }
+    /// An order we thought open that the exchange no longer knows, closed by a reconcile run.
+    public static func forgottenOrder(clientOrderID: String, runID: String) -> String { "order:forgotten:\(clientOrderID):\(runID)" }
     public static func drift(runID: String, entity: String) -> String { "drift:\(runID):\(entity)" }
 
     public static func transfer(transactionID: String, status: String) -> String { "transfer:\(transactionID):\(status)" }

@@ -54,7 +54,9 @@ extension ProjectionState {
              .reconciliationPerformed, .driftDetected:
             changes.status = try status.apply(event)
 
-        case .manualOverrideExecuted, .riskGuardRejected,
+        case .riskGuardRejected:
+            _ = try RiskGuardRejectedPayload(json: event.payload)  // audit only, but its shape is checked
+        case .manualOverrideExecuted,
              .internalTransferRequested, .internalTransferCompleted, .internalTransferFailed,
              .depositDetected, .withdrawRequested, .withdrawCompleted, .withdrawFailed,
              .quarantineStarted, .quarantineCompleted:
@@ -115,6 +117,7 @@ extension EngineStatus {
         default:
             break
         }
+        if engineState == .running || engineState == .paused || engineState == .safe { resumeState = engineState }
         return self != before
     }
 

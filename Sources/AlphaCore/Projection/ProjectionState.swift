@@ -58,6 +58,9 @@ public struct EngineStatus: Sendable, Equatable {
     public var engineMode: EngineMode = .normal
     public var engineSince: Timestamp?
     public var engineReason: String?
+    /// The state the owner (or the risk guard) last put the engine in — RUNNING, PAUSED or SAFE —
+    /// kept across STOPPED so that the next boot resumes it instead of trading again.
+    public var resumeState: EngineState = .running
     public var bootID: String?
     public var streamState: WebSocketState = .disconnected
     public var streamSince: Timestamp?

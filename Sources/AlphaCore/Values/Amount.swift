@@ -22,6 +22,18 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible, E
         self.decimal = decimal
     }
 
+    /// A JSON number's own text, read exactly, exponent included ("0.02", "2e-2", "1E+1"). An
+    /// exponent beyond ±40 is refused: no amount or fraction in this engine needs one.
+    public init?(jsonNumber text: String) {
+        guard let mark = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
+            self.init(text)
+            return
+        }
+        guard let mantissa = Amount(String(text[..<mark])), let exponent = Int(text[text.index(after: mark)...]),
+              abs(exponent) <= 40 else { return nil }
+        self.init(mantissa.decimal * Decimal(sign: .plus, exponent: exponent, significand: 1))
+    }
+
     /// The canonical plain string: no exponent, no trailing zeros after the point, "0" for zero.
     public var description: String { decimal.description }
 

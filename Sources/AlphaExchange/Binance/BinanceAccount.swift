@@ -12,8 +12,6 @@ public final class BinanceAccount: ExchangeAccount {
         self.scope = scope
     }
 
-    public var gate: RateLimitGate { client.gate }
-
     public func syncClock() throws { try client.syncTime() }
 
     public func isHedgeMode() throws -> Bool {
@@ -107,10 +105,6 @@ public final class BinanceAccount: ExchangeAccount {
         let events = try BinanceEventTranslator.events(fromIncome: rows, scope: scope)
         guard case .object(let last)? = rows.last else { return ExchangePage(events: events, rows: 0, lastID: nil, lastTime: nil) }
         return ExchangePage(events: events, rows: rows.count, lastID: try? last.int64("tranId"), lastTime: try? last.int64("time"))
-    }
-
-    public func events(fromStreamMessage message: JSONObject) throws -> [Event] {
-        try BinanceEventTranslator.events(fromStream: message, scope: scope)
     }
 
     private func orderEvent(_ answer: JSONValue) throws -> Event {

@@ -101,7 +101,7 @@ public final class BinanceRESTClient {
                 if case .number(let text)? = object["code"] { code = Int(text) }
                 if case .string(let text)? = object["msg"] { message = text }
             }
-            throw ExchangeError.classify(status: response.status, code: code, message: message,
+            throw ExchangeError.binance(status: response.status, code: code, message: message,
                                                retryAfter: response.headers["retry-after"].flatMap { Int($0) })
         }
         guard let body else { throw .unknown(reason: "HTTP \(response.status) with a body that is not JSON") }

@@ -1,3 +1,4 @@
+import AlphaCore
 import AlphaSystem
 import Synchronization
 
@@ -33,10 +34,7 @@ public final class RateLimitGate: Sendable {
     }
 
     /// Why the gate is closed, for the caller's error.
-    public enum Closure: Sendable, Equatable {
-        case rateLimited(untilMilliseconds: Int64)
-        case banned(untilMilliseconds: Int64)
-    }
+    public typealias Closure = PacerClosure
 
     private struct State {
         var usedWeight = 0
@@ -96,4 +94,11 @@ public final class RateLimitGate: Sendable {
             if banned { state.banned = true }
         }
     }
+}
+
+extension RateLimitGate: RequestPacer {
+    public var shouldSlowDown: Bool { level >= .slow }
+
+    /// Binance's figures: the weight used this minute and the level it puts the gate at.
+    public var usage: JSONObject { ["usedWeight1m": .int(Int64(usedWeight)), "level": .string(level.description)] }
 }

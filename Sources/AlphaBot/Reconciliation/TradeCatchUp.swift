@@ -13,14 +13,18 @@ import AlphaStore
 public final class TradeCatchUp {
     private let account: any ExchangeAccount
     private let writer: EventWriter
-    /// Binance returns at most 1000 per page.
-    public var pageSize = 1000
-    /// Binance answers at most 7 days per time window.
-    static let window: Int64 = 7 * 24 * 3_600_000
+    private let clock: any Clock
+    /// The most rows the venue returns per page.
+    public var pageSize: Int
+    /// The widest time window the venue answers for (nil: one window from the watermark to now).
+    let window: Int64?
 
-    public init(account: any ExchangeAccount, writer: EventWriter) {
+    public init(account: any ExchangeAccount, writer: EventWriter, capabilities: VenueCapabilities, clock: any Clock) {
         self.account = account
         self.writer = writer
+        self.clock = clock
+        pageSize = capabilities.historyPageLimit
+        window = capabilities.tradeWindowMilliseconds
     }
 
     /// Stores the trades since `since` (ms; nil: the whole history, paged by id); returns how
@@ -28,11 +32,11 @@ public final class TradeCatchUp {
     @discardableResult
     public func run(symbol: String, since: Int64? = nil) throws -> Int {
         var added = 0
-        let now = Timestamp.now().millisecondsSinceEpoch
+        let now = clock.now.millisecondsSinceEpoch
         guard var start = since else { return try page(symbol: symbol, start: nil, end: nil) }
-        // Windows of at most 7 days from the watermark to now, each paged by id.
+        // Windows as wide as the venue answers for, from the watermark to now, each paged by id.
         while start <= now {
-            let end = min(start + Self.window - 1, now + 60_000)
+            let end = min(window.map { start + $0 - 1 } ?? .max, now + 60_000)
             added += try page(symbol: symbol, start: start, end: end)
             start = end + 1
         }

@@ -5,7 +5,9 @@ import AlphaStore
 /// Commands that change the engine rather than the exchange: pause, resume, mode, runtime
 /// configuration, projection rebuild. Each records its event and settles its command in one
 /// transaction, so a crash leaves either both or neither.
-public final class ControlCommands {
+public final class ControlCommands: CommandHandler {
+    public static let commandTypes: [CommandType] = [.pauseEngine, .resumeEngine, .setEngineMode, .updateConfig, .rebuildProjection]
+
     private let writer: EventWriter
     private let commands: CommandStore
     private let configs: ConfigStore
@@ -15,6 +17,14 @@ public final class ControlCommands {
         self.commands = commands
         configs = ConfigStore(database: writer.database)
     }
+
+    public func handle(_ command: Command, _ time: KernelTime) throws -> Command {
+        now = time.now
+        return try execute(command)
+    }
+
+    /// The time the command is handled at (the kernel's clock).
+    private var now = Timestamp.now()
 
     public func execute(_ command: Command) throws -> Command {
         switch command.type {
@@ -34,16 +44,22 @@ public final class ControlCommands {
             return try updateConfig(command)
         case .rebuildProjection:
             let count = try writer.rebuildProjections()
-            return try commands.acknowledge(command.id, result: ["replayedEvents": .int(count)])
+            return try commands.acknowledge(command.id, result: ["replayedEvents": .int(count)], now: now)
         default:
-            return try commands.fail(command.id, error: "\(command.type.rawValue) is not a control command")
+            return try commands.fail(command.id, error: "\(command.type.rawValue) is not a control command", now: now)
         }
     }
 
     private func transition(_ command: Command, to next: EngineState, type: EventType) throws -> Command {
         let current = writer.state.status.engineState
+        // SAFE is left only through SetEngineMode, which moves it to PAUSED: a bare Pause or Resume
+        // would leave the mode SAFE with the engine trading.
+        if current == .safe || writer.state.status.engineMode == .safe {
+            return try commands.fail(command.id, error: "the engine is SAFE; leave it with SetEngineMode normal or reduce_only "
+                + "(it moves to PAUSED), then resume", now: now)
+        }
         guard current.canMove(to: next) else {
-            return try commands.fail(command.id, error: "the engine is \(current.rawValue); it cannot become \(next.rawValue)")
+            return try commands.fail(command.id, error: "the engine is \(current.rawValue); it cannot become \(next.rawValue)", now: now)
         }
         let reason = (try? command.payload.string("reason")) ?? "requested by \(command.actor.id)"
         return try record(command, type: type, payload: EngineReasonPayload(reason: reason).json, result: ["state": .string(next.rawValue)])
@@ -53,36 +69,36 @@ public final class ControlCommands {
     /// A stale `expectedVersion` is refused with both versions named.
     private func updateConfig(_ command: Command) throws -> Command {
         guard case .object(let proposed)? = command.payload["config"], let expected = try? command.payload.int64("expectedVersion") else {
-            return try commands.fail(command.id, error: "invalid UpdateConfig payload: config (an object) and expectedVersion are required")
+            return try commands.fail(command.id, error: "invalid UpdateConfig payload: config (an object) and expectedVersion are required", now: now)
         }
         let config: RuntimeConfig
         do {
             config = try RuntimeConfig(json: proposed)
         } catch {
-            return try commands.fail(command.id, error: "invalid configuration: \(error)")
+            return try commands.fail(command.id, error: "invalid configuration: \(error)", now: now)
         }
         let current = try configs.runtime().version
         guard current == expected else {
-            return try commands.fail(command.id, error: "stale configuration: expected version \(expected), the current one is \(current)")
+            return try commands.fail(command.id, error: "stale configuration: expected version \(expected), the current one is \(current)", now: now)
         }
         var version: Int64 = 0
         var settled: Command?
-        let event = Event(type: .configChanged, commandID: command.id, source: .bot, entityKind: .config, entityID: "runtime",
+        let event = Event(type: .configChanged, ts: now, commandID: command.id, source: .bot, entityKind: .config, entityID: "runtime",
                           scope: command.scope, dedupKey: DedupKey.config(version: expected + 1),
                           payload: ConfigChangedPayload(version: expected + 1, config: config.json).json)
         _ = try writer.append([event]) { _ in
             version = try self.configs.updateRuntime(config, expectedVersion: expected, by: command.actor.id)
-            settled = try self.commands.acknowledge(command.id, result: ["version": .int(version)])
+            settled = try self.commands.acknowledge(command.id, result: ["version": .int(version)], now: self.now)
         }
         return settled ?? command
     }
 
     private func record(_ command: Command, type: EventType, payload: JSONObject, result: JSONObject) throws -> Command {
-        let event = Event(type: type, correlationID: command.correlationID, commandID: command.id, source: .bot, entityKind: .engine,
+        let event = Event(type: type, ts: now, correlationID: command.correlationID, commandID: command.id, source: .bot, entityKind: .engine,
                           entityID: "engine", scope: command.scope, dedupKey: DedupKey.command(commandID: command.id, outcome: type.rawValue),
                           payload: payload)
         var settled: Command?
-        _ = try writer.append([event]) { _ in settled = try self.commands.acknowledge(command.id, result: result) }
+        _ = try writer.append([event]) { _ in settled = try self.commands.acknowledge(command.id, result: result, now: self.now) }
         return settled ?? command
     }
 }

@@ -2,27 +2,37 @@ import AlphaCore
 import AlphaExchange
 import AlphaJSON
 import AlphaStore
-import AlphaSystem
 
 /// REST is the truth (DESIGN §5): on a schedule, after a reconnect, on `RunReconcile` and at
 /// boot, the reconciler fetches fills, funding, positions, balances and open orders, stores what is
 /// missing, and turns every difference from our projections into `DriftDetected` plus a
 /// corrective event, closing with `ReconciliationPerformed`.
 public final class Reconciler {
+    /// What started a run; a scheduled run reads the income history less often.
+    public enum Trigger: String, Sendable {
+        case boot, reconnect, schedule, command
+        /// One of our orders was acknowledged and the stream never mentioned it.
+        case streamSilent = "stream-silent"
+    }
+
     private let account: any ExchangeAccount
     private let writer: EventWriter
     private let scope: Scope
-    private let symbols: [String]
+    /// The symbols followed; the runtime configuration may change them.
+    public var symbols: [String]
     private let trades: TradeCatchUp
     private let funding: FundingCatchUp
+    private let clock: any Clock
 
-    public init(account: any ExchangeAccount, writer: EventWriter, scope: Scope, symbols: [String], trades: TradeCatchUp) {
-        funding = FundingCatchUp(account: account, writer: writer)
+    public init(account: any ExchangeAccount, writer: EventWriter, scope: Scope, symbols: [String], trades: TradeCatchUp,
+                funding: FundingCatchUp, clock: any Clock) {
         self.account = account
         self.writer = writer
         self.scope = scope
         self.symbols = symbols
         self.trades = trades
+        self.funding = funding
+        self.clock = clock
     }
 
     /// How far before the last run's end the next run starts fetching fills.
@@ -39,10 +49,10 @@ public final class Reconciler {
     public var fundingIntervalMilliseconds: Int64 = 10 * 60_000
     private var lastFundingCheck: Int64?
 
-    public func run(trigger: String) throws -> Report {
+    public func run(trigger: Trigger) throws -> Report {
         let runID = Identifier.random()
         var newFacts = 0
-        var drifts: [Event] = []
+        var drifts: [Drift] = []
         // From a little before the last completed run: fills around its end are fetched again
         // (they collide), and none can fall between two runs. The first run reads all history.
         let since = writer.state.status.lastReconcileAt.map { $0 - Self.overlapMilliseconds }
@@ -50,21 +60,28 @@ public final class Reconciler {
         drifts += try positions(runID: runID)
         let balanceDrifts = try balances(runID: runID)
         drifts += balanceDrifts
-        let now = MonotonicClock.milliseconds()
-        if trigger != "schedule" || !balanceDrifts.isEmpty || lastFundingCheck.map({ now - $0 >= fundingIntervalMilliseconds }) ?? true {
+        let now = clock.monotonicMilliseconds
+        if trigger != .schedule || !balanceDrifts.isEmpty || lastFundingCheck.map({ now - $0 >= fundingIntervalMilliseconds }) ?? true {
             newFacts += try funding.run(since: since)
             lastFundingCheck = now
         }
         let (orderFacts, orderDrifts) = try openOrders(runID: runID)
         newFacts += orderFacts
         drifts += orderDrifts
-        let time = Timestamp.now().millisecondsSinceEpoch
-        var batch = drifts
-        batch.append(Event(type: .reconciliationPerformed, source: .bot, entityKind: .reconciliation, entityID: runID, scope: scope,
+        let time = clock.now
+        var batch = drifts.flatMap { [$0.detected, $0.correction] }
+        batch.append(Event(type: .reconciliationPerformed, ts: time, source: .bot, entityKind: .reconciliation, entityID: runID, scope: scope,
                            dedupKey: DedupKey.reconciliation(runID: runID),
-                           payload: ReconciliationPayload(runID: runID, trigger: trigger, drifts: Int64(drifts.count / 2), time: time).json))
+                           payload: ReconciliationPayload(runID: runID, trigger: trigger.rawValue, drifts: Int64(drifts.count),
+                                                          time: time.millisecondsSinceEpoch).json))
         _ = try writer.append(batch)
-        return Report(runID: runID, newFacts: newFacts, drifts: drifts.count / 2)
+        return Report(runID: runID, newFacts: newFacts, drifts: drifts.count)
+    }
+
+    /// A difference found and the event that corrects it.
+    struct Drift {
+        let detected: Event
+        let correction: Event
     }
 
     /// The correction for an order we think open that the exchange no longer knows.
@@ -73,55 +90,55 @@ public final class Reconciler {
         closed.status = .expired
         closed.reason = "not on the exchange any more (cancelled or expired while we were not looking)"
         return Event(type: .orderCancelled, source: .rest, entityKind: .order, entityID: order.clientOrderID, scope: scope,
-                     dedupKey: "order:forgotten:\(order.clientOrderID):\(runID)", payload: closed.json)
+                     dedupKey: DedupKey.forgottenOrder(clientOrderID: order.clientOrderID, runID: runID), payload: closed.json)
     }
 
-    /// A drift and the event that corrects it, as a pair.
-    private func drift(runID: String, entity: String, field: String, expected: String, actual: String, correction: Event) -> [Event] {
-        [Event(type: .driftDetected, source: .bot, entityKind: .reconciliation, entityID: entity, scope: scope,
-               dedupKey: DedupKey.drift(runID: runID, entity: "\(entity):\(field)"),
-               payload: DriftPayload(runID: runID, entity: entity, field: field, expected: expected, actual: actual).json),
-         correction]
+    private func drift(runID: String, entity: String, field: String, expected: String, actual: String, correction: Event) -> Drift {
+        Drift(detected: Event(type: .driftDetected, ts: clock.now, source: .bot, entityKind: .reconciliation, entityID: entity, scope: scope,
+                              dedupKey: DedupKey.drift(runID: runID, entity: "\(entity):\(field)"),
+                              payload: DriftPayload(runID: runID, entity: entity, field: field, expected: expected, actual: actual).json),
+              correction: correction)
     }
 
-    private func positions(runID: String) throws -> [Event] {
+    private func positions(runID: String) throws -> [Drift] {
         var exchange: [String: PositionPayload] = [:]
         for position in try account.positions(symbol: nil) { exchange[position.symbol] = position }
-        var events: [Event] = []
+        var events: [Drift] = []
         for symbol in symbols {
             let theirs = exchange[symbol] ?? PositionPayload(symbol: symbol, amount: .zero, entryPrice: .zero, unrealizedPnl: .zero,
-                                                             reason: "reconcile", time: Timestamp.now().millisecondsSinceEpoch)
+                                                             reason: "reconcile", time: clock.now.millisecondsSinceEpoch)
             let ours = writer.state.positions[symbol]
             guard (ours?.amount ?? .zero) != theirs.amount || (!theirs.amount.isZero && ours?.entryPrice != theirs.entryPrice) else { continue }
-            let correction = Event(type: .positionChanged, source: .rest, entityKind: .position, entityID: symbol, scope: scope,
-                                   dedupKey: DedupKey.position(symbol: symbol, updateTime: theirs.time, amount: theirs.amount) + ":\(runID)",
+            let correction = Event(type: .positionChanged, ts: clock.now, source: .rest, entityKind: .position, entityID: symbol, scope: scope,
+                                   dedupKey: DedupKey.correction(of: DedupKey.position(symbol: symbol, updateTime: theirs.time, amount: theirs.amount),
+                                                                 runID: runID),
                                    payload: theirs.json)
-            events += drift(runID: runID, entity: "position:\(symbol)", field: "amount",
-                            expected: theirs.amount.description, actual: (ours?.amount ?? .zero).description, correction: correction)
+            events.append(drift(runID: runID, entity: "position:\(symbol)", field: "amount",
+                            expected: theirs.amount.description, actual: (ours?.amount ?? .zero).description, correction: correction))
         }
         return events
     }
 
-    private func balances(runID: String) throws -> [Event] {
-        var events: [Event] = []
+    private func balances(runID: String) throws -> [Drift] {
+        var events: [Drift] = []
         for theirs in try account.balances() {
             let ours = writer.state.balances[theirs.asset]
             guard ours?.walletBalance != theirs.walletBalance else { continue }
-            let correction = Event(type: .balanceChanged, source: .rest, entityKind: .balance, entityID: theirs.asset, scope: scope,
-                                   dedupKey: DedupKey.balance(asset: theirs.asset, updateTime: theirs.time, walletBalance: theirs.walletBalance)
-                                       + ":\(runID)",
+            let correction = Event(type: .balanceChanged, ts: clock.now, source: .rest, entityKind: .balance, entityID: theirs.asset, scope: scope,
+                                   dedupKey: DedupKey.correction(of: DedupKey.balance(asset: theirs.asset, updateTime: theirs.time,
+                                                                                      walletBalance: theirs.walletBalance), runID: runID),
                                    payload: theirs.json)
-            events += drift(runID: runID, entity: "balance:\(theirs.asset)", field: "walletBalance", expected: theirs.walletBalance.description,
-                            actual: ours?.walletBalance.description ?? "none", correction: correction)
+            events.append(drift(runID: runID, entity: "balance:\(theirs.asset)", field: "walletBalance", expected: theirs.walletBalance.description,
+                            actual: ours?.walletBalance.description ?? "none", correction: correction))
         }
         return events
     }
 
     /// Open orders on the exchange we do not know (or know differently) are stored; orders we
     /// think open that the exchange no longer lists are looked up and stored as they ended.
-    private func openOrders(runID: String) throws -> (facts: Int, drifts: [Event]) {
+    private func openOrders(runID: String) throws -> (facts: Int, drifts: [Drift]) {
         var facts = 0
-        var drifts: [Event] = []
+        var drifts: [Drift] = []
         var listed: Set<String> = []
         for symbol in symbols {
             for event in try account.openOrders(symbol: symbol) {
@@ -140,9 +157,9 @@ public final class Reconciler {
                 // days (filled ones it keeps), so it ended without a fill we could miss.
                 correction = Self.forgotten(order, scope: scope, runID: runID)
             }
-            drifts += drift(runID: runID, entity: "order:\(order.clientOrderID)", field: "status",
+            drifts.append(drift(runID: runID, entity: "order:\(order.clientOrderID)", field: "status",
                             expected: (try? OrderPayload(json: correction.payload).status.rawValue) ?? "?", actual: order.status.rawValue,
-                            correction: correction)
+                            correction: correction))
         }
         return (facts, drifts)
     }

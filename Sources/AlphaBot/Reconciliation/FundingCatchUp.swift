@@ -3,26 +3,33 @@ import AlphaExchange
 import AlphaJSON
 import AlphaStore
 
-/// Funding payments come from the income history (`GET /fapi/v1/income?incomeType=FUNDING_FEE`):
-/// the stream's `ACCOUNT_UPDATE` (reason `FUNDING_FEE`) moves the balance but names neither the
-/// symbol nor a transaction id, so the REST line, keyed by `tranId`, is the one fact we store.
+/// Funding payments come from the venue's income history: the stream's balance update names
+/// neither the symbol nor a transaction id, so the history's line is the one fact we store.
 public final class FundingCatchUp {
     private let account: any ExchangeAccount
     private let writer: EventWriter
-    /// Binance returns at most 1000 lines per page.
-    public var pageSize = 1000
-    /// Binance keeps three months of income; the first run starts there.
-    static let history: Int64 = 90 * 24 * 3_600_000
+    private let clock: any Clock
+    /// The most lines the venue returns per page.
+    public var pageSize: Int
+    /// How far back the venue keeps income; the first run starts there.
+    let history: Int64
+    /// A venue without funding (spot) has nothing to fetch.
+    let hasFunding: Bool
 
-    public init(account: any ExchangeAccount, writer: EventWriter) {
+    public init(account: any ExchangeAccount, writer: EventWriter, capabilities: VenueCapabilities, clock: any Clock) {
         self.account = account
         self.writer = writer
+        self.clock = clock
+        pageSize = capabilities.historyPageLimit
+        history = capabilities.fundingHistoryMilliseconds
+        hasFunding = capabilities.hasFunding
     }
 
     /// Stores the funding lines since `since` (ms; nil: all Binance keeps); returns how many were new.
     @discardableResult
     public func run(since: Int64?) throws -> Int {
-        var start = since ?? (Timestamp.now().millisecondsSinceEpoch - Self.history)
+        guard hasFunding else { return 0 }
+        var start = since ?? (clock.now.millisecondsSinceEpoch - history)
         var added = 0
         while true {
             let page = try account.funding(start: start, limit: pageSize)

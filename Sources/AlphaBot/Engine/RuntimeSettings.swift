@@ -1,0 +1,52 @@
+import AlphaCore
+import AlphaStore
+import Logging
+
+/// Applies the runtime configuration (`config_store`, changed by `UpdateConfig`) to the running
+/// bot: at boot, and whenever `ConfigChanged` is committed. The symbol is the one the bot
+/// follows (plus any given on the command line), `engine.poll_interval_sec` the reconcile
+/// period (unless a flag fixed it), `logging.level` every logger's level. The strategy and risk
+/// fields are kept for the strategy runner and the risk guard, which read them from here.
+public final class RuntimeSettings: BotComponent {
+    public let name = "config"
+    private let configs: ConfigStore
+    private let reconciler: Reconciler
+    private let scheduler: ReconcileScheduler
+    private let extraSymbols: [String]
+    private let pollIntervalFixed: Bool
+    private let log: Logger
+    private let onLogLevel: (String) -> Void
+    public private(set) var current = RuntimeConfig()
+
+    public init(configs: ConfigStore, reconciler: Reconciler, scheduler: ReconcileScheduler, extraSymbols: [String], pollIntervalFixed: Bool,
+                log: Logger, onLogLevel: @escaping (String) -> Void) {
+        self.configs = configs
+        self.reconciler = reconciler
+        self.scheduler = scheduler
+        self.extraSymbols = extraSymbols
+        self.pollIntervalFixed = pollIntervalFixed
+        self.log = log
+        self.onLogLevel = onLogLevel
+    }
+
+    /// The symbols the bot follows: the configured one first.
+    public var symbols: [String] { [current.symbol] + extraSymbols.filter { $0 != current.symbol } }
+
+    public func start(_ time: KernelTime) throws {
+        apply(try configs.runtime().value)
+    }
+
+    public func didAppend(_ events: [Event], _ time: KernelTime) throws {
+        guard let change = events.last(where: { $0.type == .configChanged }) else { return }
+        let payload = try ConfigChangedPayload(json: change.payload)
+        apply(try RuntimeConfig(json: payload.config))
+        log.info("configuration applied", metadata: ["version": "\(payload.version)", "symbols": "\(symbols.joined(separator: ","))"])
+    }
+
+    private func apply(_ config: RuntimeConfig) {
+        current = config
+        reconciler.symbols = symbols
+        if !pollIntervalFixed { scheduler.intervalMilliseconds = config.pollIntervalSeconds * 1000 }
+        onLogLevel(config.logLevel)
+    }
+}

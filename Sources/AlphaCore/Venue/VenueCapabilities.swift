@@ -1,0 +1,82 @@
+/// What one venue can do and how far it may be asked, so that the bot and the web take their
+/// rules and limits from one place instead of spelling a venue's numbers in their own code.
+public struct VenueCapabilities: Sendable, Equatable {
+    public enum Market: String, Sendable {
+        /// Perpetual futures: positions, leverage, funding.
+        case futures
+        /// Spot: holdings only.
+        case spot
+    }
+
+    /// How the venue names its order and trade ids.
+    public enum IDKind: String, Sendable {
+        case numeric
+        case uuid
+    }
+
+    public var name: String
+    public var market: Market
+    /// The leverage the venue accepts; nil where there is none (spot).
+    public var leverage: ClosedRange<Int64>?
+    public var hasFunding: Bool
+    /// Whether an account can hold a long and a short at once (AlphaEngine trades one-way).
+    public var hasHedgeMode: Bool
+    /// The most rows one page of fills or funding returns.
+    public var historyPageLimit: Int
+    /// The widest time window one request for fills may span; nil when unbounded.
+    public var tradeWindowMilliseconds: Int64?
+    /// How far back the income (funding) history reaches.
+    public var fundingHistoryMilliseconds: Int64
+    public var idKind: IDKind
+    public var symbols: SymbolFormat
+    /// Time-in-force values the venue accepts for limit orders.
+    public var timeInForce: Set<String>
+
+    public init(name: String, market: Market, leverage: ClosedRange<Int64>?, hasFunding: Bool, hasHedgeMode: Bool,
+                historyPageLimit: Int, tradeWindowMilliseconds: Int64?, fundingHistoryMilliseconds: Int64, idKind: IDKind,
+                symbols: SymbolFormat, timeInForce: Set<String>) {
+        self.name = name
+        self.market = market
+        self.leverage = leverage
+        self.hasFunding = hasFunding
+        self.hasHedgeMode = hasHedgeMode
+        self.historyPageLimit = historyPageLimit
+        self.tradeWindowMilliseconds = tradeWindowMilliseconds
+        self.fundingHistoryMilliseconds = fundingHistoryMilliseconds
+        self.idKind = idKind
+        self.symbols = symbols
+        self.timeInForce = timeInForce
+    }
+}
+
+/// How a venue spells its symbols: `BTCUSDT` on Binance, `KRW-BTC` on Upbit.
+public struct SymbolFormat: Sendable, Equatable {
+    /// For people and error messages, e.g. "1 to 20 upper-case letters or digits, such as BTCUSDT".
+    public var description: String
+    /// The most characters a symbol has.
+    public var maximumLength: Int
+    /// Characters allowed besides A-Z and 0-9 (Upbit's "-").
+    public var separators: Set<Character>
+
+    public init(description: String, maximumLength: Int, separators: Set<Character> = []) {
+        self.description = description
+        self.maximumLength = maximumLength
+        self.separators = separators
+    }
+
+    public func isValid(_ symbol: String) -> Bool {
+        guard !symbol.isEmpty, symbol.count <= maximumLength else { return false }
+        let allowed = symbol.allSatisfy { ($0.isASCII && ($0.isUppercase || $0.isNumber)) || separators.contains($0) }
+        return allowed && symbol.first.map { !separators.contains($0) } == true && symbol.last.map { !separators.contains($0) } == true
+    }
+}
+
+extension VenueCapabilities {
+    /// Binance USDⓈ-M Futures (reference: 1000 rows a page, fills in windows of at most 7 days,
+    /// three months of income history, leverage 1–125).
+    public static let binanceUSDM = VenueCapabilities(
+        name: "Binance USDⓈ-M Futures", market: .futures, leverage: 1...125, hasFunding: true, hasHedgeMode: true,
+        historyPageLimit: 1000, tradeWindowMilliseconds: 7 * 24 * 3_600_000, fundingHistoryMilliseconds: 90 * 24 * 3_600_000,
+        idKind: .numeric, symbols: SymbolFormat(description: "1 to 20 upper-case letters or digits, such as BTCUSDT", maximumLength: 20),
+        timeInForce: ["GTC", "IOC", "FOK", "GTX"])
+}
