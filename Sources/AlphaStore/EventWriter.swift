@@ -34,6 +34,9 @@ public final class EventWriter {
     /// Told after each commit the events it stored (with their seqs; duplicates left out), in
     /// order: the bot's kernel hands them to its components.
     public var didCommit: (([Event]) -> Void)?
+    /// When set, every appended event is stamped with this clock's time: `ts` is when the
+    /// engine recorded the fact, and the bot's one clock says when that is (a manual one in tests).
+    public var clock: (any Clock)?
 
     /// Loads the projections from their checkpoint and applies any events stored after it
     /// (DESIGN §8), so a writer always starts from a state that matches the event store.
@@ -69,6 +72,7 @@ public final class EventWriter {
                 outcomes.reserveCapacity(batch.count)
                 var changes = ProjectionChanges()
                 for var event in batch {
+                    if let clock { event.ts = clock.now }
                     if let seq = try insert(event) {
                         event.seq = seq
                         try readBackOrder(for: event)

@@ -21,6 +21,7 @@ public final class BotKernel {
         self.clock = clock
         self.writer = writer
         self.wake = wake
+        writer.clock = clock
         writer.didCommit = { [unowned self] events in committed.append(contentsOf: events) }
     }
 
