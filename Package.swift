@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "AlphaJSON", swiftSettings: strict),
         .target(name: "AlphaSystem", dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "AlphaCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
-        .target(name: "AlphaWebSocket", dependencies: ["AlphaSystem", "COpenSSL"], swiftSettings: strict),
+        .target(name: "AlphaWebSocket", dependencies: ["AlphaCrypto", "AlphaSystem", "COpenSSL"], swiftSettings: strict),
         .target(name: "AlphaHTTP", dependencies: ["AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CLinux"], swiftSettings: strict),
 
         // MARK: The Binance USDⓈ-M adapter (the bot's only exchange I/O)
@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "AlphaCore", dependencies: ["AlphaJSON"], swiftSettings: strict),
 
         // MARK: Storage and settings
-        .target(name: "AlphaStore", dependencies: ["AlphaCore", "CSQLite"], swiftSettings: strict),
+        .target(name: "AlphaStore", dependencies: ["AlphaCore", "AlphaSystem", "CSQLite"], swiftSettings: strict),
         .target(name: "AlphaSettings", dependencies: ["AlphaCore", "Yams"], swiftSettings: strict),
 
         // MARK: The one executable

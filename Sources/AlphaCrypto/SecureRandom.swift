@@ -17,10 +17,14 @@ public enum SHA256Digest {
         return Hex.encode(digest)
     }
 
-    /// Equal lengths are compared with CRYPTO_memcmp; a length difference is not a secret here
-    /// (both sides are fixed-size digests).
-    public static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
-        let a = Array(left.utf8), b = Array(right.utf8)
+}
+
+/// The one comparison of secrets (token hashes, request signatures): it takes the same time
+/// wherever the inputs differ. A difference in length returns at once: lengths are not secret
+/// here (digests and signatures have a fixed size).
+public enum ConstantTime {
+    public static func equal(_ left: some Collection<UInt8>, _ right: some Collection<UInt8>) -> Bool {
+        let a = Array(left), b = Array(right)
         return a.count == b.count && CRYPTO_memcmp(a, b, a.count) == 0
     }
 }

@@ -1,3 +1,4 @@
+import AlphaCrypto
 import COpenSSL
 import Foundation
 
@@ -17,7 +18,7 @@ public enum WebSocketHandshake {
 
     /// A fresh client key: 16 random bytes, base64 (RFC 6455 §4.1).
     public static func makeClientKey() -> String {
-        Data(randomBytes(16)).base64EncodedString()
+        Data(SecureRandom.bytes(16)).base64EncodedString()
     }
 
     /// Whether a client's key is well formed: base64 of exactly 16 bytes (RFC 6455 §4.2.1).
@@ -25,15 +26,8 @@ public enum WebSocketHandshake {
         Data(base64Encoded: key)?.count == 16
     }
 
-    /// Bytes from OpenSSL's CSPRNG, for keys and frame masks (RFC 6455 §5.3 wants them unpredictable).
-    public static func randomBytes(_ count: Int) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        guard RAND_bytes(&bytes, Int32(count)) == 1 else { fatalError("RAND_bytes failed: no entropy") }
-        return bytes
-    }
-
     public static func maskingKey() -> (UInt8, UInt8, UInt8, UInt8) {
-        let bytes = randomBytes(4)
+        let bytes = SecureRandom.bytes(4)  // RFC 6455 §5.3 wants masks unpredictable
         return (bytes[0], bytes[1], bytes[2], bytes[3])
     }
 }

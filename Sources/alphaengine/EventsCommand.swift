@@ -26,13 +26,10 @@ struct Events: ParsableCommand {
                 let (database, _) = try options.openDatabase()
                 let events = EventStore(database: database)
                 var lastSeq = try after ?? max(0, events.lastSeq() - 20)
-                var lastVersion: Int64 = -1
+                // Another connection's commit is noticed at no I/O cost, between polls.
+                let feed = SQLiteChangeFeed(database: database)
                 while true {
-                    // PRAGMA data_version changes only when another connection commits: a cheap
-                    // check between polls instead of a query.
-                    let version = try database.dataVersion()
-                    if version != lastVersion {
-                        lastVersion = version
+                    if try feed.hasChanged() {
                         for event in try events.events(after: lastSeq, limit: 1000) {
                             print(Self.line(for: event))
                             lastSeq = event.seq ?? lastSeq

@@ -73,7 +73,8 @@ struct DemoTests {
         #expect(order.status == 202)
         let location = try #require(order.header("Location"))
         #expect(eventually(within: 15) { (try? Self.call(port, "GET", location, token: token)).flatMap { Self.field("status", in: $0.text) } == "ACK" })
-        #expect(try Self.call(port, "GET", "/api/positions", token: token).text.contains(#""amount":"0.01""#))
+        // The position comes from the fill (stream or REST), just after the ACK.
+        #expect(eventually(within: 10) { (try? Self.call(port, "GET", "/api/positions", token: token))?.text.contains(#""amount":"0.01""#) == true })
         #expect(try Self.call(port, "GET", "/api/dashboard", token: token).text.contains(#""tradingMode":"sim","symbol":"BTCUSDT""#),
                 "the configuration names the symbol the demo trades")
 

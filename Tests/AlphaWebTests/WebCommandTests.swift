@@ -101,7 +101,7 @@ struct WebCommandTests {
         #expect(stale.status == 409 && stale.errorCode == "conflict" && stale.text.contains("version 1"))
 
         var broken = config
-        broken["risk"] = .object(["max_risk_per_trade": .string("2"), "daily_loss_limit": .number("0.03")])
+        broken["risk"] = .object(["max_risk_per_trade": .string("2"), "daily_loss_limit": .number("1.5")])  // numbers are read exactly, and checked the same
         let invalid = try world.call("PUT", "/api/config", token: world.adminToken,
                                      body: JSONValue.object(["expectedVersion": .int(1), "config": .object(broken)]).serialized)
         #expect(invalid.status == 400 && invalid.text.contains("config.risk.max_risk_per_trade")

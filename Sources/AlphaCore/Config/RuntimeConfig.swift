@@ -51,7 +51,8 @@ public struct ConfigFieldError: Error, Equatable, Sendable, CustomStringConverti
 extension RuntimeConfig {
     /// Reads and validates a full configuration document. Returns every problem at once, so a
     /// user fixing a form sees all the fields that need fixing, not one per attempt.
-    public init(json: JSONObject) throws(ConfigValidationError) {
+    /// `venue` says which symbols exist (Binance's by default; the web and the bot pass theirs).
+    public init(json: JSONObject, venue: VenueCapabilities = .binanceUSDM) throws(ConfigValidationError) {
         var errors: [ConfigFieldError] = []
         var config = RuntimeConfig()
         let sections: [String: Set<String>] = [
@@ -76,8 +77,8 @@ extension RuntimeConfig {
 
         if let trading = section("trading") {
             if let symbol = string(trading, "trading", "symbol") {
-                if symbol.isEmpty || symbol.count > 20 || !symbol.utf8.allSatisfy({ (65...90).contains($0) || (48...57).contains($0) }) {
-                    fail("trading.symbol", "must be 1 to 20 upper-case letters or digits, such as BTCUSDT")
+                if !venue.symbols.isValid(symbol) {
+                    fail("trading.symbol", "must be \(venue.symbols.description)")
                 } else { config.symbol = symbol }
             }
             if let account = string(trading, "trading", "account_id") {

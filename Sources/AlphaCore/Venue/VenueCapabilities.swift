@@ -65,7 +65,7 @@ public struct SymbolFormat: Sendable, Equatable {
     }
 
     public func isValid(_ symbol: String) -> Bool {
-        guard !symbol.isEmpty, symbol.count <= maximumLength else { return false }
+        guard !symbol.isEmpty, symbol.utf8.count <= maximumLength else { return false }
         let allowed = symbol.allSatisfy { ($0.isASCII && ($0.isUppercase || $0.isNumber)) || separators.contains($0) }
         return allowed && symbol.first.map { !separators.contains($0) } == true && symbol.last.map { !separators.contains($0) } == true
     }

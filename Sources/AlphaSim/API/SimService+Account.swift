@@ -215,7 +215,7 @@ extension SimService {
                     state.listenKey = (current.key, time + validity)
                     return current.key
                 }
-                let fresh = WebSocketHandshake.randomBytes(32).map { String(format: "%02x", $0) }.joined()
+                let fresh = SimConfiguration.randomHex()
                 state.listenKey = (fresh, time + validity)
                 return fresh
             }

@@ -1,5 +1,6 @@
 import AlphaCore
 import AlphaHTTP
+import AlphaCrypto
 import AlphaJSON
 import AlphaWebSocket
 import Foundation
@@ -32,7 +33,7 @@ public struct SimConfiguration: Sendable {
         SimConfiguration(apiKey: randomHex(), apiSecret: randomHex())
     }
 
-    static func randomHex() -> String { WebSocketHandshake.randomBytes(32).map { String(format: "%02x", $0) }.joined() }
+    static func randomHex() -> String { Hex.encode(SecureRandom.bytes(32)) }
 }
 
 /// The simulator's REST face: Binance's paths, parameters, security and JSON over one

@@ -1,5 +1,4 @@
 import AlphaCrypto
-import COpenSSL
 
 /// Binance's request signature: lowercase hex HMAC-SHA256 of the total parameters with the API
 /// secret (USDⓈ-M General Info, "SIGNED (TRADE and USER_DATA) Endpoint security").
@@ -10,9 +9,6 @@ public enum BinanceSignature {
 
     /// Compares in constant time, ignoring case (the signature "is not case-sensitive").
     public static func matches(_ given: String, expected: String) -> Bool {
-        let lhs = Array(given.lowercased().utf8)
-        let rhs = Array(expected.utf8)
-        guard lhs.count == rhs.count else { return false }
-        return lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { right in CRYPTO_memcmp(left.baseAddress, right.baseAddress, lhs.count) == 0 } }
+        ConstantTime.equal(given.lowercased().utf8, expected.utf8)
     }
 }

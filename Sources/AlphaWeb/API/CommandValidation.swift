@@ -8,11 +8,11 @@ enum CommandValidation {
     /// Types the web accepts; transfers and withdrawals have no executor yet.
     static let accepted: [CommandType] = CommandType.allCases.filter { $0 != .internalTransfer && $0 != .withdraw }
     static let orderTypes: [OrderType] = [.market, .limit, .stopMarket, .takeProfitMarket]
-    static let timesInForce = ["GTC", "IOC", "FOK", "GTX"]
+    /// The venue's rules: symbols, leverage, time in force (one source, the venue's capabilities).
+    static let venue = VenueCapabilities.binanceUSDM
+    static var timesInForce: [String] { venue.timeInForce.sorted() }
 
-    static func isSymbol(_ text: String) -> Bool {
-        (1...20).contains(text.utf8.count) && text.utf8.allSatisfy { (65...90).contains($0) || (48...57).contains($0) }
-    }
+    static func isSymbol(_ text: String) -> Bool { venue.symbols.isValid(text) }
 
     /// Every problem found (paths start with `payload.`); none means the payload may be stored.
     static func problems(_ type: CommandType, _ payload: JSONObject) -> [FieldProblem] {
@@ -51,7 +51,7 @@ enum CommandValidation {
         case .setLeverage:
             body = BodyReader(payload, accepts: ["symbol", "leverage"], path: "payload")
             symbol(&body)
-            _ = body.integer("leverage", in: 1...125)
+            _ = body.integer("leverage", in: venue.leverage ?? 1...1)
         case .internalTransfer, .withdraw:
             return [FieldProblem("type", "\(type.rawValue) is not supported yet")]
         }
@@ -59,8 +59,8 @@ enum CommandValidation {
     }
 
     private static func symbol(_ body: inout BodyReader) {
-        if let symbol = body.string("symbol", maxLength: 20), !isSymbol(symbol) {
-            body.fail("symbol", "must be 1 to 20 upper-case letters or digits, such as BTCUSDT")
+        if let symbol = body.string("symbol", maxLength: venue.symbols.maximumLength), !isSymbol(symbol) {
+            body.fail("symbol", "must be \(venue.symbols.description)")
         }
     }
 

@@ -96,16 +96,23 @@ struct QueryReader {
         return text
     }
 
-    /// An exchange symbol such as BTCUSDT.
-    mutating func symbol(_ name: String) -> String? { code(name, example: "BTCUSDT") }
+    /// An exchange symbol, as the venue spells them.
+    mutating func symbol(_ name: String) -> String? {
+        guard let text = single(name) else { return nil }
+        guard CommandValidation.isSymbol(text) else {
+            problems.append(FieldProblem(name, "must be \(CommandValidation.venue.symbols.description)"))
+            return nil
+        }
+        return text
+    }
 
     /// An asset such as USDT or BNB.
     mutating func asset(_ name: String) -> String? { code(name, example: "USDT") }
 
-    /// 1 to 20 upper-case letters or digits: how Binance names symbols and assets.
+    /// 1 to 20 upper-case letters or digits: how assets are named.
     private mutating func code(_ name: String, example: String) -> String? {
         guard let text = single(name) else { return nil }
-        guard CommandValidation.isSymbol(text) else {
+        guard (1...20).contains(text.utf8.count), text.utf8.allSatisfy({ (65...90).contains($0) || (48...57).contains($0) }) else {
             problems.append(FieldProblem(name, "must be 1 to 20 upper-case letters or digits, such as \(example)"))
             return nil
         }

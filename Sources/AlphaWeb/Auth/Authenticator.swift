@@ -78,7 +78,7 @@ public final class Authenticator: Sendable {
 
     private func apiToken(_ presented: String, database: Database, now: Int64) throws -> Principal {
         guard let parsed = ApiTokenSecret(presented), let stored = try ApiTokenStore(database: database).token(id: parsed.id),
-              stored.revokedAt == nil, SHA256Digest.constantTimeEqual(parsed.secretHash, stored.secretHash)
+              stored.revokedAt == nil, ConstantTime.equal(parsed.secretHash.utf8, stored.secretHash.utf8)
         else { throw APIFailure.unauthorized }
         let record = lastRecordedUse.withLock { recorded -> Bool in
             guard now - (recorded[stored.id] ?? 0) >= 60 else { return false }

@@ -9,18 +9,13 @@ import Synchronization
 /// Follows the event log as the bot commits to it and publishes each new event to the SSE hub,
 /// `id:` = seq, `event:` = type.
 ///
-/// Noticing is cheap and quick: the thread sleeps on inotify until a file beside the database is
-/// written (a commit appends to the `-wal` file), then reads `PRAGMA data_version` (no I/O;
-/// it changes only when another connection commits) every `pollMicroseconds` for a short while,
-/// since the WAL write comes just before SQLite publishes the commit. Only a changed version
-/// reads the log. Idle, it costs nothing; without inotify, or should a wake be missed, it
-/// still looks every `idleCheckMilliseconds`.
+/// Noticing is the store's `ChangeFeed` (inotify on the database's directory, then a short burst
+/// of `data_version` reads): only a change reads the log. Idle, it costs nothing; should a wake
+/// be missed, it still looks every `idleCheckMilliseconds`.
 final class EventTail: Sendable {
     let hub: EventStreamHub
     private let path: String
     private let pollMicroseconds: UInt32
-    /// After a wake, how long to keep reading data_version at the fast rate.
-    static let burstMicroseconds: UInt64 = 20_000
     static let idleCheckMilliseconds: Int32 = 50
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -61,18 +56,18 @@ final class EventTail: Sendable {
     private func follow(_ database: Database) {
         let events = EventStore(database: database)
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        let watch = try? DirectoryWatch(directory: directory.isEmpty ? "." : directory)
-        var seenVersion: Int64 = -1
+        let feed = SQLiteChangeFeed(database: database, watching: directory, pollMicroseconds: pollMicroseconds)
         var lastError: String?
-        var burstUntil = MonotonicClock.now() + Self.burstMicroseconds * 1000
         while !stopping.load(ordering: .relaxed) {
             do {
-                let version = try database.dataVersion()
-                if version != seenVersion {
+                if try feed.hasChanged() {
                     changes.add(1, ordering: .relaxed)
-                    try publishNew(events)
-                    seenVersion = version  // only once published: a failure is retried on the next turn
-                    burstUntil = MonotonicClock.now() + Self.burstMicroseconds * 1000
+                    do {
+                        try publishNew(events)
+                    } catch {
+                        feed.forget()  // only once published: a failure is retried on the next turn
+                        throw error
+                    }
                 }
             } catch {
                 // The store is shared with the bot; a busy moment is retried on the next turn.
@@ -84,11 +79,7 @@ final class EventTail: Sendable {
                 continue
             }
             lastError = nil
-            if MonotonicClock.now() < burstUntil || watch == nil {
-                usleep(pollMicroseconds)
-            } else if watch?.wait(milliseconds: Self.idleCheckMilliseconds) == true {
-                burstUntil = MonotonicClock.now() + Self.burstMicroseconds * 1000
-            }
+            feed.wait(milliseconds: Self.idleCheckMilliseconds)
         }
     }
 

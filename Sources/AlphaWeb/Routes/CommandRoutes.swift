@@ -7,7 +7,9 @@ import AlphaStore
 /// 202 with its location; the client follows it to ACK or FAILED. `Idempotency-Key` makes a
 /// retried POST return the first command instead of placing a second order.
 extension WebAPI {
-    static let maximumIdempotencyKeyLength = 128
+    /// The longest `Idempotency-Key` header a client may send. The store keeps it scoped by the
+    /// user (`<user>:<key>`), within `CommandStore.maximumIdempotencyKeyLength`.
+    static let maximumIdempotencyHeaderLength = 128
 
     func addCommandRoutes(to router: inout Router) {
         add(&router, "GET", "/api/commands", .viewer) { context in
@@ -68,10 +70,10 @@ extension WebAPI {
     func idempotencyKey(_ request: HTTPRequest) throws(APIFailure) -> String? {
         let values = request.headers.values("idempotency-key")
         guard let key = values.first else { return nil }
-        guard values.count == 1, (1...Self.maximumIdempotencyKeyLength).contains(key.utf8.count),
+        guard values.count == 1, (1...Self.maximumIdempotencyHeaderLength).contains(key.utf8.count),
               key.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
         else {
-            throw .invalid("Idempotency-Key", "must be one header of 1 to \(Self.maximumIdempotencyKeyLength) visible ASCII characters (no spaces)")
+            throw .invalid("Idempotency-Key", "must be one header of 1 to \(Self.maximumIdempotencyHeaderLength) visible ASCII characters (no spaces)")
         }
         return key
     }
