@@ -56,7 +56,7 @@ struct SimCommand: ParsableCommand {
         configuration.initialBalance = balance.flatMap { Amount($0) } ?? file.balance ?? configuration.initialBalance
         for (symbol, price) in file.prices where configuration.prices[symbol] != nil { configuration.prices[symbol] = price }
         let service = SimService(configuration: configuration)
-        if let level = liquidity.flatMap { Amount($0) } ?? file.liquidity { service.withExchange { $0.liquidityPerLevel = level } }
+        if let level = liquidity.flatMap({ Amount($0) }) ?? file.liquidity { service.withExchange { $0.liquidityPerLevel = level } }
         var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.host = host
         serverConfiguration.port = port

@@ -16,7 +16,6 @@ struct ReconcilerTests {
         _ = try bot.client.signed("POST", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "0.020")])
         _ = try bot.client.signed("POST", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("side", "SELL"), ("type", "LIMIT"), ("timeInForce", "GTC"),
                                                             ("quantity", "0.010"), ("price", "60000"), ("newClientOrderId", "web_manual")])
-        let scope = Scope(mode: .sim)
         let reconciler = bot.reconciler()
         let first = try reconciler.run(trigger: .command)
         #expect(first.drifts == 2)  // the position and the balance

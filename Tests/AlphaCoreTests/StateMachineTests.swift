@@ -35,14 +35,6 @@ import Testing
         #expect(!OrderState.partiallyFilled.isTerminal)
     }
 
-    @Test func binanceStatusesMap() {
-        #expect(OrderState(binanceStatus: "NEW") == .acknowledged)
-        #expect(OrderState(binanceStatus: "CANCELED") == .cancelled)
-        #expect(OrderState(binanceStatus: "EXPIRED_IN_MATCH") == .expired)
-        #expect(OrderState(binanceStatus: "PARTIALLY_FILLED") == .partiallyFilled)
-        #expect(OrderState(binanceStatus: "bogus") == nil)
-    }
-
     @Test func positionStates() {
         check(PositionState.self, legal: [
             (.flat, .entering), (.entering, .open), (.entering, .flat), (.open, .exiting), (.exiting, .flat), (.exiting, .open),

@@ -21,19 +21,6 @@ public enum OrderState: String, StateMachine {
         .partiallyFilled: [.partiallyFilled, .filled, .cancelled, .expired],
     ]
 
-    /// Maps Binance's order status (`X` in `ORDER_TRADE_UPDATE`, `status` over REST).
-    public init?(binanceStatus: String) {
-        switch binanceStatus {
-        case "NEW": self = .acknowledged
-        case "PARTIALLY_FILLED": self = .partiallyFilled
-        case "FILLED": self = .filled
-        case "CANCELED": self = .cancelled
-        case "REJECTED": self = .rejected
-        case "EXPIRED", "EXPIRED_IN_MATCH": self = .expired
-        default: return nil
-        }
-    }
-
     /// True while the order can still trade.
     public var isOpen: Bool { self == .acknowledged || self == .partiallyFilled || self == .submitted }
 }

@@ -184,3 +184,18 @@ public enum BinanceEventTranslator {
               dedupKey: DedupKey.fee(symbol: payload.symbol, tradeID: payload.tradeID), payload: payload.json)
     }
 }
+
+extension OrderState {
+    /// Maps Binance's order status (`X` in `ORDER_TRADE_UPDATE`, `status` over REST).
+    init?(binanceStatus: String) {
+        switch binanceStatus {
+        case "NEW": self = .acknowledged
+        case "PARTIALLY_FILLED": self = .partiallyFilled
+        case "FILLED": self = .filled
+        case "CANCELED": self = .cancelled
+        case "REJECTED": self = .rejected
+        case "EXPIRED", "EXPIRED_IN_MATCH": self = .expired
+        default: return nil
+        }
+    }
+}

@@ -110,7 +110,7 @@ extension WebAPI {
         ]
         let risk: JSONObject = [
             "maxRiskPerTrade": .amount(config.value.maxRiskPerTrade), "dailyLossLimit": .amount(config.value.dailyLossLimit),
-            "dailyLossUsed": .amount(Self.dailyLossUsed(state, day: today)), "configVersion": .int(config.version),
+            "dailyLossUsed": .amount(state.dailyLossUsed(day: today, asset: "USDT")), "configVersion": .int(config.version),
         ]
         var commandCounts: JSONObject = [:]
         for status in CommandStatus.allCases { commandCounts[status.rawValue] = .int(counts[status] ?? 0) }
@@ -129,18 +129,5 @@ extension WebAPI {
         dashboard["risk"] = .object(risk)
         dashboard["commands"] = .object(commandCounts)
         return .object(dashboard)
-    }
-
-    /// Today's net loss in USDT as a fraction of the USDT wallet at the start of the day (the
-    /// wallet now, less today's net), rounded to 6 places: what the daily loss limit is compared with.
-    static func dailyLossUsed(_ state: ProjectionState, day: String) -> Amount {
-        let net = state.pnl[PnLKey(day: day, asset: "USDT")]?.net ?? .zero
-        guard net.isNegative, let wallet = state.balances["USDT"]?.walletBalance else { return .zero }
-        let startOfDay = wallet - net
-        guard startOfDay > .zero else { return .zero }
-        var fraction = (-net).decimal / startOfDay.decimal
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &fraction, 6, .up)
-        return Amount(rounded)
     }
 }
