@@ -133,6 +133,14 @@ final class BotWorld {
             && totals.funding == funding
     }
 
+    /// Ours against the ledger's, for a failure message.
+    func moneyReport() -> String {
+        let state = projection()
+        let ledger = sim.withExchange { $0.ledger }
+        return "position \(state.positions["BTCUSDT"]?.amount.description ?? "none") vs \(ledger.position("BTCUSDT").amount), "
+            + "wallet \(state.balances["USDT"]?.walletBalance.description ?? "none") vs \(ledger.walletBalance)"
+    }
+
     // MARK: The simulator's control API (over HTTP, as an operator would)
 
     func control(_ path: String, _ body: String = "", method: String = "POST") throws {

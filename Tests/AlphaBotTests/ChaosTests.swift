@@ -11,6 +11,8 @@ import Testing
 @Suite("Chaos: faults and SIGKILL while orders flow", .serialized)
 struct ChaosTests {
     static var seeds: [UInt64] {
+        // CHAOS_SEED=269246 replays one seed of a batch.
+        if let one = ProcessInfo.processInfo.environment["CHAOS_SEED"].flatMap(UInt64.init) { return [one] }
         let runs = ProcessInfo.processInfo.environment["CHAOS_RUNS"].flatMap(Int.init) ?? 2
         return (1...max(1, runs)).map { UInt64($0) * 7919 }
     }
@@ -76,7 +78,7 @@ struct ChaosTests {
 
         // 2. Fills one for one; 3. position, balance, realized PnL, fees and funding exact.
         #expect(world.storedTradeIDs() == world.ledgerTradeIDs(), "seed \(seed): trades differ")
-        #expect(world.moneyAgrees(), "seed \(seed): money differs from the ledger")
+        #expect(world.moneyAgrees(), "seed \(seed): money differs from the ledger: \(world.moneyReport())")
         #expect(world.count(.fundingApplied) == world.sim.withExchange { $0.ledger.income.filter { $0.kind == .fundingFee }.count })
 
         // What this seed did, so a batch's report says how hard it was.
