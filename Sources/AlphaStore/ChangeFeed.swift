@@ -39,13 +39,21 @@ public final class SQLiteChangeFeed: ChangeFeed {
         let version = try database.dataVersion()
         defer { seen = version }
         guard version != seen else { return false }
-        burstUntil = MonotonicClock.now() + Self.burstNanoseconds
+        changedSinceWait = true
         return true
     }
+
+    /// A change was reported and handled: the burst starts when the caller next waits, after it
+    /// has read what changed (another commit often follows close behind).
+    private var changedSinceWait = false
 
     public func forget() { seen = nil }
 
     public func wait(milliseconds: Int32) {
+        if changedSinceWait {
+            changedSinceWait = false
+            burstUntil = MonotonicClock.now() + Self.burstNanoseconds
+        }
         if watch == nil || MonotonicClock.now() < burstUntil {
             usleep(min(pollMicroseconds, UInt32(max(0, milliseconds)) * 1000))
         } else if watch?.wait(milliseconds: milliseconds) == true {
