@@ -38,9 +38,14 @@ public final class RuntimeSettings: BotComponent {
 
     public func didAppend(_ events: [Event], _ time: KernelTime) throws {
         guard let change = events.last(where: { $0.type == .configChanged }) else { return }
-        let payload = try ConfigChangedPayload(json: change.payload)
-        apply(try RuntimeConfig(json: payload.config))
-        log.info("configuration applied", metadata: ["version": "\(payload.version)", "symbols": "\(symbols.joined(separator: ","))"])
+        do {
+            let payload = try ConfigChangedPayload(json: change.payload)
+            apply(try RuntimeConfig(json: payload.config))
+            log.info("configuration applied", metadata: ["version": "\(payload.version)", "symbols": "\(symbols.joined(separator: ","))"])
+        } catch {
+            // Validated before it was stored, so this is a bug: said, and the bot keeps what it had.
+            log.error("configuration change not applied: \(error)")
+        }
     }
 
     private func apply(_ config: RuntimeConfig) {

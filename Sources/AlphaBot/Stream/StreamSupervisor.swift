@@ -58,15 +58,10 @@ public final class StreamSupervisor: BotComponent {
         return worked
     }
 
+    /// One of our orders answered over REST: the stream should mention it soon.
     public func didAppend(_ events: [Event], _ time: KernelTime) throws {
-        for event in events where event.entityKind == .order {
-            guard case .string(let clientOrderID)? = event.payload["clientOrderId"] else { continue }
-            switch event.source {
-            case .webSocket: awaiting[clientOrderID] = nil  // the stream is carrying our orders
-            case .rest where event.commandID != nil && event.type != .orderRejected:
-                awaiting[clientOrderID] = time.monotonic + confirmMilliseconds
-            default: break
-            }
+        for event in events where event.entityKind == .order && event.source == .rest && event.commandID != nil && event.type != .orderRejected {
+            if case .string(let clientOrderID)? = event.payload["clientOrderId"] { awaiting[clientOrderID] = time.monotonic + confirmMilliseconds }
         }
     }
 
@@ -81,6 +76,10 @@ public final class StreamSupervisor: BotComponent {
         for signal in signals {
             switch signal {
             case .facts(let events):
+                // The stream is carrying our orders: every mention counts, a copy REST stored first too.
+                for event in events where event.entityKind == .order {
+                    if case .string(let clientOrderID)? = event.payload["clientOrderId"] { awaiting[clientOrderID] = nil }
+                }
                 if !events.isEmpty { try writer.append(events) }
             case .fundingSettled:
                 scheduler.requestFunding()
