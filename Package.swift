@@ -40,7 +40,8 @@ let package = Package(
                 swiftSettings: strict),
 
         // MARK: The web process: JSON API, auth, SSE (reads the store, inserts commands)
-        .target(name: "AlphaWeb", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaStore", "AlphaSystem", "CJWT"],
+        .target(name: "AlphaWeb", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaStore", "AlphaSystem", "CJWT",
+                                                 .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
 
         // MARK: The bot: listener, reconciler, executor (no HTTP-server code)

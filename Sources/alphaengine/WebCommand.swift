@@ -7,6 +7,7 @@ import AlphaSystem
 import AlphaWeb
 import ArgumentParser
 import Foundation
+import Logging
 
 /// `alphaengine web`: the JSON API, the SSE stream, /metrics and the SPA, over the database the
 /// bot writes. Stops cleanly on SIGINT or SIGTERM (in-flight requests finish, streams close).
@@ -37,6 +38,9 @@ struct WebCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            // One line per log event on stderr, as the bot writes them.
+            let levels = LogLevelSwitch(.info)
+            LoggingSystem.bootstrap { label in LineLogHandler(process: "web", component: label, levels: levels) }
             let shutdown = try ShutdownSignal()
             let (database, secrets) = try options.openDatabase(memory: .lean)
             let secret = try webSecret(secrets)

@@ -4,6 +4,7 @@ import AlphaJSON
 import AlphaStore
 import AlphaSystem
 import Foundation
+import Logging
 import Synchronization
 
 /// Follows the event log as the bot commits to it and publishes each new event to the SSE hub,
@@ -25,6 +26,7 @@ final class EventTail: Sendable {
     let publishedSeq = Atomic<Int64>(0)
     /// Milliseconds from the last published event's `ts` to its publication (the SSE lag).
     let lastLagMilliseconds = Atomic<Int64>(0)
+    private let log = Logger(label: "event-tail")
 
     init(path: String, hub: EventStreamHub, pollMicroseconds: UInt32) {
         self.path = path
@@ -73,7 +75,7 @@ final class EventTail: Sendable {
                 // The store is shared with the bot; a busy moment is retried on the next turn.
                 // The same error is logged once, not ten times a second.
                 let text = "\(error)"
-                if text != lastError { FileHandle.standardError.write(Data("alphaengine web: event tail: \(text)\n".utf8)) }
+                if text != lastError { log.error("\(text)") }
                 lastError = text
                 usleep(100_000)
                 continue

@@ -66,7 +66,7 @@ extension WebAPI {
         } catch let failure as APIFailure {
             reply = .response(failure.response)
         } catch {
-            FileHandle.standardError.write(Data("alphaengine web: GET /api/stream: \(error)\n".utf8))
+            log.error("GET /api/stream: \(error)")
             reply = .response(.error(.internalServerError, code: "internal_error", message: "the server could not answer; the cause is in its log"))
         }
         let status = if case .response(let response) = reply { response.status.code } else { 200 }

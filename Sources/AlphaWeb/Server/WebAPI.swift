@@ -3,6 +3,7 @@ import AlphaHTTP
 import AlphaStore
 import AlphaSystem
 import Foundation
+import Logging
 
 /// The API's services and its route table. Each area's routes live in their own file under
 /// Routes/ as an extension; this file holds what they share: who may call what, and the one
@@ -18,6 +19,8 @@ final class WebAPI: Sendable {
     let tail: EventTail
     let metrics = WebMetrics()
     let dashboardCache = DashboardCache()
+    /// Causes of 500s: the log gets them, the caller never does.
+    let log = Logger(label: "api")
 
     /// Who may call a route.
     enum Access {
@@ -112,7 +115,7 @@ final class WebAPI: Sendable {
             return failure.response
         } catch {
             // The cause goes to the log; the caller gets no internals.
-            FileHandle.standardError.write(Data("alphaengine web: \(request.method) \(request.path): \(error)\n".utf8))
+            log.error("\(request.method) \(request.path): \(error)")
             return .error(.internalServerError, code: "internal_error", message: "the server could not answer; the cause is in its log")
         }
     }
