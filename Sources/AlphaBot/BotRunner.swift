@@ -63,7 +63,8 @@ public final class BotRunner {
         let reconciler = Reconciler(account: account, writer: writer, scope: scope, symbols: [],
                                     trades: TradeCatchUp(account: account, writer: writer, capabilities: capabilities, clock: clock),
                                     funding: funding, clock: clock)
-        executor = OrderExecutor(account: account, pacer: venue.pacer, writer: writer, commands: commands, settings: settings.executor,
+        executor = OrderExecutor(account: account, pacer: venue.pacer, writer: writer, commands: commands, capabilities: capabilities,
+                                 settings: settings.executor,
                                  log: logger("orders"))
         engine = EngineLifecycle(writer: writer, scope: scope, log: logger("engine"))
         scheduler = ReconcileScheduler(reconciler: reconciler, funding: funding, writer: writer, commands: commands, pacer: venue.pacer,

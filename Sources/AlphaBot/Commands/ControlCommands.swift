@@ -27,21 +27,24 @@ public final class ControlCommands: CommandHandler {
     private var now = Timestamp.now()
 
     public func execute(_ command: Command) throws -> Command {
-        switch command.type {
-        case .pauseEngine:
-            return try transition(command, to: .paused, type: .enginePaused)
-        case .resumeEngine:
-            return try transition(command, to: .running, type: .engineResumed)
-        case .setEngineMode:
-            guard let mode = try? command.payload.choice("mode", as: EngineMode.self) else {
-                return try commands.fail(command.id, error: "invalid SetEngineMode payload: mode must be one of "
-                    + EngineMode.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            let reason = (try? command.payload.string("reason")) ?? "requested by \(command.actor.id)"
-            return try record(command, type: .engineModeChanged, payload: EngineModePayload(mode: mode, reason: reason).json,
+        let request: CommandRequest
+        do throws(CommandPayloadError) {
+            request = try CommandRequest(type: command.type, payload: command.payload)
+        } catch {
+            let what = command.type == .updateConfig ? "invalid configuration" : "invalid \(command.type.rawValue) payload"
+            return try commands.fail(command.id, error: "\(what): \(error)", now: now)
+        }
+        let requestedBy = "requested by \(command.actor.id)"
+        switch request {
+        case .pauseEngine(let reason):
+            return try transition(command, to: .paused, type: .enginePaused, reason: reason ?? requestedBy)
+        case .resumeEngine(let reason):
+            return try transition(command, to: .running, type: .engineResumed, reason: reason ?? requestedBy)
+        case .setEngineMode(let mode, let reason):
+            return try record(command, type: .engineModeChanged, payload: EngineModePayload(mode: mode, reason: reason ?? requestedBy).json,
                               result: ["mode": .string(mode.rawValue)])
-        case .updateConfig:
-            return try updateConfig(command)
+        case .updateConfig(let config, let expected):
+            return try updateConfig(command, config, expectedVersion: expected)
         case .rebuildProjection:
             let count = try writer.rebuildProjections()
             return try commands.acknowledge(command.id, result: ["replayedEvents": .int(count)], now: now)
@@ -50,7 +53,7 @@ public final class ControlCommands: CommandHandler {
         }
     }
 
-    private func transition(_ command: Command, to next: EngineState, type: EventType) throws -> Command {
+    private func transition(_ command: Command, to next: EngineState, type: EventType, reason: String) throws -> Command {
         let current = writer.state.status.engineState
         // SAFE is left only through SetEngineMode, which moves it to PAUSED: a bare Pause or Resume
         // would leave the mode SAFE with the engine trading.
@@ -61,22 +64,12 @@ public final class ControlCommands: CommandHandler {
         guard current.canMove(to: next) else {
             return try commands.fail(command.id, error: "the engine is \(current.rawValue); it cannot become \(next.rawValue)", now: now)
         }
-        let reason = (try? command.payload.string("reason")) ?? "requested by \(command.actor.id)"
         return try record(command, type: type, payload: EngineReasonPayload(reason: reason).json, result: ["state": .string(next.rawValue)])
     }
 
     /// Validates the whole configuration, then writes `config_store` and `ConfigChanged` together.
     /// A stale `expectedVersion` is refused with both versions named.
-    private func updateConfig(_ command: Command) throws -> Command {
-        guard case .object(let proposed)? = command.payload["config"], let expected = try? command.payload.int64("expectedVersion") else {
-            return try commands.fail(command.id, error: "invalid UpdateConfig payload: config (an object) and expectedVersion are required", now: now)
-        }
-        let config: RuntimeConfig
-        do {
-            config = try RuntimeConfig(json: proposed)
-        } catch {
-            return try commands.fail(command.id, error: "invalid configuration: \(error)", now: now)
-        }
+    private func updateConfig(_ command: Command, _ config: RuntimeConfig, expectedVersion expected: Int64) throws -> Command {
         let current = try configs.runtime().version
         guard current == expected else {
             return try commands.fail(command.id, error: "stale configuration: expected version \(expected), the current one is \(current)", now: now)

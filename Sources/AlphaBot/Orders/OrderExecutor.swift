@@ -57,11 +57,15 @@ public final class OrderExecutor: BotComponent, CommandHandler {
     private let commands: CommandStore
     private let settings: Settings
     private let preTrade: PreTradeCheck
+    /// The venue's rules the payloads are decoded under.
+    private let capabilities: VenueCapabilities
     private let log: Logger
     private var pending: [String: Pending] = [:]
 
     public init(account: any ExchangeAccount, pacer: any RequestPacer, writer: EventWriter, commands: CommandStore,
-                settings: Settings = Settings(), preTrade: PreTradeCheck = PreTradeCheck(), log: Logger = Logger(label: "orders")) {
+                capabilities: VenueCapabilities = .binanceUSDM, settings: Settings = Settings(), preTrade: PreTradeCheck = PreTradeCheck(),
+                log: Logger = Logger(label: "orders")) {
+        self.capabilities = capabilities
         self.account = account
         self.pacer = pacer
         self.writer = writer
@@ -122,16 +126,15 @@ public final class OrderExecutor: BotComponent, CommandHandler {
     }
 
     private func execute(_ command: Command, firstTried: Int64, _ time: KernelTime) throws -> Command {
+        let request: CommandRequest
+        do throws(CommandPayloadError) {
+            request = try CommandRequest(type: command.type, payload: command.payload, venue: capabilities)
+        } catch {
+            return try commands.fail(command.id, error: "invalid \(command.type.rawValue) payload: \(error)", now: time.now)
+        }
         let intent: PreTradeRequest.Intent
-        var order: OrderRequest?
-        switch command.type {
-        case .placeOrder:
-            do {
-                order = try OrderRequest(payload: command.payload)
-            } catch {
-                return try commands.fail(command.id, error: "invalid PlaceOrder payload: \(error)", now: time.now)
-            }
-            intent = .place(order!)
+        switch request {
+        case .placeOrder(let order): intent = .place(order)
         case .cancelOrder, .cancelAll: intent = .cancel
         case .closePosition: intent = .closePosition
         case .setLeverage: intent = .setLeverage
@@ -140,12 +143,14 @@ public final class OrderExecutor: BotComponent, CommandHandler {
         if let refusal = preTrade.check(PreTradeRequest(commandType: command.type, actor: command.actor, intent: intent, state: writer.state)) {
             return try refuse(command, refusal, time)
         }
-        switch command.type {
-        case .placeOrder: return try place(command, order: order!, firstTried: firstTried, time)
-        case .cancelOrder: return try cancelOrder(command, firstTried: firstTried, time)
-        case .cancelAll: return try cancelAll(command, firstTried: firstTried, time)
-        case .closePosition: return try closePosition(command, firstTried: firstTried, time)
-        default: return try setLeverage(command, firstTried: firstTried, time)
+        switch request {
+        case .placeOrder(let order): return try place(command, order: order, firstTried: firstTried, time)
+        case .cancelOrder(let symbol, let clientOrderID):
+            return try cancelOrder(command, symbol: symbol, clientOrderID: clientOrderID, firstTried: firstTried, time)
+        case .cancelAll(let symbol): return try cancelAll(command, symbol: symbol, firstTried: firstTried, time)
+        case .closePosition(let symbol): return try closePosition(command, symbol: symbol, firstTried: firstTried, time)
+        case .setLeverage(let symbol, let leverage): return try setLeverage(command, symbol: symbol, leverage: leverage, firstTried: firstTried, time)
+        default: return try commands.fail(command.id, error: "\(command.type.rawValue) is not handled by the order executor", now: time.now)
         }
     }
 
@@ -220,14 +225,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
 
     /// Cancels one order by its client id. Sending a cancel twice is harmless, so an unknown
     /// outcome is settled by asking for the order's state.
-    private func cancelOrder(_ command: Command, firstTried: Int64, _ time: KernelTime) throws -> Command {
-        let symbol: String, clientOrderID: String
-        do {
-            symbol = try command.payload.string("symbol")
-            clientOrderID = try command.payload.string("clientOrderId")
-        } catch {
-            return try commands.fail(command.id, error: "invalid CancelOrder payload: \(error)", now: time.now)
-        }
+    private func cancelOrder(_ command: Command, symbol: String, clientOrderID: String, firstTried: Int64, _ time: KernelTime) throws -> Command {
         let type = writer.state.orders[clientOrderID]?.type
         do {
             return try record(try account.cancel(symbol: symbol, clientOrderID: clientOrderID, type: type), for: command, resolvedBy: "answer", time)
@@ -244,10 +242,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
         }
     }
 
-    private func cancelAll(_ command: Command, firstTried: Int64, _ time: KernelTime) throws -> Command {
-        guard let symbol = try? command.payload.string("symbol") else {
-            return try commands.fail(command.id, error: "invalid CancelAll payload: symbol is required", now: time.now)
-        }
+    private func cancelAll(_ command: Command, symbol: String, firstTried: Int64, _ time: KernelTime) throws -> Command {
         do {
             try account.cancelAll(symbol: symbol)
             try recordOpenOrders(symbol: symbol)
@@ -260,10 +255,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
     }
 
     /// Cancels the symbol's open orders, then closes what is left with a reduce-only market order.
-    private func closePosition(_ command: Command, firstTried: Int64, _ time: KernelTime) throws -> Command {
-        guard let symbol = try? command.payload.string("symbol") else {
-            return try commands.fail(command.id, error: "invalid ClosePosition payload: symbol is required", now: time.now)
-        }
+    private func closePosition(_ command: Command, symbol: String, firstTried: Int64, _ time: KernelTime) throws -> Command {
         let amount: Amount
         do {
             try account.cancelAll(symbol: symbol)
@@ -278,10 +270,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
                                                       quantity: amount.magnitude, reduceOnly: true), firstTried: firstTried, time)
     }
 
-    private func setLeverage(_ command: Command, firstTried: Int64, _ time: KernelTime) throws -> Command {
-        guard let symbol = try? command.payload.string("symbol"), let leverage = try? command.payload.int64("leverage") else {
-            return try commands.fail(command.id, error: "invalid SetLeverage payload: symbol and leverage are required", now: time.now)
-        }
+    private func setLeverage(_ command: Command, symbol: String, leverage: Int64, firstTried: Int64, _ time: KernelTime) throws -> Command {
         do {
             var result: JSONObject = ["symbol": .string(symbol)]
             if let confirmed = try account.setLeverage(symbol: symbol, leverage: leverage) { result["leverage"] = .int(confirmed) }

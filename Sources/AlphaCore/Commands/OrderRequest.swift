@@ -22,17 +22,4 @@ public struct OrderRequest: Sendable, Equatable {
         self.timeInForce = timeInForce
         self.reduceOnly = reduceOnly
     }
-
-    /// Reads a PlaceOrder payload: `symbol`, `side`, `type`, and the optional `quantity`,
-    /// `price`, `stopPrice`, `timeInForce`, `reduceOnly`.
-    public init(payload: JSONObject) throws(PayloadError) {
-        symbol = try payload.string("symbol")
-        side = try payload.choice("side", as: OrderSide.self)
-        type = try payload.choice("type", as: OrderType.self)
-        quantity = try payload.optionalAmount("quantity")
-        price = try payload.optionalAmount("price")
-        stopPrice = try payload.optionalAmount("stopPrice")
-        timeInForce = try payload.optionalString("timeInForce")
-        reduceOnly = try payload.optionalBool("reduceOnly") ?? false
-    }
 }

@@ -1,3 +1,4 @@
+import AlphaCore
 import AlphaHTTP
 import AlphaJSON
 
@@ -5,16 +6,6 @@ import AlphaJSON
 /// readers of queries and bodies; the route wrapper turns it into its response.
 public typealias APIFailure = HTTPRequestRejection
 
-/// One field a request got wrong, named by its path ("payload.quantity", "risk.daily_loss_limit").
-public struct FieldProblem: Sendable, Equatable {
-    public let field: String
-    public let message: String
-
-    public init(_ field: String, _ message: String) {
-        self.field = field
-        self.message = message
-    }
-}
 
 extension HTTPRequestRejection {
     /// 400 naming every field that was wrong: `{"error": {"code": "invalid_request", "message", "fields": [...]}}`.

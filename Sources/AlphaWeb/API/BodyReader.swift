@@ -2,118 +2,14 @@ import AlphaCore
 import AlphaHTTP
 import AlphaJSON
 
-/// Reads a JSON request body strictly: only the fields a route names, each of the right type;
-/// every problem is collected and reported at once with its field's path.
-struct BodyReader {
-    let object: JSONObject
-    private let prefix: String
-    private(set) var problems: [FieldProblem] = []
+/// A request body, read by the domain's `PayloadReader` (the same reader the bot decodes
+/// command payloads with).
+typealias BodyReader = PayloadReader
 
+extension PayloadReader {
     init(_ request: HTTPRequest, accepts names: Set<String>) throws(APIFailure) {
         self.init(try request.jsonObject(), accepts: names, path: "")
     }
-
-    /// A nested object, its fields named `path.field`.
-    init(_ object: JSONObject, accepts names: Set<String>, path: String) {
-        self.object = object
-        prefix = path.isEmpty ? "" : path + "."
-        for key in object.keys where !names.contains(key) {
-            problems.append(FieldProblem(prefix + key, "unknown field; expected \(names.isEmpty ? "none" : names.sorted().joined(separator: ", "))"))
-        }
-    }
-
-    mutating func fail(_ field: String, _ message: String) { problems.append(FieldProblem(prefix + field, message)) }
-
-    // Throughout: a field left out is absent; `null` is a value of the wrong type, as the
-    // contract (openapi.yaml) has no nullable request fields.
-
-    mutating func string(_ field: String, required: Bool = true, maxLength: Int = 200) -> String? {
-        switch object[field] {
-        case nil:
-            if required { fail(field, "is required") }
-            return nil
-        case .string(let text)?:
-            // Code points, as JSON Schema's maxLength counts them (not grapheme clusters).
-            guard !text.isEmpty, text.unicodeScalars.count <= maxLength else {
-                fail(field, "must be 1 to \(maxLength) characters")
-                return nil
-            }
-            return text
-        default:
-            fail(field, "must be a string")
-            return nil
-        }
-    }
-
-    mutating func integer(_ field: String, required: Bool = true, in range: ClosedRange<Int64>) -> Int64? {
-        switch object[field] {
-        case nil:
-            if required { fail(field, "is required") }
-            return nil
-        case .number(let text)?:
-            guard let value = JSONObject.integer(fromNumber: text), range.contains(value) else {
-                fail(field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-                return nil
-            }
-            return value
-        default:
-            fail(field, "must be a whole number")
-            return nil
-        }
-    }
-
-    mutating func bool(_ field: String) -> Bool? {
-        switch object[field] {
-        case nil: return nil
-        case .bool(let flag)?: return flag
-        default:
-            fail(field, "must be true or false")
-            return nil
-        }
-    }
-
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ field: String, as type: T.Type, allowed: [T]? = nil,
-                                                             required: Bool = true) -> T? where T.RawValue == String {
-        guard let text = string(field, required: required) else { return nil }
-        let options = allowed ?? Array(T.allCases)
-        guard let value = T(rawValue: text), options.contains(where: { $0.rawValue == value.rawValue }) else {
-            fail(field, "must be one of \(options.map(\.rawValue).joined(separator: ", "))")
-            return nil
-        }
-        return value
-    }
-
-    /// A positive decimal string ("0.001"); JSON numbers are refused, since they would pass
-    /// through binary floating point somewhere between the client and here.
-    mutating func positiveAmount(_ field: String, required: Bool = true) -> Amount? {
-        guard let value = object[field] else {
-            if required { fail(field, "is required") }
-            return nil
-        }
-        guard case .string(let text) = value else {
-            fail(field, "must be a decimal string such as \"0.001\", not a JSON number or null")
-            return nil
-        }
-        guard text.utf8.count <= 40, !text.hasPrefix("+"), let amount = Amount(text), amount > .zero else {
-            fail(field, "must be a decimal string greater than 0 of at most 40 characters, such as \"0.001\"")
-            return nil
-        }
-        return amount
-    }
-
-    mutating func object(_ field: String, required: Bool = true) -> JSONObject? {
-        switch object[field] {
-        case nil:
-            if required { fail(field, "is required") }
-            return nil
-        case .object(let nested)?: return nested
-        default:
-            fail(field, "must be an object")
-            return nil
-        }
-    }
-
-    mutating func merge(_ nested: BodyReader) { problems += nested.problems }
 
     func finish() throws(APIFailure) {
         if !problems.isEmpty { throw .invalid(problems) }
