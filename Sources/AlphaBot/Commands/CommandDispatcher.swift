@@ -41,8 +41,6 @@ public final class CommandDispatcher: BotComponent {
         }
     }
 
-    public func handler(for type: CommandType) -> (any CommandHandler)? { handlers[type] }
-
     /// One command per turn, so the stream and the heartbeat run between commands.
     public func tick(_ time: KernelTime) throws -> Bool {
         let changed = try changes.hasChanged()

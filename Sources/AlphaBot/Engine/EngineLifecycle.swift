@@ -11,8 +11,6 @@ public final class EngineLifecycle: BotComponent {
     private let scope: Scope
     private let log: Logger
     public private(set) var bootID = ""
-    /// Why the process stops, for `EngineStopped`.
-    public var stopReason = "SIGINT/SIGTERM"
 
     public init(writer: EventWriter, scope: Scope, log: Logger = Logger(label: "engine")) {
         self.writer = writer
@@ -38,6 +36,6 @@ public final class EngineLifecycle: BotComponent {
     public func stop(_ time: KernelTime) throws {
         _ = try writer.append(Event(type: .engineStopped, ts: time.now, source: .bot, entityKind: .engine, entityID: "engine", scope: scope,
                                     dedupKey: DedupKey.engine(bootID: bootID, transition: "stopped"),
-                                    payload: EngineReasonPayload(reason: stopReason).json))
+                                    payload: EngineReasonPayload(reason: "SIGINT/SIGTERM").json))
     }
 }

@@ -1,6 +1,7 @@
 import AlphaCore
 import AlphaExchange
 import AlphaStore
+import AlphaSystem
 import Glibc
 import Logging
 
@@ -15,8 +16,6 @@ public final class HeartbeatComponent: BotComponent {
     public var periodMilliseconds: Int64 = 1_000
     private var lastBeat: Int64?
     private var failures = RepeatedFailureLog()
-    /// Beats written since start.
-    public private(set) var beats = 0
 
     public init(store: HeartbeatStore, pacer: any RequestPacer, engine: EngineLifecycle, log: Logger = Logger(label: "heartbeat")) {
         self.store = store
@@ -34,7 +33,6 @@ public final class HeartbeatComponent: BotComponent {
         }
         do {
             try store.beat(Heartbeat(process: "bot", bootID: engine.bootID, pid: Int64(getpid()), beatAt: time.now, details: details))
-            beats += 1
             failures.succeeded(log)
         } catch {
             failures.failed("heartbeat", error, log)

@@ -80,9 +80,6 @@ public final class OrderExecutor: BotComponent, CommandHandler {
         pending.values.contains { if case .resolve = $0.work { true } else { false } }
     }
 
-    /// Whether commands are waiting to be taken up again.
-    public var hasPending: Bool { !pending.isEmpty }
-
     // MARK: Component
 
     /// Boot: every command left SENT by a previous run is taken up before anything new runs:

@@ -1,6 +1,7 @@
 import AlphaCore
 import AlphaExchange
 import AlphaStore
+import AlphaSystem
 import Logging
 
 /// Decides when the reconciler runs (DESIGN §7): at boot, on a schedule (sooner with the stream

@@ -1,6 +1,7 @@
 import AlphaCore
 import AlphaExchange
 import AlphaStore
+import AlphaSystem
 import Logging
 import Synchronization
 

@@ -59,7 +59,7 @@ final class EventTail: Sendable {
         let events = EventStore(database: database)
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         let feed = SQLiteChangeFeed(database: database, watching: directory, pollMicroseconds: pollMicroseconds)
-        var lastError: String?
+        var failures = RepeatedFailureLog()
         while !stopping.load(ordering: .relaxed) {
             do {
                 if try feed.hasChanged() {
@@ -73,14 +73,12 @@ final class EventTail: Sendable {
                 }
             } catch {
                 // The store is shared with the bot; a busy moment is retried on the next turn.
-                // The same error is logged once, not ten times a second.
-                let text = "\(error)"
-                if text != lastError { log.error("\(text)") }
-                lastError = text
+                // The same error is logged once (then with its count), not ten times a second.
+                failures.failed("reading the event log", error, log)
                 usleep(100_000)
                 continue
             }
-            lastError = nil
+            failures.succeeded(log)
             feed.wait(milliseconds: Self.idleCheckMilliseconds)
         }
     }
