@@ -149,7 +149,7 @@ do {
     var toExchange: [Double] = []
     var toProjection: [Double] = []
     for index in 0..<orders {
-        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
+        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(on: .binanceUSDM, mode: .sim),
                               payload: ["symbol": "BTCUSDT", "side": .string(index % 2 == 0 ? "BUY" : "SELL"), "type": "MARKET", "quantity": "0.010"])
         let before = bench.sim.withExchange { $0.orders.count }
         let start = nowMicros()
@@ -167,7 +167,7 @@ do {
     let restingCount = min(orders, 200)
     for index in 0..<restingCount {
         let price = Amount(49_990 - index * 10)
-        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
+        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(on: .binanceUSDM, mode: .sim),
                               payload: ["symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.003",
                                         "price": .string(price.description)])
         _ = try commands.insert(command)
@@ -193,7 +193,7 @@ do {
     var recovery: [Double] = []
     for index in 0..<5 {
         let before = trades()
-        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
+        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(on: .binanceUSDM, mode: .sim),
                               payload: ["symbol": "BTCUSDT", "side": .string(index % 2 == 0 ? "SELL" : "BUY"), "type": "MARKET", "quantity": "0.003"])
         let start = nowMicros()  // a market order fills as it is placed
         _ = try commands.insert(command)
@@ -238,7 +238,7 @@ do {
     var peak = 0, anonymous = 0, file = 0
     for run in 0..<3 {
         let started = newestStart()
-        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(mode: .sim),
+        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "bench"), scope: Scope(on: .binanceUSDM, mode: .sim),
                               payload: ["symbol": "BTCUSDT", "side": .string(run % 2 == 0 ? "BUY" : "SELL"), "type": "MARKET", "quantity": "0.003"])
         _ = try commands.insert(command)  // waiting for the bot
         let start = nowMicros()

@@ -56,7 +56,7 @@ public final class BotRunner {
         let writer = try EventWriter(database: database)  // loads projections, replays after the checkpoint
         kernel = BotKernel(clock: clock, writer: writer)
         commands = CommandStore(database: database)
-        let scope = Scope(mode: mode)
+        let scope = Scope(on: venue.capabilities, mode: mode)
         let account = venue.account
         let capabilities = venue.capabilities
         let funding = FundingCatchUp(account: account, writer: writer, capabilities: capabilities, clock: clock)

@@ -30,25 +30,29 @@ public protocol ExchangeAccount: AnyObject {
     /// Sets the symbol's leverage; returns what the exchange confirmed.
     func setLeverage(symbol: String, leverage: Int64) throws -> Int64?
 
-    /// One page of the account's fills: from `fromID` on, or within `[start, end]`.
-    func trades(symbol: String, start: Int64?, end: Int64?, fromID: Int64?, limit: Int,
-                clientOrderIDs: [Int64: String]) throws -> ExchangePage
-    /// One page of funding payments from `start` (inclusive), oldest first.
+    /// One page of the account's fills, oldest first: the first page within `[start, end]` (ms;
+    /// both nil: from the account's first fill), or, with `after`, the page that follows the one
+    /// whose `next` it is. `clientOrderIDs` maps the exchange's order ids to ours, to label fills.
+    func trades(symbol: String, start: Int64?, end: Int64?, after: String?, limit: Int,
+                clientOrderIDs: [String: String]) throws -> ExchangePage
+    /// One page of funding payments from `start` (inclusive), oldest first; paged by time.
     func funding(start: Int64, limit: Int) throws -> ExchangePage
 }
 
-/// A page of history: its events, how many rows the exchange returned, and where the last row
-/// was, so the caller can ask for the next page.
+/// A page of history: its events, how many rows the exchange returned, where the next page
+/// starts and the time of the last row, so the caller can ask for the next page.
 public struct ExchangePage: Sendable {
     public var events: [Event]
     public var rows: Int
-    public var lastID: Int64?
+    /// Where the page after this one starts, in the venue's own terms (Binance: the id after the
+    /// last row); opaque to the caller, which passes it back as `after`. Nil: no cursor.
+    public var next: String?
     public var lastTime: Int64?
 
-    public init(events: [Event], rows: Int, lastID: Int64?, lastTime: Int64?) {
+    public init(events: [Event], rows: Int, next: String?, lastTime: Int64?) {
         self.events = events
         self.rows = rows
-        self.lastID = lastID
+        self.next = next
         self.lastTime = lastTime
     }
 }

@@ -205,7 +205,7 @@ public final class ProjectionStore {
 
     static func decodeOrder(_ row: Statement) throws -> OrderPayload {
         OrderPayload(
-            symbol: row.text(1), clientOrderID: row.text(0), orderID: row.optionalInt64(2),
+            symbol: row.text(1), clientOrderID: row.text(0), orderID: row.optionalText(2),
             side: try choice(row, 3, OrderSide.self), type: try choice(row, 4, OrderType.self),
             status: try choice(row, 5, OrderState.self), price: try amount(row, 6), quantity: try amount(row, 7),
             filledQuantity: try amount(row, 8), averagePrice: try amount(row, 9), reduceOnly: row.int64(10) != 0,

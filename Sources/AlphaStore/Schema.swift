@@ -181,6 +181,34 @@ enum Schema {
                 WHEN engine_state IN ('RUNNING', 'PAUSED', 'SAFE') THEN engine_state
                 ELSE 'RUNNING' END;
             """),
+        // Exchange order ids are strings in the domain (Upbit's are UUIDs). SQLite cannot change a
+        // column's type, so the table is rebuilt; the ids Binance numbered become their decimal
+        // text, which is what the events (and their dedup keys) read as.
+        Migration(version: 6, name: "exchange order ids are text", sql: """
+            CREATE TABLE projection_orders_text_ids (
+                client_order_id TEXT PRIMARY KEY,
+                symbol TEXT NOT NULL,
+                order_id TEXT,
+                side TEXT NOT NULL,
+                type TEXT NOT NULL,
+                status TEXT NOT NULL,
+                price TEXT NOT NULL,
+                quantity TEXT NOT NULL,
+                filled_quantity TEXT NOT NULL,
+                average_price TEXT NOT NULL,
+                reduce_only INTEGER NOT NULL,
+                time INTEGER NOT NULL,
+                reason TEXT
+            );
+            INSERT INTO projection_orders_text_ids
+                SELECT client_order_id, symbol, CAST(order_id AS TEXT), side, type, status, price, quantity,
+                       filled_quantity, average_price, reduce_only, time, reason
+                FROM projection_orders;
+            DROP TABLE projection_orders;
+            ALTER TABLE projection_orders_text_ids RENAME TO projection_orders;
+            CREATE INDEX projection_orders_by_status ON projection_orders(status);
+            CREATE INDEX projection_orders_by_status_time ON projection_orders(status, time);
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -52,7 +52,7 @@ struct BotCommand: ParsableCommand {
                 settings.reconcile.intervalMilliseconds = Int64(reconcileMs)
                 settings.reconcileIntervalFixed = true
             }
-            let venue = BinanceVenue(settings: venueSettings, scope: Scope(mode: secrets.mode))
+            let venue = BinanceVenue(settings: venueSettings, scope: Scope(on: .binanceUSDM, mode: secrets.mode))
             let runner = try BotRunner(venue: venue, database: database, mode: secrets.mode, settings: settings,
                                        logger: { Logger(label: $0) },
                                        onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })

@@ -104,7 +104,7 @@ struct DemoCommand: ParsableCommand {
             var config = RuntimeConfig()
             config.symbol = symbol
             _ = try CommandStore(database: database).insert(Command(
-                type: .updateConfig, actor: Actor(kind: .system, id: "demo"), scope: Scope(mode: .sim),
+                type: .updateConfig, actor: Actor(kind: .system, id: "demo"), scope: Scope(on: .binanceUSDM, mode: .sim),
                 idempotencyKey: "demo:initial-config", payload: ["config": .object(config.json), "expectedVersion": .int(0)]))
         }
         return password

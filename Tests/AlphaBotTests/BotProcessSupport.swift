@@ -76,7 +76,7 @@ final class BotWorld {
 
     @discardableResult
     func command(_ type: CommandType, _ payload: JSONObject = [:], actor: Actor.Kind = .user) throws -> Command {
-        try commands.insert(Command(type: type, actor: Actor(kind: actor, id: "scenario"), scope: Scope(mode: .sim), payload: payload)).command
+        try commands.insert(Command(type: type, actor: Actor(kind: actor, id: "scenario"), scope: Scope(on: .binanceUSDM, mode: .sim), payload: payload)).command
     }
 
     @discardableResult
@@ -108,7 +108,7 @@ final class BotWorld {
 
     /// Stored trade ids against the exchange's own ledger.
     func storedTradeIDs() -> [Int64] {
-        stored(.tradeExecuted).compactMap { event in if case .number(let text)? = event.payload["tradeId"] { Int64(text) } else { nil } }.sorted()
+        stored(.tradeExecuted).compactMap { event in (try? event.payload.identifier("tradeId")).flatMap { Int64($0) } }.sorted()
     }
 
     func ledgerTradeIDs() -> [Int64] { sim.withExchange { $0.ledger.trades.map(\.id) }.sorted() }

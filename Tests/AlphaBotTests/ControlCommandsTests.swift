@@ -17,7 +17,7 @@ struct ControlCommandsTests {
             let database = try Database.openMigrated(path: directory.appendingPathComponent("bot.db").path)
             writer = try EventWriter(database: database)
             commands = CommandStore(database: database)
-            _ = try writer.append(Event(type: .engineStarted, source: .bot, entityKind: .engine, entityID: "engine", scope: Scope(mode: .sim),
+            _ = try writer.append(Event(type: .engineStarted, source: .bot, entityKind: .engine, entityID: "engine", scope: Scope(on: .binanceUSDM, mode: .sim),
                                         dedupKey: DedupKey.engine(bootID: "b1", transition: "started"),
                                         payload: EngineStartedPayload(bootID: "b1", state: .running, mode: .normal).json))
         }
@@ -25,7 +25,7 @@ struct ControlCommandsTests {
         deinit { try? FileManager.default.removeItem(at: directory) }
 
         func run(_ type: CommandType, _ payload: JSONObject = [:]) throws -> Command {
-            _ = try commands.insert(Command(type: type, actor: Actor(kind: .user, id: "ops"), scope: Scope(mode: .sim), payload: payload))
+            _ = try commands.insert(Command(type: type, actor: Actor(kind: .user, id: "ops"), scope: Scope(on: .binanceUSDM, mode: .sim), payload: payload))
             let claimed = try #require(try commands.claimNext())
             return try ControlCommands(writer: writer, commands: commands).execute(claimed)
         }

@@ -28,7 +28,7 @@ struct FillIngestionTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try Database.openMigrated(path: directory.appendingPathComponent("bot.db").path)
         let writer = try EventWriter(database: database)
-        let account = BinanceAccount(client: client, scope: Scope(mode: .sim))
+        let account = BinanceAccount(client: client, scope: Scope(on: .binanceUSDM, mode: .sim))
 
         func order(_ id: String, _ side: String, _ quantity: String) throws {
             _ = try client.signed("POST", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("side", side), ("type", "MARKET"),
@@ -60,7 +60,7 @@ struct FillIngestionTests {
         let expectedTrades = service.withExchange { $0.ledger.trades.count }
         func storedTrades() throws -> Int {
             for message in inbox.withLock({ queue in defer { queue.removeAll() }; return queue }) {
-                try writer.append(try BinanceEventTranslator.events(fromStream: message, scope: Scope(mode: .sim)))
+                try writer.append(try BinanceEventTranslator.events(fromStream: message, scope: Scope(on: .binanceUSDM, mode: .sim)))
             }
             return try writer.events.events(matching: EventFilter(types: [.tradeExecuted]), limit: 10_000).count
         }

@@ -28,7 +28,7 @@ final class KernelWorld {
 
     @discardableResult
     func command(_ type: CommandType, _ payload: JSONObject, actor: Actor.Kind = .user) throws -> Command {
-        try commands.insert(Command(type: type, actor: Actor(kind: actor, id: "test"), scope: Scope(mode: .sim), payload: payload)).command
+        try commands.insert(Command(type: type, actor: Actor(kind: actor, id: "test"), scope: Scope(on: .binanceUSDM, mode: .sim), payload: payload)).command
     }
 
     var heartbeatAt: Timestamp? { (try? HeartbeatStore(database: database).heartbeat(process: "bot"))?.beatAt }
@@ -52,7 +52,7 @@ struct KernelTests {
             try world.runner.kernel.turn()
             if let beat = world.heartbeatAt, beat != beats.last { beats.append(beat) }
             if step == 3 { leverage = try world.command(.setLeverage, ["symbol": "BTCUSDT", "leverage": 5]) }
-            if step == 5 { world.venue.stream.emit(.facts([world.venue.scripted.streamFill(tradeID: 9001, time: 1)])) }
+            if step == 5 { world.venue.stream.emit(.facts([world.venue.scripted.streamFill(tradeID: "9001", time: 1)])) }
             if fillCommittedAt == nil, world.runner.writer.state.pnl.values.contains(where: { $0.trades == 1 }) { fillCommittedAt = world.clock.now }
             if orderSettledAt == nil, try world.commands.command(id: order.id)?.status != .sent { orderSettledAt = world.clock.now }
             world.clock.advance(milliseconds: 100)

@@ -29,14 +29,14 @@ final class BotHarness {
         try server.start()
         client = BinanceRESTClient(baseURL: "http://127.0.0.1:\(server.port)", apiKey: configuration.apiKey,
                                    apiSecret: configuration.apiSecret, timeoutMilliseconds: timeoutMilliseconds)
-        account = BinanceAccount(client: client, scope: Scope(mode: .sim))
+        account = BinanceAccount(client: client, scope: Scope(on: .binanceUSDM, mode: .sim))
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         database = try Database.openMigrated(path: directory.appendingPathComponent("bot.db").path)
         writer = try EventWriter(database: database)
         commands = CommandStore(database: database)
         // The engine is running, as after a boot: the pre-trade check refuses everything otherwise.
-        try writer.append(Event(type: .engineStarted, source: .bot, entityKind: .engine, entityID: "engine", scope: Scope(mode: .sim),
+        try writer.append(Event(type: .engineStarted, source: .bot, entityKind: .engine, entityID: "engine", scope: Scope(on: .binanceUSDM, mode: .sim),
                                 dedupKey: DedupKey.engine(bootID: "harness", transition: "started"),
                                 payload: EngineStartedPayload(bootID: "harness", state: .running, mode: .normal).json))
     }
@@ -50,7 +50,7 @@ final class BotHarness {
 
     func reconciler() -> Reconciler {
         let capabilities = VenueCapabilities.binanceUSDM
-        return Reconciler(account: account, writer: writer, scope: Scope(mode: .sim), symbols: ["BTCUSDT"],
+        return Reconciler(account: account, writer: writer, scope: Scope(on: .binanceUSDM, mode: .sim), symbols: ["BTCUSDT"],
                           trades: TradeCatchUp(account: account, writer: writer, capabilities: capabilities, clock: clock),
                           funding: FundingCatchUp(account: account, writer: writer, capabilities: capabilities, clock: clock), clock: clock)
     }
@@ -87,7 +87,7 @@ final class BotHarness {
 
     @discardableResult
     func placeOrder(_ side: String = "BUY", quantity: String = "0.010") throws -> Command {
-        let command = Command(type: .placeOrder, actor: Actor(kind: .strategy, id: "test"), scope: Scope(mode: .sim),
+        let command = Command(type: .placeOrder, actor: Actor(kind: .strategy, id: "test"), scope: Scope(on: .binanceUSDM, mode: .sim),
                               payload: ["symbol": "BTCUSDT", "side": .string(side), "type": "MARKET", "quantity": .string(quantity)])
         return try commands.insert(command).command
     }
@@ -180,7 +180,7 @@ struct OrderExecutorTests {
 @Suite("Order execution: cancel, cancel all, close position, leverage")
 struct OrderManagementTests {
     func command(_ bot: BotHarness, _ type: CommandType, _ payload: JSONObject) throws -> Command {
-        try bot.commands.insert(Command(type: type, actor: Actor(kind: .user, id: "tester"), scope: Scope(mode: .sim), payload: payload)).command
+        try bot.commands.insert(Command(type: type, actor: Actor(kind: .user, id: "tester"), scope: Scope(on: .binanceUSDM, mode: .sim), payload: payload)).command
     }
 
     func restingLimit(_ bot: BotHarness) throws -> Command {

@@ -39,8 +39,8 @@ struct ReconcilerTests {
     @Test("an order we think open that the exchange no longer knows (forgotten after three days) is closed with a drift; the run completes")
     func forgottenOrder() throws {
         let bot = try BotHarness()
-        let scope = Scope(mode: .sim)
-        let ghost = OrderPayload(symbol: "BTCUSDT", clientOrderID: "ae-ghost", orderID: 999_999, side: .buy, type: .limit, status: .acknowledged,
+        let scope = Scope(on: .binanceUSDM, mode: .sim)
+        let ghost = OrderPayload(symbol: "BTCUSDT", clientOrderID: "ae-ghost", orderID: "999999", side: .buy, type: .limit, status: .acknowledged,
                                  price: Amount("40000")!, quantity: Amount("0.010")!, time: 1)
         try bot.writer.append(Event(type: .orderPlaced, source: .rest, entityKind: .order, entityID: "ae-ghost", scope: scope,
                                     dedupKey: "order:test:ghost", payload: ghost.json))

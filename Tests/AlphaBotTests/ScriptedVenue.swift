@@ -30,7 +30,7 @@ final class ScriptedStream: ExchangeStream, @unchecked Sendable {
 }
 
 final class ScriptedAccount: ExchangeAccount {
-    let scope = Scope(mode: .sim)
+    let scope = Scope(on: .binanceUSDM, mode: .sim)
     /// Orders on the "exchange", by client id.
     private(set) var orders: [String: OrderPayload] = [:]
     private(set) var placeRequests = 0
@@ -45,7 +45,7 @@ final class ScriptedAccount: ExchangeAccount {
 
     func place(_ order: OrderRequest, clientOrderID: String) throws -> Event {
         placeRequests += 1
-        let payload = OrderPayload(symbol: order.symbol, clientOrderID: clientOrderID, orderID: Int64(orders.count + 1), side: order.side,
+        let payload = OrderPayload(symbol: order.symbol, clientOrderID: clientOrderID, orderID: String(orders.count + 1), side: order.side,
                                    type: order.type, status: .acknowledged, price: order.price ?? .zero, quantity: order.quantity ?? .zero,
                                    time: 1)
         orders[clientOrderID] = payload
@@ -86,22 +86,22 @@ final class ScriptedAccount: ExchangeAccount {
         return leverage
     }
 
-    func trades(symbol: String, start: Int64?, end: Int64?, fromID: Int64?, limit: Int, clientOrderIDs: [Int64: String]) throws -> ExchangePage {
-        ExchangePage(events: [], rows: 0, lastID: nil, lastTime: nil)
+    func trades(symbol: String, start: Int64?, end: Int64?, after: String?, limit: Int, clientOrderIDs: [String: String]) throws -> ExchangePage {
+        ExchangePage(events: [], rows: 0, next: nil, lastTime: nil)
     }
 
-    func funding(start: Int64, limit: Int) throws -> ExchangePage { ExchangePage(events: [], rows: 0, lastID: nil, lastTime: nil) }
+    func funding(start: Int64, limit: Int) throws -> ExchangePage { ExchangePage(events: [], rows: 0, next: nil, lastTime: nil) }
 
     private func event(_ order: OrderPayload) -> Event {
         Event(type: order.status == .cancelled ? .orderCancelled : .orderPlaced, source: .rest, entityKind: .order, entityID: order.clientOrderID,
-              scope: scope, dedupKey: DedupKey.order(symbol: order.symbol, orderID: order.orderID ?? 0, status: order.status,
+              scope: scope, dedupKey: DedupKey.order(symbol: order.symbol, orderID: order.orderID ?? "0", status: order.status,
                                                      filledQuantity: order.filledQuantity),
               payload: order.json)
     }
 
     /// A fill of someone's order as the stream would report it.
-    func streamFill(tradeID: Int64, time: Int64) -> Event {
-        let trade = TradePayload(symbol: "BTCUSDT", tradeID: tradeID, orderID: 77, clientOrderID: "web_manual", side: .buy,
+    func streamFill(tradeID: String, time: Int64) -> Event {
+        let trade = TradePayload(symbol: "BTCUSDT", tradeID: tradeID, orderID: "77", clientOrderID: "web_manual", side: .buy,
                                  price: Amount("50000")!, quantity: Amount("0.001")!, realizedPnl: .zero, maker: false, time: time)
         return Event(type: .tradeExecuted, source: .webSocket, entityKind: .trade, entityID: "BTCUSDT:\(tradeID)", scope: scope,
                      dedupKey: DedupKey.trade(symbol: "BTCUSDT", tradeID: tradeID), payload: trade.json)

@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func commandCarriesItsClientOrderID() throws {
-        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "web:admin"), scope: Scope(mode: .sim))
+        let command = Command(type: .placeOrder, actor: Actor(kind: .user, id: "web:admin"), scope: Scope(on: .binanceUSDM, mode: .sim))
         #expect(try command.clientOrderID.value == "ae-" + command.id)
     }
 

@@ -3,14 +3,14 @@ import AlphaTestSupport
 @testable import AlphaCore
 
 @Suite struct ProjectionTests {
-    let scope = Scope(mode: .sim)
+    let scope = Scope(on: .binanceUSDM, mode: .sim)
 
     func orderEvent(_ type: EventType, status: OrderState, filled: String, seq: Int64) -> Event {
-        let payload = OrderPayload(symbol: "BTCUSDT", clientOrderID: "ae-1", orderID: 7, side: .buy, type: .limit,
+        let payload = OrderPayload(symbol: "BTCUSDT", clientOrderID: "ae-1", orderID: "7", side: .buy, type: .limit,
                                    status: status, price: Amount("100")!, quantity: Amount("2")!,
                                    filledQuantity: Amount(filled)!, time: 1000 + seq)
         return Event(seq: seq, type: type, source: .webSocket, entityKind: .order, entityID: "ae-1", scope: scope,
-                     dedupKey: DedupKey.order(symbol: "BTCUSDT", orderID: 7, status: status, filledQuantity: Amount(filled)!),
+                     dedupKey: DedupKey.order(symbol: "BTCUSDT", orderID: "7", status: status, filledQuantity: Amount(filled)!),
                      payload: payload.json)
     }
 
@@ -37,10 +37,10 @@ import AlphaTestSupport
     @Test func pnlFeesAndFundingAddUpPerDayAndAsset() throws {
         var state = ProjectionState()
         let day = Int64(1_795_297_521_000)
-        let trade = TradePayload(symbol: "BTCUSDT", tradeID: 1, orderID: 7, clientOrderID: "ae-1", side: .sell,
+        let trade = TradePayload(symbol: "BTCUSDT", tradeID: "1", orderID: "7", clientOrderID: "ae-1", side: .sell,
                                  price: 100, quantity: 1, realizedPnl: Amount("12.5")!, maker: false, time: day)
-        let fee = FeePayload(symbol: "BTCUSDT", tradeID: 1, asset: "USDT", amount: Amount("0.04")!, time: day)
-        let funding = FundingPayload(symbol: "BTCUSDT", asset: "USDT", amount: Amount("-0.01")!, transactionID: 9, time: day)
+        let fee = FeePayload(symbol: "BTCUSDT", tradeID: "1", asset: "USDT", amount: Amount("0.04")!, time: day)
+        let funding = FundingPayload(symbol: "BTCUSDT", asset: "USDT", amount: Amount("-0.01")!, transactionID: "9", time: day)
         for (seq, (type, payload)) in [(EventType.tradeExecuted, trade.json), (.feeCharged, fee.json),
                                       (.fundingApplied, funding.json)].enumerated() {
             try state.apply(Event(seq: Int64(seq + 1), type: type, source: .rest, entityKind: .trade, entityID: "x",
@@ -87,9 +87,9 @@ import AlphaTestSupport
     }
 
     @Test func dedupKeysCanonicaliseAmounts() {
-        #expect(DedupKey.order(symbol: "BTCUSDT", orderID: 1, status: .partiallyFilled, filledQuantity: Amount("1.000")!)
-                == DedupKey.order(symbol: "BTCUSDT", orderID: 1, status: .partiallyFilled, filledQuantity: Amount("1")!))
-        #expect(DedupKey.trade(symbol: "BTCUSDT", tradeID: 5) != DedupKey.trade(symbol: "ETHUSDT", tradeID: 5))
-        #expect(DedupKey.fee(symbol: "BTCUSDT", tradeID: 5) != DedupKey.trade(symbol: "BTCUSDT", tradeID: 5))
+        #expect(DedupKey.order(symbol: "BTCUSDT", orderID: "1", status: .partiallyFilled, filledQuantity: Amount("1.000")!)
+                == DedupKey.order(symbol: "BTCUSDT", orderID: "1", status: .partiallyFilled, filledQuantity: Amount("1")!))
+        #expect(DedupKey.trade(symbol: "BTCUSDT", tradeID: "5") != DedupKey.trade(symbol: "ETHUSDT", tradeID: "5"))
+        #expect(DedupKey.fee(symbol: "BTCUSDT", tradeID: "5") != DedupKey.trade(symbol: "BTCUSDT", tradeID: "5"))
     }
 }

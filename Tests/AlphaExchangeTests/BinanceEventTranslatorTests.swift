@@ -26,13 +26,13 @@ struct BinanceEventTranslatorTests {
                                                                  ("quantity", "0.010"), ("newClientOrderId", "tr-1")])
         #expect(eventually { messages.withLock { $0.filter { $0["e"] == "ORDER_TRADE_UPDATE" }.count } == 4 })
 
-        let scope = Scope(mode: .sim)
+        let scope = Scope(on: .binanceUSDM, mode: .sim)
         let streamEvents = try messages.withLock { $0 }.flatMap { message throws in try BinanceEventTranslator.events(fromStream: message, scope: scope) }
         guard case .array(let rows) = try exchange.client.signed("GET", "/fapi/v1/userTrades", [("symbol", "BTCUSDT")]) else {
             Issue.record("no trades"); return
         }
         guard case .object(let order) = try exchange.client.signed("GET", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("origClientOrderId", "tr-1")]),
-              case .number(let orderIDText)? = order["orderId"], let orderID = Int64(orderIDText) else { Issue.record("no order"); return }
+              case .number(let orderID)? = order["orderId"] else { Issue.record("no order"); return }
         let restEvents = try BinanceEventTranslator.events(fromUserTrades: rows, clientOrderIDs: [orderID: "tr-1"], scope: scope)
             + [try BinanceEventTranslator.event(fromRESTOrder: order, scope: scope)]
 
@@ -52,7 +52,7 @@ struct BinanceEventTranslatorTests {
     func unknownStatus() {
         let message: JSONObject = ["e": "ORDER_TRADE_UPDATE", "o": .object(["s": "BTCUSDT", "i": 1, "c": "x", "S": "BUY", "T": 1, "X": "WEIRD"])]
         #expect(throws: PayloadError.invalidValue(field: "X", reason: "unknown order status WEIRD")) {
-            try BinanceEventTranslator.events(fromStream: message, scope: Scope(mode: .sim))
+            try BinanceEventTranslator.events(fromStream: message, scope: Scope(on: .binanceUSDM, mode: .sim))
         }
     }
 }

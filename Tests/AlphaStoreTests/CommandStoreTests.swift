@@ -3,7 +3,7 @@ import Testing
 @testable import AlphaStore
 
 @Suite struct CommandStoreTests {
-    let scope = Scope(mode: .sim)
+    let scope = Scope(on: .binanceUSDM, mode: .sim)
 
     func command(_ type: CommandType = .placeOrder, kind: Actor.Kind = .user, key: String? = nil) -> Command {
         Command(type: type, actor: Actor(kind: kind, id: "test"), scope: scope, idempotencyKey: key,

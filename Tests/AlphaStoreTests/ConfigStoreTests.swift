@@ -28,7 +28,7 @@ import Testing
         func change(version: Int64, expected: Int64) throws {
             let config = RuntimeConfig()
             let event = Event(type: .configChanged, source: .bot, entityKind: .config, entityID: "runtime",
-                              scope: Scope(mode: .sim), dedupKey: DedupKey.config(version: version),
+                              scope: Scope(on: .binanceUSDM, mode: .sim), dedupKey: DedupKey.config(version: version),
                               payload: ConfigChangedPayload(version: version, config: config.json).json)
             try writer.append([event]) { _ in try store.updateRuntime(config, expectedVersion: expected, by: "bot") }
         }

@@ -4,13 +4,13 @@ import Testing
 @testable import AlphaStore
 
 @Suite struct EventWriterTests {
-    let scope = Scope(mode: .sim)
+    let scope = Scope(on: .binanceUSDM, mode: .sim)
 
     func trade(_ id: Int64, pnl: String = "1.25", source: EventSource = .webSocket) -> Event {
-        let payload = TradePayload(symbol: "BTCUSDT", tradeID: id, orderID: 1, clientOrderID: nil, side: .buy,
+        let payload = TradePayload(symbol: "BTCUSDT", tradeID: String(id), orderID: "1", clientOrderID: nil, side: .buy,
                                    price: 100, quantity: 1, realizedPnl: Amount(pnl)!, maker: true, time: 1_795_297_521_000)
         return Event(type: .tradeExecuted, source: source, entityKind: .trade, entityID: "BTCUSDT:\(id)", scope: scope,
-                     dedupKey: DedupKey.trade(symbol: "BTCUSDT", tradeID: id), payload: payload.json)
+                     dedupKey: DedupKey.trade(symbol: "BTCUSDT", tradeID: String(id)), payload: payload.json)
     }
 
     @Test func opensInWALWithTheSchema() throws {
@@ -18,7 +18,7 @@ import Testing
         let database = try file.open()
         #expect(try database.statement("PRAGMA journal_mode").firstRow([]) { $0.text(0) } == "wal")
         #expect(try database.statement("PRAGMA synchronous").firstRow([]) { $0.int64(0) } == 1) // NORMAL
-        #expect(try database.schemaVersion() == 5)
+        #expect(try database.schemaVersion() == 6)
         #expect(try database.statement("SELECT count(*) FROM sqlite_master WHERE name IN ('api_tokens', 'revoked_sessions', 'process_heartbeat')").firstRow([]) { $0.int64(0) } == 3)
         #expect(try database.statement("SELECT count(*) FROM sqlite_master WHERE name = 'projection_orders_by_status_time'").firstRow([]) { $0.int64(0) } == 1)
         // Opening again migrates nothing and keeps the data.
@@ -164,7 +164,7 @@ import Testing
         var gone = try #require(fullTables.orders.values.first { $0.status == .filled && trimmed.state.orders[$0.clientOrderID] == nil })
         gone.status = .partiallyFilled
         gone.time += 1
-        let stale = Event(type: .orderUpdated, source: .rest, entityKind: .order, entityID: gone.clientOrderID, scope: Scope(mode: .sim),
+        let stale = Event(type: .orderUpdated, source: .rest, entityKind: .order, entityID: gone.clientOrderID, scope: Scope(on: .binanceUSDM, mode: .sim),
                           dedupKey: "order:late:\(gone.clientOrderID)", payload: gone.json)
         try trimmed.append(stale)
         try full.append(stale)
@@ -191,6 +191,6 @@ import Testing
     @Test func refusesADatabaseFromANewerVersion() throws {
         let file = try TestDatabase()
         try file.open().execute("PRAGMA user_version = 99")
-        #expect(throws: StoreError.newerSchema(found: 99, supported: 5)) { _ = try file.open() }
+        #expect(throws: StoreError.newerSchema(found: 99, supported: 6)) { _ = try file.open() }
     }
 }

@@ -15,7 +15,7 @@ struct EventJSONTests {
         try world.writer.append((0..<3_000).map { _ in factory.next() })
         // Text that needs escaping, in every optional place.
         _ = try world.writer.append(Event(type: .enginePaused, causationID: "c\"\\\n", commandID: nil, source: .web, entityKind: .engine,
-                                          entityID: "é \u{1F600} \t", scope: Scope(symbol: nil, mode: .sim), dedupKey: "test:escapes",
+                                          entityID: "é \u{1F600} \t", scope: Scope(on: .binanceUSDM, symbol: nil, mode: .sim), dedupKey: "test:escapes",
                                           payload: ["reason": .string("quote \" backslash \\ newline \n ctrl \u{01}")]))
         let store = EventStore(database: world.database)
         let decoded = try store.events(matching: EventFilter(), limit: 10_000)

@@ -88,7 +88,7 @@ final class WebWorld: @unchecked Sendable {
 
     // MARK: Writing as the bot does
 
-    static let scope = Scope(mode: .sim)
+    static let scope = Scope(on: .binanceUSDM, mode: .sim)
 
     @discardableResult
     func appendEngineEvent(_ reason: String, type: EventType = .enginePaused) throws -> Int64 {
@@ -101,10 +101,10 @@ final class WebWorld: @unchecked Sendable {
     @discardableResult
     func appendTrade(id: Int64, symbol: String = "BTCUSDT", price: String, quantity: String, time: Int64,
                      realizedPnl: String = "0") throws -> Int64 {
-        let trade = TradePayload(symbol: symbol, tradeID: id, orderID: id, clientOrderID: nil, side: .buy, price: Amount(price)!,
+        let trade = TradePayload(symbol: symbol, tradeID: String(id), orderID: String(id), clientOrderID: nil, side: .buy, price: Amount(price)!,
                                  quantity: Amount(quantity)!, realizedPnl: Amount(realizedPnl)!, pnlAsset: "USDT", maker: false, time: time)
         let event = Event(type: .tradeExecuted, source: .rest, entityKind: .trade, entityID: "\(symbol):\(id)",
-                          scope: Self.scope.with(symbol: symbol), dedupKey: DedupKey.trade(symbol: symbol, tradeID: id), payload: trade.json)
+                          scope: Self.scope.with(symbol: symbol), dedupKey: DedupKey.trade(symbol: symbol, tradeID: String(id)), payload: trade.json)
         return try writer.append(event).seq
     }
 

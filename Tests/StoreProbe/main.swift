@@ -72,13 +72,13 @@ do {
                 // A retry with a used key must return the first command, never add one.
                 let key = keys.randomElement(using: &generator)!
                 let outcome = try commands.insert(Command(type: .pauseEngine, actor: Actor(kind: .user, id: "probe"),
-                                                          scope: Scope(mode: .sim), idempotencyKey: key))
+                                                          scope: Scope(on: .binanceUSDM, mode: .sim), idempotencyKey: key))
                 guard case .existing = outcome else { fail(StoreError.invalidCommand("repeat key \(key) inserted twice")) }
             } else {
                 let key = "probe-" + Identifier.random()
                 let kind: Actor.Kind = Bool.random(using: &generator) ? .user : .strategy
                 let outcome = try commands.insert(Command(type: .placeOrder, actor: Actor(kind: kind, id: "probe"),
-                                                          scope: Scope(mode: .sim), idempotencyKey: key))
+                                                          scope: Scope(on: .binanceUSDM, mode: .sim), idempotencyKey: key))
                 guard case .inserted(let command) = outcome else { fail(StoreError.invalidCommand("new key \(key) not inserted")) }
                 keys.append(key)
                 emit("inserted \(command.id)")

@@ -26,7 +26,7 @@ public struct EventFactory {
 
     public init(seed: UInt64, mode: TradingMode = .sim, maxStepMilliseconds: Int64 = 90_000_000, maxOpenOrders: Int = .max) {
         generator = SeededGenerator(seed: seed)
-        scope = Scope(mode: mode)
+        scope = Scope(on: .binanceUSDM, mode: mode)
         self.maxStepMilliseconds = maxStepMilliseconds
         self.maxOpenOrders = maxOpenOrders
     }
@@ -100,7 +100,7 @@ public struct EventFactory {
                 if order.filledQuantity == order.quantity { order.status = .filled }
             }
             if next == .filled { order.filledQuantity = order.quantity }
-            if order.orderID == nil, next != .rejected { order.orderID = nextOrderID; nextOrderID += 1 }
+            if order.orderID == nil, next != .rejected { order.orderID = String(nextOrderID); nextOrderID += 1 }
             order.averagePrice = order.filledQuantity.isZero ? .zero : order.price
             order.time = clock
             if order.status.isTerminal { openOrders.remove(at: index) } else { openOrders[index] = order }
@@ -128,7 +128,7 @@ public struct EventFactory {
     private mutating func tradeEvent() -> Event {
         let symbol = symbols.randomElement(using: &generator)!
         let trade = TradePayload(
-            symbol: symbol, tradeID: nextTradeID, orderID: Int64.random(in: 1...1000, using: &generator),
+            symbol: symbol, tradeID: String(nextTradeID), orderID: String(Int64.random(in: 1...1000, using: &generator)),
             clientOrderID: nil, side: Bool.random(using: &generator) ? .buy : .sell,
             price: amount(1...9_000_000, scale: 2), quantity: amount(1...5_000, scale: 3),
             realizedPnl: amount(-50_000...50_000, scale: 4), maker: Bool.random(using: &generator), time: clock
@@ -140,7 +140,7 @@ public struct EventFactory {
 
     private mutating func feeEvent() -> Event {
         let symbol = symbols.randomElement(using: &generator)!
-        let fee = FeePayload(symbol: symbol, tradeID: nextTradeID, asset: assets.randomElement(using: &generator)!,
+        let fee = FeePayload(symbol: symbol, tradeID: String(nextTradeID), asset: assets.randomElement(using: &generator)!,
                              amount: amount(1...90_000, scale: 8), time: clock)
         nextTradeID += 1
         return event(.feeCharged, .fee, "\(symbol):\(fee.tradeID)",
@@ -150,7 +150,7 @@ public struct EventFactory {
     private mutating func fundingEvent() -> Event {
         let symbol = symbols.randomElement(using: &generator)!
         let funding = FundingPayload(symbol: symbol, asset: "USDT", amount: amount(-9_000...9_000, scale: 6),
-                                     transactionID: nextTransactionID, time: clock)
+                                     transactionID: String(nextTransactionID), time: clock)
         nextTransactionID += 1
         return event(.fundingApplied, .funding, "\(symbol):\(funding.transactionID)",
                      DedupKey.funding(symbol: symbol, transactionID: funding.transactionID), funding.json, symbol: symbol)

@@ -320,7 +320,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
         let order = try OrderPayload(json: event.payload)
         var result: JSONObject = ["resolvedBy": .string(resolvedBy), "status": .string(order.status.rawValue),
                                   "clientOrderId": .string(order.clientOrderID)]
-        if let orderID = order.orderID { result["orderId"] = .int(orderID) }
+        if let orderID = order.orderID { result["orderId"] = .string(orderID) }
         var acknowledged: Command?
         _ = try writer.append([event]) { _ in acknowledged = try self.commands.acknowledge(command.id, result: result, now: time.now) }
         return acknowledged ?? command

@@ -44,25 +44,25 @@ public final class TradeCatchUp {
     }
 
     /// One window `[start, end]` (or, without one, the whole history from the first fill): the
-    /// first page, then page by page from the last id seen.
+    /// first page, then page by page from each page's `next`.
     private func page(symbol: String, start: Int64?, end: Int64?) throws -> Int {
         var added = 0
-        var page = try account.trades(symbol: symbol, start: start, end: end, fromID: start == nil ? 0 : nil, limit: pageSize,
+        var page = try account.trades(symbol: symbol, start: start, end: end, after: nil, limit: pageSize,
                                       clientOrderIDs: clientOrderIDs())
-        var previous: Int64 = -1
+        var previous: String?
         while true {
             added += try writer.append(page.events).filter { !$0.isDuplicate }.count
-            guard page.rows == pageSize, let id = page.lastID, page.lastTime.map({ time in end.map { time <= $0 } ?? true }) ?? true,
-                  id >= previous  // a page that does not move forward would loop for ever
+            guard page.rows == pageSize, let next = page.next, page.lastTime.map({ time in end.map { time <= $0 } ?? true }) ?? true,
+                  next != previous  // a page that does not move forward would loop for ever
             else { return added }
-            previous = id + 1
-            page = try account.trades(symbol: symbol, start: nil, end: nil, fromID: id + 1, limit: pageSize, clientOrderIDs: clientOrderIDs())
+            previous = next
+            page = try account.trades(symbol: symbol, start: nil, end: nil, after: next, limit: pageSize, clientOrderIDs: clientOrderIDs())
         }
     }
 
     /// Our client ids for the orders these trades belong to, from the order projection.
-    private func clientOrderIDs() -> [Int64: String] {
-        var ids: [Int64: String] = [:]
+    private func clientOrderIDs() -> [String: String] {
+        var ids: [String: String] = [:]
         for order in writer.state.orders.values { if let id = order.orderID { ids[id] = order.clientOrderID } }
         return ids
     }

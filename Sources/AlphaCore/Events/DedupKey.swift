@@ -2,12 +2,14 @@
 /// fact build the same key, so whichever arrives first is stored and the other is ignored.
 ///
 /// Binance order and trade ids are unique per symbol only, so keys for them carry the symbol.
+/// Ids are the exchange's own text, so a key made when they were Int64 ("trade:BTCUSDT:42") is
+/// the key made today, and stored keys still catch today's copies.
 /// Amounts are written canonically, so "1.000" from one channel and "1" from the other collide.
 public enum DedupKey {
-    public static func trade(symbol: String, tradeID: Int64) -> String { "trade:\(symbol):\(tradeID)" }
+    public static func trade(symbol: String, tradeID: String) -> String { "trade:\(symbol):\(tradeID)" }
 
     /// One order status at one cumulative filled quantity: each partial fill is a new fact.
-    public static func order(symbol: String, orderID: Int64, status: OrderState, filledQuantity: Amount) -> String {
+    public static func order(symbol: String, orderID: String, status: OrderState, filledQuantity: Amount) -> String {
         "order:\(symbol):\(orderID):\(status.rawValue):\(filledQuantity)"
     }
 
@@ -16,10 +18,10 @@ public enum DedupKey {
         "order:local:\(clientOrderID):\(status.rawValue)"
     }
 
-    public static func fee(symbol: String, tradeID: Int64) -> String { "fee:\(symbol):\(tradeID)" }
+    public static func fee(symbol: String, tradeID: String) -> String { "fee:\(symbol):\(tradeID)" }
 
     /// Funding from the income history (`tranId`) or, when only the time is known, its time.
-    public static func funding(symbol: String, transactionID: Int64) -> String { "funding:\(symbol):\(transactionID)" }
+    public static func funding(symbol: String, transactionID: String) -> String { "funding:\(symbol):\(transactionID)" }
 
     public static func config(version: Int64) -> String { "config:\(version)" }
 

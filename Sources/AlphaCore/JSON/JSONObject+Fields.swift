@@ -67,6 +67,27 @@ extension JSONObject {
         return Decimal(candidate) == whole ? candidate : nil
     }
 
+    /// An exchange's id for an order, a fill or a payment: a string in the domain, since venues
+    /// differ (Binance numbers them, Upbit uses UUIDs). A whole JSON number is read as its
+    /// decimal text, so events stored when ids were numbers read as the same id ("123").
+    public func identifier(_ field: String) throws(PayloadError) -> String {
+        guard let value = self[field] else { throw .missingField(field) }
+        switch value {
+        case .string(let text) where !text.isEmpty: return text
+        case .number(let text):
+            guard let number = Self.integer(fromNumber: text) else { break }
+            return String(number)
+        default: break
+        }
+        throw .wrongType(field: field, expected: "an id (a non-empty string, or a whole number)")
+    }
+
+    public func optionalIdentifier(_ field: String) throws(PayloadError) -> String? {
+        if case nil = self[field] { return nil }
+        if case .null? = self[field] { return nil }
+        return try identifier(field)
+    }
+
     public func optionalInt64(_ field: String) throws(PayloadError) -> Int64? {
         if case nil = self[field] { return nil }
         if case .null? = self[field] { return nil }

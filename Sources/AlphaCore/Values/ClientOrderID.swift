@@ -1,5 +1,6 @@
-/// A client order id as Binance accepts it: 1 to 36 characters from `[.A-Z:/a-z0-9_-]`
-/// (`newClientOrderId`, USDⓈ-M "New Order" rules).
+/// A client order id every venue we trade accepts: 1 to 36 characters from `[.A-Z:/a-z0-9_-]`,
+/// the strictest rule among them (Binance USDⓈ-M's `newClientOrderId`; Upbit's `identifier`
+/// takes any such string).
 ///
 /// Ours are derived from the command id, so the same command always carries the same id and a
 /// retry after an unknown outcome can never become a second order.
@@ -19,9 +20,9 @@ public struct ClientOrderID: Sendable, Hashable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .empty: "client order id is empty"
-            case .tooLong(let length): "client order id has \(length) characters; Binance allows at most 36"
+            case .tooLong(let length): "client order id has \(length) characters; at most 36 are allowed"
             case .forbiddenCharacter(let character):
-                "client order id contains '\(character)'; Binance allows only [.A-Z:/a-z0-9_-]"
+                "client order id contains '\(character)'; only [.A-Z:/a-z0-9_-] are allowed"
             }
         }
     }

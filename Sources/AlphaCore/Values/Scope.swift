@@ -6,13 +6,17 @@ public struct Scope: Sendable, Hashable {
     public var symbol: String?
     public var mode: TradingMode
 
-    public init(exchange: String = "BINANCE", venue: String = "USDM", accountID: String = "main",
-                symbol: String? = nil, mode: TradingMode) {
+    public init(exchange: String, venue: String, accountID: String, symbol: String? = nil, mode: TradingMode) {
         self.exchange = exchange
         self.venue = venue
         self.accountID = accountID
         self.symbol = symbol
         self.mode = mode
+    }
+
+    /// The scope of an account on `venue`, named as the venue names itself in stored rows.
+    public init(on venue: VenueCapabilities, accountID: String = "main", symbol: String? = nil, mode: TradingMode) {
+        self.init(exchange: venue.scopeExchange, venue: venue.scopeVenue, accountID: accountID, symbol: symbol, mode: mode)
     }
 
     public func with(symbol: String?) -> Scope {

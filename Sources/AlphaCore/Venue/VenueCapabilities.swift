@@ -15,6 +15,9 @@ public struct VenueCapabilities: Sendable, Equatable {
     }
 
     public var name: String
+    /// How scopes name this venue in stored events and commands ("BINANCE", "USDM").
+    public var scopeExchange: String
+    public var scopeVenue: String
     public var market: Market
     /// The leverage the venue accepts; nil where there is none (spot).
     public var leverage: ClosedRange<Int64>?
@@ -32,10 +35,12 @@ public struct VenueCapabilities: Sendable, Equatable {
     /// Time-in-force values the venue accepts for limit orders.
     public var timeInForce: Set<String>
 
-    public init(name: String, market: Market, leverage: ClosedRange<Int64>?, hasFunding: Bool, hasHedgeMode: Bool,
+    public init(name: String, scopeExchange: String, scopeVenue: String, market: Market, leverage: ClosedRange<Int64>?, hasFunding: Bool, hasHedgeMode: Bool,
                 historyPageLimit: Int, tradeWindowMilliseconds: Int64?, fundingHistoryMilliseconds: Int64, idKind: IDKind,
                 symbols: SymbolFormat, timeInForce: Set<String>) {
         self.name = name
+        self.scopeExchange = scopeExchange
+        self.scopeVenue = scopeVenue
         self.market = market
         self.leverage = leverage
         self.hasFunding = hasFunding
@@ -75,7 +80,7 @@ extension VenueCapabilities {
     /// Binance USDⓈ-M Futures (reference: 1000 rows a page, fills in windows of at most 7 days,
     /// three months of income history, leverage 1–125).
     public static let binanceUSDM = VenueCapabilities(
-        name: "Binance USDⓈ-M Futures", market: .futures, leverage: 1...125, hasFunding: true, hasHedgeMode: true,
+        name: "Binance USDⓈ-M Futures", scopeExchange: "BINANCE", scopeVenue: "USDM", market: .futures, leverage: 1...125, hasFunding: true, hasHedgeMode: true,
         historyPageLimit: 1000, tradeWindowMilliseconds: 7 * 24 * 3_600_000, fundingHistoryMilliseconds: 90 * 24 * 3_600_000,
         idKind: .numeric, symbols: SymbolFormat(description: "1 to 20 upper-case letters or digits, such as BTCUSDT", maximumLength: 20),
         timeInForce: ["GTC", "IOC", "FOK", "GTX"])

@@ -83,10 +83,17 @@ public final class BinanceAccount: ExchangeAccount {
         return try? answer.int64("leverage")
     }
 
-    public func trades(symbol: String, start: Int64?, end: Int64?, fromID: Int64?, limit: Int,
-                       clientOrderIDs: [Int64: String]) throws -> ExchangePage {
+    /// Binance pages fills by id: the first page of the whole history is `fromId=0`, and a
+    /// page's `next` is the id after its last row.
+    public func trades(symbol: String, start: Int64?, end: Int64?, after cursor: String?, limit: Int,
+                       clientOrderIDs: [String: String]) throws -> ExchangePage {
         var query: [(String, String)] = [("symbol", symbol)]
-        if let fromID { query.append(("fromId", String(fromID))) }
+        if let cursor {
+            guard let fromID = Int64(cursor), fromID >= 0 else { throw ExchangeError.unknown(reason: "userTrades: '\(cursor.prefix(40))' is not a page of Binance's") }
+            query.append(("fromId", String(fromID)))
+        } else if start == nil, end == nil {
+            query.append(("fromId", "0"))
+        }
         if let start { query.append(("startTime", String(start))) }
         if let end { query.append(("endTime", String(end))) }
         query.append(("limit", String(limit)))
@@ -94,8 +101,9 @@ public final class BinanceAccount: ExchangeAccount {
             throw ExchangeError.unknown(reason: "userTrades: the answer is not a list")
         }
         let events = try BinanceEventTranslator.events(fromUserTrades: rows, clientOrderIDs: clientOrderIDs, scope: scope)
-        guard case .object(let last)? = rows.last else { return ExchangePage(events: events, rows: 0, lastID: nil, lastTime: nil) }
-        return ExchangePage(events: events, rows: rows.count, lastID: try? last.int64("id"), lastTime: try? last.int64("time"))
+        guard case .object(let last)? = rows.last else { return ExchangePage(events: events, rows: 0, next: nil, lastTime: nil) }
+        let next = (try? last.int64("id")).map { String($0 + 1) }
+        return ExchangePage(events: events, rows: rows.count, next: next, lastTime: try? last.int64("time"))
     }
 
     public func funding(start: Int64, limit: Int) throws -> ExchangePage {
@@ -103,8 +111,8 @@ public final class BinanceAccount: ExchangeAccount {
                                                                                    ("limit", String(limit))])
         else { throw ExchangeError.unknown(reason: "income: the answer is not a list") }
         let events = try BinanceEventTranslator.events(fromIncome: rows, scope: scope)
-        guard case .object(let last)? = rows.last else { return ExchangePage(events: events, rows: 0, lastID: nil, lastTime: nil) }
-        return ExchangePage(events: events, rows: rows.count, lastID: try? last.int64("tranId"), lastTime: try? last.int64("time"))
+        guard case .object(let last)? = rows.last else { return ExchangePage(events: events, rows: 0, next: nil, lastTime: nil) }
+        return ExchangePage(events: events, rows: rows.count, next: nil, lastTime: try? last.int64("time"))
     }
 
     private func orderEvent(_ answer: JSONValue) throws -> Event {

@@ -20,7 +20,7 @@ public enum BinanceEventTranslator {
     private static func orderTradeUpdate(_ message: JSONObject, scope: Scope) throws(PayloadError) -> [Event] {
         guard case .object(let order)? = message["o"] else { throw .missingField("o") }
         let symbol = try order.string("s")
-        let orderID = try order.int64("i")
+        let orderID = try order.identifier("i")
         let clientOrderID = try order.string("c")
         let side = try order.choice("S", as: OrderSide.self)
         let time = try order.int64("T")
@@ -35,7 +35,7 @@ public enum BinanceEventTranslator {
                                    reduceOnly: try order.bool("R"), time: time)
         var events = [orderEvent(payload, source: .webSocket, scope: scope)]
         if try order.string("x") == "TRADE" {
-            let trade = TradePayload(symbol: symbol, tradeID: try order.int64("t"), orderID: orderID, clientOrderID: clientOrderID,
+            let trade = TradePayload(symbol: symbol, tradeID: try order.identifier("t"), orderID: orderID, clientOrderID: clientOrderID,
                                      side: side, price: try order.amount("L"), quantity: try order.amount("l"),
                                      realizedPnl: try order.amount("rp"), maker: try order.bool("m"), time: time)
             events.append(tradeEvent(trade, source: .webSocket, scope: scope))
@@ -51,7 +51,7 @@ public enum BinanceEventTranslator {
     /// as ORDER_TRADE_UPDATE like any other.
     private static func algoUpdate(_ message: JSONObject, scope: Scope) throws(PayloadError) -> [Event] {
         guard case .object(let order)? = message["o"] else { throw .missingField("o") }
-        let payload = OrderPayload(symbol: try order.string("s"), clientOrderID: try order.string("caid"), orderID: try order.int64("aid"),
+        let payload = OrderPayload(symbol: try order.string("s"), clientOrderID: try order.string("caid"), orderID: try order.identifier("aid"),
                                    side: try order.choice("S", as: OrderSide.self), type: try order.choice("o", as: OrderType.self),
                                    status: try algoStatus(try order.string("X")), price: try order.amount("tp"),
                                    quantity: try order.amount("q"), filledQuantity: try order.amount("aq"),
@@ -102,13 +102,13 @@ public enum BinanceEventTranslator {
     // MARK: REST
 
     /// Trade and fee events for `GET /fapi/v1/userTrades` rows.
-    public static func events(fromUserTrades rows: [JSONValue], clientOrderIDs: [Int64: String] = [:], scope: Scope) throws(PayloadError) -> [Event] {
+    public static func events(fromUserTrades rows: [JSONValue], clientOrderIDs: [String: String] = [:], scope: Scope) throws(PayloadError) -> [Event] {
         var events: [Event] = []
         for case .object(let row) in rows {
             let symbol = try row.string("symbol")
-            let orderID = try row.int64("orderId")
+            let orderID = try row.identifier("orderId")
             let time = try row.int64("time")
-            let trade = TradePayload(symbol: symbol, tradeID: try row.int64("id"), orderID: orderID, clientOrderID: clientOrderIDs[orderID],
+            let trade = TradePayload(symbol: symbol, tradeID: try row.identifier("id"), orderID: orderID, clientOrderID: clientOrderIDs[orderID],
                                      side: try row.choice("side", as: OrderSide.self), price: try row.amount("price"),
                                      quantity: try row.amount("qty"), realizedPnl: try row.amount("realizedPnl"),
                                      maker: try row.bool("maker"), time: time)
@@ -126,7 +126,7 @@ public enum BinanceEventTranslator {
         var events: [Event] = []
         for case .object(let row) in rows where (try? row.string("incomeType")) == "FUNDING_FEE" {
             let payload = FundingPayload(symbol: try row.string("symbol"), asset: try row.string("asset"), amount: try row.amount("income"),
-                                         transactionID: try row.int64("tranId"), time: try row.int64("time"))
+                                         transactionID: try row.identifier("tranId"), time: try row.int64("time"))
             events.append(Event(type: .fundingApplied, source: .rest, entityKind: .funding, entityID: "\(payload.symbol):\(payload.transactionID)",
                                 scope: scope, dedupKey: DedupKey.funding(symbol: payload.symbol, transactionID: payload.transactionID),
                                 payload: payload.json))
@@ -139,7 +139,7 @@ public enum BinanceEventTranslator {
     public static func event(fromRESTOrder row: JSONObject, scope: Scope) throws(PayloadError) -> Event {
         if row["algoId"] != nil {
             let payload = OrderPayload(symbol: try row.string("symbol"), clientOrderID: try row.string("clientAlgoId"),
-                                       orderID: try row.int64("algoId"), side: try row.choice("side", as: OrderSide.self),
+                                       orderID: try row.identifier("algoId"), side: try row.choice("side", as: OrderSide.self),
                                        type: try row.choice("orderType", as: OrderType.self), status: try algoStatus(try row.string("algoStatus")),
                                        price: try row.amount("triggerPrice"), quantity: try row.amount("quantity"),
                                        filledQuantity: (try? row.amount("actualQty")) ?? .zero, averagePrice: (try? row.amount("actualPrice")) ?? .zero,
@@ -151,7 +151,7 @@ public enum BinanceEventTranslator {
             throw .invalidValue(field: "status", reason: "unknown order status \(statusText)")
         }
         let payload = OrderPayload(symbol: try row.string("symbol"), clientOrderID: try row.string("clientOrderId"),
-                                   orderID: try row.int64("orderId"), side: try row.choice("side", as: OrderSide.self),
+                                   orderID: try row.identifier("orderId"), side: try row.choice("side", as: OrderSide.self),
                                    type: try row.choice("type", as: OrderType.self), status: status, price: try row.amount("price"),
                                    quantity: try row.amount("origQty"), filledQuantity: try row.amount("executedQty"),
                                    averagePrice: try row.amount("avgPrice"), reduceOnly: try row.bool("reduceOnly"),
@@ -168,7 +168,7 @@ public enum BinanceEventTranslator {
         case .rejected: .orderRejected
         default: .orderUpdated
         }
-        let key = DedupKey.order(symbol: payload.symbol, orderID: payload.orderID ?? 0, status: payload.status,
+        let key = DedupKey.order(symbol: payload.symbol, orderID: payload.orderID ?? "0", status: payload.status,
                                  filledQuantity: payload.filledQuantity)
         return Event(type: type, source: source, entityKind: .order, entityID: payload.clientOrderID, scope: scope, dedupKey: key,
                      payload: payload.json)

@@ -68,8 +68,10 @@ enum APIJSON {
     }
 
     /// A trade: the TradeExecuted payload with the seq that pages through them.
+    /// A fill as today's payload writes it: re-encoded, so fills stored when exchange ids were
+    /// numbers (before schema 6) show them as strings too, as the contract says.
     static func trade(_ event: Event) -> JSONValue {
-        var object = event.payload
+        var object = (try? TradePayload(json: event.payload).json) ?? event.payload
         object["seq"] = .int(event.seq ?? 0)
         return .object(object)
     }

@@ -50,7 +50,7 @@ extension WebAPI {
         let symbol: String? = if case .string(let text)? = payload["symbol"] { text } else { nil }
         // Keys are per user: two people picking the same key must not see each other's command.
         let command = Command(type: type, actor: Actor(kind: .user, id: "web:\(caller.name)"),
-                              scope: Scope(symbol: symbol, mode: settings.mode),
+                              scope: Scope(on: CommandValidation.venue, symbol: symbol, mode: settings.mode),
                               idempotencyKey: key.map { "\(caller.name):\($0)" }, payload: payload)
         let outcome = try CommandStore(database: context.database).insert(command)
         var response: HTTPResponse

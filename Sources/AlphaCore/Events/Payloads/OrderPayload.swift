@@ -3,8 +3,9 @@
 public struct OrderPayload: Payload {
     public var symbol: String
     public var clientOrderID: String
-    /// The exchange's id; nil when the order never reached the exchange.
-    public var orderID: Int64?
+    /// The exchange's id, as a string (Binance numbers orders, Upbit uses UUIDs); nil when the
+    /// order never reached the exchange.
+    public var orderID: String?
     public var side: OrderSide
     public var type: OrderType
     public var status: OrderState
@@ -19,7 +20,7 @@ public struct OrderPayload: Payload {
     public var time: Int64
     public var reason: String?
 
-    public init(symbol: String, clientOrderID: String, orderID: Int64?, side: OrderSide, type: OrderType,
+    public init(symbol: String, clientOrderID: String, orderID: String?, side: OrderSide, type: OrderType,
                 status: OrderState, price: Amount, quantity: Amount, filledQuantity: Amount = .zero,
                 averagePrice: Amount = .zero, reduceOnly: Bool = false, time: Int64, reason: String? = nil) {
         self.symbol = symbol
@@ -40,7 +41,7 @@ public struct OrderPayload: Payload {
     public init(json: JSONObject) throws(PayloadError) {
         symbol = try json.string("symbol")
         clientOrderID = try json.string("clientOrderId")
-        orderID = try json.optionalInt64("orderId")
+        orderID = try json.optionalIdentifier("orderId")
         side = try json.choice("side", as: OrderSide.self)
         type = try json.choice("type", as: OrderType.self)
         status = try json.choice("status", as: OrderState.self)
@@ -56,7 +57,7 @@ public struct OrderPayload: Payload {
     public var json: JSONObject {
         var object: JSONObject = [
             "symbol": .string(symbol), "clientOrderId": .string(clientOrderID),
-            "orderId": orderID.map { .int($0) } ?? .null,
+            "orderId": .optional(orderID),
             "side": .string(side.rawValue), "type": .string(type.rawValue), "status": .string(status.rawValue),
             "price": .amount(price), "quantity": .amount(quantity), "filledQuantity": .amount(filledQuantity),
             "averagePrice": .amount(averagePrice), "reduceOnly": .bool(reduceOnly), "time": .int(time),

@@ -1,8 +1,10 @@
 /// One fill (TradeExecuted). Keyed by `(symbol, tradeID)`; the fee is a separate FeeCharged fact.
+/// Ids are the exchange's, as strings (events stored before schema 6 hold them as numbers, which
+/// read as the same strings).
 public struct TradePayload: Payload {
     public var symbol: String
-    public var tradeID: Int64
-    public var orderID: Int64
+    public var tradeID: String
+    public var orderID: String
     public var clientOrderID: String?
     public var side: OrderSide
     public var price: Amount
@@ -13,7 +15,7 @@ public struct TradePayload: Payload {
     public var maker: Bool
     public var time: Int64
 
-    public init(symbol: String, tradeID: Int64, orderID: Int64, clientOrderID: String?, side: OrderSide,
+    public init(symbol: String, tradeID: String, orderID: String, clientOrderID: String?, side: OrderSide,
                 price: Amount, quantity: Amount, realizedPnl: Amount, pnlAsset: String = "USDT",
                 maker: Bool, time: Int64) {
         self.symbol = symbol
@@ -31,8 +33,8 @@ public struct TradePayload: Payload {
 
     public init(json: JSONObject) throws(PayloadError) {
         symbol = try json.string("symbol")
-        tradeID = try json.int64("tradeId")
-        orderID = try json.int64("orderId")
+        tradeID = try json.identifier("tradeId")
+        orderID = try json.identifier("orderId")
         clientOrderID = try json.optionalString("clientOrderId")
         side = try json.choice("side", as: OrderSide.self)
         price = try json.amount("price")
@@ -45,7 +47,7 @@ public struct TradePayload: Payload {
 
     public var json: JSONObject {
         [
-            "symbol": .string(symbol), "tradeId": .int(tradeID), "orderId": .int(orderID),
+            "symbol": .string(symbol), "tradeId": .string(tradeID), "orderId": .string(orderID),
             "clientOrderId": .optional(clientOrderID), "side": .string(side.rawValue),
             "price": .amount(price), "quantity": .amount(quantity), "realizedPnl": .amount(realizedPnl),
             "pnlAsset": .string(pnlAsset), "maker": .bool(maker), "time": .int(time),
@@ -56,12 +58,12 @@ public struct TradePayload: Payload {
 /// The commission of one fill (FeeCharged); positive means paid.
 public struct FeePayload: Payload {
     public var symbol: String
-    public var tradeID: Int64
+    public var tradeID: String
     public var asset: String
     public var amount: Amount
     public var time: Int64
 
-    public init(symbol: String, tradeID: Int64, asset: String, amount: Amount, time: Int64) {
+    public init(symbol: String, tradeID: String, asset: String, amount: Amount, time: Int64) {
         self.symbol = symbol
         self.tradeID = tradeID
         self.asset = asset
@@ -71,14 +73,14 @@ public struct FeePayload: Payload {
 
     public init(json: JSONObject) throws(PayloadError) {
         symbol = try json.string("symbol")
-        tradeID = try json.int64("tradeId")
+        tradeID = try json.identifier("tradeId")
         asset = try json.string("asset")
         amount = try json.amount("amount")
         time = try json.int64("time")
     }
 
     public var json: JSONObject {
-        ["symbol": .string(symbol), "tradeId": .int(tradeID), "asset": .string(asset),
+        ["symbol": .string(symbol), "tradeId": .string(tradeID), "asset": .string(asset),
          "amount": .amount(amount), "time": .int(time)]
     }
 }
@@ -88,10 +90,10 @@ public struct FundingPayload: Payload {
     public var symbol: String
     public var asset: String
     public var amount: Amount
-    public var transactionID: Int64
+    public var transactionID: String
     public var time: Int64
 
-    public init(symbol: String, asset: String, amount: Amount, transactionID: Int64, time: Int64) {
+    public init(symbol: String, asset: String, amount: Amount, transactionID: String, time: Int64) {
         self.symbol = symbol
         self.asset = asset
         self.amount = amount
@@ -103,12 +105,12 @@ public struct FundingPayload: Payload {
         symbol = try json.string("symbol")
         asset = try json.string("asset")
         amount = try json.amount("amount")
-        transactionID = try json.int64("tranId")
+        transactionID = try json.identifier("tranId")
         time = try json.int64("time")
     }
 
     public var json: JSONObject {
         ["symbol": .string(symbol), "asset": .string(asset), "amount": .amount(amount),
-         "tranId": .int(transactionID), "time": .int(time)]
+         "tranId": .string(transactionID), "time": .int(time)]
     }
 }
