@@ -30,17 +30,14 @@ struct BotCommand: ParsableCommand {
             let levels = LogLevelSwitch(.info)
             LoggingSystem.bootstrap { label in LineLogHandler(process: "bot", component: label, levels: levels) }
             // The bot runs for months and appends a few events a second: a small page cache.
-            let (database, secrets) = try options.openDatabase(memory: .lean)
-            let environment = ProcessInfo.processInfo.environment
-            // The simulator prints fresh keys; in sim mode they come from the environment.
-            let apiKey = secrets.apiKey ?? environment["ALPHAENGINE_SIM_API_KEY"]
-            let apiSecret = secrets.apiSecret ?? environment["ALPHAENGINE_SIM_API_SECRET"]
-            guard let apiKey, let apiSecret else {
-                throw ValidationFailure("configuration: no API key for mode \(secrets.mode.rawValue); in sim mode set "
-                    + "ALPHAENGINE_SIM_API_KEY and ALPHAENGINE_SIM_API_SECRET to the keys `alphaengine sim` printed", status: 78)
+            let (database, configuration) = try options.openDatabase(memory: .lean)
+            let mode = configuration.mode, endpoints = configuration.endpoints
+            guard let apiKey = configuration.credentials.exchange else {
+                throw ValidationFailure("configuration: no API key for mode sim; set ALPHAENGINE_SIM_API_KEY and "
+                    + "ALPHAENGINE_SIM_API_SECRET (or sim.api_key and sim.api_secret) to the keys `alphaengine sim` printed", status: 78)
             }
-            var venueSettings = BinanceVenue.Settings(restURL: secrets.endpoints.rest, webSocketURL: secrets.endpoints.webSocket,
-                                                      apiKey: apiKey, apiSecret: apiSecret)
+            var venueSettings = BinanceVenue.Settings(restURL: endpoints.rest, webSocketURL: endpoints.webSocket,
+                                                      apiKey: apiKey.key, apiSecret: apiKey.secret)
             venueSettings.restTimeoutMilliseconds = restTimeoutMs
             venueSettings.rateLimits = try Self.thresholds(weightThresholds)
             let clientLog = Logger(label: "exchange")
@@ -52,8 +49,8 @@ struct BotCommand: ParsableCommand {
                 settings.reconcile.intervalMilliseconds = Int64(reconcileMs)
                 settings.reconcileIntervalFixed = true
             }
-            let venue = BinanceVenue(settings: venueSettings, scope: Scope(on: .binanceUSDM, mode: secrets.mode))
-            let runner = try BotRunner(venue: venue, database: database, mode: secrets.mode, settings: settings,
+            let venue = BinanceVenue(settings: venueSettings, scope: Scope(on: .binanceUSDM, mode: mode))
+            let runner = try BotRunner(venue: venue, database: database, mode: mode, settings: settings,
                                        logger: { Logger(label: $0) },
                                        onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })
             do {
@@ -61,7 +58,7 @@ struct BotCommand: ParsableCommand {
             } catch let error as BotRunner.BootError {
                 throw ValidationFailure("boot: \(error)", status: 1)
             }
-            FileHandle.standardError.write(Data("alphaengine bot: running (\(secrets.mode.rawValue), \(secrets.endpoints.rest))\n".utf8))
+            FileHandle.standardError.write(Data("alphaengine bot: running (\(mode.rawValue), \(endpoints.rest))\n".utf8))
             try runner.run(until: { shutdown.wait(milliseconds: 0) != nil })
             FileHandle.standardError.write(Data("alphaengine bot: stopped\n".utf8))
         }

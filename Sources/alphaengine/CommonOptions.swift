@@ -9,25 +9,27 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: "Path to secrets.yaml (default: config/secrets.yaml if present, else the environment; mode sim without either).")
     var configPath: String?
 
-    @Option(name: .customLong("data-dir"), help: "Directory of the database files, one per mode.")
-    var dataDirectory: String = "data"
+    @Option(name: .customLong("data-dir"), help: "Directory of the database files, one per mode (default: data_dir in secrets.yaml, ALPHAENGINE_DATA_DIR, else data).")
+    var dataDirectory: String?
 
-    /// Loads the secrets, turning a refusal into a clear message and exit status 78 (EX_CONFIG).
-    func secrets() throws -> Secrets {
+    /// The engine configuration (file, then environment, then these flags), turning a refusal
+    /// into a clear message and exit status 78 (EX_CONFIG).
+    func configuration(corsOrigins: [String] = []) throws -> EngineConfiguration {
         do {
-            return try SecretsLoader.load(path: configPath)
+            return try ConfigurationLoader.load(path: configPath, flags: EngineConfiguration.Flags(dataDirectory: dataDirectory,
+                                                                                                   webCORSOrigins: corsOrigins))
         } catch {
             throw ValidationFailure("configuration: \(error)", status: 78)
         }
     }
 
     /// Opens (creating and migrating if needed) the current mode's database.
-    func openDatabase(memory: Database.MemoryProfile = .bulk) throws -> (Database, Secrets) {
-        let secrets = try secrets()
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let path = databasePath(dataDirectory: dataDirectory, mode: secrets.mode)
+    func openDatabase(memory: Database.MemoryProfile = .bulk, corsOrigins: [String] = []) throws -> (Database, EngineConfiguration) {
+        let configuration = try configuration(corsOrigins: corsOrigins)
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let path = configuration.databasePath
         do {
-            return (try Database.openMigrated(path: path, memory: memory), secrets)
+            return (try Database.openMigrated(path: path, memory: memory), configuration)
         } catch {
             throw ValidationFailure("database \(path): \(error)", status: 1)
         }

@@ -5,19 +5,20 @@ import ArgumentParser
 /// without showing any secret.
 struct ConfigCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config-check", abstract: "Validate secrets.yaml and the environment; print a redacted summary.")
+        commandName: "config-check", abstract: "Validate secrets.yaml, the environment and flags; print a redacted summary.")
     @OptionGroup var options: CommonOptions
 
     func run() throws {
         try reportingFailures {
-            let secrets = try options.secrets()
-            print("mode:      \(secrets.mode.rawValue)")
-            print("rest:      \(secrets.endpoints.rest)")
-            print("websocket: \(secrets.endpoints.webSocket)")
-            print("api key:   \(secrets.apiKey.map { "set (\($0.count) characters)" } ?? "none")")
-            print("api secret: \(secrets.apiSecret == nil ? "none" : "set")")
-            print("web key:   \(secrets.webSecretKey == nil ? "none" : "set")")
-            print("database:  \(databasePath(dataDirectory: options.dataDirectory, mode: secrets.mode))")
+            let configuration = try options.configuration()
+            let credentials = configuration.credentials
+            print("mode:      \(configuration.mode.rawValue)")
+            print("rest:      \(configuration.endpoints.rest)")
+            print("websocket: \(configuration.endpoints.webSocket)")
+            print("api key:   \(credentials.exchange.map { "set (\($0.key.count) characters)" } ?? "none")")
+            print("api secret: \(credentials.exchange == nil ? "none" : "set")")
+            print("web key:   \(credentials.webSecretKey == nil ? "none" : "set")")
+            print("database:  \(configuration.databasePath)")
         }
     }
 }

@@ -17,8 +17,8 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (database, secrets) = try options.openDatabase()
-                print("\(database.path): schema version \(try database.schemaVersion()) (mode \(secrets.mode.rawValue))")
+                let (database, configuration) = try options.openDatabase()
+                print("\(database.path): schema version \(try database.schemaVersion()) (mode \(configuration.mode.rawValue))")
             }
         }
     }

@@ -29,9 +29,6 @@ struct WebCommand: ParsableCommand {
     @Option(help: "Worker threads for database work.") var workers = 4
 
     func validate() throws {
-        for origin in corsOrigins where !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) || origin.hasSuffix("/") {
-            throw ValidationError("--cors-origin takes an origin such as https://dash.example.com (scheme and host, no path), not \(origin)")
-        }
         guard (60...86_400).contains(tokenTtl) else { throw ValidationError("--token-ttl must be from 60 to 86400 seconds") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be from 1 to 64") }
     }
@@ -42,15 +39,16 @@ struct WebCommand: ParsableCommand {
             let levels = LogLevelSwitch(.info)
             LoggingSystem.bootstrap { label in LineLogHandler(process: "web", component: label, levels: levels) }
             let shutdown = try ShutdownSignal()
-            let (database, secrets) = try options.openDatabase(memory: .lean)
-            let secret = try webSecret(secrets)
+            // --cors-origin is checked and added to web.cors_origins with the rest of the configuration.
+            let (database, configuration) = try options.openDatabase(memory: .lean, corsOrigins: corsOrigins)
+            let secret = try webSecret(configuration)
             let document = try openAPIDocument()
-            var settings = WebSettings(databasePath: database.path, mode: secrets.mode, openAPIDocument: document)
+            var settings = WebSettings(databasePath: database.path, mode: configuration.mode, openAPIDocument: document)
             settings.http.host = host
             settings.http.port = port
             if let eventLoops { settings.http.eventLoops = eventLoops }
             settings.http.workerThreads = workers
-            settings.corsOrigins = Set(corsOrigins + secrets.webCORSOrigins)
+            settings.corsOrigins = Set(configuration.webCORSOrigins)
             settings.tokenLifetimeSeconds = tokenTtl
             settings.trustForwardedFor = trustForwardedFor
             let publicPath = publicDirectory ?? "Public"
@@ -66,7 +64,7 @@ struct WebCommand: ParsableCommand {
             } catch {
                 throw ValidationFailure("cannot listen on \(host):\(port): \(error)", status: 1)
             }
-            FileHandle.standardError.write(Data("alphaengine web: listening on http://\(host):\(app.port) (\(secrets.mode.rawValue))\n".utf8))
+            FileHandle.standardError.write(Data("alphaengine web: listening on http://\(host):\(app.port) (\(configuration.mode.rawValue))\n".utf8))
             while shutdown.wait(milliseconds: 1000) == nil {}
             app.stop()
             FileHandle.standardError.write(Data("alphaengine web: stopped\n".utf8))
@@ -75,12 +73,12 @@ struct WebCommand: ParsableCommand {
 
     /// The token-signing key from secrets.yaml or the environment. In sim mode without one, a
     /// random key is made once and kept beside the database (mode 0600), so sign-ins survive restarts.
-    private func webSecret(_ secrets: Secrets) throws -> [UInt8] {
-        if let key = secrets.webSecretKey { return Array(key.utf8) }
-        guard secrets.mode == .sim else {
-            throw ValidationFailure("configuration: web.secret_key (or ALPHAENGINE_WEB_SECRET_KEY) is required in \(secrets.mode.rawValue) mode", status: 78)
+    private func webSecret(_ configuration: EngineConfiguration) throws -> [UInt8] {
+        if let key = configuration.credentials.webSecretKey { return Array(key.utf8) }
+        guard configuration.mode == .sim else {
+            throw ValidationFailure("configuration: web.secret_key (or ALPHAENGINE_WEB_SECRET_KEY) is required in \(configuration.mode.rawValue) mode", status: 78)
         }
-        let path = (options.dataDirectory as NSString).appendingPathComponent("web-secret.key")
+        let path = (configuration.dataDirectory as NSString).appendingPathComponent("web-secret.key")
         if let existing = FileManager.default.contents(atPath: path), existing.count >= 32 { return Array(existing) }
         let key = Array(Hex.encode(SecureRandom.bytes(32)).utf8)
         guard FileManager.default.createFile(atPath: path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {

@@ -1,31 +1,8 @@
 import AlphaCore
 
-/// What `secrets.yaml` (and the environment) provide: the trading mode, exchange credentials,
-/// the web's token-signing key and the endpoints. Its description never shows a secret.
-public struct Secrets: Sendable, CustomStringConvertible {
-    public let mode: TradingMode
-    /// Exchange API key and secret; nil in `sim`, which needs none.
-    public let apiKey: String?
-    public let apiSecret: String?
-    /// The HS256 key for the web's tokens, at least 32 bytes; optional only in `sim`.
-    public let webSecretKey: String?
-    public let endpoints: Endpoints
-    /// Origins (`https://dash.example.com`) allowed to call the web API from a browser
-    /// (`web.cors_origins`); none by default, which keeps CORS off.
-    public internal(set) var webCORSOrigins: [String] = []
-
-    public static let minimumWebSecretBytes = 32
-
-    public var description: String {
-        "Secrets(mode: \(mode.rawValue), apiKey: \(apiKey == nil ? "none" : "set"), "
-            + "apiSecret: \(apiSecret == nil ? "none" : "set"), webSecretKey: \(webSecretKey == nil ? "none" : "set"), "
-            + "rest: \(endpoints.rest), ws: \(endpoints.webSocket))"
-    }
-}
-
-/// Why secrets could not be loaded. Messages name files, keys and environment variables —
-/// never a value, since a value may be a secret.
-public enum SecretsError: Error, Equatable, CustomStringConvertible {
+/// Why the configuration could not be assembled. Messages name files, keys and environment
+/// variables — never a value, since a value may be a secret.
+public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     case missingFile(path: String)
     case unreadable(path: String, reason: String)
     case tooOpen(path: String, permissions: String)
@@ -37,6 +14,7 @@ public enum SecretsError: Error, Equatable, CustomStringConvertible {
     case missingCredential(key: String, environmentVariable: String, mode: TradingMode)
     case webSecretTooShort(key: String, bytes: Int)
     case invalidEndpoint(key: String, reason: String)
+    case invalidValue(key: String, reason: String)
 
     public var description: String {
         switch self {
@@ -55,8 +33,9 @@ public enum SecretsError: Error, Equatable, CustomStringConvertible {
         case .missingCredential(let key, let variable, let mode):
             "mode \(mode.rawValue) needs \(key) in secrets.yaml or the environment variable \(variable)"
         case .webSecretTooShort(let key, let bytes):
-            "\(key) is \(bytes) bytes; it must be at least \(Secrets.minimumWebSecretBytes) (try: openssl rand -hex 32)"
+            "\(key) is \(bytes) bytes; it must be at least \(Credentials.minimumWebSecretBytes) (try: openssl rand -hex 32)"
         case .invalidEndpoint(let key, let reason): "\(key): \(reason)"
+        case .invalidValue(let key, let reason): "\(key): \(reason)"
         }
     }
 }

@@ -2,29 +2,33 @@ import AlphaCore
 import Foundation
 import Yams
 
-/// Loads `secrets.yaml`, lets environment variables override it (for systemd credentials or a
-/// secret manager), and refuses to go on when anything is missing, unsafe or misspelt.
+/// Assembles the `EngineConfiguration`: `secrets.yaml`, then environment variables (for systemd
+/// credentials or a secret manager), then the command line's flags. It refuses to go on when
+/// anything is missing, unsafe or misspelt.
 ///
-/// File shape (seed guide §4.1, plus `sim` and optional endpoint overrides):
+/// File shape (seed guide §4.1, plus `sim`, `data_dir` and optional endpoint overrides):
 /// ```yaml
 /// mode: testnet            # production | testnet | sim
+/// data_dir: /var/lib/alphaengine
 /// production: { api_key: "...", api_secret: "..." }
 /// testnet:    { api_key: "...", api_secret: "...", rest_url: "...", ws_url: "..." }
+/// sim:        { api_key: "...", api_secret: "...", rest_url: "http://127.0.0.1:9901" }
 /// web:        { secret_key: "at least 32 bytes", cors_origins: ["https://dash.example.com"] }
 /// ```
-/// Environment: `ALPHAENGINE_MODE`, `ALPHAENGINE_<MODE>_API_KEY`, `ALPHAENGINE_<MODE>_API_SECRET`,
-/// `ALPHAENGINE_WEB_SECRET_KEY`, `ALPHAENGINE_REST_URL`, `ALPHAENGINE_WS_URL`.
-public enum SecretsLoader {
+/// Environment: `ALPHAENGINE_MODE`, `ALPHAENGINE_DATA_DIR`, `ALPHAENGINE_<MODE>_API_KEY`,
+/// `ALPHAENGINE_<MODE>_API_SECRET`, `ALPHAENGINE_WEB_SECRET_KEY`, `ALPHAENGINE_REST_URL`,
+/// `ALPHAENGINE_WS_URL`. Flags: `--data-dir`, and the web's `--cors-origin` (added to the file's).
+public enum ConfigurationLoader {
     public static let defaultPath = "config/secrets.yaml"
 
     /// - Parameters:
     ///   - path: an explicit file (`--config`), which must exist; nil looks for `defaultPath` and,
     ///     when it is absent, runs from the environment alone (mode `sim` unless it says otherwise).
-    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(SecretsError) -> Secrets
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            flags: EngineConfiguration.Flags = EngineConfiguration.Flags()) throws(ConfigurationError) -> EngineConfiguration
     {
         let filePath = path ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil)
-        let file = try filePath.map { (path) throws(SecretsError) in try readFile(path) } ?? [:]
+        let file = try filePath.map { (path) throws(ConfigurationError) in try readFile(path) } ?? [:]
         let source = filePath ?? "the environment"
 
         let mode: TradingMode
@@ -36,17 +40,12 @@ public enum SecretsLoader {
         mode = parsed
 
         let section = try mapping(file, mode.rawValue)
-        let upper = mode.rawValue.uppercased()
-        var apiKey: String?, apiSecret: String?
-        if mode != .sim {
-            apiKey = try credential(section, "api_key", mode: mode, variable: "ALPHAENGINE_\(upper)_API_KEY", environment)
-            apiSecret = try credential(section, "api_secret", mode: mode, variable: "ALPHAENGINE_\(upper)_API_SECRET", environment)
-        }
+        let exchange = try apiKey(section, mode: mode, environment)
 
         let web = try mapping(file, "web")
         let fileWebSecret = try string(web, "secret_key", in: "web")
         let webSecret = nonEmpty(environment["ALPHAENGINE_WEB_SECRET_KEY"]) ?? fileWebSecret
-        if let webSecret, webSecret.utf8.count < Secrets.minimumWebSecretBytes {
+        if let webSecret, webSecret.utf8.count < Credentials.minimumWebSecretBytes {
             throw .webSecretTooShort(key: "web.secret_key", bytes: webSecret.utf8.count)
         }
         if webSecret == nil, mode != .sim {
@@ -64,35 +63,68 @@ public enum SecretsLoader {
             try validate(ws, key: "\(mode.rawValue).ws_url", schemes: mode == .sim ? ["ws", "wss"] : ["wss"])
             endpoints.webSocket = ws
         }
-        var secrets = Secrets(mode: mode, apiKey: apiKey, apiSecret: apiSecret, webSecretKey: webSecret, endpoints: endpoints)
-        secrets.webCORSOrigins = try origins(web["cors_origins"])
-        return secrets
+
+        let fileDataDirectory = try string(file, "data_dir", in: nil)
+        let dataDirectory = nonEmpty(flags.dataDirectory) ?? nonEmpty(environment["ALPHAENGINE_DATA_DIR"]) ?? fileDataDirectory
+            ?? EngineConfiguration.defaultDataDirectory
+        var origins = try origins(web["cors_origins"])
+        for origin in flags.webCORSOrigins where !origins.contains(origin) {
+            try checkOrigin(origin, key: "--cors-origin")
+            origins.append(origin)
+        }
+        return EngineConfiguration(mode: mode, endpoints: endpoints, dataDirectory: dataDirectory, webCORSOrigins: origins,
+                                   credentials: Credentials(exchange: exchange, webSecretKey: webSecret))
+    }
+
+    /// The mode's exchange key pair. Production and testnet need one; the simulator takes the
+    /// pair it printed (from the file's `sim` section or the environment) and runs the web
+    /// without one. Half a pair is always refused.
+    private static func apiKey(_ section: [String: Any], mode: TradingMode, _ environment: [String: String]) throws(ConfigurationError) -> APIKey? {
+        let upper = mode.rawValue.uppercased()
+        let keyVariable = "ALPHAENGINE_\(upper)_API_KEY", secretVariable = "ALPHAENGINE_\(upper)_API_SECRET"
+        let fileKey = try string(section, "api_key", in: mode.rawValue)
+        let fileSecret = try string(section, "api_secret", in: mode.rawValue)
+        let key = nonEmpty(environment[keyVariable]) ?? fileKey
+        let secret = nonEmpty(environment[secretVariable]) ?? fileSecret
+        switch (key, secret) {
+        case (let key?, let secret?): return APIKey(key: key, secret: secret)
+        case (nil, nil) where mode == .sim: return nil
+        case (nil, _): throw .missingCredential(key: "\(mode.rawValue).api_key", environmentVariable: keyVariable, mode: mode)
+        case (_, nil): throw .missingCredential(key: "\(mode.rawValue).api_secret", environmentVariable: secretVariable, mode: mode)
+        }
     }
 
     /// `web.cors_origins`: a list of origins, each scheme and host (and port), nothing more.
-    private static func origins(_ value: Any?) throws(SecretsError) -> [String] {
+    private static func origins(_ value: Any?) throws(ConfigurationError) -> [String] {
         guard let value, !(value is NSNull) else { return [] }
         guard let list = value as? [Any] else { throw .invalidEndpoint(key: "web.cors_origins", reason: "must be a list of origins") }
-        return try list.map { (item) throws(SecretsError) -> String in
-            guard let origin = item as? String, let components = URLComponents(string: origin),
-                  ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
-                  components.path.isEmpty, components.query == nil, components.fragment == nil, components.user == nil
-            else {
-                throw .invalidEndpoint(key: "web.cors_origins", reason: "each entry must be an origin such as https://dash.example.com (no path)")
-            }
+        return try list.map { (item) throws(ConfigurationError) -> String in
+            guard let origin = item as? String else { throw .invalidEndpoint(key: "web.cors_origins", reason: originRule) }
+            try checkOrigin(origin, key: "web.cors_origins")
             return origin
         }
     }
 
-    private static let knownKeys: Set<String> = ["mode", "production", "testnet", "sim", "web"]
+    private static func checkOrigin(_ origin: String, key: String) throws(ConfigurationError) {
+        guard let components = URLComponents(string: origin), ["http", "https"].contains(components.scheme ?? ""),
+              components.host?.isEmpty == false, components.path.isEmpty, components.query == nil, components.fragment == nil,
+              components.user == nil
+        else {
+            throw .invalidEndpoint(key: key, reason: originRule)
+        }
+    }
+
+    private static let originRule = "each entry must be an origin such as https://dash.example.com (no path)"
+
+    private static let knownKeys: Set<String> = ["mode", "data_dir", "production", "testnet", "sim", "web"]
     private static let knownSectionKeys: [String: Set<String>] = [
         "production": ["api_key", "api_secret", "rest_url", "ws_url"],
         "testnet": ["api_key", "api_secret", "rest_url", "ws_url"],
-        "sim": ["rest_url", "ws_url"],
+        "sim": ["api_key", "api_secret", "rest_url", "ws_url"],
         "web": ["secret_key", "cors_origins"],
     ]
 
-    private static func readFile(_ path: String) throws(SecretsError) -> [String: Any] {
+    private static func readFile(_ path: String) throws(ConfigurationError) -> [String: Any] {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT { throw .missingFile(path: path) }
@@ -131,24 +163,17 @@ public enum SecretsLoader {
         return root
     }
 
-    private static func mapping(_ root: [String: Any], _ key: String) throws(SecretsError) -> [String: Any] {
+    private static func mapping(_ root: [String: Any], _ key: String) throws(ConfigurationError) -> [String: Any] {
         root[key] as? [String: Any] ?? [:]
     }
 
-    private static func string(_ map: [String: Any], _ key: String, in section: String?) throws(SecretsError) -> String? {
+    private static func string(_ map: [String: Any], _ key: String, in section: String?) throws(ConfigurationError) -> String? {
         guard let value = map[key], !(value is NSNull) else { return nil }
         guard let text = value as? String else { throw .notAString(key: section.map { "\($0).\(key)" } ?? key) }
         return nonEmpty(text)
     }
 
-    private static func credential(_ section: [String: Any], _ key: String, mode: TradingMode, variable: String,
-                                   _ environment: [String: String]) throws(SecretsError) -> String {
-        if let value = nonEmpty(environment[variable]) { return value }
-        if let value = try string(section, key, in: mode.rawValue) { return value }
-        throw .missingCredential(key: "\(mode.rawValue).\(key)", environmentVariable: variable, mode: mode)
-    }
-
-    private static func validate(_ url: String, key: String, schemes: [String]) throws(SecretsError) {
+    private static func validate(_ url: String, key: String, schemes: [String]) throws(ConfigurationError) {
         guard let components = URLComponents(string: url), let scheme = components.scheme, components.host != nil else {
             throw .invalidEndpoint(key: key, reason: "not a URL")
         }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import AlphaSettings
 
-@Suite struct SecretsLoaderTests {
+@Suite struct ConfigurationLoaderTests {
     let apiSecret = "S3CRETvalue0123456789abcdefABCDEF0123456789xyz"
     let webSecret = "web-secret-web-secret-web-secret-0123"
 
@@ -17,9 +17,9 @@ import Testing
         return path
     }
 
-    func expectError(_ expected: SecretsError, path: String?, environment: [String: String] = [:]) {
+    func expectError(_ expected: ConfigurationError, path: String?, environment: [String: String] = [:]) {
         do {
-            _ = try SecretsLoader.load(path: path, environment: environment)
+            _ = try ConfigurationLoader.load(path: path, environment: environment)
             Issue.record("expected \(expected)")
         } catch {
             #expect(error == expected)
@@ -37,11 +37,14 @@ import Testing
             web:
               secret_key: "\(webSecret)"
             """)
-        let secrets = try SecretsLoader.load(path: path, environment: [:])
-        #expect(secrets.mode == .testnet && secrets.apiKey == "key123" && secrets.apiSecret == apiSecret)
-        #expect(secrets.endpoints == Endpoints.defaults(for: .testnet))
-        #expect(!secrets.description.contains(apiSecret) && !secrets.description.contains("key123"))
-        #expect(!String(reflecting: secrets).contains(apiSecret))
+        let configuration = try ConfigurationLoader.load(path: path, environment: [:])
+        #expect(configuration.mode == .testnet && configuration.credentials.exchange == APIKey(key: "key123", secret: apiSecret))
+        #expect(configuration.endpoints == Endpoints.defaults(for: .testnet))
+        #expect(configuration.credentials.webSecretKey == webSecret)
+        for text in [configuration.description, String(reflecting: configuration), String(reflecting: configuration.credentials),
+                     "\(configuration.credentials.exchange!)", String(reflecting: configuration.credentials.exchange!)] {
+            #expect(!text.contains(apiSecret) && !text.contains("key123") && !text.contains(webSecret), "\(text)")
+        }
     }
 
     @Test func environmentOverridesTheFile() throws {
@@ -50,13 +53,13 @@ import Testing
             testnet: { api_key: "file-key", api_secret: "file-secret" }
             web: { secret_key: "\(webSecret)" }
             """)
-        let secrets = try SecretsLoader.load(path: path, environment: [
+        let configuration = try ConfigurationLoader.load(path: path, environment: [
             "ALPHAENGINE_TESTNET_API_SECRET": "env-secret", "ALPHAENGINE_REST_URL": "https://example.test",
         ])
-        #expect(secrets.apiKey == "file-key" && secrets.apiSecret == "env-secret")
-        #expect(secrets.endpoints.rest == "https://example.test")
+        #expect(configuration.credentials.exchange == APIKey(key: "file-key", secret: "env-secret"))
+        #expect(configuration.endpoints.rest == "https://example.test")
         // Production from the environment alone, with no file at all.
-        let production = try SecretsLoader.load(path: nil, environment: [
+        let production = try ConfigurationLoader.load(path: nil, environment: [
             "ALPHAENGINE_MODE": "production", "ALPHAENGINE_PRODUCTION_API_KEY": "k",
             "ALPHAENGINE_PRODUCTION_API_SECRET": "s", "ALPHAENGINE_WEB_SECRET_KEY": webSecret,
         ])
@@ -64,14 +67,54 @@ import Testing
     }
 
     @Test func simNeedsNoKeys() throws {
-        let secrets = try SecretsLoader.load(path: try file("mode: sim\n"), environment: [:])
-        #expect(secrets.mode == .sim && secrets.apiKey == nil && secrets.webSecretKey == nil)
-        #expect(try SecretsLoader.load(path: nil, environment: [:]).mode == .sim)
+        let configuration = try ConfigurationLoader.load(path: try file("mode: sim\n"), environment: [:])
+        #expect(configuration.mode == .sim && configuration.credentials.exchange == nil && configuration.credentials.webSecretKey == nil)
+        #expect(try ConfigurationLoader.load(path: nil, environment: [:]).mode == .sim)
+    }
+
+    @Test("the simulator's keys come from the environment or the file's sim section; half a pair is refused")
+    func simKeys() throws {
+        let fromEnvironment = try ConfigurationLoader.load(path: nil, environment: [
+            "ALPHAENGINE_SIM_API_KEY": "sim-key", "ALPHAENGINE_SIM_API_SECRET": apiSecret,
+        ])
+        #expect(fromEnvironment.credentials.exchange == APIKey(key: "sim-key", secret: apiSecret))
+        let path = try file("mode: sim\nsim: { api_key: file-key, api_secret: file-secret }\n")
+        let overridden = try ConfigurationLoader.load(path: path, environment: ["ALPHAENGINE_SIM_API_KEY": "env-key"])
+        #expect(overridden.credentials.exchange == APIKey(key: "env-key", secret: "file-secret"))
+        expectError(.missingCredential(key: "sim.api_secret", environmentVariable: "ALPHAENGINE_SIM_API_SECRET", mode: .sim),
+                    path: nil, environment: ["ALPHAENGINE_SIM_API_KEY": "sim-key"])
+    }
+
+    @Test("the data directory: the file's data_dir, then ALPHAENGINE_DATA_DIR, then --data-dir; each mode its own database")
+    func dataDirectoryPrecedence() throws {
+        #expect(try ConfigurationLoader.load(path: nil, environment: [:]).dataDirectory == "data")
+        let path = try file("mode: sim\ndata_dir: /srv/from-file\n")
+        #expect(try ConfigurationLoader.load(path: path, environment: [:]).databasePath == "/srv/from-file/alphaengine-sim.db")
+        let environment = ["ALPHAENGINE_DATA_DIR": "/srv/from-env"]
+        #expect(try ConfigurationLoader.load(path: path, environment: environment).dataDirectory == "/srv/from-env")
+        let flagged = try ConfigurationLoader.load(path: path, environment: environment,
+                                                   flags: EngineConfiguration.Flags(dataDirectory: "/srv/from-flag"))
+        #expect(flagged.dataDirectory == "/srv/from-flag")
+        expectError(.notAString(key: "data_dir"), path: try file("data_dir: [a]\n"))
+    }
+
+    @Test("--cors-origin adds to web.cors_origins, checked by the same rule")
+    func corsOriginFlags() throws {
+        let path = try file("mode: sim\nweb:\n  cors_origins: [\"https://dash.example.com\"]\n")
+        let flags = EngineConfiguration.Flags(webCORSOrigins: ["http://127.0.0.1:5173", "https://dash.example.com"])
+        #expect(try ConfigurationLoader.load(path: path, environment: [:], flags: flags).webCORSOrigins
+                == ["https://dash.example.com", "http://127.0.0.1:5173"])
+        do {
+            _ = try ConfigurationLoader.load(path: path, environment: [:], flags: EngineConfiguration.Flags(webCORSOrigins: ["https://x.example/app"]))
+            Issue.record("a path in --cors-origin was accepted")
+        } catch {
+            #expect(error == .invalidEndpoint(key: "--cors-origin", reason: "each entry must be an origin such as https://dash.example.com (no path)"))
+        }
     }
 
     @Test func refusesAMissingFile() {
         expectError(.missingFile(path: "/nonexistent/secrets.yaml"), path: "/nonexistent/secrets.yaml")
-        #expect(SecretsError.missingFile(path: "x").description.contains("chmod 600"))
+        #expect(ConfigurationError.missingFile(path: "x").description.contains("chmod 600"))
     }
 
     @Test func refusesGroupOrWorldReadableFiles() throws {
@@ -79,7 +122,7 @@ import Testing
             let path = try file("mode: sim\n", permissions: permissions)
             expectError(.tooOpen(path: path, permissions: String(permissions, radix: 8)), path: path)
         }
-        _ = try SecretsLoader.load(path: try file("mode: sim\n", permissions: 0o400), environment: [:])
+        _ = try ConfigurationLoader.load(path: try file("mode: sim\n", permissions: 0o400), environment: [:])
     }
 
     @Test func refusesAnUnreadableFile() throws {
@@ -124,7 +167,7 @@ import Testing
     @Test func yamlErrorsGiveThePositionButNotTheLine() throws {
         let path = try file("mode: testnet\ntestnet:\n  api_secret: \"\(apiSecret)\n  api_key: [unclosed\n")
         do {
-            _ = try SecretsLoader.load(path: path, environment: [:])
+            _ = try ConfigurationLoader.load(path: path, environment: [:])
             Issue.record("expected a YAML error")
         } catch {
             guard case .invalidYAML(let reported, let line, _) = error else { Issue.record("got \(error)"); return }
@@ -135,8 +178,8 @@ import Testing
 
     @Test func corsOriginsAreOriginsOnly() throws {
         let good = try file("mode: sim\nweb:\n  cors_origins: [\"https://dash.example.com\", \"http://127.0.0.1:5173\"]\n")
-        #expect(try SecretsLoader.load(path: good, environment: [:]).webCORSOrigins == ["https://dash.example.com", "http://127.0.0.1:5173"])
-        #expect(try SecretsLoader.load(path: try file("mode: sim\n"), environment: [:]).webCORSOrigins.isEmpty, "off by default")
+        #expect(try ConfigurationLoader.load(path: good, environment: [:]).webCORSOrigins == ["https://dash.example.com", "http://127.0.0.1:5173"])
+        #expect(try ConfigurationLoader.load(path: try file("mode: sim\n"), environment: [:]).webCORSOrigins.isEmpty, "off by default")
         let reason = "each entry must be an origin such as https://dash.example.com (no path)"
         for bad in ["[\"https://dash.example.com/app\"]", "[\"ftp://x.example\"]", "[\"*\"]", "[7]"] {
             expectError(.invalidEndpoint(key: "web.cors_origins", reason: reason),
@@ -144,6 +187,14 @@ import Testing
         }
         expectError(.invalidEndpoint(key: "web.cors_origins", reason: "must be a list of origins"),
                     path: try file("mode: sim\nweb:\n  cors_origins: https://dash.example.com\n"))
+    }
+
+    @Test("config/secrets.example.yaml loads as written (mode sim)")
+    func exampleLoads() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/secrets.example.yaml")
+        let configuration = try ConfigurationLoader.load(path: try file(String(contentsOf: example, encoding: .utf8)), environment: [:])
+        #expect(configuration.mode == .sim && configuration.dataDirectory == "data" && configuration.credentials.exchange == nil)
     }
 
     @Test func eachModeHasItsOwnDatabase() {

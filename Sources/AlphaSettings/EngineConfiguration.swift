@@ -1,0 +1,85 @@
+import AlphaCore
+
+/// Everything a process starts from, assembled once by `ConfigurationLoader`: `secrets.yaml`,
+/// then the environment, then the command line, each overriding the one before. The settings
+/// may be printed and logged; the credentials are kept apart and never are.
+///
+/// What the engine does while it runs (symbol, poll interval, log level, strategy, risk limits)
+/// is the runtime configuration in the database (`RuntimeConfig`), changed through the API.
+public struct EngineConfiguration: Sendable, CustomStringConvertible {
+    public var mode: TradingMode
+    public var endpoints: Endpoints
+    /// Where the database files (one per mode) and the web's generated key live.
+    public var dataDirectory: String
+    /// Origins (`https://dash.example.com`) allowed to call the web API from a browser; none by
+    /// default, which keeps CORS off.
+    public var webCORSOrigins: [String]
+    public var credentials: Credentials
+
+    public static let defaultDataDirectory = "data"
+
+    public init(mode: TradingMode, endpoints: Endpoints, dataDirectory: String = defaultDataDirectory,
+                webCORSOrigins: [String] = [], credentials: Credentials = Credentials()) {
+        self.mode = mode
+        self.endpoints = endpoints
+        self.dataDirectory = dataDirectory
+        self.webCORSOrigins = webCORSOrigins
+        self.credentials = credentials
+    }
+
+    /// This mode's database: production, testnet and sim never share a file.
+    public var databasePath: String { AlphaSettings.databasePath(dataDirectory: dataDirectory, mode: mode) }
+
+    public var description: String {
+        "EngineConfiguration(mode: \(mode.rawValue), rest: \(endpoints.rest), ws: \(endpoints.webSocket), "
+            + "dataDirectory: \(dataDirectory), corsOrigins: \(webCORSOrigins.count), \(credentials))"
+    }
+
+    /// What the command line may set; nil (or empty) leaves the file's or the environment's value.
+    public struct Flags: Sendable {
+        public var dataDirectory: String?
+        public var webCORSOrigins: [String] = []
+
+        public init(dataDirectory: String? = nil, webCORSOrigins: [String] = []) {
+            self.dataDirectory = dataDirectory
+            self.webCORSOrigins = webCORSOrigins
+        }
+    }
+}
+
+/// The secrets a process holds: the exchange account's API key and the web's token-signing key.
+/// Nothing prints them: the description says only which are set.
+public struct Credentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The exchange's API key pair; nil when none was given (the simulator prints fresh keys,
+    /// passed in `ALPHAENGINE_SIM_API_KEY` and `ALPHAENGINE_SIM_API_SECRET`).
+    public var exchange: APIKey?
+    /// The HS256 key for the web's tokens, at least 32 bytes; optional only in `sim`.
+    public var webSecretKey: String?
+
+    public static let minimumWebSecretBytes = 32
+
+    public init(exchange: APIKey? = nil, webSecretKey: String? = nil) {
+        self.exchange = exchange
+        self.webSecretKey = webSecretKey
+    }
+
+    public var description: String {
+        "Credentials(exchange: \(exchange == nil ? "none" : "set"), webSecretKey: \(webSecretKey == nil ? "none" : "set"))"
+    }
+
+    public var debugDescription: String { description }
+}
+
+/// An exchange API key and its secret.
+public struct APIKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public var key: String
+    public var secret: String
+
+    public init(key: String, secret: String) {
+        self.key = key
+        self.secret = secret
+    }
+
+    public var description: String { "APIKey(set, \(key.count) characters)" }
+    public var debugDescription: String { description }
+}
