@@ -1,6 +1,5 @@
 import AlphaCore
 import Foundation
-import Yams
 
 /// Assembles the `EngineConfiguration`: `secrets.yaml`, then environment variables (for systemd
 /// credentials or a secret manager), then the command line's flags. It refuses to go on when
@@ -140,17 +139,9 @@ public enum ConfigurationLoader {
         guard let text = String(data: data, encoding: .utf8) else { throw .unreadable(path: path, reason: "not UTF-8 text") }
         let document: Any?
         do {
-            document = try Yams.load(yaml: text)
-        } catch let error as YamlError {
-            // Only the position: YAML errors quote the offending line, which may hold a secret.
-            switch error {
-            case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-                throw .invalidYAML(path: path, line: mark.line, column: mark.column)
-            default:
-                throw .invalidYAML(path: path, line: nil, column: nil)
-            }
+            document = try SecretSafeYAML.load(text)
         } catch {
-            throw .invalidYAML(path: path, line: nil, column: nil)
+            throw .invalidYAML(path: path, line: error.line, column: error.column)
         }
         guard let document else { return [:] }
         guard let root = document as? [String: Any] else { throw .notAMapping(path: path) }

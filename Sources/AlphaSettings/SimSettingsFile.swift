@@ -1,6 +1,5 @@
 import AlphaCore
 import Foundation
-import Yams
 
 /// The simulator's own configuration file (`alphaengine sim --config FILE`), YAML:
 ///
@@ -51,17 +50,10 @@ public struct SimSettingsFile: Sendable, Equatable {
     public static func parse(_ text: String, source: String) throws(Failure) -> SimSettingsFile {
         let document: Any?
         do {
-            document = try Yams.load(yaml: text)
-        } catch let error as YamlError {
-            // Only the position: YAML errors quote the offending line, which may hold a secret.
-            switch error {
-            case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-                throw Failure(description: "\(source): invalid YAML at line \(mark.line), column \(mark.column)")
-            default:
-                throw Failure(description: "\(source): invalid YAML")
-            }
+            document = try SecretSafeYAML.load(text)
         } catch {
-            throw Failure(description: "\(source): invalid YAML")
+            let position = error.line.map { line in " at line \(line)" + (error.column.map { ", column \($0)" } ?? "") } ?? ""
+            throw Failure(description: "\(source): invalid YAML\(position)")
         }
         guard let document else { return SimSettingsFile() }
         guard let root = document as? [String: Any] else { throw Failure(description: "\(source): expected a mapping of settings") }
