@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlphaBotTests",
-            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "AlphaCrypto", "AlphaSystem", "alphaengine",
+            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "AlphaCrypto", "AlphaSystem", "AlphaWeb", "alphaengine",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"],  // databases made by earlier versions, loaded by migration tests
             swiftSettings: strict

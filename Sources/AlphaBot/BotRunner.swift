@@ -37,7 +37,7 @@ public final class BotRunner {
 
     public let kernel: BotKernel
     public let venue: any ExchangeVenue
-    public let commands: CommandStore
+    public let commands: any CommandQueue
     public let dispatcher: CommandDispatcher
     public let executor: OrderExecutor
     public let engine: EngineLifecycle
@@ -48,14 +48,14 @@ public final class BotRunner {
     private let log: Logger
 
     /// `logger(component)` gives each component its logger (tests capture them).
-    public init(venue: any ExchangeVenue, database: Database, mode: TradingMode, settings: Settings = Settings(),
+    public init(venue: any ExchangeVenue, storage: any Storage, mode: TradingMode, settings: Settings = Settings(),
                 clock: any Clock = SystemClock(), logger: (String) -> Logger = { Logger(label: "alphaengine.\($0)") },
                 onLogLevel: @escaping (String) -> Void = { _ in }) throws {
         self.venue = venue
         log = logger("bot")
-        let writer = try EventWriter(database: database)  // loads projections, replays after the checkpoint
+        let writer = try storage.eventJournal()  // loads projections, replays after the checkpoint
         kernel = BotKernel(clock: clock, writer: writer)
-        commands = CommandStore(database: database)
+        commands = storage.commands
         let scope = Scope(on: venue.capabilities, mode: mode)
         let account = venue.account
         let capabilities = venue.capabilities
@@ -71,19 +71,19 @@ public final class BotRunner {
                                        settings: settings.reconcile, log: logger("reconciler"))
         stream = StreamSupervisor(venue: venue, writer: writer, scheduler: scheduler, scope: scope, wake: kernel.wake, log: logger("stream"))
         stream.confirmMilliseconds = settings.streamConfirmMilliseconds
-        heartbeat = HeartbeatComponent(store: HeartbeatStore(database: database), pacer: venue.pacer, engine: engine, log: logger("heartbeat"))
-        runtime = RuntimeSettings(configs: ConfigStore(database: database), reconciler: reconciler, scheduler: scheduler,
+        heartbeat = HeartbeatComponent(store: storage.heartbeats, pacer: venue.pacer, engine: engine, log: logger("heartbeat"))
+        runtime = RuntimeSettings(configs: storage.configs, reconciler: reconciler, scheduler: scheduler,
                                   extraSymbols: settings.extraSymbols, pollIntervalFixed: settings.reconcileIntervalFixed,
                                   log: logger("config"), onLogLevel: onLogLevel)
-        dispatcher = CommandDispatcher(commands: commands, changes: SQLiteChangeFeed(database: database), pacer: venue.pacer)
+        dispatcher = CommandDispatcher(commands: commands, changes: storage.changeFeed(), pacer: venue.pacer)
         dispatcher.register(executor, for: OrderExecutor.commandTypes, needsExchange: true)
         dispatcher.register(scheduler, for: [.runReconcile], needsExchange: true)
-        dispatcher.register(ControlCommands(writer: writer, commands: commands), for: ControlCommands.commandTypes, needsExchange: false)
+        dispatcher.register(ControlCommands(writer: writer, commands: commands, configs: storage.configs), for: ControlCommands.commandTypes, needsExchange: false)
         // Boot order: what each needs is started before it.
         for component: any BotComponent in [runtime, executor, engine, stream, scheduler, heartbeat, dispatcher] { kernel.add(component) }
     }
 
-    public var writer: EventWriter { kernel.writer }
+    public var writer: any EventJournal { kernel.writer }
 
     /// Boot: the venue's clock and position mode (exchange trouble is waited out with backoff
     /// until `shouldStop`; only what waiting cannot fix — hedge mode, wrong keys — ends it), then

@@ -30,7 +30,7 @@ struct BotCommand: ParsableCommand {
             let levels = LogLevelSwitch(.info)
             LoggingSystem.bootstrap { label in LineLogHandler(process: "bot", component: label, levels: levels) }
             // The bot runs for months and appends a few events a second: a small page cache.
-            let (database, configuration) = try options.openDatabase(memory: .lean)
+            let (storage, configuration) = try options.openStorage(memory: .lean)
             let mode = configuration.mode, endpoints = configuration.endpoints
             guard let apiKey = configuration.credentials.exchange else {
                 throw ValidationFailure("configuration: no API key for mode sim; set ALPHAENGINE_SIM_API_KEY and "
@@ -50,7 +50,7 @@ struct BotCommand: ParsableCommand {
                 settings.reconcileIntervalFixed = true
             }
             let venue = BinanceVenue(settings: venueSettings, scope: Scope(on: .binanceUSDM, mode: mode))
-            let runner = try BotRunner(venue: venue, database: database, mode: mode, settings: settings,
+            let runner = try BotRunner(venue: venue, storage: storage, mode: mode, settings: settings,
                                        logger: { Logger(label: $0) },
                                        onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })
             do {

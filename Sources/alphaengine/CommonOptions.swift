@@ -36,6 +36,14 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+extension CommonOptions {
+    /// The current mode's store, reached through the repository protocols (SQLite today).
+    func openStorage(memory: Database.MemoryProfile = .bulk, corsOrigins: [String] = []) throws -> (any Storage, EngineConfiguration) {
+        let (database, configuration) = try openDatabase(memory: memory, corsOrigins: corsOrigins)
+        return (SQLiteStorage(database), configuration)
+    }
+}
+
 /// An error printed as one line to standard error, with the given exit status.
 struct ValidationFailure: Error, CustomStringConvertible {
     let description: String

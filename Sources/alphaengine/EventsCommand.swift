@@ -23,11 +23,11 @@ struct Events: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let shutdown = try ShutdownSignal()
-                let (database, _) = try options.openDatabase()
-                let events = EventStore(database: database)
+                let (storage, _) = try options.openStorage()
+                let events = storage.events
                 var lastSeq = try after ?? max(0, events.lastSeq() - 20)
                 // Another connection's commit is noticed at no I/O cost, between polls.
-                let feed = SQLiteChangeFeed(database: database)
+                let feed = storage.changeFeed()
                 while true {
                     if try feed.hasChanged() {
                         for event in try events.events(after: lastSeq, limit: 1000) {

@@ -27,7 +27,7 @@ struct ControlCommandsTests {
         func run(_ type: CommandType, _ payload: JSONObject = [:]) throws -> Command {
             _ = try commands.insert(Command(type: type, actor: Actor(kind: .user, id: "ops"), scope: Scope(on: .binanceUSDM, mode: .sim), payload: payload))
             let claimed = try #require(try commands.claimNext())
-            return try ControlCommands(writer: writer, commands: commands).execute(claimed)
+            return try ControlCommands(writer: writer, commands: commands, configs: ConfigStore(database: writer.database)).execute(claimed)
         }
     }
 

@@ -16,10 +16,11 @@ final class KernelWorld {
     let runner: BotRunner
     let commands: CommandStore
 
-    init(extra: [any BotComponent] = []) throws {
+    /// `storage` wraps the connection the bot is given (the storage-seam test decorates it).
+    init(extra: [any BotComponent] = [], storage: (Database) -> any Storage = { SQLiteStorage($0) }) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         database = try Database.openMigrated(path: directory.appendingPathComponent("bot.db").path)
-        runner = try BotRunner(venue: venue, database: database, mode: .sim, clock: clock,
+        runner = try BotRunner(venue: venue, storage: storage(database), mode: .sim, clock: clock,
                                logger: { Logger(label: $0, factory: { _ in SwiftLogNoOpLogHandler() }) })
         commands = CommandStore(database: database)
     }
@@ -93,7 +94,7 @@ struct KernelTests {
         #expect(try world.commands.command(id: transfer.id)?.result?["by"] == "transfer-desk")
         #expect(auditor.ticks == 10)
         // It saw the engine start, the boot's reconcile and the order, each once, in seq order.
-        let stored = try world.runner.writer.events.events(matching: EventFilter(), limit: 100).compactMap(\.seq)
+        let stored = try EventStore(database: world.database).events(matching: EventFilter(), limit: 100).compactMap(\.seq)
         #expect(auditor.seen == stored)
         #expect(auditor.types.contains(.engineStarted) && auditor.types.contains(.orderPlaced))
     }

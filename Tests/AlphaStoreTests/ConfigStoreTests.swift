@@ -30,7 +30,7 @@ import Testing
             let event = Event(type: .configChanged, source: .bot, entityKind: .config, entityID: "runtime",
                               scope: Scope(on: .binanceUSDM, mode: .sim), dedupKey: DedupKey.config(version: version),
                               payload: ConfigChangedPayload(version: version, config: config.json).json)
-            try writer.append([event]) { _ in try store.updateRuntime(config, expectedVersion: expected, by: "bot") }
+            try writer.append([event]) { try store.updateRuntime(config, expectedVersion: expected, by: "bot") }
         }
         try change(version: 1, expected: 0)
         #expect(writer.state.status.configVersion == 1)

@@ -14,7 +14,7 @@ public protocol CommandHandler: AnyObject {
 /// are claimed.
 public final class CommandDispatcher: BotComponent {
     public let name = "commands"
-    private let commands: CommandStore
+    private let commands: any CommandQueue
     private let changes: any ChangeFeed
     private let pacer: any RequestPacer
     private var handlers: [CommandType: any CommandHandler] = [:]
@@ -26,7 +26,7 @@ public final class CommandDispatcher: BotComponent {
     /// at least this often (a pacer that reopened leaves waiting commands behind).
     public var claimIntervalMilliseconds: Int64 = 250
 
-    public init(commands: CommandStore, changes: any ChangeFeed, pacer: any RequestPacer) {
+    public init(commands: any CommandQueue, changes: any ChangeFeed, pacer: any RequestPacer) {
         self.commands = commands
         self.changes = changes
         self.pacer = pacer

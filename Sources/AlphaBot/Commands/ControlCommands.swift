@@ -8,14 +8,14 @@ import AlphaStore
 public final class ControlCommands: CommandHandler {
     public static let commandTypes: [CommandType] = [.pauseEngine, .resumeEngine, .setEngineMode, .updateConfig, .rebuildProjection]
 
-    private let writer: EventWriter
-    private let commands: CommandStore
-    private let configs: ConfigStore
+    private let writer: any EventJournal
+    private let commands: any CommandQueue
+    private let configs: any ConfigRepository
 
-    public init(writer: EventWriter, commands: CommandStore) {
+    public init(writer: any EventJournal, commands: any CommandQueue, configs: any ConfigRepository) {
         self.writer = writer
         self.commands = commands
-        configs = ConfigStore(database: writer.database)
+        self.configs = configs
     }
 
     public func handle(_ command: Command, _ time: KernelTime) throws -> Command {
@@ -79,7 +79,7 @@ public final class ControlCommands: CommandHandler {
         let event = Event(type: .configChanged, ts: now, commandID: command.id, source: .bot, entityKind: .config, entityID: "runtime",
                           scope: command.scope, dedupKey: DedupKey.config(version: expected + 1),
                           payload: ConfigChangedPayload(version: expected + 1, config: config.json).json)
-        _ = try writer.append([event]) { _ in
+        _ = try writer.append([event]) {
             version = try self.configs.updateRuntime(config, expectedVersion: expected, by: command.actor.id)
             settled = try self.commands.acknowledge(command.id, result: ["version": .int(version)], now: self.now)
         }
@@ -91,7 +91,7 @@ public final class ControlCommands: CommandHandler {
                           entityID: "engine", scope: command.scope, dedupKey: DedupKey.command(commandID: command.id, outcome: type.rawValue),
                           payload: payload)
         var settled: Command?
-        _ = try writer.append([event]) { _ in settled = try self.commands.acknowledge(command.id, result: result, now: self.now) }
+        _ = try writer.append([event]) { settled = try self.commands.acknowledge(command.id, result: result, now: self.now) }
         return settled ?? command
     }
 }

@@ -7,12 +7,12 @@ import Logging
 /// in SAFE comes back paused or safe after a crash or a restart, never trading by itself.
 public final class EngineLifecycle: BotComponent {
     public let name = "engine"
-    private let writer: EventWriter
+    private let writer: any EventJournal
     private let scope: Scope
     private let log: Logger
     public private(set) var bootID = ""
 
-    public init(writer: EventWriter, scope: Scope, log: Logger = Logger(label: "engine")) {
+    public init(writer: any EventJournal, scope: Scope, log: Logger = Logger(label: "engine")) {
         self.writer = writer
         self.scope = scope
         self.log = log

@@ -9,7 +9,7 @@ import Logging
 /// fields are kept for the strategy runner and the risk guard, which read them from here.
 public final class RuntimeSettings: BotComponent {
     public let name = "config"
-    private let configs: ConfigStore
+    private let configs: any ConfigRepository
     private let reconciler: Reconciler
     private let scheduler: ReconcileScheduler
     private let extraSymbols: [String]
@@ -18,7 +18,7 @@ public final class RuntimeSettings: BotComponent {
     private let onLogLevel: (String) -> Void
     public private(set) var current = RuntimeConfig()
 
-    public init(configs: ConfigStore, reconciler: Reconciler, scheduler: ReconcileScheduler, extraSymbols: [String], pollIntervalFixed: Bool,
+    public init(configs: any ConfigRepository, reconciler: Reconciler, scheduler: ReconcileScheduler, extraSymbols: [String], pollIntervalFixed: Bool,
                 log: Logger, onLogLevel: @escaping (String) -> Void) {
         self.configs = configs
         self.reconciler = reconciler

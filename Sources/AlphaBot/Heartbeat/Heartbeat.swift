@@ -9,7 +9,7 @@ import Logging
 /// beat that cannot be written only makes the web report the bot as late; it is logged once.
 public final class HeartbeatComponent: BotComponent {
     public let name = "heartbeat"
-    private let store: HeartbeatStore
+    private let store: any HeartbeatRepository
     private let pacer: any RequestPacer
     private let engine: EngineLifecycle
     private let log: Logger
@@ -17,7 +17,7 @@ public final class HeartbeatComponent: BotComponent {
     private var lastBeat: Int64?
     private var failures = RepeatedFailureLog()
 
-    public init(store: HeartbeatStore, pacer: any RequestPacer, engine: EngineLifecycle, log: Logger = Logger(label: "heartbeat")) {
+    public init(store: any HeartbeatRepository, pacer: any RequestPacer, engine: EngineLifecycle, log: Logger = Logger(label: "heartbeat")) {
         self.store = store
         self.pacer = pacer
         self.engine = engine

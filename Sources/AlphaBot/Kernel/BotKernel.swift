@@ -9,7 +9,7 @@ import AlphaStore
 /// component had work. A test or a backtest drives it with `turn()` on a `ManualClock`.
 public final class BotKernel {
     public let clock: any Clock
-    public let writer: EventWriter
+    public let writer: any EventJournal
     public let wake: WorkSignal
     public private(set) var components: [any BotComponent] = []
     /// Committed events not yet handed to the components.
@@ -17,7 +17,7 @@ public final class BotKernel {
     /// The longest the loop waits when idle (the change feed is polled at this period).
     public var idleWaitMilliseconds = 2
 
-    public init(clock: any Clock, writer: EventWriter, wake: WorkSignal = WorkSignal()) {
+    public init(clock: any Clock, writer: any EventJournal, wake: WorkSignal = WorkSignal()) {
         self.clock = clock
         self.writer = writer
         self.wake = wake

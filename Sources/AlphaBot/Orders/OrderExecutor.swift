@@ -53,8 +53,8 @@ public final class OrderExecutor: BotComponent, CommandHandler {
     public let name = "orders"
     private let account: any ExchangeAccount
     private let pacer: any RequestPacer
-    private let writer: EventWriter
-    private let commands: CommandStore
+    private let writer: any EventJournal
+    private let commands: any CommandQueue
     private let settings: Settings
     private let preTrade: PreTradeCheck
     /// The venue's rules the payloads are decoded under.
@@ -62,7 +62,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
     private let log: Logger
     private var pending: [String: Pending] = [:]
 
-    public init(account: any ExchangeAccount, pacer: any RequestPacer, writer: EventWriter, commands: CommandStore,
+    public init(account: any ExchangeAccount, pacer: any RequestPacer, writer: any EventJournal, commands: any CommandQueue,
                 capabilities: VenueCapabilities = .binanceUSDM, settings: Settings = Settings(), preTrade: PreTradeCheck = PreTradeCheck(),
                 log: Logger = Logger(label: "orders")) {
         self.capabilities = capabilities
@@ -159,7 +159,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
                           entityKind: .engine, entityID: "engine", scope: command.scope,
                           dedupKey: DedupKey.command(commandID: command.id, outcome: EventType.riskGuardRejected.rawValue), payload: payload.json)
         var failed: Command?
-        _ = try writer.append([event]) { _ in
+        _ = try writer.append([event]) {
             failed = try self.commands.fail(command.id, error: "refused by \(refusal.rule): \(refusal.reason)",
                                             result: ["rule": .string(refusal.rule)], now: time.now)
         }
@@ -213,7 +213,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
                           entityKind: .order, entityID: clientOrderID.value, scope: command.scope,
                           dedupKey: DedupKey.localOrder(clientOrderID: clientOrderID, status: .rejected), payload: payload.json)
         var failed: Command?
-        _ = try writer.append([event]) { _ in
+        _ = try writer.append([event]) {
             failed = try self.commands.fail(command.id, error: error.description, result: ["clientOrderId": .string(clientOrderID.value)],
                                             now: time.now)
         }
@@ -322,7 +322,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
                                   "clientOrderId": .string(order.clientOrderID)]
         if let orderID = order.orderID { result["orderId"] = .string(orderID) }
         var acknowledged: Command?
-        _ = try writer.append([event]) { _ in acknowledged = try self.commands.acknowledge(command.id, result: result, now: time.now) }
+        _ = try writer.append([event]) { acknowledged = try self.commands.acknowledge(command.id, result: result, now: time.now) }
         return acknowledged ?? command
     }
 }

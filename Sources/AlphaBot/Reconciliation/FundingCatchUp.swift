@@ -7,7 +7,7 @@ import AlphaStore
 /// neither the symbol nor a transaction id, so the history's line is the one fact we store.
 public final class FundingCatchUp {
     private let account: any ExchangeAccount
-    private let writer: EventWriter
+    private let writer: any EventJournal
     private let clock: any Clock
     /// The most lines the venue returns per page.
     public var pageSize: Int
@@ -16,7 +16,7 @@ public final class FundingCatchUp {
     /// A venue without funding (spot) has nothing to fetch.
     let hasFunding: Bool
 
-    public init(account: any ExchangeAccount, writer: EventWriter, capabilities: VenueCapabilities, clock: any Clock) {
+    public init(account: any ExchangeAccount, writer: any EventJournal, capabilities: VenueCapabilities, clock: any Clock) {
         self.account = account
         self.writer = writer
         self.clock = clock

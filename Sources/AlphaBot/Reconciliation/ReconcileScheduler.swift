@@ -22,8 +22,8 @@ public final class ReconcileScheduler: BotComponent, CommandHandler {
     public let name = "reconciler"
     public let reconciler: Reconciler
     private let funding: FundingCatchUp
-    private let writer: EventWriter
-    private let commands: CommandStore
+    private let writer: any EventJournal
+    private let commands: any CommandQueue
     private let pacer: any RequestPacer
     private var settings: Settings
     private let log: Logger
@@ -42,7 +42,7 @@ public final class ReconcileScheduler: BotComponent, CommandHandler {
     /// Runs that failed since start, for metrics.
     public var failedRuns: Int { failures.total }
 
-    public init(reconciler: Reconciler, funding: FundingCatchUp, writer: EventWriter, commands: CommandStore, pacer: any RequestPacer,
+    public init(reconciler: Reconciler, funding: FundingCatchUp, writer: any EventJournal, commands: any CommandQueue, pacer: any RequestPacer,
                 settings: Settings = Settings(), log: Logger = Logger(label: "reconciler")) {
         self.reconciler = reconciler
         self.funding = funding

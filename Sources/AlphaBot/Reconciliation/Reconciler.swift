@@ -16,7 +16,7 @@ public final class Reconciler {
     }
 
     private let account: any ExchangeAccount
-    private let writer: EventWriter
+    private let writer: any EventJournal
     private let scope: Scope
     /// The symbols followed; the runtime configuration may change them.
     public var symbols: [String]
@@ -24,7 +24,7 @@ public final class Reconciler {
     private let funding: FundingCatchUp
     private let clock: any Clock
 
-    public init(account: any ExchangeAccount, writer: EventWriter, scope: Scope, symbols: [String], trades: TradeCatchUp,
+    public init(account: any ExchangeAccount, writer: any EventJournal, scope: Scope, symbols: [String], trades: TradeCatchUp,
                 funding: FundingCatchUp, clock: any Clock) {
         self.account = account
         self.writer = writer

@@ -12,14 +12,14 @@ import AlphaStore
 /// for ever (the chaos test caught exactly that).
 public final class TradeCatchUp {
     private let account: any ExchangeAccount
-    private let writer: EventWriter
+    private let writer: any EventJournal
     private let clock: any Clock
     /// The most rows the venue returns per page.
     public var pageSize: Int
     /// The widest time window the venue answers for (nil: one window from the watermark to now).
     let window: Int64?
 
-    public init(account: any ExchangeAccount, writer: EventWriter, capabilities: VenueCapabilities, clock: any Clock) {
+    public init(account: any ExchangeAccount, writer: any EventJournal, capabilities: VenueCapabilities, clock: any Clock) {
         self.account = account
         self.writer = writer
         self.clock = clock

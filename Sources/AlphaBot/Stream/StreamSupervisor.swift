@@ -12,7 +12,7 @@ import Synchronization
 public final class StreamSupervisor: BotComponent {
     public let name = "stream"
     private let venue: any ExchangeVenue
-    private let writer: EventWriter
+    private let writer: any EventJournal
     private let scheduler: ReconcileScheduler
     private let scope: Scope
     private let log: Logger
@@ -30,7 +30,7 @@ public final class StreamSupervisor: BotComponent {
     /// How long after one of our orders is acknowledged its stream update may take.
     public var confirmMilliseconds: Int64 = 1_000
 
-    public init(venue: any ExchangeVenue, writer: EventWriter, scheduler: ReconcileScheduler, scope: Scope, wake: WorkSignal,
+    public init(venue: any ExchangeVenue, writer: any EventJournal, scheduler: ReconcileScheduler, scope: Scope, wake: WorkSignal,
                 log: Logger = Logger(label: "stream")) {
         self.venue = venue
         self.writer = writer

@@ -21,7 +21,7 @@ public enum AppendOutcome: Sendable, Equatable {
 /// It keeps the projections in memory and writes only the rows each transaction changes. If a
 /// transaction fails, nothing of it is stored and the in-memory state is reloaded from the
 /// database, so memory never runs ahead of disk.
-public final class EventWriter {
+public final class EventWriter: EventJournal {
     public let database: Database
     public let events: EventStore
     public let projections: ProjectionStore
@@ -56,10 +56,11 @@ public final class EventWriter {
     }
 
     /// Appends a batch in one transaction, then runs `alongside` in that same transaction (for
-    /// example a `config_store` update that must commit or fail together with `ConfigChanged`).
-    /// A payload that does not fit its event type fails the whole batch: nothing is half-written.
+    /// example a `config_store` update that must commit or fail together with `ConfigChanged`;
+    /// repositories on this connection join the open transaction). A payload that does not fit
+    /// its event type fails the whole batch: nothing is half-written.
     @discardableResult
-    public func append(_ batch: [Event], alongside: ((Database) throws -> Void)? = nil) throws -> [AppendOutcome] {
+    public func append(_ batch: [Event], alongside: (() throws -> Void)? = nil) throws -> [AppendOutcome] {
         var stored: [Event] = []
         defer { if !stored.isEmpty { didCommit?(stored) } }
         do {
@@ -88,7 +89,7 @@ public final class EventWriter {
                     }
                 }
                 if outcomes.contains(where: { !$0.isDuplicate }) { try projections.write(changes, from: state) }
-                try alongside?(database)
+                try alongside?()
                 trimFinishedOrders()
                 return outcomes
             }

@@ -30,11 +30,11 @@ public final class Authenticator: Sendable {
         revoked.withLock { $0 = revokedTokenIDs }
     }
 
-    func authenticate(_ request: HTTPRequest, database: Database, allowCookie: Bool,
+    func authenticate(_ request: HTTPRequest, storage: any Storage, allowCookie: Bool,
                       now: Int64 = Timestamp.now().millisecondsSinceEpoch / 1000) throws(APIFailure) -> Principal {
         guard let presented = Self.presented(request, allowCookie: allowCookie) else { throw .unauthorized }
         if presented.hasPrefix(ApiTokenSecret.prefix) {
-            do { return try apiToken(presented, database: database, now: now) } catch { throw .unauthorized }
+            do { return try apiToken(presented, storage: storage, now: now) } catch { throw .unauthorized }
         }
         return try accessToken(presented, now: now)
     }
@@ -49,8 +49,8 @@ public final class Authenticator: Sendable {
     }
 
     /// Signs a token out: refused from now on, here and (through the table) after a restart.
-    func revoke(tokenID: String, expiresAt: Int64, database: Database, now: Int64) throws {
-        try SessionRevocations(database: database).revoke(tokenID: tokenID, expiresAt: expiresAt, now: now)
+    func revoke(tokenID: String, expiresAt: Int64, storage: any Storage, now: Int64) throws {
+        try storage.sessionRevocations.revoke(tokenID: tokenID, expiresAt: expiresAt, now: now)
         revoked.withLock { _ = $0.insert(tokenID) }
         verified.withLock { cache in cache = cache.filter { $0.value.tokenID != tokenID } }
     }
@@ -76,8 +76,8 @@ public final class Authenticator: Sendable {
         bearer(request) ?? (allowCookie ? cookie(request, named: sessionCookie) : nil)
     }
 
-    private func apiToken(_ presented: String, database: Database, now: Int64) throws -> Principal {
-        guard let parsed = ApiTokenSecret(presented), let stored = try ApiTokenStore(database: database).token(id: parsed.id),
+    private func apiToken(_ presented: String, storage: any Storage, now: Int64) throws -> Principal {
+        guard let parsed = ApiTokenSecret(presented), let stored = try storage.apiTokens.token(id: parsed.id),
               stored.revokedAt == nil, ConstantTime.equal(parsed.secretHash.utf8, stored.secretHash.utf8)
         else { throw APIFailure.unauthorized }
         let record = lastRecordedUse.withLock { recorded -> Bool in
@@ -85,7 +85,7 @@ public final class Authenticator: Sendable {
             recorded[stored.id] = now
             return true
         }
-        if record { try? ApiTokenStore(database: database).markUsed(id: stored.id) }
+        if record { try? storage.apiTokens.markUsed(id: stored.id) }
         return Principal(name: "token:\(stored.name)", role: .viewer, kind: .apiToken, tokenID: stored.id)
     }
 

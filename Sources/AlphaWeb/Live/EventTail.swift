@@ -15,7 +15,7 @@ import Synchronization
 /// be missed, it still looks every `idleCheckMilliseconds`.
 final class EventTail: Sendable {
     let hub: EventStreamHub
-    private let path: String
+    private let backend: any StorageBackend
     private let pollMicroseconds: UInt32
     static let idleCheckMilliseconds: Int32 = 50
     private let stopping = Atomic<Bool>(false)
@@ -28,22 +28,22 @@ final class EventTail: Sendable {
     let lastLagMilliseconds = Atomic<Int64>(0)
     private let log = Logger(label: "event-tail")
 
-    init(path: String, hub: EventStreamHub, pollMicroseconds: UInt32) {
-        self.path = path
+    init(backend: any StorageBackend, hub: EventStreamHub, pollMicroseconds: UInt32) {
+        self.backend = backend
         self.hub = hub
         self.pollMicroseconds = pollMicroseconds
     }
 
     /// Starts after the event currently last in the log; earlier ones are replayed per client.
     func start() throws {
-        let database = try Database(path: path, memory: .lean)
-        let start = try EventStore(database: database).lastSeq()
+        let storage = try backend.open(memory: .lean)
+        let start = try storage.events.lastSeq()
         publishedSeq.store(start, ordering: .relaxed)
         // The hub never saw what came before: a client resuming from there replays the log.
         hub.retainsOnlyAfter(start)
-        let box = DatabaseBox(database)
+        let box = StorageBox(storage)
         let thread = Thread { [self] in
-            follow(box.database)
+            follow(box.storage)
             finished.signal()
         }
         thread.name = "alphaweb-event-tail"
@@ -55,10 +55,9 @@ final class EventTail: Sendable {
         finished.wait()
     }
 
-    private func follow(_ database: Database) {
-        let events = EventStore(database: database)
-        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        let feed = SQLiteChangeFeed(database: database, watching: directory, pollMicroseconds: pollMicroseconds)
+    private func follow(_ storage: any Storage) {
+        let events = storage.events
+        let feed = storage.changeFeed(pollMicroseconds: pollMicroseconds)
         var failures = RepeatedFailureLog()
         while !stopping.load(ordering: .relaxed) {
             do {
@@ -83,7 +82,7 @@ final class EventTail: Sendable {
         }
     }
 
-    private func publishNew(_ events: EventStore) throws {
+    private func publishNew(_ events: any EventLog) throws {
         while true {
             var count = 0
             try events.forEachRow(matching: EventFilter(afterSeq: publishedSeq.load(ordering: .relaxed)), limit: 500) { row in
@@ -108,7 +107,7 @@ final class EventTail: Sendable {
 }
 
 /// Hands a connection opened on one thread to the thread that will own it from then on.
-private struct DatabaseBox: @unchecked Sendable {
-    let database: Database
-    init(_ database: Database) { self.database = database }
+private struct StorageBox: @unchecked Sendable {
+    let storage: any Storage
+    init(_ storage: any Storage) { self.storage = storage }
 }

@@ -18,7 +18,7 @@ extension WebAPI {
             try QueryReader(context.request, accepts: []).finish()
             let caller = context.caller
             if caller.kind == .user, let id = caller.tokenID, let expires = caller.expiresAt {
-                try authenticator.revoke(tokenID: id, expiresAt: expires, database: context.database,
+                try authenticator.revoke(tokenID: id, expiresAt: expires, storage: context.storage,
                                          now: Timestamp.now().millisecondsSinceEpoch / 1000)
                 hub.end(tag: id)
             }
@@ -49,7 +49,7 @@ extension WebAPI {
         if let wait = throttle.retryAfter(user: username, address: address, now: now) {
             throw APIFailure.tooManyRequests(retryAfterSeconds: wait, message: "too many failed logins; try again in \(wait) s")
         }
-        let user = try UserStore(database: context.database).user(named: username)
+        let user = try context.storage.users.user(named: username)
         let matches = PasswordHash.verify(password, against: user?.passwordHash ?? Self.decoyHash)
         guard let user, matches, let role = Role(rawValue: user.role) else {
             throttle.recordFailure(user: username, address: address, now: now)

@@ -18,13 +18,13 @@ extension WebAPI {
             let type = query.choice("type", as: CommandType.self)
             let limit = Int(query.integer("limit", in: 1...500) ?? 100)
             try query.finish()
-            let commands = try CommandStore(database: context.database).list(status: status, type: type, limit: limit)
+            let commands = try context.storage.commands.list(status: status, type: type, limit: limit)
             return .json(.object(["commands": .array(commands.map(APIJSON.command))]))
         }
         add(&router, "GET", "/api/commands/:id", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
             let id = context.request.pathParameters["id"] ?? ""
-            guard let command = try CommandStore(database: context.database).command(id: id) else {
+            guard let command = try context.storage.commands.command(id: id) else {
                 throw APIFailure.notFound("no command with id \(id.prefix(64))")
             }
             return .json(APIJSON.command(command))
@@ -52,7 +52,7 @@ extension WebAPI {
         let command = Command(type: type, actor: Actor(kind: .user, id: "web:\(caller.name)"),
                               scope: Scope(on: CommandValidation.venue, symbol: symbol, mode: settings.mode),
                               idempotencyKey: key.map { "\(caller.name):\($0)" }, payload: payload)
-        let outcome = try CommandStore(database: context.database).insert(command)
+        let outcome = try context.storage.commands.insert(command)
         var response: HTTPResponse
         switch outcome {
         case .inserted(let stored):

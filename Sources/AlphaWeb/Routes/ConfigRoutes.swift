@@ -10,7 +10,7 @@ extension WebAPI {
     func addConfigRoutes(to router: inout Router) {
         add(&router, "GET", "/api/config", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
-            let current = try ConfigStore(database: context.database).runtime()
+            let current = try context.storage.configs.runtime()
             return .json(.object([
                 "version": .int(current.version), "updatedAt": .optional(current.updatedAt?.iso8601),
                 "updatedBy": .optional(current.updatedBy), "config": .object(current.value.json),
@@ -34,10 +34,10 @@ extension WebAPI {
             // A retried PUT whose first attempt already went in gets that command back, even
             // though the version has moved on because of it.
             if let key = try idempotencyKey(context.request),
-               try CommandStore(database: context.database).command(idempotencyKey: "\(context.caller.name):\(key)") != nil {
+               try context.storage.commands.command(idempotencyKey: "\(context.caller.name):\(key)") != nil {
                 return try submit(.updateConfig, payload: payload, context: context)
             }
-            let current = try ConfigStore(database: context.database).runtime().version
+            let current = try context.storage.configs.runtime().version
             guard current == expected else {
                 throw APIFailure.conflict("the configuration is at version \(current), not \(expected): reload it and apply your change again")
             }

@@ -46,20 +46,20 @@ extension WebAPI {
             let key = tail.changes.load(ordering: .relaxed)
             let bytes = try dashboardCache.bytes(key: key, now: now) {
                 var writer = JSONWriter(capacity: 4096)
-                writer.write(try dashboard(context.database, now: Timestamp(millisecondsSinceEpoch: now)))
+                writer.write(try dashboard(context.storage, now: Timestamp(millisecondsSinceEpoch: now)))
                 return writer.bytes
             }
             return .json(bytes: bytes)
         }
     }
 
-    func dashboard(_ database: Database, now: Timestamp) throws -> JSONValue {
-        let (state, config, heartbeat, counts, lastSeq) = try database.read {
-            (try ProjectionStore(database: database).load(recentTerminalOrders: 0),
-             try ConfigStore(database: database).runtime(),
-             try HeartbeatStore(database: database).heartbeat(process: "bot"),
-             try CommandStore(database: database).countsByStatus(),
-             try EventStore(database: database).lastSeq())
+    func dashboard(_ storage: any Storage, now: Timestamp) throws -> JSONValue {
+        let (state, config, heartbeat, counts, lastSeq) = try storage.snapshot {
+            (try storage.projections.load(recentTerminalOrders: 0),
+             try storage.configs.runtime(),
+             try storage.heartbeats.heartbeat(process: "bot"),
+             try storage.commands.countsByStatus(),
+             try storage.events.lastSeq())
         }
         let status = state.status
         let age = heartbeat.map { now.millisecondsSinceEpoch - $0.beatAt.millisecondsSinceEpoch }

@@ -24,7 +24,7 @@ extension WebAPI {
             writer.beginObject()
             writer.key("events")
             writer.beginArray()
-            try EventStore(database: context.database).forEachRow(matching: filter, limit: limit) { row in
+            try context.storage.events.forEachRow(matching: filter, limit: limit) { row in
                 APIJSON.writeEvent(row, into: &writer)
                 count += 1
                 last = row.seq
@@ -40,7 +40,7 @@ extension WebAPI {
             guard let seq = Int64(context.request.pathParameters["seq"] ?? ""), seq > 0 else {
                 throw APIFailure.invalid("seq", "must be a whole number from 1")
             }
-            guard let event = try EventStore(database: context.database).event(seq: seq) else {
+            guard let event = try context.storage.events.event(seq: seq) else {
                 throw APIFailure.notFound("no event with seq \(seq)")
             }
             return .json(APIJSON.event(event))

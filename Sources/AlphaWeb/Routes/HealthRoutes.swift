@@ -10,7 +10,7 @@ extension WebAPI {
         add(&router, "GET", "/api/health", .open) { context in
             try QueryReader(context.request, accepts: []).finish()
             do {
-                _ = try context.database.dataVersion()  // the store answers
+                try context.storage.ping()
             } catch {
                 throw APIFailure(.error(.serviceUnavailable, code: "service_unavailable", message: "the database does not answer"))
             }
@@ -18,7 +18,7 @@ extension WebAPI {
         }
         add(&router, "GET", "/api/ready", .open) { [self] context in
             try QueryReader(context.request, accepts: []).finish()
-            let readiness = readiness(context.database)
+            let readiness = readiness(context.storage)
             return .json(readiness.body, status: readiness.ready ? .ok : .serviceUnavailable)
         }
         let document = settings.openAPIDocument
@@ -30,17 +30,17 @@ extension WebAPI {
 
     /// Ready when the store can be read and the bot has beaten recently; the stream's state is
     /// reported but does not decide (REST polling keeps the bot correct without it).
-    func readiness(_ database: Database) -> (ready: Bool, body: JSONValue) {
+    func readiness(_ storage: any Storage) -> (ready: Bool, body: JSONValue) {
         let now = Timestamp.now().millisecondsSinceEpoch
         // Only the status row: load balancers poll this every few seconds. A store that answers
         // but has no status yet (no event) is readable; one that throws is not.
-        let status = Result { try ProjectionStore(database: database).status() }
+        let status = Result { try storage.projections.status() }
         let databaseOK: Bool, stream: WebSocketState
         switch status {
         case .success(let row): (databaseOK, stream) = (true, row?.streamState ?? .disconnected)
         case .failure: (databaseOK, stream) = (false, .disconnected)
         }
-        let heartbeat = try? HeartbeatStore(database: database).heartbeat(process: "bot")
+        let heartbeat = try? storage.heartbeats.heartbeat(process: "bot")
         let age = heartbeat.map { now - $0.beatAt.millisecondsSinceEpoch }
         let botOK = age.map { $0 < settings.botStaleAfterMilliseconds } ?? false
         let body: JSONValue = .object([

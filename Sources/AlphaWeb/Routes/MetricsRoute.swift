@@ -8,7 +8,7 @@ extension WebAPI {
     func addMetricsRoute(to router: inout Router) {
         add(&router, "GET", "/metrics", .viewer) { [self] context in
             try QueryReader(context.request, accepts: []).finish()
-            let heartbeat = try HeartbeatStore(database: context.database).heartbeat(process: "bot")
+            let heartbeat = try context.storage.heartbeats.heartbeat(process: "bot")
             let age = heartbeat.map { Double(Timestamp.now().millisecondsSinceEpoch - $0.beatAt.millisecondsSinceEpoch) / 1000 } ?? -1
             let text = metrics.render(gauges: [
                 ("alphaengine_sse_subscribers", "Open /api/stream connections.", Double(hub.subscriberCount)),

@@ -13,7 +13,7 @@ extension WebAPI {
             let from = query.day("from"), until = query.day("until")
             let asset = query.asset("asset")
             try query.finish()
-            let store = ProjectionStore(database: context.database)
+            let store = context.storage.projections
             // The running total starts from everything before `from`, so it is the account's, not the window's.
             var running: [String: Amount] = [:]
             if let from {
@@ -33,7 +33,7 @@ extension WebAPI {
         }
         add(&router, "GET", "/api/candles", .viewer) { context in
             var query = QueryReader(context.request, accepts: ["symbol", "interval", "from", "until", "limit"])
-            let symbol = try query.symbol("symbol") ?? ConfigStore(database: context.database).runtime().value.symbol
+            let symbol = try query.symbol("symbol") ?? context.storage.configs.runtime().value.symbol
             let intervalName = query.string("interval", maxLength: 8) ?? "1h"
             let interval = Candle.intervals[intervalName]
             if interval == nil { query.problem("interval", "must be one of \(Candle.intervals.keys.sorted().joined(separator: ", "))") }
@@ -42,7 +42,7 @@ extension WebAPI {
             let from = query.integer("from", in: 0...Int64.max) ?? max(0, until - limit * (interval ?? 0))
             try query.finish()
             // An empty window (from after until) has no candles; it is not an error.
-            let events = from >= until ? [] : try EventStore(database: context.database)
+            let events = from >= until ? [] : try context.storage.events
                 .trades(symbol: symbol, fromTime: from, untilTime: until, limit: Self.maximumCandleFills + 1)
             // A bound on the work one request may cause: a window that holds more must be narrowed.
             guard events.count <= Self.maximumCandleFills else {

@@ -23,8 +23,8 @@ extension WebAPI {
         let started = MonotonicClock.now()
         let reply: HTTPReply
         do {
-            reply = try pool.with { database -> HTTPReply in
-                let caller = try authenticate(request, database: database, access: .viewer, allowCookie: true)
+            reply = try pool.with { storage -> HTTPReply in
+                let caller = try authenticate(request, storage: storage, access: .viewer, allowCookie: true)
                 var query = QueryReader(request, accepts: ["type", "after"])
                 let types = query.choices("type", as: EventType.self)
                 let after = query.integer("after", in: 0...Int64.max)
@@ -34,14 +34,14 @@ extension WebAPI {
                     if lastEventID == nil || lastEventID! < 0 { query.problem("Last-Event-ID", "must be the seq of an event (a whole number)") }
                 }
                 try query.finish()
-                let store = EventStore(database: database)
+                let store = storage.events
                 var initial: [ServerSentEvent] = []
                 let resumeAfter: Int64
                 if let from = lastEventID ?? after {
                     // One snapshot: the replay and the log's end must agree, or an event committed
                     // between the two reads would be neither replayed nor streamed.
                     var lastReplayed = from
-                    let end = try database.read {
+                    let end = try storage.snapshot {
                         try store.forEachRow(matching: EventFilter(afterSeq: from, types: types), limit: Self.replayLimit) { row in
                             initial.append(EventTail.serverSentEvent(row))
                             lastReplayed = row.seq

@@ -9,7 +9,7 @@ extension WebAPI {
     func addTokenRoutes(to router: inout Router) {
         add(&router, "GET", "/api/tokens", .admin) { context in
             try QueryReader(context.request, accepts: []).finish()
-            let tokens = try ApiTokenStore(database: context.database).all()
+            let tokens = try context.storage.apiTokens.all()
             return .json(.object(["tokens": .array(tokens.map(APIJSON.apiToken))]))
         }
         add(&router, "POST", "/api/tokens", .admin) { context in
@@ -21,7 +21,7 @@ extension WebAPI {
             let secret = ApiTokenSecret.generate()
             let stored = StoredApiToken(id: secret.id, name: name, role: Role.viewer.rawValue, secretHash: secret.secretHash,
                                         createdBy: context.caller.name, createdAt: .now())
-            try ApiTokenStore(database: context.database).add(stored)
+            try context.storage.apiTokens.add(stored)
             var response = HTTPResponse.json(.object(["token": .string(secret.text), "apiToken": APIJSON.apiToken(stored)]),
                                              status: .created)
             response.setHeader("Location", "/api/tokens/\(stored.id)")
@@ -30,7 +30,7 @@ extension WebAPI {
         add(&router, "DELETE", "/api/tokens/:id", .admin) { [self] context in
             try QueryReader(context.request, accepts: []).finish()
             let id = context.request.pathParameters["id"] ?? ""
-            guard try ApiTokenStore(database: context.database).revoke(id: id) else {
+            guard try context.storage.apiTokens.revoke(id: id) else {
                 throw APIFailure.notFound("no API token with id \(id.prefix(64))")
             }
             hub.end(tag: id)  // its open streams end now, not at their next reconnect

@@ -27,7 +27,7 @@ extension WebAPI {
                 query.problem("status", "must be open, closed, all or one of \(OrderState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             try query.finish()
-            let orders = try ProjectionStore(database: context.database).orders(filter ?? .all, symbol: symbol, after: cursor, limit: limit)
+            let orders = try context.storage.projections.orders(filter ?? .all, symbol: symbol, after: cursor, limit: limit)
             // The cursor is (time, id), not a time alone: orders that share a millisecond are
             // neither skipped nor repeated across pages.
             let next: JSONValue = orders.count == limit ? orders.last.map { .string("\($0.time)_\($0.clientOrderID)") } ?? .null : .null
@@ -36,10 +36,10 @@ extension WebAPI {
         add(&router, "GET", "/api/orders/:clientOrderId", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
             let id = context.request.pathParameters["clientOrderId"] ?? ""
-            guard let order = try ProjectionStore(database: context.database).order(clientOrderID: id) else {
+            guard let order = try context.storage.projections.order(clientOrderID: id) else {
                 throw APIFailure.notFound("no order with client order id \(id.prefix(64))")
             }
-            let events = try EventStore(database: context.database)
+            let events = try context.storage.events
                 .events(matching: EventFilter(entityKind: .order, entityID: id), limit: 1000)
             return .json(.object(["order": .object(order.json), "events": .array(events.map(APIJSON.event))]))
         }
@@ -49,17 +49,17 @@ extension WebAPI {
             let after = query.integer("after", in: 0...Int64.max) ?? 0
             let limit = Int(query.integer("limit", in: 1...1000) ?? 100)
             try query.finish()
-            let trades = try EventStore(database: context.database).trades(symbol: symbol, afterSeq: after, limit: limit)
+            let trades = try context.storage.events.trades(symbol: symbol, afterSeq: after, limit: limit)
             return .json(APIJSON.list("trades", trades.map(APIJSON.trade), next: trades.count == limit ? trades.last?.seq : nil))
         }
         add(&router, "GET", "/api/positions", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
-            let positions = try ProjectionStore(database: context.database).positions()
+            let positions = try context.storage.projections.positions()
             return .json(.object(["positions": .array(positions.map { .object($0.json) })]))
         }
         add(&router, "GET", "/api/balances", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
-            let balances = try ProjectionStore(database: context.database).balances()
+            let balances = try context.storage.projections.balances()
             return .json(.object(["balances": .array(balances.map { .object($0.json) })]))
         }
     }

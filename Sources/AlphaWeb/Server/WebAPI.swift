@@ -7,7 +7,7 @@ import Logging
 
 /// The API's services and its route table. Each area's routes live in their own file under
 /// Routes/ as an extension; this file holds what they share: who may call what, and the one
-/// wrapper that authenticates, runs the handler on a worker with a database connection, turns
+/// wrapper that authenticates, runs the handler on a worker with a storage connection, turns
 /// refusals into the error shape and records metrics.
 final class WebAPI: Sendable {
     let settings: WebSettings
@@ -36,7 +36,7 @@ final class WebAPI: Sendable {
     struct Context {
         let request: HTTPRequest
         let principal: Principal?
-        let database: Database
+        let storage: any Storage
 
         /// The caller of a route that requires one (the wrapper has checked it is there).
         var caller: Principal { principal! }
@@ -47,12 +47,12 @@ final class WebAPI: Sendable {
     init(settings: WebSettings, secret: [UInt8]) throws {
         self.settings = settings
         tokens = try AccessTokens(secret: secret, lifetimeSeconds: settings.tokenLifetimeSeconds)
-        let revoked = try SessionRevocations(database: Database(path: settings.databasePath, memory: .lean))
+        let revoked = try settings.storage.open(memory: .lean).sessionRevocations
             .active(now: Timestamp.now().millisecondsSinceEpoch / 1000)
         authenticator = Authenticator(tokens: tokens, revokedTokenIDs: revoked)
         throttle = LoginThrottle(limits: settings.loginLimits)
-        pool = ConnectionPool(path: settings.databasePath)
-        tail = EventTail(path: settings.databasePath, hub: hub, pollMicroseconds: settings.tailPollMicroseconds)
+        pool = ConnectionPool(backend: settings.storage)
+        tail = EventTail(backend: settings.storage, hub: hub, pollMicroseconds: settings.tailPollMicroseconds)
     }
 
     func router(staticFiles: StaticFiles?) -> Router {
@@ -107,9 +107,9 @@ final class WebAPI: Sendable {
 
     private func respond(_ request: HTTPRequest, access: Access, _ handler: Handler) -> HTTPResponse {
         do {
-            return try pool.with { database in
-                let principal = access == .open ? nil : try authenticate(request, database: database, access: access)
-                return try handler(Context(request: request, principal: principal, database: database))
+            return try pool.with { storage in
+                let principal = access == .open ? nil : try authenticate(request, storage: storage, access: access)
+                return try handler(Context(request: request, principal: principal, storage: storage))
             }
         } catch let failure as APIFailure {
             return failure.response
@@ -120,8 +120,8 @@ final class WebAPI: Sendable {
         }
     }
 
-    func authenticate(_ request: HTTPRequest, database: Database, access: Access, allowCookie: Bool = false) throws(APIFailure) -> Principal {
-        let principal = try authenticator.authenticate(request, database: database, allowCookie: allowCookie)
+    func authenticate(_ request: HTTPRequest, storage: any Storage, access: Access, allowCookie: Bool = false) throws(APIFailure) -> Principal {
+        let principal = try authenticator.authenticate(request, storage: storage, allowCookie: allowCookie)
         if access == .admin, !principal.isAdmin {
             throw .forbidden(principal.kind == .apiToken ? "API tokens are read-only" : "this needs the admin role; you are a viewer")
         }

@@ -1,10 +1,12 @@
 import AlphaCore
 import AlphaHTTP
+import AlphaStore
 
 /// Everything the web process is told at start: where the store is, where to listen, how long
 /// tokens live, which origins may call it from a browser, and its limits.
 public struct WebSettings: Sendable {
-    public var databasePath: String
+    /// The store the bot writes: the web opens its own connections to it.
+    public var storage: any StorageBackend
     public var mode: TradingMode
     public var http = HTTPServerConfiguration()
     /// How long an access token from login lasts.
@@ -24,9 +26,14 @@ public struct WebSettings: Sendable {
     /// The SPA's files; nil serves none.
     public var publicDirectory: String?
 
-    public init(databasePath: String, mode: TradingMode, openAPIDocument: [UInt8]) {
-        self.databasePath = databasePath
+    public init(storage: any StorageBackend, mode: TradingMode, openAPIDocument: [UInt8]) {
+        self.storage = storage
         self.mode = mode
         self.openAPIDocument = openAPIDocument
+    }
+
+    /// The SQLite file at `databasePath` (the only backend today).
+    public init(databasePath: String, mode: TradingMode, openAPIDocument: [UInt8]) {
+        self.init(storage: SQLiteBackend(path: databasePath), mode: mode, openAPIDocument: openAPIDocument)
     }
 }

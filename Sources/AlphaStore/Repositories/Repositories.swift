@@ -1,0 +1,149 @@
+import AlphaCore
+
+// What the bot, the web and the CLI need from storage, one protocol per table family. The
+// SQLite classes (`EventStore`, `CommandStore`, …) are today's implementations; a second backend
+// (PostgreSQL for a fleet) implements the same protocols and its own `Storage`, and nothing that
+// uses them changes. Times default to now for the callers that have no clock of their own.
+
+/// The append-only event log, read side (appending is `EventJournal`'s).
+public protocol EventLog: AnyObject {
+    func event(id: String) throws -> Event?
+    func event(seq: Int64) throws -> Event?
+    func event(dedupKey: String) throws -> Event?
+    func events(after seq: Int64, limit: Int) throws -> [Event]
+    func events(matching filter: EventFilter, limit: Int) throws -> [Event]
+    /// Every event after `seq`, oldest first, without holding them all in memory.
+    func forEach(after seq: Int64, _ body: (Event) throws -> Void) throws
+    /// Stored rows as they are, payload bytes untouched: what event pages and the stream send.
+    func forEachRow(matching filter: EventFilter, limit: Int, _ body: (borrowing EventRow) throws -> Void) throws
+    /// TradeExecuted events after `afterSeq`, for one symbol and between two fill times when given.
+    func trades(symbol: String?, afterSeq: Int64, fromTime: Int64?, untilTime: Int64?, limit: Int) throws -> [Event]
+    func lastSeq() throws -> Int64
+    func count() throws -> Int64
+}
+
+extension EventLog {
+    public func events(after seq: Int64) throws -> [Event] { try events(after: seq, limit: 1000) }
+    public func events(matching filter: EventFilter) throws -> [Event] { try events(matching: filter, limit: 1000) }
+    public func forEach(_ body: (Event) throws -> Void) throws { try forEach(after: 0, body) }
+    public func trades(symbol: String?, afterSeq: Int64 = 0, limit: Int) throws -> [Event] {
+        try trades(symbol: symbol, afterSeq: afterSeq, fromTime: nil, untilTime: nil, limit: limit)
+    }
+    public func trades(symbol: String?, fromTime: Int64?, untilTime: Int64?, limit: Int) throws -> [Event] {
+        try trades(symbol: symbol, afterSeq: 0, fromTime: fromTime, untilTime: untilTime, limit: limit)
+    }
+}
+
+/// Commands: inserted by the web (idempotently), claimed and settled by the bot.
+public protocol CommandQueue: AnyObject {
+    func insert(_ command: Command) throws -> CommandInsertOutcome
+    /// The next NEW command by priority then age, marked SENT; nil when none waits.
+    func claimNext(excluding: Set<CommandType>, now: Timestamp) throws -> Command?
+    func acknowledge(_ id: String, result: JSONObject, now: Timestamp) throws -> Command
+    func fail(_ id: String, error: String, result: JSONObject?, now: Timestamp) throws -> Command
+    func command(id: String) throws -> Command?
+    func command(idempotencyKey: String) throws -> Command?
+    func list(status: CommandStatus?, type: CommandType?, limit: Int) throws -> [Command]
+    /// Commands claimed (SENT) but not settled: what a restart must resolve.
+    func inFlight() throws -> [Command]
+    func countsByStatus() throws -> [CommandStatus: Int64]
+}
+
+extension CommandQueue {
+    public func claimNext() throws -> Command? { try claimNext(excluding: [], now: .now()) }
+    public func acknowledge(_ id: String, result: JSONObject = JSONObject()) throws -> Command {
+        try acknowledge(id, result: result, now: .now())
+    }
+    public func fail(_ id: String, error: String, result: JSONObject? = nil) throws -> Command {
+        try fail(id, error: error, result: result, now: .now())
+    }
+    public func fail(_ id: String, error: String, now: Timestamp) throws -> Command {
+        try fail(id, error: error, result: nil, now: now)
+    }
+    public func list(status: CommandStatus? = nil, type: CommandType? = nil) throws -> [Command] {
+        try list(status: status, type: type, limit: 100)
+    }
+}
+
+/// The projections as stored (the bot's `EventJournal` keeps them; everyone else reads them).
+public protocol ProjectionReader: AnyObject {
+    func order(clientOrderID: String) throws -> OrderPayload?
+    func orders(_ filter: OrderListFilter, symbol: String?, after cursor: (time: Int64, id: String)?, limit: Int) throws -> [OrderPayload]
+    /// Every projection; orders limited to the open ones and the latest `recentTerminalOrders`
+    /// finished ones when given.
+    func load(recentTerminalOrders: Int?) throws -> ProjectionState
+    func positions() throws -> [PositionPayload]
+    func balances() throws -> [BalancePayload]
+    func status() throws -> EngineStatus?
+    func pnlDays(from: String?, until: String?, asset: String?) throws -> [PnLDay]
+    /// The seq the projections are up to.
+    func checkpoint() throws -> Int64
+}
+
+extension ProjectionReader {
+    public func load() throws -> ProjectionState { try load(recentTerminalOrders: nil) }
+}
+
+/// Versioned configuration values with optimistic concurrency.
+public protocol ConfigRepository: AnyObject {
+    func value(forKey key: String) throws -> VersionedConfig<JSONObject>?
+    /// The runtime configuration: the stored one, or the defaults at version 0.
+    func runtime() throws -> VersionedConfig<RuntimeConfig>
+    /// Stores `config` as the next version if the current one is `expectedVersion`, joining the
+    /// caller's transaction when there is one; returns the new version.
+    func updateRuntime(_ config: RuntimeConfig, expectedVersion: Int64, by actor: String, now: Timestamp) throws -> Int64
+}
+
+extension ConfigRepository {
+    @discardableResult
+    public func updateRuntime(_ config: RuntimeConfig, expectedVersion: Int64, by actor: String) throws -> Int64 {
+        try updateRuntime(config, expectedVersion: expectedVersion, by: actor, now: .now())
+    }
+}
+
+/// Each process's latest heartbeat.
+public protocol HeartbeatRepository: AnyObject {
+    func beat(_ heartbeat: Heartbeat) throws
+    func heartbeat(process: String) throws -> Heartbeat?
+}
+
+/// The web's users.
+public protocol UserRepository: AnyObject {
+    func add(name: String, role: String, passwordHash: String, now: Timestamp) throws
+    func user(named name: String) throws -> StoredUser?
+}
+
+extension UserRepository {
+    public func add(name: String, role: String, passwordHash: String) throws {
+        try add(name: name, role: role, passwordHash: passwordHash, now: .now())
+    }
+}
+
+/// Long-lived API tokens (only their hashes are stored).
+public protocol APITokenRepository: AnyObject {
+    func add(_ token: StoredApiToken) throws
+    func token(id: String) throws -> StoredApiToken?
+    func all() throws -> [StoredApiToken]
+    func revoke(id: String, now: Timestamp) throws -> Bool
+    func markUsed(id: String, now: Timestamp) throws
+}
+
+extension APITokenRepository {
+    public func revoke(id: String) throws -> Bool { try revoke(id: id, now: .now()) }
+    public func markUsed(id: String) throws { try markUsed(id: id, now: .now()) }
+}
+
+/// Access tokens signed out before they expire.
+public protocol SessionRevocationRepository: AnyObject {
+    func revoke(tokenID: String, expiresAt: Int64, now: Int64) throws
+    func active(now: Int64) throws -> Set<String>
+}
+
+extension EventStore: EventLog {}
+extension CommandStore: CommandQueue {}
+extension ProjectionStore: ProjectionReader {}
+extension ConfigStore: ConfigRepository {}
+extension HeartbeatStore: HeartbeatRepository {}
+extension UserStore: UserRepository {}
+extension ApiTokenStore: APITokenRepository {}
+extension SessionRevocations: SessionRevocationRepository {}
