@@ -27,6 +27,46 @@ import AlphaTestSupport
         #expect(state.lastSeq == 4)
     }
 
+    func positionEvent(amount: String, time: Int64, source: EventSource, seq: Int64) -> Event {
+        let payload = PositionPayload(symbol: "BTCUSDT", amount: Amount(amount)!, entryPrice: Amount("100")!, unrealizedPnl: .zero,
+                                      reason: source == .rest ? "reconcile" : "ORDER", time: time)
+        return Event(seq: seq, type: .positionChanged, source: source, entityKind: .position, entityID: "BTCUSDT", scope: scope,
+                     dedupKey: "\(DedupKey.position(symbol: "BTCUSDT", updateTime: time, amount: payload.amount)):\(seq)", payload: payload.json)
+    }
+
+    func balanceEvent(wallet: String, time: Int64, source: EventSource, seq: Int64) -> Event {
+        let payload = BalancePayload(asset: "USDT", walletBalance: Amount(wallet)!, crossWalletBalance: Amount(wallet)!, time: time)
+        return Event(seq: seq, type: .balanceChanged, source: source, entityKind: .balance, entityID: "USDT", scope: scope,
+                     dedupKey: "\(DedupKey.balance(asset: "USDT", updateTime: time, walletBalance: payload.walletBalance)):\(seq)",
+                     payload: payload.json)
+    }
+
+    @Test("a late or reordered stream snapshot of a position or balance never undoes a newer one, nor a REST correction")
+    func lateStreamSnapshotsAreIgnored() throws {
+        var state = ProjectionState()
+        try state.apply(positionEvent(amount: "0.02", time: 2_000, source: .webSocket, seq: 1))
+        // The stream delivered an older update after a newer one: it must not win.
+        #expect(try state.apply(positionEvent(amount: "0.01", time: 1_000, source: .webSocket, seq: 2)).positions.isEmpty)
+        #expect(state.positions["BTCUSDT"]?.amount == Amount("0.02")!)
+        // A reconcile correction is the exchange's answer at the time of the read: it applies…
+        try state.apply(positionEvent(amount: "0.03", time: 3_000, source: .rest, seq: 3))
+        // …and a stale stream copy arriving after it does not undo it; a newer one does apply.
+        try state.apply(positionEvent(amount: "0.02", time: 2_000, source: .webSocket, seq: 4))
+        #expect(state.positions["BTCUSDT"]?.amount == Amount("0.03")!)
+        try state.apply(positionEvent(amount: "0", time: 3_500, source: .webSocket, seq: 5))
+        #expect(state.positions["BTCUSDT"]?.amount == .zero)
+        // REST always applies, even when its time is older than the held one (the venue's REST
+        // can lag; the next reconcile looks again, so a correction is never refused for ever).
+        try state.apply(positionEvent(amount: "0.05", time: 100, source: .rest, seq: 6))
+        #expect(state.positions["BTCUSDT"]?.amount == Amount("0.05")!)
+
+        try state.apply(balanceEvent(wallet: "1000", time: 5_000, source: .webSocket, seq: 7))
+        try state.apply(balanceEvent(wallet: "990", time: 4_000, source: .webSocket, seq: 8))
+        #expect(state.balances["USDT"]?.walletBalance == Amount("1000")!)
+        try state.apply(balanceEvent(wallet: "980", time: 5_000, source: .webSocket, seq: 9))
+        #expect(state.balances["USDT"]?.walletBalance == Amount("980")!, "the same exchange time applies in arrival order")
+    }
+
     @Test func filledQuantityNeverGoesBack() throws {
         var state = ProjectionState()
         try state.apply(orderEvent(.orderUpdated, status: .partiallyFilled, filled: "1.5", seq: 1))

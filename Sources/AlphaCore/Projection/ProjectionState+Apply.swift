@@ -41,11 +41,13 @@ extension ProjectionState {
 
         case .positionChanged:
             let position = try PositionPayload(json: event.payload)
+            guard !Self.isLateStreamCopy(event, time: position.time, held: positions[position.symbol]?.time) else { break }
             positions[position.symbol] = position
             changes.positions.insert(position.symbol)
 
         case .balanceChanged:
             let balance = try BalancePayload(json: event.payload)
+            guard !Self.isLateStreamCopy(event, time: balance.time, held: balances[balance.asset]?.time) else { break }
             balances[balance.asset] = balance
             changes.balances.insert(balance.asset)
 
@@ -64,6 +66,15 @@ extension ProjectionState {
             break
         }
         return changes
+    }
+
+    /// A stream snapshot of a position or balance older than the one held: a late or reordered
+    /// copy (the stream does not promise order), which must not undo what came after it — a
+    /// REST correction above all. Times are the exchange's; REST snapshots, the truth at the
+    /// moment of their read, always apply.
+    static func isLateStreamCopy(_ event: Event, time: Int64, held: Int64?) -> Bool {
+        guard event.source == .webSocket, let held else { return false }
+        return time < held
     }
 }
 
