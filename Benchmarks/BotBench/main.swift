@@ -233,6 +233,18 @@ do {
     // The generated history holds EngineStarted events of its own: watch for a newer one.
     let newestStartQuery = try database.statement("SELECT coalesce(max(seq), 0) FROM event_store WHERE event_type = 'EngineStarted'")
     func newestStart() -> Int64 { ((try? newestStartQuery.firstRow { $0.int64(0) }) ?? nil) ?? 0 }
+    // The generated history may leave the engine paused or in a safe mode, which a boot now
+    // resumes (the owner's last word): say "trade" once, as the owner would, before measuring.
+    do {
+        let system = Actor(kind: .user, id: "bench")
+        let resume = [Command(type: .setEngineMode, actor: system, scope: Scope(on: .binanceUSDM, mode: .sim), payload: ["mode": "normal"]),
+                      Command(type: .resumeEngine, actor: system, scope: Scope(on: .binanceUSDM, mode: .sim), payload: [:])]
+        for command in resume { _ = try commands.insert(command) }
+        _ = try bench.startBot(["--reconcile-ms", "30000"])
+        guard waitMicros({ resume.allSatisfy { ((try? commands.command(id: $0.id)) ?? nil).map { $0.status == .acknowledged || $0.status == .failed } ?? false } }) != nil
+        else { die("the engine was not resumed") }
+        bench.stopBot()
+    }
     var toStarted: [Double] = []
     var toTrading: [Double] = []
     var peak = 0, anonymous = 0, file = 0

@@ -5,10 +5,13 @@ import Glibc
 /// costs no I/O to read. Waiting sleeps on inotify until a file beside the database is written
 /// (a commit appends to the `-wal` file), then reads data_version every `pollMicroseconds` for
 /// a short burst, since the WAL write comes just before SQLite publishes the commit. Idle it
-/// costs nothing; without inotify it polls.
+/// costs nothing; without inotify it polls. The watch is made on the first wait: a reader that
+/// only asks (the bot, between its own turns) must not have the kernel queue inotify events for
+/// every write of its own.
 public final class SQLiteChangeFeed: ChangeFeed {
     private let database: Database
-    private let watch: DirectoryWatch?
+    private let directory: String?
+    private lazy var watch: DirectoryWatch? = directory.flatMap { try? DirectoryWatch(directory: $0.isEmpty ? "." : $0) }
     private let pollMicroseconds: UInt32
     private var seen: Int64?
     private var burstUntil: UInt64 = 0
@@ -19,7 +22,7 @@ public final class SQLiteChangeFeed: ChangeFeed {
     public init(database: Database, watching directory: String? = nil, pollMicroseconds: UInt32 = 250) {
         self.database = database
         self.pollMicroseconds = pollMicroseconds
-        watch = directory.flatMap { try? DirectoryWatch(directory: $0.isEmpty ? "." : $0) }
+        self.directory = directory
         burstUntil = MonotonicClock.now() + Self.burstNanoseconds
     }
 
