@@ -54,6 +54,9 @@ let package = Package(
         // MARK: Pure domain, no I/O
         .target(name: "AlphaCore", dependencies: ["AlphaJSON"], swiftSettings: strict),
 
+        // MARK: Strategies: pure decisions over closed candles (DESIGN rule 2: no exchange I/O)
+        .target(name: "AlphaStrategy", dependencies: ["AlphaCore"], exclude: ["Strategies/README.md"], swiftSettings: strict),
+
         // MARK: Storage and settings
         .target(name: "AlphaStore", dependencies: ["AlphaCore", "AlphaSystem", "CSQLite"], swiftSettings: strict),
         .target(name: "AlphaSettings", dependencies: ["AlphaCore", "Yams"], swiftSettings: strict),
@@ -146,6 +149,7 @@ let package = Package(
             exclude: ["Fixtures"],  // databases made by earlier versions, loaded by migration tests
             swiftSettings: strict
         ),
+        .testTarget(name: "AlphaStrategyTests", dependencies: ["AlphaStrategy", "AlphaCore"], swiftSettings: strict),
         .testTarget(name: "AlphaSystemTests", dependencies: ["AlphaSystem"], swiftSettings: strict),
         .testTarget(name: "AlphaWebTests", dependencies: ["AlphaWeb", "AlphaCrypto", "AlphaStore", "AlphaCore", "AlphaHTTP", "AlphaJSON", "AlphaTestSupport", "CJWT", "alphaengine"],
                     exclude: ["Peers"], swiftSettings: strict),

@@ -18,9 +18,7 @@ public struct RuntimeConfig: Sendable, Equatable {
     public init() {}
 
     /// Binance kline intervals, the timeframes a strategy may use.
-    public static let timeframes: Set<String> = [
-        "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
-    ]
+    public static let timeframes: Set<String> = Set(Timeframe.all.map(\.name))
     public static let logLevels: Set<String> = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     public static let pollIntervalRange: ClosedRange<Int64> = 5...3600
 
@@ -45,6 +43,10 @@ public struct RuntimeConfig: Sendable, Equatable {
 public struct ConfigFieldError: Error, Equatable, Sendable, CustomStringConvertible {
     public let field: String
     public let message: String
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
     public var description: String { "\(field): \(message)" }
 }
 
@@ -143,5 +145,6 @@ extension RuntimeConfig {
 /// Every field that failed validation.
 public struct ConfigValidationError: Error, Equatable, Sendable, CustomStringConvertible {
     public let errors: [ConfigFieldError]
+    public init(errors: [ConfigFieldError]) { self.errors = errors }
     public var description: String { errors.map(\.description).joined(separator: "; ") }
 }

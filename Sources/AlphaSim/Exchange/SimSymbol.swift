@@ -42,27 +42,3 @@ public struct SimSymbol: Sendable, Equatable {
         return whole == quotient
     }
 }
-
-extension Amount {
-    /// Rounded to `scale` decimal places (half up, as Binance prints prices).
-    func rounded(scale: Int, mode: NSDecimalNumber.RoundingMode = .plain) -> Amount {
-        var value = decimal
-        var result = Decimal()
-        NSDecimalRound(&result, &value, scale, mode)
-        return Amount(result)
-    }
-
-    /// `self / divisor` to `scale` places.
-    func divided(by divisor: Amount, scale: Int) -> Amount {
-        Amount(decimal / divisor.decimal).rounded(scale: scale)
-    }
-
-    /// The text with exactly `scale` decimals ("43250.10"), as Binance formats prices and quantities.
-    func formatted(scale: Int) -> String {
-        let rounded = rounded(scale: scale).description
-        guard scale > 0 else { return rounded }
-        let parts = rounded.split(separator: ".", omittingEmptySubsequences: false)
-        let fraction = parts.count > 1 ? String(parts[1]) : ""
-        return "\(parts[0]).\(fraction)\(String(repeating: "0", count: max(0, scale - fraction.count)))"
-    }
-}
