@@ -11,6 +11,7 @@ import Foundation
 ///     seed: 7
 ///     speed: 60
 ///     volatility: 0.8
+///     history_days: 14      # one-minute candles made before the start, so strategies warm up at once
 ///     prices: { BTCUSDT: "50000", ETHUSDT: "3000" }
 ///
 /// Misspelt keys are refused. The file holds an API secret, so like `secrets.yaml` it must be
@@ -24,12 +25,13 @@ public struct SimSettingsFile: Sendable, Equatable {
     public var seed: UInt64?
     public var speed: Double?
     public var volatility: Double?
+    public var historyDays: Int?
     public var prices: [String: Amount] = [:]
 
     public init() {}
 
     static let knownKeys: Set<String> = ["api_key", "api_secret", "control_token", "balance", "liquidity", "seed", "speed",
-                                         "volatility", "prices"]
+                                         "volatility", "history_days", "prices"]
 
     public struct Failure: Error, CustomStringConvertible, Equatable {
         public let description: String
@@ -75,6 +77,12 @@ public struct SimSettingsFile: Sendable, Equatable {
         }
         settings.speed = try number(root["speed"], key: "speed", source)
         settings.volatility = try number(root["volatility"], key: "volatility", source)
+        if let days = root["history_days"] {
+            guard let value = days as? Int, (0...25).contains(value) else {
+                throw Failure(description: "\(source): history_days must be a whole number of days from 0 to 25")
+            }
+            settings.historyDays = value
+        }
         if let prices = root["prices"] {
             guard let mapping = prices as? [String: Any] else { throw Failure(description: "\(source): prices must map symbols to prices") }
             for (symbol, value) in mapping {

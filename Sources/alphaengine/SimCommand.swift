@@ -23,6 +23,7 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Seed of the price process (same seed, same prices; default 1).") var seed: UInt64?
     @Option(help: "Market time per wall-clock time (2880: a funding period every 10 s; default 1).") var speed: Double?
     @Option(help: "Annualized volatility of the price process (0.8 = 80 %, the default).") var volatility: Double?
+    @Option(help: "Days of one-minute candles made before the start, 0 to 25 (default 14).") var historyDays: Int?
     @Option(help: "Quantity available per price level, e.g. 0.5 (default: unlimited, no partial fills).") var liquidity: String?
 
     func validate() throws {
@@ -34,6 +35,7 @@ struct SimCommand: ParsableCommand {
         if let liquidity, Amount(liquidity).map({ $0.isNegative || $0.isZero }) ?? true {
             throw ValidationError("--liquidity must be a positive decimal such as 0.5, not \(liquidity)")
         }
+        if let historyDays, !(0...25).contains(historyDays) { throw ValidationError("--history-days must be from 0 to 25") }
         if (apiKey == nil) != (apiSecret == nil) { throw ValidationError("give both --api-key and --api-secret, or neither") }
     }
 
@@ -80,6 +82,7 @@ struct SimCommand: ParsableCommand {
         market.seed = seed ?? file.seed ?? market.seed
         market.speed = speed ?? file.speed ?? market.speed
         market.volatility = volatility ?? file.volatility ?? market.volatility
+        market.historyDays = historyDays ?? file.historyDays ?? market.historyDays
         let driver = SimMarketDriver(service: service, settings: market)
         driver.start()
         FileHandle.standardOutput.write(Data((banner.serialized + "\n").utf8))

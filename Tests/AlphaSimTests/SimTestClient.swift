@@ -40,10 +40,10 @@ final class SimHarness {
     }
 
     @discardableResult
-    func control(_ method: String, _ path: String, _ body: String = "") throws -> RawClient.Response {
+    func control(_ method: String, _ path: String, _ body: String = "", contentType: String = "application/json") throws -> RawClient.Response {
         let client = try RawClient(port: port)
         try client.send("\(method) /sim/v1/\(path) HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(service.configuration.controlToken)\r\n"
-            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            + "Content-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
         return try client.readResponse()
     }
 

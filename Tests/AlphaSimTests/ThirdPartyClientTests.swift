@@ -12,12 +12,18 @@ struct ThirdPartyClientTests {
 
     /// Runs a client script against a fresh simulator on a free port; returns its output lines
     /// and exit status, and the simulator for checking its ledger.
-    func run(_ script: String, extra: [String] = []) throws -> (lines: [String], status: Int32, service: SimService) {
+    /// With `market`, a market driver runs at the wall clock's speed over 4 days of seeded history.
+    func run(_ script: String, extra: [String] = [], market: Bool = false) throws -> (lines: [String], status: Int32, service: SimService) {
         #expect(FileManager.default.isExecutableFile(atPath: Self.python), "run scripts/setup-python-clients first")
         let service = SimService(configuration: .randomKeys())
         let server = HTTPServer(handler: service.router.handler)
         try server.start()
         defer { server.shutdown() }
+        var settings = SimMarketDriver.Settings()
+        settings.historyDays = 4
+        let driver = market ? SimMarketDriver(service: service, settings: settings) : nil
+        driver?.start()
+        defer { driver?.stop() }
         let base = "127.0.0.1:\(server.port)"
         let client = try PythonPeer(suite: "AlphaSimTests", script, arguments: ["http://\(base)", "ws://\(base)",
                                     service.configuration.apiKey, service.configuration.apiSecret] + extra, python: Self.python)
@@ -53,5 +59,29 @@ struct ThirdPartyClientTests {
         #expect(lines.contains { $0.hasPrefix("OK order_trade_update ") && $0.contains("TRADE/FILLED") })
         #expect(lines.contains { $0.hasPrefix("OK close_listen_key") })
         service.withExchange { exchange in #expect(exchange.ledger.position("BTCUSDT").amount.isZero) }
+    }
+
+    @Test("ccxt binanceusdm market data: 1m/1h OHLCV with since, ticker, bids/asks, order book, trades, funding, open interest")
+    func ccxtMarketData() throws {
+        let (lines, status, _) = try run("ccxt_market.py", market: true)
+        #expect(status == 0, "ccxt market output: \(lines)")
+        #expect(lines.last == "DONE")
+        for step in ["load_markets", "fetch_ohlcv_recent", "fetch_ohlcv_since", "fetch_ohlcv_1h", "fetch_ticker",
+                     "fetch_order_book", "fetch_trades", "fetch_trades_list", "fetch_funding_rate_history",
+                     "fetch_funding_rate", "fetch_open_interest"] {
+            #expect(lines.contains { $0.hasPrefix("OK \(step) ") }, "missing step \(step)")
+        }
+    }
+
+    @Test("Binance's futures connector market data: klines paging by startTime/endTime, tickers, depth, trades, funding, errors")
+    func officialConnectorMarketData() throws {
+        let (lines, status, _) = try run("connector_market.py", market: true)
+        #expect(status == 0, "connector market output: \(lines)")
+        #expect(lines.last == "DONE")
+        for step in ["klines", "klines_paging", "klines_end_time", "klines_start_end", "ticker_24hr_price_change",
+                     "book_ticker", "depth", "trades", "agg_trades", "funding_rate", "mark_price", "open_interest",
+                     "bad_params"] {
+            #expect(lines.contains { $0.hasPrefix("OK \(step) ") }, "missing step \(step)")
+        }
     }
 }

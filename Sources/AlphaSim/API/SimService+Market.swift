@@ -19,7 +19,8 @@ extension SimService {
                 }
             })
         }
-        router.get("/fapi/v1/klines", endpoint(.none, weight: 5) { [self] _, parameters throws(BinanceError) in
+        router.get("/fapi/v1/klines", endpoint(.none, weightByLimit: [(99, 1), (499, 2), (1000, 5), (1500, 10)], defaultLimit: 500) {
+            [self] _, parameters throws(BinanceError) in
             let symbol = try parameters.required("symbol")
             guard let interval = SimCandleBook.interval(try parameters.required("interval")) else {
                 throw BinanceError(code: -1120, "Invalid interval.")
@@ -28,7 +29,7 @@ extension SimService {
             guard (1...1500).contains(limit) else { throw .invalid("limit") }
             let start = try parameters.int64("startTime")
             let end = try parameters.int64("endTime")
-            let (spec, candles) = try state.withLock { state throws(BinanceError) -> (SimSymbol, [SimCandle]) in
+            let (spec, candles) = try state.withLock { state throws(BinanceError) -> (SimSymbol, [Candle]) in
                 (try state.exchange.symbol(symbol),
                  state.candles.klines(symbol: symbol, interval: interval, startTime: start, endTime: end, limit: limit))
             }
@@ -39,14 +40,16 @@ extension SimService {
             }
         })
         router.get("/fapi/v1/premiumIndex", endpoint(.none, weight: 1) { [self] _, parameters throws(BinanceError) in
-            try priceList(parameters["symbol"]) { name, price, time, writer in
+            let time = now()
+            return try eachSymbol(parameters["symbol"]) { name, state, writer in
+                let price = state.exchange.prices[name] ?? .zero
                 writer.key("symbol"); writer.value(name)
                 writer.key("markPrice"); writer.value(price.formatted(scale: 8))
                 writer.key("indexPrice"); writer.value(price.formatted(scale: 8))
                 writer.key("estimatedSettlePrice"); writer.value(price.formatted(scale: 8))
-                writer.key("lastFundingRate"); writer.value("0.00010000")
+                writer.key("lastFundingRate"); writer.value(state.market.fundingRate.formatted(scale: 8))
                 writer.key("interestRate"); writer.value("0.00010000")
-                writer.key("nextFundingTime"); writer.value((time / 28_800_000 + 1) * 28_800_000)
+                writer.key("nextFundingTime"); writer.value(state.market.nextFunding(realNow: time))
                 writer.key("time"); writer.value(time)
             }
         })

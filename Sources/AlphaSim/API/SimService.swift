@@ -61,6 +61,7 @@ public final class SimService: Sendable {
         /// Rate-limit answers given, by status (429, 418): a polite client gets few 429s and no 418.
         var refusals: [Int: Int] = [:]
         var candles = SimCandleBook()
+        var market: SimMarketState
         var wallet = SimWallet()
     }
 
@@ -68,7 +69,8 @@ public final class SimService: Sendable {
         self.configuration = configuration
         let skew = ClockSkew(configuration.clockSkewMilliseconds)
         clockSkew = skew
-        state = Mutex(SimState(exchange: SimExchange(prices: configuration.prices, initialBalance: configuration.initialBalance)))
+        state = Mutex(SimState(exchange: SimExchange(prices: configuration.prices, initialBalance: configuration.initialBalance),
+                               market: SimMarketState(time: Timestamp.now().millisecondsSinceEpoch)))
         authenticator = RequestAuthenticator(apiKey: configuration.apiKey, apiSecret: configuration.apiSecret,
                                              now: { Timestamp.now().millisecondsSinceEpoch + skew.load() })
     }
@@ -94,8 +96,10 @@ public final class SimService: Sendable {
         let time = now()
         let (result, events, listenKey) = try state.withLock { state throws(BinanceError) -> (T, [[UInt8]], String?) in
             let (result, updates) = try body(&state.exchange, time)
+            // Our fills are market trades too: on the tape and in the candles' volume, at market time.
             for trade in updates.compactMap(\.trade) {
-                state.candles.record(symbol: trade.symbol, price: trade.price, quantity: trade.quantity, time: time)
+                state.candles.record(symbol: trade.symbol, price: trade.price, quantity: trade.quantity, time: state.market.time)
+                _ = state.market.printTrade(symbol: trade.symbol, price: trade.price, quantity: trade.quantity, buyerIsMaker: trade.side == .sell)
             }
             return (result, Self.events(for: updates, in: state.exchange, time: time), state.liveListenKey(at: time))
         }
@@ -103,17 +107,49 @@ public final class SimService: Sendable {
         return result
     }
 
-    /// Moves a symbol's price (the market process and the control API call this).
-    public func setPrice(_ price: Amount, for symbol: String) {
+    /// Moves a symbol's price (the market process and the control API call this). A move with a
+    /// `quantity` is a trade between other traders: it is printed on the tape and counted in the
+    /// candle's volume.
+    public func setPrice(_ price: Amount, for symbol: String, quantity: Amount = .zero) {
+        let before = state.withLock { $0.exchange.prices[symbol] }
         _ = try? mutate { exchange, time throws(BinanceError) in ((), exchange.setPrice(price, for: symbol, time: time)) }
-        let time = now()
-        state.withLock { $0.candles.record(symbol: symbol, price: price, time: time) }
+        state.withLock { state in
+            state.candles.record(symbol: symbol, price: price, quantity: quantity, time: state.market.time)
+            if !quantity.isZero {
+                _ = state.market.printTrade(symbol: symbol, price: price, quantity: quantity, buyerIsMaker: before.map { price < $0 } ?? false)
+            }
+        }
+    }
+
+    /// The market's clock in milliseconds (see `SimMarketState.time`).
+    public func marketNow() -> Int64 { state.withLock { $0.market.time } }
+
+    /// Fills the candle book with `days` of seeded history ending at the current minute (at each
+    /// symbol's price), and the tape with the last of its trades.
+    public func seedHistory(days: Int, seed: UInt64, volatility: Double) {
+        state.withLock { state in
+            let end = state.market.time - state.market.time % SimCandleBook.minute
+            for (index, name) in state.exchange.symbols.keys.sorted().enumerated() {
+                guard let spec = state.exchange.symbols[name], let price = state.exchange.prices[name] else { continue }
+                let history = SimHistory.candles(symbol: spec, price: price, end: end, minutes: days * 1440,
+                                                 seed: seed &+ UInt64(index) &* 0x9E37_79B9, volatility: volatility)
+                state.candles.seed(symbol: name, history: history)
+                let marketTime = state.market.time
+                for candle in history.suffix(200) {
+                    state.market.time = candle.closeTime - 1000
+                    let quantity = max(spec.minQuantity, (candle.volume * Amount("0.01")!).rounded(toMultipleOf: spec.stepSize))
+                    _ = state.market.printTrade(symbol: name, price: candle.close, quantity: quantity, buyerIsMaker: candle.close < candle.open)
+                }
+                state.market.time = marketTime
+            }
+        }
     }
 
     /// All routes, ready for an `HTTPServer`.
     public var router: Router {
         var router = Router()
         addMarketRoutes(to: &router)
+        addMarketDataRoutes(to: &router)
         addOrderRoutes(to: &router)
         addAlgoRoutes(to: &router)
         addWalletRoutes(to: &router)
@@ -130,7 +166,22 @@ public final class SimService: Sendable {
     /// armed faults and error JSON. Every response carries `X-MBX-USED-WEIGHT-1M`; new orders
     /// also carry `X-MBX-ORDER-COUNT-10S` and `-1M`.
     func endpoint(_ security: SecurityType, weight: Int, placesOrder: Bool = false, _ body: @escaping Endpoint) -> HTTPHandler {
+        endpoint(security, weighing: { _ in weight }, placesOrder: placesOrder, body)
+    }
+
+    /// An endpoint whose weight depends on its `limit` (klines, depth): `steps` are (largest
+    /// limit, weight) pairs in increasing order; a missing limit counts as `defaultLimit`.
+    func endpoint(_ security: SecurityType, weightByLimit steps: [(Int, Int)], defaultLimit: Int, _ body: @escaping Endpoint) -> HTTPHandler {
+        endpoint(security, weighing: { request in
+            let text = QueryParameters(Substring(request.queryString)).pairs.first { $0.0 == "limit" }?.1
+            let limit = text.flatMap { Int($0) } ?? defaultLimit
+            return steps.first { limit <= $0.0 }?.1 ?? steps.last?.1 ?? 1
+        }, placesOrder: false, body)
+    }
+
+    func endpoint(_ security: SecurityType, weighing: @escaping @Sendable (HTTPRequest) -> Int, placesOrder: Bool, _ body: @escaping Endpoint) -> HTTPHandler {
         { [self] request in
+            let weight = weighing(request)
             let time = now()
             let path = String(request.path)
             let limits = configuration

@@ -62,6 +62,7 @@ extension SimService {
             let dropped = streams.dropAll()
             return .response(.json(.object(["dropped": .int(Int64(dropped))])))
         })
+        addMarketControlRoutes(to: &router)
         router.post("/sim/v1/listenKey/expire", control { [self] _ in
             expireListenKey()
             return .response(.json(.object(["ok": true])))
@@ -69,21 +70,27 @@ extension SimService {
     }
 
     /// Checks the bearer token and parses the JSON body (an empty body is `{}`).
-    private func control(_ body: @escaping @Sendable (JSONObject) throws(HTTPRequestRejection) -> HTTPReply) -> HTTPHandler {
+    func control(_ body: @escaping @Sendable (JSONObject) throws(HTTPRequestRejection) -> HTTPReply) -> HTTPHandler {
+        controlRequest({ request throws(HTTPRequestRejection) in
+            try body(request.body.isEmpty ? JSONObject() : try request.jsonObject())
+        })
+    }
+
+    /// Checks the bearer token and hands over the request as it came (for bodies that are not JSON).
+    func controlRequest(_ body: @escaping @Sendable (HTTPRequest) throws(HTTPRequestRejection) -> HTTPReply) -> HTTPHandler {
         { [self] request in
             guard let header = request.headers["authorization"], header == "Bearer \(configuration.controlToken)" else {
                 return .response(.error(.unauthorized, code: "unauthorized", message: "send Authorization: Bearer <control token>"))
             }
             do throws(HTTPRequestRejection) {
-                let object = request.body.isEmpty ? JSONObject() : try request.jsonObject()
-                return try body(object)
+                return try body(request)
             } catch {
                 return .response(error.response)
             }
         }
     }
 
-    private static func reject(_ message: String) -> HTTPRequestRejection {
+    static func reject(_ message: String) -> HTTPRequestRejection {
         HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: message))
     }
 

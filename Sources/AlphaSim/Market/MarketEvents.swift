@@ -18,7 +18,7 @@ enum MarketEvents {
         }
     }
 
-    static func kline(symbol: String, interval: String, candle: SimCandle, closed: Bool, spec: SimSymbol, time: Int64) -> [UInt8] {
+    static func kline(symbol: String, interval: String, candle: Candle, closed: Bool, spec: SimSymbol, time: Int64) -> [UInt8] {
         SimService.json { writer in
             writer.beginObject()
             writer.key("e"); writer.value("kline")
@@ -49,7 +49,7 @@ enum MarketEvents {
     }
 
     /// A kline as the REST array: [openTime, open, high, low, close, volume, closeTime, quoteVolume, trades, …].
-    static func klineRow(_ candle: SimCandle, spec: SimSymbol, into writer: inout JSONWriter) {
+    static func klineRow(_ candle: Candle, spec: SimSymbol, into writer: inout JSONWriter) {
         writer.beginArray()
         writer.value(candle.openTime)
         writer.value(candle.open.formatted(scale: spec.pricePrecision))

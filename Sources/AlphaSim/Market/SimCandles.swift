@@ -1,31 +1,25 @@
 import AlphaCore
 
-/// One candle; open time and close time in milliseconds, as `klines` reports them.
-public struct SimCandle: Sendable, Equatable {
-    public let openTime: Int64
-    public let closeTime: Int64
-    public var open: Amount
-    public var high: Amount
-    public var low: Amount
-    public var close: Amount
-    public var volume: Amount = .zero
-    public var quoteVolume: Amount = .zero
-    public var trades = 0
-}
-
-/// One-minute candles per symbol, built from every price and fill; longer intervals are merged
-/// from them on request. Keeps the last `capacity` minutes.
+/// One-minute candles per symbol, in market time, built from the seeded history, every price
+/// the market process sets and every fill; longer intervals are merged from them on request.
+/// A new minute opens at the previous close, so the series has no gaps between candles.
+/// Keeps the last `capacity` minutes.
 public struct SimCandleBook: Sendable {
     public static let minute: Int64 = 60_000
     public let capacity: Int
-    private var candles: [String: [SimCandle]] = [:]
+    private var candles: [String: [Candle]] = [:]
 
     public init(capacity: Int = 1500 * 24) { self.capacity = capacity }
+
+    /// Replaces a symbol's candles with a history (oldest first), before anything is recorded.
+    public mutating func seed(symbol: String, history: [Candle]) {
+        candles[symbol] = Array(history.suffix(capacity))
+    }
 
     public mutating func record(symbol: String, price: Amount, quantity: Amount = .zero, time: Int64) {
         let openTime = time - time % Self.minute
         var series = candles[symbol] ?? []
-        if let last = series.last, last.openTime == openTime {
+        if let last = series.last, last.openTime >= openTime {
             var candle = last
             candle.high = max(candle.high, price)
             candle.low = min(candle.low, price)
@@ -35,20 +29,40 @@ public struct SimCandleBook: Sendable {
             if !quantity.isZero { candle.trades += 1 }
             series[series.count - 1] = candle
         } else {
-            series.append(SimCandle(openTime: openTime, closeTime: openTime + Self.minute - 1, open: price, high: price, low: price,
-                                    close: price, volume: quantity, quoteVolume: quantity * price, trades: quantity.isZero ? 0 : 1))
+            let open = series.last?.close ?? price
+            series.append(Candle(openTime: openTime, closeTime: openTime + Self.minute - 1, open: open, high: max(open, price),
+                                 low: min(open, price), close: price, volume: quantity, quoteVolume: quantity * price,
+                                 trades: quantity.isZero ? 0 : 1))
             if series.count > capacity { series.removeFirst(series.count - capacity) }
         }
         candles[symbol] = series
     }
 
-    /// Candles of `interval` milliseconds (a multiple of a minute), oldest first, at most `limit`.
-    public func klines(symbol: String, interval: Int64, startTime: Int64?, endTime: Int64?, limit: Int) -> [SimCandle] {
-        var merged: [SimCandle] = []
-        for candle in candles[symbol] ?? [] {
-            if let startTime, candle.openTime < startTime - startTime % interval { continue }
-            if let endTime, candle.openTime > endTime { break }
-            let openTime = candle.openTime - candle.openTime % interval
+    /// The candle in progress (the last one), if any.
+    public func current(symbol: String) -> Candle? { candles[symbol]?.last }
+
+    /// Candles of `interval` milliseconds (a multiple of a minute), oldest first, at most `limit`,
+    /// as Binance pages them: from `startTime` forward, or the last `limit` up to `endTime` (or now).
+    public func klines(symbol: String, interval: Int64, startTime: Int64?, endTime: Int64?, limit: Int) -> [Candle] {
+        let series = candles[symbol] ?? []
+        // Binance cuts every interval at the epoch in UTC, except weeks, which start on Monday.
+        let timeframe = Timeframe.all.first { $0.milliseconds == interval }
+        func align(_ time: Int64) -> Int64 { timeframe?.openTime(containing: time) ?? time - time % interval }
+        // Binance starts at the first candle that opens at or after startTime, and ends with the
+        // last that opens at or before endTime, whole.
+        let alignedStart = startTime.map { align($0) == $0 ? $0 : align($0) + interval }
+        // Minutes are sorted by open time: find the first and last that can matter by bisection,
+        // so a page costs what it returns, not the whole history.
+        let first: Int
+        if let alignedStart { first = Self.firstIndex(in: series, atOrAfter: alignedStart) } else if let endTime {
+            first = Self.firstIndex(in: series, atOrAfter: align(endTime) - Int64(limit) * interval)
+        } else {
+            first = Self.firstIndex(in: series, atOrAfter: align(series.last?.openTime ?? 0) - Int64(limit) * interval)
+        }
+        var merged: [Candle] = []
+        for candle in series[first...] {
+            let openTime = align(candle.openTime)
+            if let endTime, openTime > endTime { break }
             if var last = merged.last, last.openTime == openTime {
                 last.high = max(last.high, candle.high)
                 last.low = min(last.low, candle.low)
@@ -58,20 +72,24 @@ public struct SimCandleBook: Sendable {
                 last.trades += candle.trades
                 merged[merged.count - 1] = last
             } else {
-                var first = candle
-                first = SimCandle(openTime: openTime, closeTime: openTime + interval - 1, open: candle.open, high: candle.high,
-                                  low: candle.low, close: candle.close, volume: candle.volume, quoteVolume: candle.quoteVolume,
-                                  trades: candle.trades)
-                merged.append(first)
+                if alignedStart != nil, merged.count == limit { break }
+                merged.append(Candle(openTime: openTime, closeTime: openTime + interval - 1, open: candle.open, high: candle.high,
+                                     low: candle.low, close: candle.close, volume: candle.volume, quoteVolume: candle.quoteVolume,
+                                     trades: candle.trades))
             }
         }
-        return startTime == nil ? Array(merged.suffix(limit)) : Array(merged.prefix(limit))
+        return alignedStart == nil ? Array(merged.suffix(limit)) : Array(merged.prefix(limit))
+    }
+
+    private static func firstIndex(in series: [Candle], atOrAfter time: Int64) -> Int {
+        var low = 0, high = series.count
+        while low < high {
+            let middle = (low + high) / 2
+            if series[middle].openTime < time { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Binance's interval names in milliseconds.
-    public static func interval(_ name: String) -> Int64? {
-        let table: [String: Int64] = ["1m": 1, "3m": 3, "5m": 5, "15m": 15, "30m": 30, "1h": 60, "2h": 120, "4h": 240,
-                                      "6h": 360, "8h": 480, "12h": 720, "1d": 1440, "3d": 4320, "1w": 10080]
-        return table[name].map { $0 * minute }
-    }
+    public static func interval(_ name: String) -> Int64? { Timeframe(name)?.milliseconds }
 }

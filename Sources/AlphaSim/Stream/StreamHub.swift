@@ -67,6 +67,9 @@ final class StreamHub: Sendable {
 
     var sessionCount: Int { sessions.withLock { $0.count } }
 
+    /// Whether any session follows `stream` (so nothing is built for streams nobody reads).
+    func isFollowed(_ stream: String) -> Bool { sessions.withLock { $0.values.contains { $0.streams.contains(stream) } } }
+
     /// Sends `event` to every session following `stream`.
     func publish(_ event: [UInt8], stream: String) {
         let targets = sessions.withLock { $0.values.filter { $0.streams.contains(stream) } }
