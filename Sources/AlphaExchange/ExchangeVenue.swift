@@ -11,6 +11,10 @@ public protocol ExchangeVenue: AnyObject {
     var pacer: any RequestPacer { get }
     /// A new, not yet started stream of the account's events.
     func makeStream() -> any ExchangeStream
+    /// Public market data over REST (candles), paced with the account's requests.
+    var marketData: any ExchangeMarketData { get }
+    /// A new, not yet started stream of the symbols' candles (of these timeframes) and mark prices.
+    func makeMarketStream(symbols: [String], timeframes: [Timeframe]) -> any MarketStream
 }
 
 /// The account's push channel, a fast hint (REST stays the truth). It runs on its own thread

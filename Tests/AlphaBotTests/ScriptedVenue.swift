@@ -13,6 +13,32 @@ final class ScriptedVenue: ExchangeVenue {
     var account: any ExchangeAccount { scripted }
     var pacer: any RequestPacer { openPacer }
     func makeStream() -> any ExchangeStream { stream }
+    let scriptedMarket = ScriptedMarketData()
+    let marketStream = ScriptedMarketStream()
+    var marketData: any ExchangeMarketData { scriptedMarket }
+    func makeMarketStream(symbols: [String], timeframes: [Timeframe]) -> any MarketStream { marketStream }
+}
+
+/// Candles the test sets; the newest of each symbol and timeframe is the one still open.
+final class ScriptedMarketData: ExchangeMarketData {
+    var candles: [String: [Candle]] = [:]
+    private(set) var requests = 0
+    let candlesPerRequest = 1500
+
+    func candles(symbol: String, timeframe: Timeframe, start: Int64?, end: Int64?, limit: Int) throws -> [Candle] {
+        requests += 1
+        let all = candles["\(symbol) \(timeframe.name)"] ?? []
+        if let start { return Array(all.filter { $0.openTime >= start && $0.openTime <= (end ?? .max) }.prefix(limit)) }
+        return Array(all.filter { $0.openTime <= (end ?? .max) }.suffix(limit))
+    }
+}
+
+/// The test pushes market signals as the venue's market-stream thread would.
+final class ScriptedMarketStream: MarketStream, @unchecked Sendable {
+    private var handler: (@Sendable (MarketSignal) -> Void)?
+    func start(_ handler: @escaping @Sendable (MarketSignal) -> Void) { self.handler = handler }
+    func stop() { handler = nil }
+    func emit(_ signal: MarketSignal) { handler?(signal) }
 }
 
 final class OpenPacer: RequestPacer {

@@ -115,6 +115,7 @@ final class RecordingStorage: Storage {
     var projections: any ProjectionReader { noted("projections", inner.projections) }
     var configs: any ConfigRepository { noted("configs", inner.configs) }
     var heartbeats: any HeartbeatRepository { noted("heartbeats", inner.heartbeats) }
+    var marketData: any MarketDataRepository { noted("marketData", inner.marketData) }
     var users: any UserRepository { noted("users", inner.users) }
     var apiTokens: any APITokenRepository { noted("apiTokens", inner.apiTokens) }
     var sessionRevocations: any SessionRevocationRepository { noted("sessionRevocations", inner.sessionRevocations) }

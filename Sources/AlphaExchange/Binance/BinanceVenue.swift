@@ -25,6 +25,7 @@ public final class BinanceVenue: ExchangeVenue {
     public let capabilities = VenueCapabilities.binanceUSDM
     public let gate: RateLimitGate
     public let account: any ExchangeAccount
+    public let marketData: any ExchangeMarketData
     private let settings: Settings
     private let scope: Scope
 
@@ -32,7 +33,13 @@ public final class BinanceVenue: ExchangeVenue {
         self.settings = settings
         self.scope = scope
         gate = RateLimitGate(thresholds: settings.rateLimits)
-        account = BinanceAccount(client: Self.makeClient(settings, gate: gate), scope: scope)
+        let client = Self.makeClient(settings, gate: gate)
+        account = BinanceAccount(client: client, scope: scope)
+        marketData = BinanceMarketData(client: client)
+    }
+
+    public func makeMarketStream(symbols: [String], timeframes: [Timeframe]) -> any MarketStream {
+        BinanceMarketStream(webSocketBase: settings.webSocketURL, symbols: symbols, timeframes: timeframes, settings: settings.stream)
     }
 
     public var pacer: any RequestPacer { gate }

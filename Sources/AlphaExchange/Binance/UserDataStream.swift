@@ -75,7 +75,8 @@ public final class UserDataStream: Sendable {
             } catch {
                 handler(.disconnected(reason: error.reason))
                 if error.healthy { failures = 0 } else { failures += 1 }
-                sleep(milliseconds: backoff(failures))
+                let reconnection = Reconnection(baseMilliseconds: settings.backoffBaseMilliseconds, maxMilliseconds: settings.backoffMaxMilliseconds)
+                reconnection.sleep(milliseconds: reconnection.delay(afterFailures: failures)) { isRunning }
             }
         }
     }
@@ -162,20 +163,4 @@ public final class UserDataStream: Sendable {
             }
         }
     }
-
-    /// Exponential backoff with full jitter, so many clients do not reconnect in step.
-    private func backoff(_ failures: Int) -> Int {
-        guard failures > 0 else { return 0 }
-        let ceiling = min(settings.backoffMaxMilliseconds, settings.backoffBaseMilliseconds << min(failures - 1, 16))
-        return Int.random(in: ceiling / 2...ceiling)
-    }
-
-    private func sleep(milliseconds: Int) {
-        var left = milliseconds
-        while left > 0 && isRunning {
-            usleep(UInt32(min(left, 100)) * 1000)
-            left -= 100
-        }
-    }
-
 }

@@ -107,6 +107,20 @@ public protocol HeartbeatRepository: AnyObject {
     func heartbeat(process: String) throws -> Heartbeat?
 }
 
+/// Market data: closed candles per symbol and timeframe, and the latest mark prices. Not events:
+/// a candle is not a change of the account's state, and the event store stays for those.
+public protocol MarketDataRepository: AnyObject {
+    /// Stores closed candles (a candle already stored at the same open time is replaced) and keeps
+    /// only the newest `keep` of the symbol and timeframe.
+    func store(_ candles: [Candle], symbol: String, timeframe: Timeframe, keep: Int) throws
+    /// Oldest first: from `from` (open time, inclusive) forward when given, else the newest `limit`
+    /// up to `until` (open time, inclusive) or the last.
+    func candles(symbol: String, timeframe: Timeframe, from: Int64?, until: Int64?, limit: Int) throws -> [Candle]
+    func latestCandle(symbol: String, timeframe: Timeframe) throws -> Candle?
+    func storeMark(_ mark: MarkPrice) throws
+    func marks() throws -> [String: MarkPrice]
+}
+
 /// The web's users.
 public protocol UserRepository: AnyObject {
     func add(name: String, role: String, passwordHash: String, now: Timestamp) throws
@@ -144,6 +158,7 @@ extension CommandStore: CommandQueue {}
 extension ProjectionStore: ProjectionReader {}
 extension ConfigStore: ConfigRepository {}
 extension HeartbeatStore: HeartbeatRepository {}
+extension MarketDataStore: MarketDataRepository {}
 extension UserStore: UserRepository {}
 extension ApiTokenStore: APITokenRepository {}
 extension SessionRevocations: SessionRevocationRepository {}

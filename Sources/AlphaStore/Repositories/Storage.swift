@@ -17,6 +17,7 @@ public protocol Storage: AnyObject {
     var projections: any ProjectionReader { get }
     var configs: any ConfigRepository { get }
     var heartbeats: any HeartbeatRepository { get }
+    var marketData: any MarketDataRepository { get }
     var users: any UserRepository { get }
     var apiTokens: any APITokenRepository { get }
     var sessionRevocations: any SessionRevocationRepository { get }
@@ -82,6 +83,7 @@ public final class SQLiteStorage: Storage {
     public let projections: any ProjectionReader
     public let configs: any ConfigRepository
     public let heartbeats: any HeartbeatRepository
+    public let marketData: any MarketDataRepository
     public let users: any UserRepository
     public let apiTokens: any APITokenRepository
     public let sessionRevocations: any SessionRevocationRepository
@@ -93,6 +95,7 @@ public final class SQLiteStorage: Storage {
         projections = ProjectionStore(database: database)
         configs = ConfigStore(database: database)
         heartbeats = HeartbeatStore(database: database)
+        marketData = MarketDataStore(database: database)
         users = UserStore(database: database)
         apiTokens = ApiTokenStore(database: database)
         sessionRevocations = SessionRevocations(database: database)

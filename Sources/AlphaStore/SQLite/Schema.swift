@@ -209,6 +209,30 @@ enum Schema {
             CREATE INDEX projection_orders_by_status ON projection_orders(status);
             CREATE INDEX projection_orders_by_status_time ON projection_orders(status, time);
             """),
+        // Market data is not an account fact: its own tables, bounded by the writer, not events.
+        Migration(version: 7, name: "market candles and mark prices", sql: """
+            CREATE TABLE market_candles (
+                symbol TEXT NOT NULL,
+                timeframe TEXT NOT NULL,
+                open_time INTEGER NOT NULL,
+                close_time INTEGER NOT NULL,
+                open TEXT NOT NULL,
+                high TEXT NOT NULL,
+                low TEXT NOT NULL,
+                close TEXT NOT NULL,
+                volume TEXT NOT NULL,
+                quote_volume TEXT NOT NULL,
+                trades INTEGER NOT NULL,
+                PRIMARY KEY (symbol, timeframe, open_time)
+            ) WITHOUT ROWID;
+            CREATE TABLE market_marks (
+                symbol TEXT PRIMARY KEY,
+                price TEXT NOT NULL,
+                funding_rate TEXT,
+                next_funding_time INTEGER,
+                time INTEGER NOT NULL
+            );
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -1,0 +1,73 @@
+import AlphaCore
+
+/// `market_candles` and `market_marks` (schema 7). The bot writes them; the web reads candles for
+/// `/api/candles` and marks for unrealized PnL.
+public final class MarketDataStore {
+    public let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public func store(_ candles: [Candle], symbol: String, timeframe: Timeframe, keep: Int) throws {
+        guard !candles.isEmpty else { return }
+        _ = try database.write {
+            let insert = try database.statement("""
+                INSERT OR REPLACE INTO market_candles
+                    (symbol, timeframe, open_time, close_time, open, high, low, close, volume, quote_volume, trades)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for candle in candles {
+                _ = try insert.run([.text(symbol), .text(timeframe.name), .integer(candle.openTime), .integer(candle.closeTime),
+                                    .text(candle.open.description), .text(candle.high.description), .text(candle.low.description),
+                                    .text(candle.close.description), .text(candle.volume.description),
+                                    .text(candle.quoteVolume.description), .integer(candle.trades)])
+            }
+            // Bounded: everything older than the newest `keep` goes.
+            _ = try database.statement("""
+                DELETE FROM market_candles WHERE symbol = ?1 AND timeframe = ?2 AND open_time < (
+                    SELECT open_time FROM market_candles WHERE symbol = ?1 AND timeframe = ?2
+                    ORDER BY open_time DESC LIMIT 1 OFFSET ?3)
+                """).run([.text(symbol), .text(timeframe.name), .integer(Int64(max(keep, 1) - 1))])
+        }
+    }
+
+    public func candles(symbol: String, timeframe: Timeframe, from: Int64?, until: Int64?, limit: Int) throws -> [Candle] {
+        let columns = "open_time, close_time, open, high, low, close, volume, quote_volume, trades"
+        if let from {
+            return try database.statement("""
+                SELECT \(columns) FROM market_candles WHERE symbol = ? AND timeframe = ? AND open_time >= ? AND open_time <= ?
+                ORDER BY open_time LIMIT ?
+                """).rows([.text(symbol), .text(timeframe.name), .integer(from), .integer(until ?? .max), .integer(Int64(limit))], Self.candle)
+        }
+        return try database.statement("""
+            SELECT \(columns) FROM market_candles WHERE symbol = ? AND timeframe = ? AND open_time <= ?
+            ORDER BY open_time DESC LIMIT ?
+            """).rows([.text(symbol), .text(timeframe.name), .integer(until ?? .max), .integer(Int64(limit))], Self.candle).reversed()
+    }
+
+    public func latestCandle(symbol: String, timeframe: Timeframe) throws -> Candle? {
+        try candles(symbol: symbol, timeframe: timeframe, from: nil, until: nil, limit: 1).first
+    }
+
+    public func storeMark(_ mark: MarkPrice) throws {
+        _ = try database.write {
+            try database.statement("""
+                INSERT OR REPLACE INTO market_marks (symbol, price, funding_rate, next_funding_time, time) VALUES (?, ?, ?, ?, ?)
+                """).run([.text(mark.symbol), .text(mark.price.description), mark.fundingRate.map { .text($0.description) } ?? .null,
+                          mark.nextFundingTime.map { .integer($0) } ?? .null, .integer(mark.time)])
+        }
+    }
+
+    public func marks() throws -> [String: MarkPrice] {
+        let rows = try database.statement("SELECT symbol, price, funding_rate, next_funding_time, time FROM market_marks").rows { row in
+            MarkPrice(symbol: row.text(0), price: Amount(row.text(1)) ?? .zero, fundingRate: row.isNull(2) ? nil : Amount(row.text(2)),
+                      nextFundingTime: row.isNull(3) ? nil : row.int64(3), time: row.int64(4))
+        }
+        return Dictionary(rows.map { ($0.symbol, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    private static func candle(_ row: Statement) -> Candle {
+        Candle(openTime: row.int64(0), closeTime: row.int64(1), open: Amount(row.text(2)) ?? .zero, high: Amount(row.text(3)) ?? .zero,
+               low: Amount(row.text(4)) ?? .zero, close: Amount(row.text(5)) ?? .zero, volume: Amount(row.text(6)) ?? .zero,
+               quoteVolume: Amount(row.text(7)) ?? .zero, trades: row.int64(8))
+    }
+}

@@ -1,0 +1,62 @@
+import AlphaCore
+import AlphaExchange
+import AlphaHTTP
+import AlphaSim
+import AlphaTestSupport
+import Foundation
+import Synchronization
+import Testing
+
+/// The adapter's market data (REST klines, the combined market stream) against the simulator.
+@Suite("Binance market data against the simulator: klines paged by time, closed candles and marks on the stream")
+struct BinanceMarketDataTests {
+    @Test("Klines: the newest page, then forward pages by startTime that join without gap or overlap; rows read exactly")
+    func klines() throws {
+        let exchange = try BinanceRESTClientTests.Exchange()
+        var settings = SimMarketDriver.Settings()
+        settings.historyDays = 1
+        _ = SimMarketDriver(service: exchange.service, settings: settings)
+        let market = BinanceMarketData(client: exchange.client)
+        let minute = Timeframe.oneMinute
+        let newest = try market.candles(symbol: "BTCUSDT", timeframe: minute, start: nil, end: nil, limit: 1000)
+        #expect(newest.count == 1000)
+        #expect(newest.last?.close == Amount("50000")!)
+        var joined: [Candle] = []
+        var start = newest[0].openTime
+        while true {
+            let page = try market.candles(symbol: "BTCUSDT", timeframe: minute, start: start, end: nil, limit: 300)
+            joined += page
+            guard page.count == 300, let last = page.last else { break }
+            start = last.openTime + minute.milliseconds
+        }
+        #expect(joined == newest)
+        #expect(throws: ExchangeError.self) { _ = try market.candles(symbol: "NOPEUSDT", timeframe: minute, start: nil, end: nil, limit: 5) }
+    }
+
+    @Test("The market stream: a scripted close arrives as a closed candle, and mark prices as marks")
+    func stream() throws {
+        let exchange = try BinanceRESTClientTests.Exchange()
+        var settings = SimMarketDriver.Settings()
+        settings.speed = 60
+        settings.historyDays = 0
+        let driver = SimMarketDriver(service: exchange.service, settings: settings)
+        let received = Mutex<[MarketSignal]>([])
+        let stream = BinanceMarketStream(webSocketBase: "ws://127.0.0.1:\(exchange.server.port)", symbols: ["BTCUSDT"],
+                                         timeframes: [.oneMinute])
+        stream.start { signal in received.withLock { $0.append(signal) } }
+        defer { stream.stop() }
+        #expect(eventually { received.withLock { $0.contains(.connected) } })
+        try exchange.control("market/path", #"{"symbol":"BTCUSDT","closes":["50123.40","50200.00"]}"#)
+        for _ in 0..<12 { driver.step(realMilliseconds: 250) }
+        #expect(eventually {
+            received.withLock { signals in
+                signals.contains { if case .candle(_, _, let candle, true) = $0 { candle.close == Amount("50200")! } else { false } }
+            }
+        })
+        let signals = received.withLock { $0 }
+        let closed = signals.compactMap { if case .candle(let symbol, let timeframe, let candle, true) = $0 { (symbol, timeframe, candle) } else { nil } }
+        #expect(closed.allSatisfy { $0.0 == "BTCUSDT" && $0.1 == .oneMinute })
+        #expect(closed.map(\.2.close).suffix(2) == [Amount("50123.4")!, Amount("50200")!])
+        #expect(signals.contains { if case .mark(let mark) = $0 { mark.symbol == "BTCUSDT" && mark.price > .zero } else { false } })
+    }
+}
