@@ -17,8 +17,9 @@ public struct RuntimeConfig: Sendable, Equatable {
 
     public init() {}
 
-    /// Binance kline intervals, the timeframes a strategy may use.
-    public static let timeframes: Set<String> = Set(Timeframe.all.map(\.name))
+    /// Binance kline intervals, as the API contract lists them: every fixed-length `Timeframe`,
+    /// and the month ("1M"), which no shipped strategy trades.
+    public static let timeframes: Set<String> = Set(Timeframe.all.map(\.name) + ["1M"])
     public static let logLevels: Set<String> = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     public static let pollIntervalRange: ClosedRange<Int64> = 5...3600
 
