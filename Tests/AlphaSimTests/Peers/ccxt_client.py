@@ -30,22 +30,7 @@ AMOUNT = 0.01
 USAGE = __doc__.split("\n\n")[1]
 
 
-from peer_common import HttpTap, StepFailed, check, fail, ok
-
-
-def parse_args(argv):
-    args = [a for a in argv if a not in ("--watch-orders",)]
-    if any(a in ("-h", "--help") for a in args):
-        print(USAGE)
-        sys.exit(0)
-    if len(args) != 4 or any(a.startswith("-") for a in args):
-        sys.stderr.write(USAGE + "\n")
-        sys.exit(2)
-    rest, ws, key, secret = args
-    if not rest.startswith(("http://", "https://")) or not ws.startswith(("ws://", "wss://")):
-        sys.stderr.write("REST_BASE_URL must be http(s)://..., WS_BASE_URL ws(s)://...\n" + USAGE + "\n")
-        sys.exit(2)
-    return rest.rstrip("/"), ws.rstrip("/"), key, secret, "--watch-orders" in argv
+from peer_common import HttpTap, StepFailed, check, fail, missing_client, ok, parse_args, stepper, with_cause
 
 
 def point_at_simulator(exchange, rest_base, ws_base):
@@ -90,39 +75,39 @@ def make_exchange(module, rest_base, ws_base, key, secret):
     return exchange
 
 
-def main(argv):
-    rest_base, ws_base, key, secret, watch_orders = parse_args(argv)
-    try:
-        import ccxt
-    except ImportError as error:
-        sys.stderr.write(f"FAIL import {error}; run scripts/setup-python-clients and use .venv-clients/bin/python\n")
-        sys.exit(3)
-
+def tapped_exchange(ccxt, rest_base, ws_base, key, secret):
+    """make_exchange with an HttpTap on its requests session, and the `step` runner that reports through it."""
     tap = HttpTap(trace=os.environ.get("PEER_TRACE") == "1")
     exchange = make_exchange(ccxt, rest_base, ws_base, key, secret)
     exchange.session.hooks["response"].append(tap)
+    describe = lambda error: with_cause(error) if isinstance(error, ccxt.BaseError) else None
+    return exchange, tap, stepper(tap, describe)
+
+
+def load_perpetual(exchange):
+    """load_markets, checking that SYMBOL is there as the linear USDT perpetual MARKET_ID."""
+    markets = exchange.load_markets()
+    check(SYMBOL in markets, f"{SYMBOL} missing; got {len(markets)} markets: {sorted(markets)[:10]}")
+    market = exchange.market(SYMBOL)
+    check(market["id"] == MARKET_ID, f"market id {market['id']!r}")
+    check(market["swap"] and market["linear"] and market["settle"] == "USDT", "not a linear USDT perpetual")
+    return markets, market
+
+
+def main(argv):
+    rest_base, ws_base, key, secret = parse_args([a for a in argv if a != "--watch-orders"], USAGE)
+    watch_orders = "--watch-orders" in argv
+    try:
+        import ccxt
+    except ImportError as error:
+        missing_client(error)
+
+    exchange, tap, step = tapped_exchange(ccxt, rest_base, ws_base, key, secret)
     state = {}
     run_id = str(int(time.time() * 1000))
 
-    def step(name, function):
-        tap.last = None
-        try:
-            detail = function()
-        except StepFailed as error:
-            fail(name, str(error), tap)
-        except ccxt.BaseError as error:
-            cause = error.__cause__ or error.__context__
-            fail(name, f"{type(error).__name__}: {error}" + (f" (caused by {cause!r})" if cause else ""), tap)
-        except Exception as error:  # a parsing bug in ccxt or an unexpected shape
-            fail(name, f"{type(error).__name__}: {error!r}", tap)
-        ok(name, detail)
-
     def load_markets():
-        markets = exchange.load_markets()
-        check(SYMBOL in markets, f"{SYMBOL} missing; got {len(markets)} markets: {sorted(markets)[:10]}")
-        market = exchange.market(SYMBOL)
-        check(market["id"] == MARKET_ID, f"market id {market['id']!r}")
-        check(market["swap"] and market["linear"] and market["settle"] == "USDT", "not a linear USDT perpetual")
+        markets, market = load_perpetual(exchange)
         precision, limits = market["precision"], market["limits"]
         check(precision.get("amount") and precision.get("price"), f"precision missing: {precision}")
         check(limits["amount"].get("min"), f"limits.amount.min missing: {limits}")
@@ -298,8 +283,7 @@ def watch_orders_step(ccxt, rest_base, ws_base, key, secret, state, run_id, tap)
     except asyncio.TimeoutError:
         fail("watch_orders", "no ORDER_TRADE_UPDATE within 10 s", ProTap())
     except Exception as error:
-        cause = error.__cause__ or error.__context__
-        fail("watch_orders", f"{type(error).__name__}: {error}" + (f" (caused by {cause!r})" if cause else ""), ProTap())
+        fail("watch_orders", with_cause(error), ProTap())
     ok("watch_orders", detail)
 
 

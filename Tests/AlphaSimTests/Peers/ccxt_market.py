@@ -29,33 +29,16 @@ Times are compared with GET /fapi/v1/time, so the simulator's market clock must 
 Set PEER_TRACE=1 to log every HTTP exchange to stderr.
 """
 
-import os
 import sys
 import time
 
-SYMBOL = "BTC/USDT:USDT"
-MARKET_ID = "BTCUSDT"
 MINUTE = 60_000
 HOUR = 3_600_000
 FUNDING_INTERVAL = 28_800_000
 USAGE = __doc__.split("\n\n")[1]
 
-from peer_common import HttpTap, StepFailed, check, fail, ok
-from ccxt_client import make_exchange
-
-
-def parse_args(argv):
-    if any(a in ("-h", "--help") for a in argv):
-        print(USAGE)
-        sys.exit(0)
-    if len(argv) != 4 or any(a.startswith("-") for a in argv):
-        sys.stderr.write(USAGE + "\n")
-        sys.exit(2)
-    rest, ws, key, secret = argv
-    if not rest.startswith(("http://", "https://")) or not ws.startswith(("ws://", "wss://")):
-        sys.stderr.write("REST_BASE_URL must be http(s)://..., WS_BASE_URL ws(s)://...\n" + USAGE + "\n")
-        sys.exit(2)
-    return rest.rstrip("/"), ws.rstrip("/"), key, secret
+from peer_common import check, missing_client, parse_args, retry
+from ccxt_client import MARKET_ID, SYMBOL, load_perpetual, tapped_exchange
 
 
 def check_candles(candles, spacing, what):
@@ -72,54 +55,24 @@ def check_candles(candles, spacing, what):
 
 
 def main(argv):
-    rest_base, ws_base, key, secret = parse_args(argv)
+    rest_base, ws_base, key, secret = parse_args(argv, USAGE)
     try:
         import ccxt
     except ImportError as error:
-        sys.stderr.write(f"FAIL import {error}; run scripts/setup-python-clients and use .venv-clients/bin/python\n")
-        sys.exit(3)
+        missing_client(error)
 
-    tap = HttpTap(trace=os.environ.get("PEER_TRACE") == "1")
-    exchange = make_exchange(ccxt, rest_base, ws_base, key, secret)
-    exchange.session.hooks["response"].append(tap)
+    exchange, tap, step = tapped_exchange(ccxt, rest_base, ws_base, key, secret)
     state = {"offset": 0}
 
     def now():  # the simulator's clock, from the offset measured at load_markets
         return int(time.time() * 1000) + state["offset"]
 
-    def step(name, function):
-        tap.last = None
-        try:
-            detail = function()
-        except StepFailed as error:
-            fail(name, str(error), tap)
-        except ccxt.BaseError as error:
-            cause = error.__cause__ or error.__context__
-            fail(name, f"{type(error).__name__}: {error}" + (f" (caused by {cause!r})" if cause else ""), tap)
-        except Exception as error:  # a parsing bug in ccxt or an unexpected shape
-            fail(name, f"{type(error).__name__}: {error!r}", tap)
-        ok(name, detail)
-
     def raw_json():
         check(tap.last is not None, "no HTTP response seen")
         return tap.last.json()
 
-    def retry(attempts, function):
-        """Prices may move between two requests: pass if one of `attempts` back-to-back tries agrees."""
-        last = None
-        for _ in range(attempts):
-            agreed, last = function()
-            if agreed:
-                return last
-            time.sleep(0.05)
-        raise StepFailed(last)
-
     def load_markets():
-        markets = exchange.load_markets()
-        check(SYMBOL in markets, f"{SYMBOL} missing; got {len(markets)} markets: {sorted(markets)[:10]}")
-        market = exchange.market(SYMBOL)
-        check(market["id"] == MARKET_ID, f"market id {market['id']!r}")
-        check(market["swap"] and market["linear"] and market["settle"] == "USDT", "not a linear USDT perpetual")
+        markets, market = load_perpetual(exchange)
         check(market["precision"].get("price") and market["precision"].get("amount"), f"precision missing: {market['precision']}")
         state["market"] = market
         state["tick"] = float(market["precision"]["price"])

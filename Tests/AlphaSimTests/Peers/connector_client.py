@@ -33,26 +33,7 @@ QUANTITY = "0.01"
 USAGE = __doc__.split("\n\n")[1]
 
 
-from peer_common import HttpTap, StepFailed, check, ok
-from peer_common import fail as fail_step
-
-
-def fail(step, reason, tap=None):
-    fail_step(step, reason, tap, hard_exit=True)
-
-
-def parse_args(argv):
-    if any(a in ("-h", "--help") for a in argv):
-        print(USAGE)
-        sys.exit(0)
-    if len(argv) != 4 or any(a.startswith("-") for a in argv):
-        sys.stderr.write(USAGE + "\n")
-        sys.exit(2)
-    rest, ws, key, secret = argv
-    if not rest.startswith(("http://", "https://")) or not ws.startswith(("ws://", "wss://")):
-        sys.stderr.write("REST_BASE_URL must be http(s)://..., WS_BASE_URL ws(s)://...\n" + USAGE + "\n")
-        sys.exit(2)
-    return rest.rstrip("/"), ws.rstrip("/"), key, secret
+from peer_common import HttpTap, check, missing_client, parse_args, stepper
 
 
 def to_tick(value, tick):
@@ -108,40 +89,42 @@ class UserStream:
                 self.lock.wait(remaining)
 
 
-def main(argv):
-    rest_base, ws_base, key, secret = parse_args(argv)
-    try:
-        from binance.error import ClientError, ServerError, Error as ConnectorError
-        from binance.um_futures import UMFutures
-        from binance.websocket.um_futures.websocket_client import UMFuturesWebsocketClient
-    except ImportError as error:
-        sys.stderr.write(f"FAIL import {error}; run scripts/setup-python-clients and use .venv-clients/bin/python\n")
-        sys.exit(3)
+def connector_error(error):
+    """The FAIL reason for the connector's own errors (binance.error), None for any other exception."""
+    from binance.error import ClientError, ServerError, Error as ConnectorError
 
+    if isinstance(error, ClientError):
+        return f"ClientError status={error.status_code} code={error.error_code} msg={error.error_message!r}"
+    if isinstance(error, ServerError):
+        return f"ServerError status={error.status_code} body={error.message!r}"
+    if isinstance(error, ConnectorError):
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def tapped_client(UMFutures, rest_base, key, secret, hard_exit=False):
+    """UMFutures at the simulator with an HttpTap on its requests session, and the `step` runner that
+    reports through it (hard_exit: a failure ends the process even with a websocket thread running)."""
     trace = os.environ.get("PEER_TRACE") == "1"
     # The connector logs a WARNING when the server answers our close frame; keep stderr for failures.
     logging.basicConfig(level=logging.DEBUG if trace else logging.ERROR, format="%(name)s %(levelname)s %(message)s")
     tap = HttpTap(trace)
     client = UMFutures(key=key, secret=secret, base_url=rest_base, timeout=10)
     client.session.hooks["response"].append(tap)
+    return client, tap, stepper(tap, connector_error, hard_exit)
+
+
+def main(argv):
+    rest_base, ws_base, key, secret = parse_args(argv, USAGE)
+    try:
+        from binance.um_futures import UMFutures
+        from binance.websocket.um_futures.websocket_client import UMFuturesWebsocketClient
+    except ImportError as error:
+        missing_client(error)
+
+    client, tap, step = tapped_client(UMFutures, rest_base, key, secret, hard_exit=True)
     state = {}
     run_id = str(int(time.time() * 1000))
-
-    def step(name, function):
-        tap.last = None
-        try:
-            detail = function()
-        except StepFailed as error:
-            fail(name, str(error), tap)
-        except ClientError as error:
-            fail(name, f"ClientError status={error.status_code} code={error.error_code} msg={error.error_message!r}", tap)
-        except ServerError as error:
-            fail(name, f"ServerError status={error.status_code} body={error.message!r}", tap)
-        except ConnectorError as error:
-            fail(name, f"{type(error).__name__}: {error}", tap)
-        except Exception as error:  # connection refused, JSON shape surprises, KeyError in the connector, ...
-            fail(name, f"{type(error).__name__}: {error!r}", tap)
-        ok(name, detail)
 
     def ping():
         response = client.ping()
@@ -248,7 +231,7 @@ def main(argv):
         state["listen_key"] = response["listenKey"]
         return f"listenKey={response['listenKey'][:12]}..."
 
-    stream = UserStream(trace)
+    stream = UserStream(tap.trace)
 
     def user_data_connect():
         ws = UMFuturesWebsocketClient(stream_url=ws_base, on_message=stream.on_message, on_error=stream.on_error)

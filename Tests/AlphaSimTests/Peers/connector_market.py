@@ -21,8 +21,6 @@ Times are compared with GET /fapi/v1/time, so the simulator's market clock must 
 Set PEER_TRACE=1 to log every HTTP exchange to stderr.
 """
 
-import logging
-import os
 import sys
 import time
 from decimal import Decimal
@@ -32,24 +30,11 @@ MINUTE = 60_000
 FUNDING_INTERVAL = 28_800_000
 USAGE = __doc__.split("\n\n")[1]
 
-from peer_common import HttpTap, StepFailed, check, fail, ok
+from peer_common import StepFailed, check, missing_client, parse_args, retry
+from connector_client import tapped_client
 
 # Kline row: [openTime, open, high, low, close, volume, closeTime, quoteVolume, trades, takerBuyBase, takerBuyQuote, ignore]
 KLINE_TYPES = [int, str, str, str, str, str, int, str, int, str, str, str]
-
-
-def parse_args(argv):
-    if any(a in ("-h", "--help") for a in argv):
-        print(USAGE)
-        sys.exit(0)
-    if len(argv) != 4 or any(a.startswith("-") for a in argv):
-        sys.stderr.write(USAGE + "\n")
-        sys.exit(2)
-    rest, ws, key, secret = argv
-    if not rest.startswith(("http://", "https://")) or not ws.startswith(("ws://", "wss://")):
-        sys.stderr.write("REST_BASE_URL must be http(s)://..., WS_BASE_URL ws(s)://...\n" + USAGE + "\n")
-        sys.exit(2)
-    return rest.rstrip("/"), ws.rstrip("/"), key, secret
 
 
 def check_fields(obj, types, what):
@@ -79,49 +64,18 @@ def check_klines(rows, what, spacing=MINUTE):
 
 
 def main(argv):
-    rest_base, ws_base, key, secret = parse_args(argv)
+    rest_base, ws_base, key, secret = parse_args(argv, USAGE)
     try:
-        from binance.error import ClientError, ServerError, Error as ConnectorError
+        from binance.error import ClientError
         from binance.um_futures import UMFutures
     except ImportError as error:
-        sys.stderr.write(f"FAIL import {error}; run scripts/setup-python-clients and use .venv-clients/bin/python\n")
-        sys.exit(3)
+        missing_client(error)
 
-    trace = os.environ.get("PEER_TRACE") == "1"
-    logging.basicConfig(level=logging.DEBUG if trace else logging.ERROR, format="%(name)s %(levelname)s %(message)s")
-    tap = HttpTap(trace)
-    client = UMFutures(key=key, secret=secret, base_url=rest_base, timeout=10)
-    client.session.hooks["response"].append(tap)
+    client, _, step = tapped_client(UMFutures, rest_base, key, secret)
     state = {"offset": 0}
 
     def now():
         return int(time.time() * 1000) + state["offset"]
-
-    def step(name, function):
-        tap.last = None
-        try:
-            detail = function()
-        except StepFailed as error:
-            fail(name, str(error), tap)
-        except ClientError as error:
-            fail(name, f"ClientError status={error.status_code} code={error.error_code} msg={error.error_message!r}", tap)
-        except ServerError as error:
-            fail(name, f"ServerError status={error.status_code} body={error.message!r}", tap)
-        except ConnectorError as error:
-            fail(name, f"{type(error).__name__}: {error}", tap)
-        except Exception as error:  # connection refused, JSON shape surprises, ...
-            fail(name, f"{type(error).__name__}: {error!r}", tap)
-        ok(name, detail)
-
-    def retry(attempts, function):
-        """Prices may move between two requests: pass if one of `attempts` back-to-back tries agrees."""
-        last = None
-        for _ in range(attempts):
-            agreed, last = function()
-            if agreed:
-                return last
-            time.sleep(0.05)
-        raise StepFailed(last)
 
     def closed(rows):
         """Rows of candles that have closed (a later read must return them unchanged)."""

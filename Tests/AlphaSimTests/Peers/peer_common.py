@@ -1,7 +1,30 @@
-"""What the third-party client drivers share: steps that print `OK <step> …` or fail with
-`FAIL <step> <reason>` plus the last HTTP exchange the client saw."""
+"""What the third-party client drivers share: the command line, and steps that print `OK <step> …`
+or fail with `FAIL <step> <reason>` plus the last HTTP exchange the client saw."""
 import os
 import sys
+import time
+
+
+def parse_args(argv, usage):
+    """REST_BASE_URL WS_BASE_URL API_KEY API_SECRET, the URLs without a trailing slash; -h/--help prints
+    `usage` and exits 0, anything else exits 2."""
+    if any(a in ("-h", "--help") for a in argv):
+        print(usage)
+        sys.exit(0)
+    if len(argv) != 4 or any(a.startswith("-") for a in argv):
+        sys.stderr.write(usage + "\n")
+        sys.exit(2)
+    rest, ws, key, secret = argv
+    if not rest.startswith(("http://", "https://")) or not ws.startswith(("ws://", "wss://")):
+        sys.stderr.write("REST_BASE_URL must be http(s)://..., WS_BASE_URL ws(s)://...\n" + usage + "\n")
+        sys.exit(2)
+    return rest.rstrip("/"), ws.rstrip("/"), key, secret
+
+
+def missing_client(error):
+    """The client library did not import: exit status 3."""
+    sys.stderr.write(f"FAIL import {error}; run scripts/setup-python-clients and use .venv-clients/bin/python\n")
+    sys.exit(3)
 
 
 class StepFailed(Exception):
@@ -59,3 +82,37 @@ def ok(step, detail):
 def check(condition, message):
     if not condition:
         raise StepFailed(message)
+
+
+def with_cause(error):
+    cause = error.__cause__ or error.__context__
+    return f"{type(error).__name__}: {error}" + (f" (caused by {cause!r})" if cause else "")
+
+
+def stepper(tap, describe, hard_exit=False):
+    """`step(name, function)`: prints `OK name <what function returned>`, or fails the run with the
+    reason: a failed check's message, `describe(error)` for the client library's own errors (None for
+    any other exception), else the exception's type and repr."""
+
+    def step(name, function):
+        tap.last = None
+        try:
+            detail = function()
+        except StepFailed as error:
+            fail(name, str(error), tap, hard_exit)
+        except Exception as error:  # connection refused, a parsing bug in the client, JSON shape surprises, ...
+            fail(name, describe(error) or f"{type(error).__name__}: {error!r}", tap, hard_exit)
+        ok(name, detail)
+
+    return step
+
+
+def retry(attempts, function):
+    """Prices may move between two requests: pass if one of `attempts` back-to-back tries agrees."""
+    last = None
+    for _ in range(attempts):
+        agreed, last = function()
+        if agreed:
+            return last
+        time.sleep(0.05)
+    raise StepFailed(last)
