@@ -40,12 +40,12 @@ let package = Package(
                 swiftSettings: strict),
 
         // MARK: The web process: JSON API, auth, SSE (reads the store, inserts commands)
-        .target(name: "AlphaWeb", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaStore", "AlphaSystem", "CJWT",
+        .target(name: "AlphaWeb", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaStore", "AlphaStrategy", "AlphaSystem", "CJWT",
                                                  .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
 
         // MARK: The bot: listener, reconciler, executor (no HTTP-server code)
-        .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaJSON", "AlphaSystem",
+        .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaStrategy", "AlphaJSON", "AlphaSystem",
                                                  .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // MARK: The embedded Binance USDⓈ-M simulator

@@ -19,6 +19,8 @@ public final class BotRunner {
         /// the stream counts as lossy and the reconciler fetches the fills itself.
         public var streamConfirmMilliseconds: Int64 = 1_000
         public var executor = OrderExecutor.Settings()
+        public var market = MarketDataFeed.Settings()
+        public var strategy = StrategyRunner.Settings()
 
         public init() {}
     }
@@ -44,6 +46,8 @@ public final class BotRunner {
     public let scheduler: ReconcileScheduler
     public let stream: StreamSupervisor
     public let heartbeat: HeartbeatComponent
+    public let market: MarketDataFeed
+    public let strategy: StrategyRunner
     public let runtime: RuntimeSettings
     private let log: Logger
 
@@ -72,15 +76,25 @@ public final class BotRunner {
         stream = StreamSupervisor(venue: venue, writer: writer, scheduler: scheduler, scope: scope, wake: kernel.wake, log: logger("stream"))
         stream.confirmMilliseconds = settings.streamConfirmMilliseconds
         heartbeat = HeartbeatComponent(store: storage.heartbeats, pacer: venue.pacer, engine: engine, log: logger("heartbeat"))
-        runtime = RuntimeSettings(configs: storage.configs, reconciler: reconciler, scheduler: scheduler,
+        runtime = RuntimeSettings(configs: storage.configs, reconciler: reconciler, scheduler: scheduler, executor: executor,
                                   extraSymbols: settings.extraSymbols, pollIntervalFixed: settings.reconcileIntervalFixed,
                                   log: logger("config"), onLogLevel: onLogLevel)
+        market = MarketDataFeed(venue: venue, store: storage.marketData, wake: kernel.wake, settings: settings.market, log: logger("market"))
+        let feed = market
+        executor.marks = { feed.marks.mapValues(\.price) }
+        var strategySettings = settings.strategy
+        if mode == .sim { strategySettings.simulator = true }
+        strategy = StrategyRunner(runtime: runtime, feed: market, executor: executor, writer: writer, commands: commands, events: storage.events,
+                                  scope: scope, settings: strategySettings, log: logger("strategy"))
         dispatcher = CommandDispatcher(commands: commands, changes: storage.changeFeed(), pacer: venue.pacer)
         dispatcher.register(executor, for: OrderExecutor.commandTypes, needsExchange: true)
         dispatcher.register(scheduler, for: [.runReconcile], needsExchange: true)
         dispatcher.register(ControlCommands(writer: writer, commands: commands, configs: storage.configs), for: ControlCommands.commandTypes, needsExchange: false)
-        // Boot order: what each needs is started before it.
-        for component: any BotComponent in [runtime, executor, engine, stream, scheduler, heartbeat, dispatcher] { kernel.add(component) }
+        // Boot order: what each needs is started before it. The strategy comes after the first
+        // reconcile, so it decides on the account as the exchange has it.
+        for component: any BotComponent in [runtime, executor, engine, stream, scheduler, market, strategy, heartbeat, dispatcher] {
+            kernel.add(component)
+        }
     }
 
     public var writer: any EventJournal { kernel.writer }

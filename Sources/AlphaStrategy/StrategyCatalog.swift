@@ -5,17 +5,39 @@ import AlphaCore
 /// (Strategies/README.md).
 public enum StrategyCatalog {
     public static let all: [StrategyDescriptor] = [
-        SMACross.descriptor, MATrend.descriptor, VolatilityBreakout.descriptor, Grid.descriptor, Turtle.descriptor,
+        SMACross.descriptor, MATrend.descriptor, VolatilityBreakout.descriptor, Grid.descriptor, Turtle.descriptor, SimFault.descriptor,
     ]
 
+    /// Strategies that exist to test the runner and run only against the simulator.
+    public static let simulatorOnly: Set<String> = [SimFault.descriptor.name]
+
     public static func descriptor(named name: String) -> StrategyDescriptor? { all.first { $0.name == name } }
+
+    /// What `strategy.name` may be: `none` (no strategy, manual trading only) or a strategy's name.
+    public static var names: [String] { [RuntimeConfig.noStrategy] + all.map(\.name) }
+
+    /// The strategy section's problems that the configuration's own checks cannot see: the
+    /// name, the parameters against the strategy's specs, a timeframe without a fixed length.
+    public static func problems(in config: RuntimeConfig) -> [ConfigFieldError] {
+        guard config.strategyName != RuntimeConfig.noStrategy else { return [] }
+        var problems: [ConfigFieldError] = []
+        do throws(StrategyParameterError) {
+            _ = try make(name: config.strategyName, parameters: config.strategyParams)
+        } catch {
+            problems += error.errors
+        }
+        if Timeframe(config.strategyTimeframe) == nil {
+            problems.append(ConfigFieldError(field: "strategy.timeframe", message: "has no fixed length; strategies run on 1m to 1w"))
+        }
+        return problems
+    }
 
     /// The strategy `name` with `parameters` checked against its specs, or every reason it can't
     /// be made, named (`strategy.name`, `strategy.params.<name>`).
     public static func make(name: String, parameters: JSONObject) throws(StrategyParameterError) -> any Strategy {
         guard let descriptor = descriptor(named: name) else {
             throw StrategyParameterError(errors: [ConfigFieldError(
-                field: "strategy.name", message: "is not a known strategy: one of \(all.map(\.name).joined(separator: ", "))")])
+                field: "strategy.name", message: "is not a known strategy: one of \(names.joined(separator: ", "))")])
         }
         let checked = try StrategyParameters.check(parameters, against: descriptor.parameters, strategy: name)
         return try descriptor.make(checked)

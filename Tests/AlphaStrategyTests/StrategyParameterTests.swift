@@ -60,7 +60,7 @@ struct StrategyParameterTests {
 
     @Test("Every shipped strategy is made from its defaults alone")
     func everyDefaultWorks() throws {
-        #expect(StrategyCatalog.all.map(\.name) == ["sma_cross", "ma_trend", "volatility_breakout", "grid", "turtle"])
+        #expect(StrategyCatalog.all.map(\.name) == ["sma_cross", "ma_trend", "volatility_breakout", "grid", "turtle", "sim_fault"])
         for descriptor in StrategyCatalog.all { _ = try StrategyCatalog.make(name: descriptor.name, parameters: [:]) }
     }
 }

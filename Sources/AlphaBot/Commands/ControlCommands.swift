@@ -1,6 +1,7 @@
 import AlphaCore
 import AlphaJSON
 import AlphaStore
+import AlphaStrategy
 
 /// Commands that change the engine rather than the exchange: pause, resume, mode, runtime
 /// configuration, projection rebuild. Each records its event and settles its command in one
@@ -70,6 +71,10 @@ public final class ControlCommands: CommandHandler {
     /// Validates the whole configuration, then writes `config_store` and `ConfigChanged` together.
     /// A stale `expectedVersion` is refused with both versions named.
     private func updateConfig(_ command: Command, _ config: RuntimeConfig, expectedVersion expected: Int64) throws -> Command {
+        let problems = StrategyCatalog.problems(in: config)
+        guard problems.isEmpty else {
+            return try commands.fail(command.id, error: "invalid configuration: \(problems.map(\.description).joined(separator: "; "))", now: now)
+        }
         let current = try configs.runtime().version
         guard current == expected else {
             return try commands.fail(command.id, error: "stale configuration: expected version \(expected), the current one is \(current)", now: now)

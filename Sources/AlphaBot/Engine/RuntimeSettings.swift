@@ -6,23 +6,26 @@ import Logging
 /// bot: at boot, and whenever `ConfigChanged` is committed. The symbol is the one the bot
 /// follows (plus any given on the command line), `engine.poll_interval_sec` the reconcile
 /// period (unless a flag fixed it), `logging.level` every logger's level. The strategy and risk
-/// fields are kept for the strategy runner and the risk guard, which read them from here.
+/// fields are read from here by the strategy runner; `risk.guard_manual_orders` puts users' orders
+/// under the same limits in the executor.
 public final class RuntimeSettings: BotComponent {
     public let name = "config"
     private let configs: any ConfigRepository
     private let reconciler: Reconciler
     private let scheduler: ReconcileScheduler
+    private let executor: OrderExecutor
     private let extraSymbols: [String]
     private let pollIntervalFixed: Bool
     private let log: Logger
     private let onLogLevel: (String) -> Void
     public private(set) var current = RuntimeConfig()
 
-    public init(configs: any ConfigRepository, reconciler: Reconciler, scheduler: ReconcileScheduler, extraSymbols: [String], pollIntervalFixed: Bool,
+    public init(configs: any ConfigRepository, reconciler: Reconciler, scheduler: ReconcileScheduler, executor: OrderExecutor, extraSymbols: [String], pollIntervalFixed: Bool,
                 log: Logger, onLogLevel: @escaping (String) -> Void) {
         self.configs = configs
         self.reconciler = reconciler
         self.scheduler = scheduler
+        self.executor = executor
         self.extraSymbols = extraSymbols
         self.pollIntervalFixed = pollIntervalFixed
         self.log = log
@@ -52,6 +55,7 @@ public final class RuntimeSettings: BotComponent {
         current = config
         reconciler.symbols = symbols
         if !pollIntervalFixed { scheduler.intervalMilliseconds = config.pollIntervalSeconds * 1000 }
+        executor.manualOrderLimits = config.guardManualOrders ? RiskLimits(config) : nil
         onLogLevel(config.logLevel)
     }
 }

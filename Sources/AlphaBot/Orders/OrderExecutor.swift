@@ -61,6 +61,13 @@ public final class OrderExecutor: BotComponent, CommandHandler {
     private let capabilities: VenueCapabilities
     private let log: Logger
     private var pending: [String: Pending] = [:]
+    /// The limits users' new orders are held against, when the runtime config says they are
+    /// (`risk.guard_manual_orders`); the strategy's are held in the runner, with their stops.
+    public var manualOrderLimits: RiskLimits?
+    /// The latest mark prices, for the risk guard's equity and leverage.
+    public var marks: () -> [String: Amount] = { [:] }
+    /// Monotonic times of the new orders sent in the last minute, for the order-rate rule.
+    private var placed: [Int64] = []
 
     public init(account: any ExchangeAccount, pacer: any RequestPacer, writer: any EventJournal, commands: any CommandQueue,
                 capabilities: VenueCapabilities = .binanceUSDM, settings: Settings = Settings(), preTrade: PreTradeCheck = PreTradeCheck(),
@@ -140,6 +147,11 @@ public final class OrderExecutor: BotComponent, CommandHandler {
         if let refusal = preTrade.check(PreTradeRequest(commandType: command.type, actor: command.actor, intent: intent, state: writer.state)) {
             return try refuse(command, refusal, time)
         }
+        if case .placeOrder(let order) = request, command.actor.kind == .user, let limits = manualOrderLimits,
+           let refusal = guardManualOrder(order, limits, time) {
+            return try refuse(command, PreTradeRefusal(rule: refusal.rule, reason: refusal.reason), measured: refusal.measured,
+                              limit: refusal.limit, time)
+        }
         switch request {
         case .placeOrder(let order): return try place(command, order: order, firstTried: firstTried, time)
         case .cancelOrder(let symbol, let clientOrderID):
@@ -152,9 +164,10 @@ public final class OrderExecutor: BotComponent, CommandHandler {
     }
 
     /// The pre-trade check said no: the refusal is an event, and the command fails with it.
-    private func refuse(_ command: Command, _ refusal: PreTradeRefusal, _ time: KernelTime) throws -> Command {
+    private func refuse(_ command: Command, _ refusal: PreTradeRefusal, measured: Amount? = nil, limit: Amount? = nil,
+                        _ time: KernelTime) throws -> Command {
         let payload = RiskGuardRejectedPayload(commandID: command.id, commandType: command.type, actor: "\(command.actor.kind.rawValue):\(command.actor.id)",
-                                               rule: refusal.rule, reason: refusal.reason)
+                                               rule: refusal.rule, reason: refusal.reason, measured: measured, limit: limit)
         let event = Event(type: .riskGuardRejected, ts: time.now, correlationID: command.correlationID, commandID: command.id, source: .bot,
                           entityKind: .engine, entityID: "engine", scope: command.scope,
                           dedupKey: DedupKey.command(commandID: command.id, outcome: EventType.riskGuardRejected.rawValue), payload: payload.json)
@@ -165,6 +178,17 @@ public final class OrderExecutor: BotComponent, CommandHandler {
         }
         log.notice("\(command.type.rawValue) refused", metadata: ["command": "\(command.id)", "rule": "\(refusal.rule)"])
         return failed ?? command
+    }
+
+    /// A user's new order against the risk limits (no stop travels with it, so the risk per
+    /// trade is the strategy's rule alone). Priced at its limit or trigger, else at the mark.
+    private func guardManualOrder(_ order: OrderRequest, _ limits: RiskLimits, _ time: KernelTime) -> RiskRefusal? {
+        let marks = marks()
+        let price = order.price ?? order.stopPrice ?? marks[order.symbol] ?? writer.state.positions[order.symbol]?.entryPrice ?? .zero
+        placed = placed.filter { $0 > time.monotonic - 60_000 }
+        return RiskGuard(limits: limits).check(RiskOrder(symbol: order.symbol, side: order.side, quantity: order.quantity ?? .zero,
+                                                         reduceOnly: order.reduceOnly, price: price),
+                                               state: writer.state, marks: marks, ordersInLastMinute: placed.count, now: time.now)
     }
 
     /// Leaves the command SENT and remembers to take it up again.
@@ -184,6 +208,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
             return try commands.fail(command.id, error: "the command id cannot make a client order id: \(error)", now: time.now)
         }
         let sentAt = time.now
+        placed.append(time.monotonic)
         do {
             return try record(try account.place(order, clientOrderID: clientOrderID.value), for: command, resolvedBy: "answer", time)
         } catch let error as ExchangeError where error.isRetryableLater {

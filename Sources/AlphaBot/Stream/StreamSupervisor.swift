@@ -3,7 +3,6 @@ import AlphaExchange
 import AlphaStore
 import AlphaSystem
 import Logging
-import Synchronization
 
 /// The venue's stream, supervised (DESIGN §7): its facts are stored the moment they arrive
 /// (copies already stored collide on their dedup keys), its connection changes are recorded as
@@ -16,7 +15,7 @@ public final class StreamSupervisor: BotComponent {
     private let scheduler: ReconcileScheduler
     private let scope: Scope
     private let log: Logger
-    private let inbox: StreamInbox
+    private let inbox: SignalInbox<StreamSignal>
     private var stream: (any ExchangeStream)?
     private var up = false
     private var bootID = ""
@@ -37,7 +36,7 @@ public final class StreamSupervisor: BotComponent {
         self.scheduler = scheduler
         self.scope = scope
         self.log = log
-        inbox = StreamInbox(wake: wake)
+        inbox = SignalInbox(wake: wake)
     }
 
     public func start(_ time: KernelTime) throws {
@@ -119,24 +118,4 @@ public final class StreamSupervisor: BotComponent {
 struct StreamMessageError: Error, CustomStringConvertible {
     let reason: String
     var description: String { reason }
-}
-
-/// Signals handed from the stream's thread to the kernel's, which it wakes.
-final class StreamInbox: Sendable {
-    private let queue = Mutex<[StreamSignal]>([])
-    private let wake: WorkSignal
-
-    init(wake: WorkSignal) { self.wake = wake }
-
-    func receive(_ signal: StreamSignal) {
-        queue.withLock { $0.append(signal) }
-        wake.signal()
-    }
-
-    func takeAll() -> [StreamSignal] {
-        queue.withLock { queue in
-            defer { queue.removeAll() }
-            return queue
-        }
-    }
 }

@@ -7,11 +7,23 @@ public struct RuntimeConfig: Sendable, Equatable {
     public static let defaultSymbol = "BTCUSDT"
     public var symbol: String = RuntimeConfig.defaultSymbol
     public var accountID: String = "main"
-    public var strategyName: String = "sma_cross"
+    /// `none` until the owner picks one: a new installation trades nothing by itself.
+    public var strategyName: String = RuntimeConfig.noStrategy
     public var strategyTimeframe: String = "5m"
-    public var strategyParams: JSONObject = ["fast": 10, "slow": 20]
+    public var strategyParams: JSONObject = [:]
+    public static let noStrategy = "none"
     public var maxRiskPerTrade: Amount = Amount("0.02")!
     public var dailyLossLimit: Amount = Amount("0.05")!
+    /// The largest position (notional at the price, over equity) the strategy may build.
+    public var maxLeverage: Int64 = 5
+    /// The largest position in the base asset (BTC for BTCUSDT); nil for no limit beyond leverage.
+    public var maxPosition: Amount?
+    /// New orders per rolling minute, the strategy's and (when guarded) the users'.
+    public var maxOrdersPerMinute: Int64 = 20
+    /// Symbols orders may be placed on besides `symbol` (which always may).
+    public var allowedSymbols: [String] = []
+    /// Whether users' orders pass the risk guard too (engine state always applies to them).
+    public var guardManualOrders = false
     public var pollIntervalSeconds: Int64 = 30
     public var logLevel: String = "info"
 
@@ -22,6 +34,21 @@ public struct RuntimeConfig: Sendable, Equatable {
     public static let timeframes: Set<String> = Set(Timeframe.all.map(\.name) + ["1M"])
     public static let logLevels: Set<String> = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     public static let pollIntervalRange: ClosedRange<Int64> = 5...3600
+    public static let ordersPerMinuteRange: ClosedRange<Int64> = 1...1200
+    public static let leverageRange: ClosedRange<Int64> = 1...125
+
+    private var riskJSON: JSONObject {
+        var risk: JSONObject = [
+            "max_risk_per_trade": .amount(maxRiskPerTrade), "daily_loss_limit": .amount(dailyLossLimit),
+            "max_leverage": .int(maxLeverage), "max_orders_per_minute": .int(maxOrdersPerMinute),
+            "allowed_symbols": .array(allowedSymbols.map { .string($0) }), "guard_manual_orders": .bool(guardManualOrders),
+        ]
+        if let maxPosition { risk["max_position"] = .amount(maxPosition) }
+        return risk
+    }
+
+    /// The symbols orders may be placed on.
+    public var tradableSymbols: Set<String> { Set([symbol] + allowedSymbols) }
 
     /// The stored JSON shape.
     public var json: JSONObject {
@@ -31,9 +58,7 @@ public struct RuntimeConfig: Sendable, Equatable {
                 "name": .string(strategyName), "timeframe": .string(strategyTimeframe),
                 "params": .object(strategyParams),
             ]),
-            "risk": .object([
-                "max_risk_per_trade": .amount(maxRiskPerTrade), "daily_loss_limit": .amount(dailyLossLimit),
-            ]),
+            "risk": .object(riskJSON),
             "engine": .object(["poll_interval_sec": .int(pollIntervalSeconds)]),
             "logging": .object(["level": .string(logLevel)]),
         ]
@@ -60,7 +85,9 @@ extension RuntimeConfig {
         var config = RuntimeConfig()
         let sections: [String: Set<String>] = [
             "trading": ["symbol", "account_id"], "strategy": ["name", "timeframe", "params"],
-            "risk": ["max_risk_per_trade", "daily_loss_limit"], "engine": ["poll_interval_sec"],
+            "risk": ["max_risk_per_trade", "daily_loss_limit", "max_leverage", "max_position", "max_orders_per_minute",
+                     "allowed_symbols", "guard_manual_orders"],
+            "engine": ["poll_interval_sec"],
             "logging": ["level"],
         ]
         func fail(_ field: String, _ message: String) { errors.append(ConfigFieldError(field: field, message: message)) }
@@ -104,23 +131,58 @@ extension RuntimeConfig {
             }
         }
         if let risk = section("risk") {
-            for (key, path) in [("max_risk_per_trade", \RuntimeConfig.maxRiskPerTrade),
-                                ("daily_loss_limit", \RuntimeConfig.dailyLossLimit)] {
-                // A decimal string, or a JSON number read exactly from its text (the seeds write 0.02).
+            // A decimal string, or a JSON number read exactly from its text (the seeds write 0.02).
+            func decimal(_ key: String, required: Bool, numbers: Bool = true, range: String, _ valid: (Amount) -> Bool) -> Amount? {
                 let text: String
                 var isNumber = false
                 switch risk[key] {
                 case .string(let value)?: text = value
-                case .number(let value)?: text = value; isNumber = true
-                case nil: fail("risk.\(key)", "is missing"); continue
-                default: fail("risk.\(key)", "must be a decimal string such as \"0.02\" or a number"); continue
+                case .number(let value)? where numbers: text = value; isNumber = true
+                case nil, .null?:
+                    if required { fail("risk.\(key)", "is missing") }
+                    return nil
+                default: fail("risk.\(key)", "must be a decimal string such as \"0.02\" or a number"); return nil
                 }
                 let parsed = isNumber ? Amount(jsonNumber: text) : Amount(text)
-                guard text.utf8.count <= 40, !text.hasPrefix("+"), let fraction = parsed, fraction > .zero, fraction <= 1 else {
-                    fail("risk.\(key)", "must be a decimal string greater than 0 and at most 1, such as \"0.02\"")
-                    continue
+                guard text.utf8.count <= 40, !text.hasPrefix("+"), let value = parsed, valid(value) else {
+                    fail("risk.\(key)", "must be a decimal string \(range)")
+                    return nil
                 }
-                config[keyPath: path] = fraction
+                return value
+            }
+            let fraction = "greater than 0 and at most 1, such as \"0.02\""
+            if let value = decimal("max_risk_per_trade", required: true, range: fraction, { $0 > .zero && $0 <= 1 }) { config.maxRiskPerTrade = value }
+            if let value = decimal("daily_loss_limit", required: true, range: fraction, { $0 > .zero && $0 <= 1 }) { config.dailyLossLimit = value }
+            config.maxPosition = decimal("max_position", required: false, numbers: false, range: "greater than 0, such as \"0.5\"",
+                                         { $0 > .zero })
+            func whole(_ key: String, _ range: ClosedRange<Int64>) -> Int64? {
+                switch risk[key] {
+                case nil: return nil
+                case .number(let text)? where JSONObject.integer(fromNumber: text).map(range.contains) == true:
+                    return JSONObject.integer(fromNumber: text)
+                default:
+                    fail("risk.\(key)", "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                    return nil
+                }
+            }
+            if let leverage = whole("max_leverage", Self.leverageRange) { config.maxLeverage = leverage }
+            if let orders = whole("max_orders_per_minute", Self.ordersPerMinuteRange) { config.maxOrdersPerMinute = orders }
+            switch risk["allowed_symbols"] {
+            case nil: break
+            case .array(let list)?:
+                var symbols: [String] = []
+                for (index, item) in list.enumerated() {
+                    if case .string(let symbol) = item, venue.symbols.isValid(symbol) { symbols.append(symbol) } else {
+                        fail("risk.allowed_symbols[\(index)]", "must be \(venue.symbols.description)")
+                    }
+                }
+                config.allowedSymbols = symbols
+            default: fail("risk.allowed_symbols", "must be a list of symbols")
+            }
+            switch risk["guard_manual_orders"] {
+            case nil: break
+            case .bool(let value)?: config.guardManualOrders = value
+            default: fail("risk.guard_manual_orders", "must be true or false")
             }
         }
         if let engine = section("engine") {

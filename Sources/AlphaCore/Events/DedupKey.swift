@@ -50,5 +50,10 @@ public enum DedupKey {
     public static func transfer(transactionID: String, status: String) -> String { "transfer:\(transactionID):\(status)" }
     public static func deposit(transactionID: String) -> String { "deposit:\(transactionID)" }
     public static func withdrawal(withdrawalID: String, status: String) -> String { "withdraw:\(withdrawalID):\(status)" }
+    /// One closed candle as one strategy saw it: each candle is evaluated once per strategy,
+    /// whatever restarts or replays come. Its decisions add their index.
+    public static func strategyCandle(strategy: String, symbol: String, timeframe: String, openTime: Int64) -> String {
+        "strategy:\(strategy):\(symbol):\(timeframe):\(openTime)"
+    }
     public static func quarantine(id: String, phase: String) -> String { "quarantine:\(id):\(phase)" }
 }

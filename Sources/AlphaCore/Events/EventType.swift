@@ -39,6 +39,9 @@ public enum EventType: String, Sendable, CaseIterable, Hashable {
     case webSocketConnected = "WebSocketConnected"
     case webSocketDisconnected = "WebSocketDisconnected"
     case webSocketReconnected = "WebSocketReconnected"
+    // Strategy
+    case strategyEvaluated = "StrategyEvaluated"
+    case decisionMade = "DecisionMade"
 
     /// The four event types whose payload is an `OrderPayload`.
     public var isOrderEvent: Bool {
@@ -58,5 +61,5 @@ public enum EventSource: String, Sendable, CaseIterable, Hashable {
 /// The kind of thing an event is about; with `entity_id` it lets the API filter one order's history.
 public enum EntityKind: String, Sendable, CaseIterable, Hashable {
     case engine, config, order, trade, position, balance, fee, funding, transfer, deposit, withdrawal
-    case reconciliation, quarantine, stream, command
+    case reconciliation, quarantine, stream, command, strategy
 }

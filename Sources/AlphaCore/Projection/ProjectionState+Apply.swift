@@ -58,6 +58,10 @@ extension ProjectionState {
 
         case .riskGuardRejected:
             _ = try RiskGuardRejectedPayload(json: event.payload)  // audit only, but its shape is checked
+        case .strategyEvaluated:
+            _ = try StrategyEvaluatedPayload(json: event.payload)  // the runner reads the latest back itself
+        case .decisionMade:
+            _ = try DecisionMadePayload(json: event.payload)
         case .manualOverrideExecuted,
              .internalTransferRequested, .internalTransferCompleted, .internalTransferFailed,
              .depositDetected, .withdrawRequested, .withdrawCompleted, .withdrawFailed,

@@ -12,6 +12,8 @@ public protocol EventLog: AnyObject {
     func event(dedupKey: String) throws -> Event?
     func events(after seq: Int64, limit: Int) throws -> [Event]
     func events(matching filter: EventFilter, limit: Int) throws -> [Event]
+    /// The newest event that matches, or nil.
+    func latest(matching filter: EventFilter) throws -> Event?
     /// Every event after `seq`, oldest first, without holding them all in memory.
     func forEach(after seq: Int64, _ body: (Event) throws -> Void) throws
     /// Stored rows as they are, payload bytes untouched: what event pages and the stream send.

@@ -39,8 +39,14 @@ public final class EventStore {
         return try database.statement(sql).rows(values, Self.decode)
     }
 
+    /// The newest event that matches `filter` (the latest strategy state, say), or nil.
+    public func latest(matching filter: EventFilter) throws -> Event? {
+        let (sql, values) = Self.query(filter, limit: 1, newestFirst: true)
+        return try database.statement(sql).rows(values, Self.decode).first
+    }
+
     /// The SELECT for `filter`, and its bound values.
-    static func query(_ filter: EventFilter, limit: Int) -> (String, [SQLValue]) {
+    static func query(_ filter: EventFilter, limit: Int, newestFirst: Bool = false) -> (String, [SQLValue]) {
         var conditions = ["seq > ?"]
         var values: [SQLValue] = [.integer(filter.afterSeq)]
         if let types = filter.types, !types.isEmpty {
@@ -65,7 +71,7 @@ public final class EventStore {
             values.append(.text(until.iso8601))
         }
         values.append(.integer(Int64(limit)))
-        return ("SELECT \(columns) FROM event_store WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?", values)
+        return ("SELECT \(columns) FROM event_store WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq\(newestFirst ? " DESC" : "") LIMIT ?", values)
     }
 
     /// Calls `body` for every event after `seq` in order, without holding them all in memory.

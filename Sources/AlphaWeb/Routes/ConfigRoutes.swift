@@ -2,6 +2,7 @@ import AlphaCore
 import AlphaHTTP
 import AlphaJSON
 import AlphaStore
+import AlphaStrategy
 
 /// The runtime configuration with its version. A change is an UpdateConfig command carrying the
 /// version it was based on: checked here first (400 per field, 409 when stale) and again by the
@@ -23,7 +24,8 @@ extension WebAPI {
             let config = body.object("config")
             if let config {
                 do throws(ConfigValidationError) {
-                    _ = try RuntimeConfig(json: config)
+                    let parsed = try RuntimeConfig(json: config)
+                    for problem in StrategyCatalog.problems(in: parsed) { body.fail("config.\(problem.field)", problem.message) }
                 } catch {
                     for problem in error.errors { body.fail("config.\(problem.field)", problem.message) }
                 }
