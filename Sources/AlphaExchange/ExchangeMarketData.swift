@@ -7,6 +7,8 @@ public protocol ExchangeMarketData: AnyObject {
     /// Candles oldest first: from `start` (open time, inclusive) forward when given, else the newest
     /// `limit` up to `end` (open time, inclusive) or now. The newest the venue has is still open.
     func candles(symbol: String, timeframe: Timeframe, start: Int64?, end: Int64?, limit: Int) throws -> [Candle]
+    /// Every trading symbol's tick and step.
+    func symbolRules() throws -> [String: SymbolRules]
 }
 
 /// A venue's market streams for some symbols: candles as they form and close, and mark prices.

@@ -24,6 +24,10 @@ final class ScriptedMarketData: ExchangeMarketData {
     var candles: [String: [Candle]] = [:]
     private(set) var requests = 0
     let candlesPerRequest = 1500
+    var rules: [String: SymbolRules] = ["BTCUSDT": SymbolRules(symbol: "BTCUSDT", tickSize: Amount("0.1")!, stepSize: Amount("0.001")!,
+                                                               minQuantity: Amount("0.001")!)]
+
+    func symbolRules() throws -> [String: SymbolRules] { rules }
 
     func candles(symbol: String, timeframe: Timeframe, start: Int64?, end: Int64?, limit: Int) throws -> [Candle] {
         requests += 1

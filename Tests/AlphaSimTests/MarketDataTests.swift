@@ -55,7 +55,7 @@ struct MarketDataTests {
         let closes = ["50010.00", "50020.50", "49990.10", "50100.00"]
         let reply = try sim.control("POST", "market/path", #"{"symbol":"BTCUSDT","closes":["# + closes.map { "\"\($0)\"" }.joined(separator: ",") + "]}")
         #expect(reply.status == 200, "\(reply.text)")
-        let start = number(try reply.json["start"]!)
+        let start = number(reply.json["start"]!)
         for _ in 0..<24 { driver.step(realMilliseconds: 250) }  // six market minutes
         var closed: [(Int64, Amount)] = []
         while case .text(let text)? = try stream.receive(timeoutMilliseconds: 200) {
@@ -77,7 +77,7 @@ struct MarketDataTests {
         let sim = try SimHarness()
         let csv = try sim.control("POST", "market/path?symbol=ETHUSDT&interval=5m", "time,close\n1,3000.01\n2,3001.00\n", contentType: "text/csv")
         #expect(csv.status == 200, "\(csv.text)")
-        #expect(try csv.json["candles"] == .int(2) && csv.json["interval_ms"] == .int(300_000))
+        #expect(csv.json["candles"] == .int(2) && csv.json["interval_ms"] == .int(300_000))
         #expect(try sim.control("POST", "market/path?symbol=ETHUSDT", "3000\n3001.5\n", contentType: "text/csv").status == 200)
         let cases: [(String, String, String)] = [
             (#"{"symbol":"BTCUSDT","closes":["50000.05"]}"#, "application/json", "closes[0] 50000.05 is not a multiple of BTCUSDT's tick 0.1"),
@@ -89,7 +89,7 @@ struct MarketDataTests {
         for (body, type, message) in cases {
             let reply = try sim.control("POST", type == "text/csv" ? "market/path?symbol=ETHUSDT" : "market/path", body, contentType: type)
             #expect(reply.status == 400)
-            guard case .object(let error)? = try reply.json["error"] else { Issue.record("no error: \(reply.text)"); continue }
+            guard case .object(let error)? = reply.json["error"] else { Issue.record("no error: \(reply.text)"); continue }
             #expect(error["message"] == .string(message), "\(reply.text)")
         }
     }

@@ -64,6 +64,8 @@ public final class MarketDataFeed: BotComponent {
     private var failures = RepeatedFailureLog()
     /// The latest mark price per symbol.
     public private(set) var marks: [String: MarkPrice] = [:]
+    /// Each symbol's tick and step, fetched once the feed follows anything.
+    public private(set) var rules: [String: SymbolRules] = [:]
     /// Whether the market stream is connected.
     public private(set) var streamUp = false
 
@@ -106,6 +108,15 @@ public final class MarketDataFeed: BotComponent {
 
     public func tick(_ time: KernelTime) throws -> Bool {
         var worked = try drain(time)
+        if rules.isEmpty, !needs.isEmpty, retryAt.map({ time.monotonic >= $0 }) ?? true, venue.pacer.closure(now: time.monotonic) == nil {
+            worked = true
+            do {
+                rules = try venue.marketData.symbolRules()
+            } catch {
+                failures.failed("reading the symbols' rules", error, log)
+                retryAt = time.monotonic + settings.retryMilliseconds
+            }
+        }
         if !backfillDue.isEmpty, retryAt.map({ time.monotonic >= $0 }) ?? true, venue.pacer.closure(now: time.monotonic) == nil {
             backfill(time)
             worked = true

@@ -119,8 +119,9 @@ public final class StrategyRunner: BotComponent {
             return worked
         }
         waitingLogged = false
-        // Orders still being settled (or our own commands still queued) come first (DESIGN §8).
-        guard !executor.hasUnresolved, try outstandingSettled() else { return worked }
+        // Orders still being settled (or our own commands still queued) come first (DESIGN §8);
+        // without the symbol's tick and step no order can be made right.
+        guard !executor.hasUnresolved, try outstandingSettled(), feed.rules[loaded.series.symbol] != nil else { return worked }
         pending = nil
         try evaluate(candle, loaded, time)
         return true
@@ -257,6 +258,7 @@ public final class StrategyRunner: BotComponent {
     private func plan(_ decision: StrategyDecision, index: Int, snapshot: StrategySnapshot, loaded: Loaded, candleKey: String,
                       time: KernelTime) -> (commands: [Command], refusal: RiskRefusal?) {
         let symbol = snapshot.symbol
+        guard let rules = feed.rules[symbol] else { return ([], nil) }
         let actor = Actor(kind: .strategy, id: "strategy:\(loaded.name)")
         var planned: [Command] = []
         func command(_ type: CommandType, _ payload: JSONObject) {
@@ -278,7 +280,8 @@ public final class StrategyRunner: BotComponent {
         let marks = feed.marks.mapValues(\.price)
 
         switch decision.action {
-        case .targetPosition(let target):
+        case .targetPosition(let wanted):
+            let target = wanted.isNegative ? -rules.quantity(wanted.magnitude) : rules.quantity(wanted)
             let current = snapshot.position.quantity
             let delta = target - current
             if !delta.isZero {
@@ -297,10 +300,18 @@ public final class StrategyRunner: BotComponent {
             }
             if !target.isZero {
                 let exit: OrderSide = target > .zero ? .sell : .buy
-                if let stop = decision.stopLoss { order(exit, .stopMarket, target.magnitude, stop: stop, reduceOnly: true) }
-                if let profit = decision.takeProfit { order(exit, .takeProfitMarket, target.magnitude, stop: profit, reduceOnly: true) }
+                let long = target > .zero
+                if let stop = decision.stopLoss {
+                    order(exit, .stopMarket, target.magnitude, stop: rules.price(stop, down: long), reduceOnly: true)
+                }
+                if let profit = decision.takeProfit {
+                    order(exit, .takeProfitMarket, target.magnitude, stop: rules.price(profit, down: !long), reduceOnly: true)
+                }
             }
-        case .limitOrder(let side, let quantity, let price):
+        case .limitOrder(let side, let wantedQuantity, let wantedPrice):
+            let quantity = rules.quantity(wantedQuantity)
+            let price = rules.price(wantedPrice, down: side == .buy)
+            guard quantity > .zero else { return ([], nil) }
             let risk = RiskOrder(symbol: symbol, side: side, quantity: quantity, reduceOnly: false, price: price, stopLoss: decision.stopLoss)
             if let refusal = guardian.check(risk, state: writer.state, marks: marks, ordersInLastMinute: recent, now: time.now) {
                 return ([], refusal)

@@ -22,6 +22,30 @@ public final class BinanceMarketData: ExchangeMarketData {
         }
     }
 
+    /// `GET /fapi/v1/exchangeInfo` (weight 1): each symbol's PRICE_FILTER tick and LOT_SIZE step.
+    public func symbolRules() throws -> [String: SymbolRules] {
+        guard case .object(let info) = try client.get("/fapi/v1/exchangeInfo"), case .array(let symbols)? = info["symbols"] else {
+            throw ExchangeError.unknown(reason: "exchangeInfo: no symbol list")
+        }
+        var rules: [String: SymbolRules] = [:]
+        for case .object(let symbol) in symbols {
+            guard case .string(let name)? = symbol["symbol"], case .array(let filters)? = symbol["filters"] else { continue }
+            var tick: Amount?, step: Amount?, minimum: Amount?
+            for case .object(let filter) in filters {
+                func amount(_ key: String) -> Amount? { if case .string(let text)? = filter[key] { Amount(text) } else { nil } }
+                switch filter["filterType"] {
+                case .string("PRICE_FILTER")?: tick = amount("tickSize")
+                case .string("LOT_SIZE")?: step = amount("stepSize"); minimum = amount("minQty")
+                default: break
+                }
+            }
+            if let tick, let step, tick > .zero, step > .zero {
+                rules[name] = SymbolRules(symbol: name, tickSize: tick, stepSize: step, minQuantity: minimum ?? step)
+            }
+        }
+        return rules
+    }
+
     /// `[openTime, open, high, low, close, volume, closeTime, quoteVolume, trades, …]`, checked well formed.
     static func candle(_ row: JSONValue) -> Candle? {
         guard case .array(let cells) = row, cells.count >= 9,

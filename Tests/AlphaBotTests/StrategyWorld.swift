@@ -1,0 +1,96 @@
+import AlphaCore
+import AlphaSim
+import AlphaStore
+import AlphaTestSupport
+import Foundation
+import Testing
+
+/// A `BotWorld` whose simulator market the test moves itself, one one-minute candle at a time
+/// (speed 60: one wall second of market is one minute), so a strategy in the real bot process
+/// sees exactly the candles the test scripted, and the test can wait for each one to be acted on.
+final class StrategyWorld {
+    let world: BotWorld
+    let driver: SimMarketDriver
+
+    init(historyDays: Int = 1) throws {
+        world = try BotWorld()
+        var settings = SimMarketDriver.Settings()
+        settings.speed = 60
+        settings.historyDays = historyDays
+        driver = SimMarketDriver(service: world.sim, settings: settings)
+    }
+
+    /// The runtime configuration the bot starts with (written before it starts, as `alphaengine
+    /// config` or a first PUT would).
+    func configure(_ edit: (inout RuntimeConfig) -> Void) throws {
+        let store = ConfigStore(database: world.database)
+        let current = try store.runtime()
+        var config = current.value
+        edit(&config)
+        _ = try store.updateRuntime(config, expectedVersion: current.version, by: "test")
+    }
+
+    /// A change while the bot runs: an UpdateConfig command, as the web sends it.
+    @discardableResult
+    func update(_ edit: (inout RuntimeConfig) -> Void) throws -> Command? {
+        let current = try ConfigStore(database: world.database).runtime()
+        var config = current.value
+        edit(&config)
+        let command = try world.command(.updateConfig, ["config": .object(config.json), "expectedVersion": .int(current.version)])
+        return world.settled(command)
+    }
+
+    /// The next candles' closes on the simulator (then the price holds).
+    func path(_ closes: [String]) throws {
+        try world.control("market/path", #"{"symbol":"BTCUSDT","closes":["# + closes.map { "\"\($0)\"" }.joined(separator: ",") + #"],"after":"hold"}"#)
+    }
+
+    /// Closes one candle on the market clock.
+    func closeCandle() { driver.step(realMilliseconds: 1000) }
+
+    var evaluated: Int { world.count(.strategyEvaluated) }
+
+    /// No command is waiting or in flight.
+    var settled: Bool {
+        ((try? world.commands.countsByStatus()) ?? [:]).filter { $0.key == .new || $0.key == .sent }.values.reduce(0, +) == 0
+    }
+
+    /// Starts the bot and waits for its boot evaluation and its market stream.
+    func startBot() throws {
+        let before = evaluated
+        try world.startBot()
+        #expect(eventually(within: 20) { self.evaluated > before && self.settled && self.world.sim.streamSessionCount >= 2 },
+                "the bot did not evaluate its boot candle: \(world.log.suffix(2000))")
+    }
+
+    /// Closes one candle and waits until the bot has evaluated it and every command it made settled.
+    @discardableResult
+    func next() -> Bool {
+        let before = evaluated
+        closeCandle()
+        return eventually(within: 15) { self.evaluated > before && self.settled }
+    }
+
+    func decisions() -> [DecisionMadePayload] { world.stored(.decisionMade).compactMap { try? DecisionMadePayload(json: $0.payload) } }
+
+    func evaluations() -> [StrategyEvaluatedPayload] {
+        world.stored(.strategyEvaluated).compactMap { try? StrategyEvaluatedPayload(json: $0.payload) }
+    }
+
+    func rejections() -> [RiskGuardRejectedPayload] {
+        world.stored(.riskGuardRejected).compactMap { try? RiskGuardRejectedPayload(json: $0.payload) }
+    }
+
+    /// The simulator's orders, oldest first, as "SIDE KIND quantity [stopPrice] [reduceOnly] STATUS".
+    func exchangeOrders() -> [String] {
+        world.sim.withExchange { exchange in
+            exchange.orders.values.sorted { $0.orderId < $1.orderId }.map { order in
+                [order.side.rawValue, order.kind.rawValue, order.quantity.description,
+                 order.kind.isConditional ? "@\(order.stopPrice)" : nil, order.reduceOnly ? "reduceOnly" : nil, order.status.rawValue]
+                    .compactMap { $0 }.joined(separator: " ")
+            }
+        }
+    }
+
+    var position: Amount { world.sim.withExchange { $0.ledger.position("BTCUSDT").amount } }
+}
