@@ -28,7 +28,7 @@ struct StrategyProcessTests {
         for _ in 0..<9 { #expect(world.next(), "a candle was not evaluated: \(world.world.log.suffix(3000))") }
 
         let decisions = world.decisions()
-        #expect(decisions.map { $0.details["target"] } == [.string("0.01"), .string("0")], "\(decisions)")
+        #expect(decisions.map { $0.details.text("target") } == ["0.01", "0"], "\(decisions)")
         #expect(decisions.first?.details["stopLoss"] == .string("48902"))  // 2 % under the cross's close, 49 900
         #expect(world.exchangeOrders() == [
             "BUY MARKET 0.01 FILLED", "SELL STOP_MARKET 0.01 @48902 reduceOnly CANCELED", "SELL MARKET 0.01 reduceOnly FILLED",
@@ -41,5 +41,182 @@ struct StrategyProcessTests {
         #expect(commands.count == 3 && commands.allSatisfy { $0.actor.kind == .strategy && $0.priority == Priority.strategy })
         #expect(world.world.moneyAgrees(), "\(world.world.moneyReport())")
         #expect(world.world.stopBot() == 0)
+    }
+
+    @Test("UpdateConfig takes effect at the next candle without a restart: a new quantity, then another strategy by name")
+    func configChangesWithoutRestart() throws {
+        let world = try StrategyWorld()
+        try world.configure(Self.smaCross)
+        try world.path(Self.falling + ["49700", "49900", "50100", "50300", "50100", "49800", "50000", "50200", "50400", "50000"])
+        for _ in 0..<6 { world.closeCandle() }
+        try world.startBot()
+        let bigger = try world.update { $0.strategyParams["quantity"] = "0.02" }
+        #expect(bigger?.status == .acknowledged, "\(bigger?.lastError ?? "not settled")")
+        for _ in 0..<6 { #expect(world.next()) }  // 49700, 49900 (golden cross), 50100, 50300, 50100, 49800 (death cross)
+        let switched = try world.update {
+            $0.strategyName = "ma_trend"
+            $0.strategyParams = ["fast": 2, "slow": 3, "quantity": "0.01", "stop_pct": "0.02"]
+        }
+        #expect(switched?.status == .acknowledged, "\(switched?.lastError ?? "not settled")")
+        for _ in 0..<4 { #expect(world.next()) }  // 50000 (downtrend), 50200 (uptrend), 50400, 50000 (downtrend)
+        #expect(world.decisions().map { "\($0.strategy) \($0.details.text("target"))" } == [
+            "sma_cross 0.02", "sma_cross 0", "ma_trend 0.01", "ma_trend 0",
+        ], "\(world.decisions())")
+        #expect(world.exchangeOrders() == [
+            "BUY MARKET 0.02 FILLED", "SELL STOP_MARKET 0.02 @48902 reduceOnly CANCELED", "SELL MARKET 0.02 reduceOnly FILLED",
+            "BUY MARKET 0.01 FILLED", "SELL STOP_MARKET 0.01 @49196 reduceOnly CANCELED", "SELL MARKET 0.01 reduceOnly FILLED",
+        ], "\(world.exchangeOrders())")
+        // One process the whole time: the engine started once.
+        #expect(world.world.count(.engineStarted) == 1)
+        #expect(world.world.stopBot() == 0)
+    }
+
+    @Test("A strategy that throws, decides nonsense or runs too long puts the engine in SAFE with an event saying why; the bot keeps serving commands",
+          arguments: ["throw", "nonsense", "slow"])
+    func misbehavingStrategyMeansSafe(fault: String) throws {
+        let world = try StrategyWorld()
+        try world.configure {
+            $0.strategyName = "sim_fault"
+            $0.strategyTimeframe = "1m"
+            $0.strategyParams = ["after": 2, "fault": .string(fault)]
+        }
+        try world.startBot()  // the boot candle is the first
+        world.closeCandle()
+        #expect(eventually(within: 15) { world.world.projection().status.engineState == .safe }, "\(world.world.log.suffix(2000))")
+        let why = world.world.stored(.engineModeChanged).compactMap { try? EngineModePayload(json: $0.payload) }
+        let expected = ["throw": "threw on purpose", "nonsense": "an entry without a protective stop", "slow": "ms to decide; the limit is"][fault]!
+        #expect(why.count == 1 && why[0].mode == .safe && why[0].reason.contains(expected), "\(why)")
+        // Still serving: reconcile and leverage are carried out, a new order is refused by the engine state, not lost.
+        let reconcile = try world.world.command(.runReconcile)
+        let leverage = try world.world.command(.setLeverage, ["symbol": "BTCUSDT", "leverage": 3])
+        let order = try world.world.order("BUY")
+        #expect(world.world.settled(reconcile)?.status == .acknowledged)
+        #expect(world.world.settled(leverage)?.status == .acknowledged)
+        #expect(world.world.settled(order)?.lastError?.contains("ENGINE_SAFE") == true)
+        // SAFE stops the strategy: later candles are not evaluated, and nothing was ordered.
+        let evaluated = world.evaluated
+        world.closeCandle()
+        Thread.sleep(forTimeInterval: 1)
+        #expect(world.evaluated == evaluated)
+        #expect(world.exchangeOrders().isEmpty)
+        #expect(world.world.stopBot() == 0)
+    }
+
+    @Test("Strategy state survives SIGKILL and a restart; no candle is acted on twice, not even the one whose orders went out just before the kill")
+    func stateSurvivesKill() throws {
+        let counting = try StrategyWorld()
+        try counting.configure {
+            $0.strategyName = "sim_fault"
+            $0.strategyTimeframe = "1m"
+            $0.strategyParams = ["after": 10_000]
+        }
+        try counting.startBot()
+        for _ in 0..<3 { #expect(counting.next()) }
+        counting.world.stopBot(SIGKILL)
+        counting.closeCandle()
+        counting.closeCandle()  // two candles close while the bot is down: only the newest is evaluated at boot
+        try counting.startBot()
+        #expect(counting.next())
+        let evaluations = counting.evaluations()
+        #expect(evaluations.map { $0.state.text("candles") } == (1...6).map { String($0) },
+                "\(evaluations.map { "\($0.candleOpenTime): \($0.state.text("candles"))" })")
+        #expect(Set(evaluations.map(\.candleOpenTime)).count == evaluations.count)
+        counting.world.stopBot()
+
+        let trading = try StrategyWorld()
+        try trading.configure(Self.smaCross)
+        try trading.path(Self.falling + ["49700", "49900"])
+        for _ in 0..<6 { trading.closeCandle() }
+        try trading.startBot()
+        #expect(trading.next() && trading.next())  // 49900 is the golden cross
+        #expect(trading.exchangeOrders() == ["BUY MARKET 0.01 FILLED", "SELL STOP_MARKET 0.01 @48902 reduceOnly NEW"])
+        trading.world.stopBot(SIGKILL)
+        let evaluatedBefore = trading.evaluated
+        try trading.startBot(evaluatesAtBoot: false)  // the boot's newest closed candle is the cross: already acted on
+        Thread.sleep(forTimeInterval: 1)
+        #expect(trading.evaluated == evaluatedBefore)
+        #expect(trading.next())
+        #expect(trading.exchangeOrders() == ["BUY MARKET 0.01 FILLED", "SELL STOP_MARKET 0.01 @48902 reduceOnly NEW"])
+        #expect(trading.decisions().count == 1)
+        #expect(trading.world.moneyAgrees(), "\(trading.world.moneyReport())")
+        trading.world.stopBot()
+    }
+
+    /// One risk limit, the golden cross at 49 900 with a 2 % stop, and the rule that must refuse it.
+    struct RiskCase: Sendable, CustomTestStringConvertible {
+        let rule: String
+        let quantity: String
+        let limit: @Sendable (inout RuntimeConfig) -> Void
+        var testDescription: String { rule }
+    }
+
+    static let riskCases: [RiskCase] = [
+        RiskCase(rule: "MAX_POSITION", quantity: "0.01") { $0.maxPosition = Amount("0.005") },
+        RiskCase(rule: "MAX_LEVERAGE", quantity: "3") { $0.maxLeverage = 1 },  // 3 × 49 900 over 100 000
+        RiskCase(rule: "MAX_RISK_PER_TRADE", quantity: "1") { $0.maxRiskPerTrade = Amount("0.005")! },  // 998 over 100 000
+    ]
+
+    @Test("Each risk limit refuses the strategy's entry with its rule, the figure and the limit, and nothing is sent", arguments: riskCases)
+    func riskRuleRefusesEntry(_ risk: RiskCase) throws {
+        let world = try StrategyWorld()
+        try world.configure {
+            Self.smaCross(&$0)
+            $0.strategyParams["quantity"] = .string(risk.quantity)
+            risk.limit(&$0)
+        }
+        try world.path(Self.falling + ["49700", "49900", "50100"])
+        for _ in 0..<6 { world.closeCandle() }
+        try world.startBot()
+        for _ in 0..<3 { #expect(world.next()) }
+        let refusals = world.rejections()
+        #expect(refusals.map(\.rule) == [risk.rule], "\(refusals)")
+        #expect(refusals.first?.actor == "strategy:sma_cross" && refusals.first?.measured != nil && refusals.first?.limit != nil)
+        #expect(world.decisions().count == 1 && world.decisions()[0].commandIDs.isEmpty)
+        #expect(world.exchangeOrders().isEmpty)
+        world.world.stopBot()
+    }
+
+    @Test("With guard_manual_orders, users' orders meet the limits too: another symbol and the order rate are refused, what is within them goes out")
+    func manualOrdersGuarded() throws {
+        let world = try StrategyWorld()
+        try world.configure {
+            $0.guardManualOrders = true
+            $0.maxOrdersPerMinute = 2
+        }
+        try world.world.startBot()
+        let other = try world.world.command(.placeOrder, ["symbol": "ETHUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.1"])
+        #expect(world.world.settled(other)?.lastError?.contains("SYMBOL_NOT_ALLOWED") == true)
+        let first = try world.world.order("BUY"), second = try world.world.order("BUY"), third = try world.world.order("BUY")
+        #expect(world.world.settled(first)?.status == .acknowledged && world.world.settled(second)?.status == .acknowledged)
+        #expect(world.world.settled(third)?.lastError?.contains("ORDER_RATE") == true, "\(String(describing: world.world.settled(third)))")
+        // Closing is never refused by a limit.
+        let close = try world.world.command(.closePosition, ["symbol": "BTCUSDT"])
+        #expect(world.world.settled(close)?.status == .acknowledged)
+        #expect(world.rejections().map(\.rule) == ["SYMBOL_NOT_ALLOWED", "ORDER_RATE"])
+        world.world.stopBot()
+    }
+
+    @Test("The daily loss limit: losing past it pauses the engine with a RiskGuardRejected, and the strategy's next cross is not acted on")
+    func dailyLossLimitPauses() throws {
+        let world = try StrategyWorld()
+        try world.configure {
+            Self.smaCross(&$0)
+            $0.dailyLossLimit = Amount("0.0001")!  // 10 USDT of 100 000
+        }
+        try world.path(Self.falling + ["49700", "49900"])
+        for _ in 0..<2 { world.closeCandle() }
+        try world.startBot()
+        // A user's losing round trip: 0.1 BTC bought at 49 800, sold at 49 600 (20 USDT and fees).
+        #expect(world.world.settled(try world.world.order("BUY", quantity: "0.100"))?.status == .acknowledged)
+        world.closeCandle()
+        world.closeCandle()
+        #expect(world.world.settled(try world.world.order("SELL", quantity: "0.100"))?.status == .acknowledged)
+        #expect(eventually(within: 15) { world.world.projection().status.engineState == .paused }, "\(world.world.log.suffix(2000))")
+        #expect(world.rejections().map(\.rule) == ["DAILY_LOSS_LIMIT"])
+        #expect(world.world.projection().status.engineReason?.contains("until the next UTC day") == true)
+        for _ in 0..<3 { world.closeCandle() }  // the golden cross at 49 900 comes and goes
+        Thread.sleep(forTimeInterval: 1)
+        #expect(world.decisions().isEmpty && world.exchangeOrders().count == 2)
+        world.world.stopBot()
     }
 }

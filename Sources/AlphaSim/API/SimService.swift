@@ -77,6 +77,8 @@ public final class SimService: Sendable {
 
     /// WebSocket sessions open on the simulator (user data and market streams).
     public var streamSessionCount: Int { streams.sessionCount }
+    /// How many stream sessions follow `stream` ("btcusdt@kline_1m"), for tests that wait for a subscriber.
+    public func streamFollowers(_ stream: String) -> Int { streams.followers(of: stream) }
 
     /// How many 429 (too many requests) and 418 (banned) answers the simulator has given.
     public var rateLimitRefusals: (tooMany: Int, banned: Int) {

@@ -68,7 +68,10 @@ final class StreamHub: Sendable {
     var sessionCount: Int { sessions.withLock { $0.count } }
 
     /// Whether any session follows `stream` (so nothing is built for streams nobody reads).
-    func isFollowed(_ stream: String) -> Bool { sessions.withLock { $0.values.contains { $0.streams.contains(stream) } } }
+    func isFollowed(_ stream: String) -> Bool { followers(of: stream) > 0 }
+
+    /// How many sessions follow `stream`.
+    func followers(of stream: String) -> Int { sessions.withLock { $0.values.filter { $0.streams.contains(stream) }.count } }
 
     /// Sends `event` to every session following `stream`.
     func publish(_ event: [UInt8], stream: String) {
