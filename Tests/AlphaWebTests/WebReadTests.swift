@@ -40,6 +40,49 @@ struct WebReadTests {
         #expect(try world.call("GET", "/api/events/999999", token: world.viewerToken).status == 404)
     }
 
+    @Test("The exchange's candles as the bot keeps them, longer intervals merged from minutes, our fills marked; positions at the mark")
+    func exchangeCandlesAndMarks() throws {
+        let world = try WebWorld()
+        let minute: Int64 = 60_000
+        let base: Int64 = 1_795_000_000_000 - 1_795_000_000_000 % (5 * minute)
+        let closes = ["100", "101", "99", "102", "103", "104", "100"]
+        let candles = closes.enumerated().map { index, close in
+            Candle(openTime: base + Int64(index) * minute, closeTime: base + Int64(index + 1) * minute - 1, open: Amount("100")!,
+                   high: Amount(close)! + Amount(1), low: Amount("98")!, close: Amount(close)!, volume: Amount("2")!, trades: 3)
+        }
+        let market = MarketDataStore(database: world.database)
+        try market.store(candles, symbol: "BTCUSDT", timeframe: .oneMinute, keep: 100)
+        try world.appendTrade(id: 1, price: "101", quantity: "0.5", time: base + 90_000)
+        try world.appendTrade(id: 2, price: "100", quantity: "0.5", time: base - 90_000)  // before the first candle: not marked
+
+        let minutes = try world.call("GET", "/api/candles?interval=1m&limit=3", token: world.viewerToken)
+        guard case .array(let newest)? = minutes.json["candles"] else { Issue.record("\(minutes.text)"); return }
+        #expect(newest.count == 3 && minutes.json["source"] == "exchange")
+        let newestCloses: [JSONValue?] = newest.map { value in if case .object(let candle) = value { candle["close"] } else { nil } }
+        #expect(newestCloses == [.string("103"), .string("104"), .string("100")])
+        let merged = try world.call("GET", "/api/candles?interval=5m", token: world.viewerToken)
+        guard case .array(let fives)? = merged.json["candles"], fives.count == 2, case .object(let first) = fives[0],
+              case .array(let fills)? = merged.json["fills"] else { Issue.record("\(merged.text)"); return }
+        #expect(first["openTime"] == .int(base) && first["open"] == "100" && first["high"] == "104" && first["low"] == "98"
+                && first["close"] == "103" && first["volume"] == "10" && first["trades"] == .int(15))
+        #expect(fills.count == 1 && fills.first == .object(["time": .int(base + 90_000), "side": "BUY", "price": "101", "quantity": "0.5",
+                                                          "clientOrderId": .null]))
+        #expect(try world.call("GET", "/api/candles?source=book", token: world.viewerToken).status == 400)
+
+        // A long of 0.5 from 100 at a mark of 104.5 is 2.25 up, whatever the exchange said last.
+        _ = try world.writer.append(Event(type: .positionChanged, source: .rest, entityKind: .position, entityID: "BTCUSDT",
+                                          scope: Scope(on: .binanceUSDM, mode: .sim), dedupKey: "position:test",
+                                          payload: PositionPayload(symbol: "BTCUSDT", amount: Amount("0.5")!, entryPrice: Amount("100")!,
+                                                                   unrealizedPnl: Amount("1")!, time: base).json))
+        try market.storeMark(MarkPrice(symbol: "BTCUSDT", price: Amount("104.5")!, time: base))
+        let positions = try world.call("GET", "/api/positions", token: world.viewerToken)
+        guard case .array(let list)? = positions.json["positions"], case .object(let position)? = list.first else { Issue.record("\(positions.text)"); return }
+        #expect(position["unrealizedPnl"] == "2.25" && position["markPrice"] == "104.5", "\(positions.text)")
+        let dashboard = try world.call("GET", "/api/dashboard", token: world.viewerToken)
+        guard case .array(let shown)? = dashboard.json["positions"], case .object(let onDashboard)? = shown.first else { Issue.record("\(dashboard.text)"); return }
+        #expect(onDashboard["unrealizedPnl"] == "2.25")
+    }
+
     @Test("trades page by seq; candles are OHLCV of our fills by interval; the PnL series carries a running total")
     func tradesCandlesPnL() throws {
         let world = try WebWorld()
@@ -53,7 +96,7 @@ struct WebReadTests {
 
         let page = try world.call("GET", "/api/trades?symbol=BTCUSDT&limit=3", token: world.viewerToken)
         #expect(Self.seqs(page, "trades").count == 3 && page.json["next"] != .null)
-        let candles = try world.call("GET", "/api/candles?symbol=BTCUSDT&interval=1h&from=\(base)&until=\(base + 2 * hour)",
+        let candles = try world.call("GET", "/api/candles?symbol=BTCUSDT&interval=1h&source=fills&from=\(base)&until=\(base + 2 * hour)",
                                      token: world.viewerToken)
         guard case .array(let list)? = candles.json["candles"], list.count == 2, case .object(let first) = list[0] else {
             Issue.record("\(candles.text)"); return

@@ -137,7 +137,7 @@ public final class StrategyRunner: BotComponent {
             if loaded != nil || restoring { log.info("no strategy configured: manual trading only") }
             loaded = nil
             pending = nil
-            feed.follow([:])
+            feed.follow(dashboardSeries)
             return
         }
         guard let timeframe = Timeframe(config.strategyTimeframe) else {
@@ -174,7 +174,7 @@ public final class StrategyRunner: BotComponent {
                 if restoring { state = payload.state }
             }
         }
-        var wanted: [CandleSeries: Int] = [:]
+        var wanted = dashboardSeries
         for requirement in next.requirements {
             let each = CandleSeries(symbol: series.symbol, timeframe: requirement.timeframe)
             wanted[each] = max(wanted[each] ?? 0, requirement.count)
@@ -183,10 +183,18 @@ public final class StrategyRunner: BotComponent {
         log.info("strategy loaded", metadata: ["strategy": "\(next.name)", "series": "\(series)", "parameters": "\(checked.values)"])
     }
 
+    /// What the dashboard charts and marks positions with, strategy or not: one-minute candles
+    /// (and so the mark price) of every followed symbol.
+    private var dashboardSeries: [CandleSeries: Int] {
+        Dictionary(runtime.symbols.map { (CandleSeries(symbol: $0, timeframe: .oneMinute), Self.dashboardCandles) }, uniquingKeysWith: max)
+    }
+
+    static let dashboardCandles = 500
+
     private func stopStrategy(_ reason: String) {
         loaded = nil
         pending = nil
-        feed.follow([:])
+        feed.follow(dashboardSeries)
         log.error("no strategy runs: \(reason)")
     }
 

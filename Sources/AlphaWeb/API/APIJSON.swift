@@ -5,6 +5,17 @@ import AlphaStore
 /// The API's JSON shapes (openapi.yaml, components/schemas), one function per schema, so each
 /// resource looks the same wherever it appears: in a list, alone, on the dashboard or on SSE.
 enum APIJSON {
+    /// A position with its unrealized PnL at the latest mark price the bot has seen (the
+    /// exchange's last figure when no mark is known yet), and that mark.
+    static func position(_ position: PositionPayload, marks: [String: MarkPrice]) -> JSONValue {
+        var json = position.json
+        if let mark = marks[position.symbol] {
+            json["markPrice"] = .amount(mark.price)
+            json["unrealizedPnl"] = .amount(position.amount.isZero ? .zero : position.amount * (mark.price - position.entryPrice))
+        }
+        return .object(json)
+    }
+
     static func event(_ event: Event) -> JSONValue {
         .object([
             "seq": .int(event.seq ?? 0), "id": .string(event.id), "type": .string(event.type.rawValue),

@@ -3,7 +3,7 @@ import AlphaJSON
 
 /// OHLCV candles built from the account's own fills: what the engine actually traded, at the
 /// prices it got. Intervals with no fill are left out.
-struct Candle: Equatable {
+struct FillCandle: Equatable {
     let openTime: Int64
     var open: Amount
     var high: Amount
@@ -18,13 +18,13 @@ struct Candle: Equatable {
 
     /// Fills (price, quantity, time ms) in log order, bucketed by `intervalMilliseconds` from
     /// the epoch (UTC), oldest candle first. Open and close follow fill time, not log order.
-    static func build(_ fills: [(price: Amount, quantity: Amount, time: Int64)], intervalMilliseconds: Int64) -> [Candle] {
-        var candles: [Int64: Candle] = [:]
+    static func build(_ fills: [(price: Amount, quantity: Amount, time: Int64)], intervalMilliseconds: Int64) -> [FillCandle] {
+        var candles: [Int64: FillCandle] = [:]
         var firstTime: [Int64: Int64] = [:], lastTime: [Int64: Int64] = [:]
         for fill in fills {
             let start = fill.time - ((fill.time % intervalMilliseconds) + intervalMilliseconds) % intervalMilliseconds
             guard var candle = candles[start] else {
-                candles[start] = Candle(openTime: start, open: fill.price, high: fill.price, low: fill.price, close: fill.price,
+                candles[start] = FillCandle(openTime: start, open: fill.price, high: fill.price, low: fill.price, close: fill.price,
                                         volume: fill.quantity, trades: 1)
                 firstTime[start] = fill.time
                 lastTime[start] = fill.time
@@ -45,6 +45,39 @@ struct Candle: Equatable {
         .object([
             "openTime": .int(openTime), "open": .amount(open), "high": .amount(high), "low": .amount(low),
             "close": .amount(close), "volume": .amount(volume), "trades": .int(trades),
+        ])
+    }
+}
+
+/// The exchange's candles (kept by the bot in `market_candles`) as the API serves them.
+enum MarketCandles {
+    /// One-minute (or any shorter) candles merged into `timeframe`: open of the first, close of
+    /// the last, high and low over all, volumes and trades summed. Oldest first.
+    static func merge(_ candles: [Candle], into timeframe: Timeframe) -> [Candle] {
+        var merged: [Candle] = []
+        for candle in candles {
+            let open = timeframe.openTime(containing: candle.openTime)
+            if var last = merged.last, last.openTime == open {
+                last.high = max(last.high, candle.high)
+                last.low = min(last.low, candle.low)
+                last.close = candle.close
+                last.volume += candle.volume
+                last.quoteVolume += candle.quoteVolume
+                last.trades += candle.trades
+                merged[merged.count - 1] = last
+            } else {
+                merged.append(Candle(openTime: open, closeTime: open + timeframe.milliseconds - 1, open: candle.open, high: candle.high,
+                                               low: candle.low, close: candle.close, volume: candle.volume, quoteVolume: candle.quoteVolume,
+                                               trades: candle.trades))
+            }
+        }
+        return merged
+    }
+
+    static func json(_ candle: Candle) -> JSONValue {
+        .object([
+            "openTime": .int(candle.openTime), "open": .amount(candle.open), "high": .amount(candle.high), "low": .amount(candle.low),
+            "close": .amount(candle.close), "volume": .amount(candle.volume), "trades": .int(candle.trades),
         ])
     }
 }

@@ -54,12 +54,13 @@ extension WebAPI {
     }
 
     func dashboard(_ storage: any Storage, now: Timestamp) throws -> JSONValue {
-        let (state, config, heartbeat, counts, lastSeq) = try storage.snapshot {
+        let (state, config, heartbeat, counts, lastSeq, marks) = try storage.snapshot {
             (try storage.projections.load(recentTerminalOrders: 0),
              try storage.configs.runtime(),
              try storage.heartbeats.heartbeat(process: "bot"),
              try storage.commands.countsByStatus(),
-             try storage.events.lastSeq())
+             try storage.events.lastSeq(),
+             try storage.marketData.marks())
         }
         let status = state.status
         let age = heartbeat.map { now.millisecondsSinceEpoch - $0.beatAt.millisecondsSinceEpoch }
@@ -99,7 +100,7 @@ extension WebAPI {
             "lastAt": .optional(lastReconcile), "lastRunId": .optional(status.lastReconcileRunID),
             "lastDrifts": .int(status.lastReconcileDrifts), "driftTotal": .int(status.driftTotal),
         ]
-        let positions: [JSONValue] = state.positions.values.sorted { $0.symbol < $1.symbol }.map { .object($0.json) }
+        let positions: [JSONValue] = state.positions.values.sorted { $0.symbol < $1.symbol }.map { APIJSON.position($0, marks: marks) }
         let balances: [JSONValue] = state.balances.values.sorted { $0.asset < $1.asset }.map { .object($0.json) }
         let openOrders: [JSONValue] = state.orders.values.filter { !$0.status.isTerminal }.sorted { $0.time > $1.time }.map { .object($0.json) }
         var cumulativeByAsset: JSONObject = [:]

@@ -55,7 +55,8 @@ extension WebAPI {
         add(&router, "GET", "/api/positions", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
             let positions = try context.storage.projections.positions()
-            return .json(.object(["positions": .array(positions.map { .object($0.json) })]))
+            let marks = try context.storage.marketData.marks()
+            return .json(.object(["positions": .array(positions.map { APIJSON.position($0, marks: marks) })]))
         }
         add(&router, "GET", "/api/balances", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
