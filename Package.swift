@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "alphaengine",
             dependencies: [
-                "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim", "AlphaWeb",
+                "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim", "AlphaStrategy", "AlphaWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

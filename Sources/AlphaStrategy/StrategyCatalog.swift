@@ -16,8 +16,8 @@ public enum StrategyCatalog {
     /// What `strategy.name` may be: `none` (no strategy, manual trading only) or a strategy's name.
     public static var names: [String] { [RuntimeConfig.noStrategy] + all.map(\.name) }
 
-    /// The strategy section's problems that the configuration's own checks cannot see: the
-    /// name, the parameters against the strategy's specs, a timeframe without a fixed length.
+    /// What the configuration's own checks cannot see: the strategy's name, and its parameters
+    /// against that strategy's specs (each named `strategy.name` or `strategy.params.<name>`).
     public static func problems(in config: RuntimeConfig) -> [ConfigFieldError] {
         guard config.strategyName != RuntimeConfig.noStrategy else { return [] }
         var problems: [ConfigFieldError] = []
@@ -25,9 +25,6 @@ public enum StrategyCatalog {
             _ = try make(name: config.strategyName, parameters: config.strategyParams)
         } catch {
             problems += error.errors
-        }
-        if Timeframe(config.strategyTimeframe) == nil {
-            problems.append(ConfigFieldError(field: "strategy.timeframe", message: "has no fixed length; strategies run on 1m to 1w"))
         }
         return problems
     }

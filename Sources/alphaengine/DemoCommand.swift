@@ -4,6 +4,7 @@ import AlphaHTTP
 import AlphaSettings
 import AlphaSim
 import AlphaStore
+import AlphaStrategy
 import AlphaSystem
 import ArgumentParser
 import Foundation
@@ -19,8 +20,24 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The web's port (0 picks a free one).") var port: UInt16 = 8080
     @Option(help: "The simulator's port (0 picks a free one).") var simPort: UInt16 = 0
     @Option(help: "The symbol the demo trades (the runtime configuration's trading.symbol).") var symbol = RuntimeConfig.defaultSymbol
+    @Option(help: "The strategy the demo's bot runs on one-minute candles (none: trade by hand).") var strategy = "sma_cross"
+    @Option(help: "How much faster than the wall clock the simulator's market runs (60: a one-minute candle every second).")
+    var speed: Double = 60
 
     static let user = "demo"
+
+    /// Parameters that make each strategy act within a minute or so of one-minute candles.
+    static let demoParameters: [String: JSONObject] = [
+        "sma_cross": ["fast": 3, "slow": 8, "quantity": "0.01"],
+        "ma_trend": ["fast": 5, "slow": 20, "quantity": "0.01"],
+        "turtle": ["entry": 10, "exit": 5, "atr": 10],
+    ]
+
+    func validate() throws {
+        guard StrategyCatalog.names.contains(strategy) else {
+            throw ValidationError("--strategy must be one of \(StrategyCatalog.names.joined(separator: ", "))")
+        }
+    }
 
     func run() throws {
         try reportingFailures {
@@ -33,7 +50,10 @@ struct DemoCommand: ParsableCommand {
             simHTTP.port = simPort
             let simServer = HTTPServer(configuration: simHTTP, handler: sim.router.handler)
             do { try simServer.start() } catch { throw ValidationFailure("simulator: cannot listen on port \(simPort): \(error)", status: 1) }
-            let market = SimMarketDriver(service: sim, settings: SimMarketDriver.Settings())
+            guard speed > 0, speed <= 10_000 else { throw ValidationError("--speed must be above 0 and at most 10000") }
+            var marketSettings = SimMarketDriver.Settings()
+            marketSettings.speed = speed
+            let market = SimMarketDriver(service: sim, settings: marketSettings)
             market.start()
             defer {
                 market.stop()
@@ -61,6 +81,7 @@ struct DemoCommand: ParsableCommand {
                   web:        \(base)   (API: \(base)/api/…, contract: \(base)/api/openapi.yaml)
                   login:      \(Self.user) / \(password)   (admin)
                   simulator:  http://\(simURL)   (Binance USDⓈ-M API; control token \(sim.configuration.controlToken))
+                  market:     \(String(format: "%g", speed))× the wall clock; strategy \(strategy)\(strategy == RuntimeConfig.noStrategy ? "" : " on one-minute candles, 0.01 BTC a trade")
                   logs:       \(dataDirectory)/bot.log, \(dataDirectory)/web.log
                 try:
                   TOKEN=$(curl -s -X POST \(base)/api/auth/login -H 'Content-Type: application/json' \\
@@ -98,11 +119,18 @@ struct DemoCommand: ParsableCommand {
             throw ValidationFailure("cannot write \(path)", status: 1)
         }
         try users.add(name: Self.user, role: "admin", passwordHash: PasswordHash.make(password))
-        // The runtime configuration names the symbol the demo trades, through the same versioned
-        // UpdateConfig command a user would send (the bot applies it at boot).
+        // The runtime configuration names the symbol and the strategy the demo trades, through the
+        // same versioned UpdateConfig command a user would send (the bot applies it at boot).
         if try ConfigStore(database: database).runtime().version == 0 {
             var config = RuntimeConfig()
             config.symbol = symbol
+            config.strategyName = strategy
+            if strategy != RuntimeConfig.noStrategy {
+                // Short periods on one-minute candles: at 60× a candle closes every second, so
+                // crosses come within the first minute.
+                config.strategyTimeframe = "1m"
+                config.strategyParams = Self.demoParameters[strategy] ?? [:]
+            }
             _ = try CommandStore(database: database).insert(Command(
                 type: .updateConfig, actor: Actor(kind: .system, id: "demo"), scope: Scope(on: .binanceUSDM, mode: .sim),
                 idempotencyKey: "demo:initial-config", payload: ["config": .object(config.json), "expectedVersion": .int(0)]))

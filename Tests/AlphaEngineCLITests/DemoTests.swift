@@ -10,9 +10,9 @@ struct DemoTests {
         private let output = Pipe()
         var banner = ""
 
-        init(dataDirectory: String) throws {
+        init(dataDirectory: String, extra: [String] = []) throws {
             process.executableURL = BuiltExecutable.url("alphaengine")
-            process.arguments = ["demo", "--data-dir", dataDirectory, "--port", "0", "--sim-port", "0"]
+            process.arguments = ["demo", "--data-dir", dataDirectory, "--port", "0", "--sim-port", "0"] + extra
             process.currentDirectoryURL = PythonPeer.repositoryRoot  // where openapi.yaml is, as after a clone
             process.environment = ["PATH": "/usr/bin:/bin"]
             process.standardOutput = output
@@ -61,7 +61,7 @@ struct DemoTests {
     func demo() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-demo-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let first = try Demo(dataDirectory: directory)
+        let first = try Demo(dataDirectory: directory, extra: ["--strategy", "none"])  // the position is the user's alone
         let port = try #require(first.port, "\(first.banner)")
         let password = try #require(first.password, "\(first.banner)")
 
@@ -87,5 +87,28 @@ struct DemoTests {
         let second = try Demo(dataDirectory: directory)
         #expect(second.password == password, "the same login on the next run")
         #expect(second.stop().status == 0)
+    }
+
+    @Test("the demo, run as a new user runs it, opens and closes a position by itself within a minute: sma_cross on one-minute candles at 60×")
+    func demoTradesByItself() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let demo = try Demo(dataDirectory: directory)
+        #expect(demo.banner.contains("strategy sma_cross on one-minute candles"), "\(demo.banner)")
+        let port = try #require(demo.port, "\(demo.banner)")
+        let password = try #require(demo.password, "\(demo.banner)")
+        let login = try Self.call(port, "POST", "/api/auth/login", body: #"{"username":"demo","password":"\#(password)"}"#)
+        let token = try #require(Self.field("token", in: login.text), "\(login.text)")
+        // Within a minute: an entry and an exit decided by the strategy, each filled on the exchange.
+        var decisions = ""
+        let traded = eventually(within: 60) {
+            decisions = (try? Self.call(port, "GET", "/api/events?type=DecisionMade&limit=1000", token: token).text) ?? ""
+            let trades = (try? Self.call(port, "GET", "/api/trades?limit=1000", token: token).text) ?? ""
+            let entered = decisions.contains(#""target":"0.01""#) || decisions.contains(#""target":"-0.01""#)
+            return entered && decisions.contains(#""target":"0""#) && trades.components(separatedBy: #""tradeId""#).count - 1 >= 2
+        }
+        #expect(traded, "no entry and exit within a minute: \(decisions.prefix(2000))")
+        let (status, rest) = demo.stop()
+        #expect(status == 0, "\(rest)")
     }
 }

@@ -29,9 +29,8 @@ public struct RuntimeConfig: Sendable, Equatable {
 
     public init() {}
 
-    /// Binance kline intervals, as the API contract lists them: every fixed-length `Timeframe`,
-    /// and the month ("1M"), which no shipped strategy trades.
-    public static let timeframes: Set<String> = Set(Timeframe.all.map(\.name) + ["1M"])
+    /// The intervals a strategy can run on: Binance's fixed-length ones (not the month, "1M").
+    public static let timeframes: Set<String> = Set(Timeframe.all.map(\.name))
     public static let logLevels: Set<String> = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     public static let pollIntervalRange: ClosedRange<Int64> = 5...3600
     public static let ordersPerMinuteRange: ClosedRange<Int64> = 1...1200
@@ -121,7 +120,7 @@ extension RuntimeConfig {
             }
             if let timeframe = string(strategy, "strategy", "timeframe") {
                 if Self.timeframes.contains(timeframe) { config.strategyTimeframe = timeframe } else {
-                    fail("strategy.timeframe", "must be a Binance interval such as 1m, 5m, 1h or 1d")
+                    fail("strategy.timeframe", "must be a fixed-length Binance interval such as 1m, 5m, 1h or 1d (not 1M)")
                 }
             }
             switch strategy["params"] {
@@ -138,7 +137,7 @@ extension RuntimeConfig {
                 switch risk[key] {
                 case .string(let value)?: text = value
                 case .number(let value)? where numbers: text = value; isNumber = true
-                case nil, .null?:
+                case nil:
                     if required { fail("risk.\(key)", "is missing") }
                     return nil
                 default: fail("risk.\(key)", "must be a decimal string such as \"0.02\" or a number"); return nil

@@ -1,5 +1,6 @@
 import AlphaCore
 import AlphaJSON
+import AlphaStrategy
 
 /// Checks a command's payload before it is stored by decoding it as the bot will
 /// (`CommandRequest`), so a mistake is a 400 that names every wrong field now rather than a
@@ -16,8 +17,10 @@ enum CommandValidation {
     /// Every problem found (paths start with `payload.`); none means the payload may be stored.
     static func problems(_ type: CommandType, _ payload: JSONObject) -> [FieldProblem] {
         do throws(CommandPayloadError) {
-            _ = try CommandRequest(type: type, payload: payload, venue: venue)
-            return []
+            let request = try CommandRequest(type: type, payload: payload, venue: venue)
+            // A configuration must also name a strategy that can run with those parameters.
+            guard case .updateConfig(let config, _) = request else { return [] }
+            return StrategyCatalog.problems(in: config).map { FieldProblem("payload.config.\($0.field)", $0.message) }
         } catch {
             return error.problems
         }
