@@ -94,4 +94,75 @@ struct ChaosTests {
         }
         if ProcessInfo.processInfo.environment["CHAOS_LOG"] != nil { print(world.log) }
     }
+
+    @Test("with the strategy and the risk guard in the loop: zigzag candles, seeded faults and SIGKILL; no duplicates, no candle twice, money exact",
+          arguments: seeds)
+    func chaosWithStrategy(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let world = try StrategyWorld(botArguments: ["--not-found-grace-ms", "800", "--reconcile-ms", "1000", "--rest-timeout-ms", "1500"])
+        try world.configure {
+            $0.strategyName = "sma_cross"
+            $0.strategyTimeframe = "1m"
+            $0.strategyParams = ["fast": 2, "slow": 3, "quantity": "0.01", "stop_pct": "0.02", "direction": "both"]
+            $0.maxPosition = Amount("0.01")
+        }
+        // A tenth of requests fail here, not a fifth: a reconcile needs every one of its requests to
+        // succeed, and the strategy waits for one before it trades.
+        // Three up, three down, over and over: a cross every few candles, long and short.
+        var closes: [String] = []
+        var price = 50_000
+        for index in 0..<60 {
+            price += (index / 3) % 2 == 0 ? 150 : -150
+            closes.append(String(price))
+        }
+        try world.path(closes)
+        try world.world.control("faults", #"{"fault":"schedule","seed":\#(seed),"probability":"0.1","milliseconds":2500,"kinds":["http_5xx","unknown_after_execute","hang","rate_limit","drop_events","delay_events","reorder_events"]}"#)
+        var starts = 0
+        func start() throws {
+            try world.world.startBot()
+            starts += 1
+            let expected = starts
+            #expect(eventually(within: 60) { world.world.count(.engineStarted) == expected }, "seed \(seed): the bot did not start")
+        }
+        try start()
+        let kills = Set([Int(random.next() % 40), Int(random.next() % 40)])
+        for index in 0..<40 {
+            world.closeCandle()
+            usleep(UInt32(200_000 + random.next() % 300_000))
+            if kills.contains(index) {
+                world.world.stopBot(SIGKILL)
+                try start()
+            }
+        }
+        // Calm: faults off, every command settled, a reconcile run.
+        try world.world.control("faults", method: "DELETE")
+        #expect(eventually(within: 60) { world.settled }, "seed \(seed): commands still pending")
+        let reconcile = try world.world.command(.runReconcile, actor: .system)
+        #expect(world.world.settled(reconcile, within: 30)?.status == .acknowledged)
+        world.world.stopBot()
+
+        // Zero duplicates: one order per client id, one per acknowledged order command, none per failed one.
+        let exchangeOrders = world.world.sim.withExchange { Array($0.orders.values) }
+        var byClientID: [String: Int] = [:]
+        for order in exchangeOrders { byClientID[order.clientOrderId, default: 0] += 1 }
+        #expect(byClientID.values.allSatisfy { $0 == 1 }, "seed \(seed): a client id was used twice")
+        let orderCommands = try world.world.commands.list(status: nil, type: .placeOrder, limit: 10_000)
+        #expect(!orderCommands.isEmpty && orderCommands.allSatisfy { $0.actor.kind == .strategy })
+        for command in orderCommands {
+            let count = byClientID[try command.clientOrderID.value] ?? 0
+            #expect(count == (command.status == .acknowledged ? 1 : 0), "seed \(seed): command \(command.status) has \(count) orders")
+        }
+        #expect(exchangeOrders.count == byClientID.count && exchangeOrders.count == orderCommands.filter { $0.status == .acknowledged }.count)
+        // No candle twice; never more than the risk guard allows.
+        let times = world.evaluations().map(\.candleOpenTime)
+        #expect(Set(times).count == times.count, "seed \(seed): a candle was evaluated twice")
+        #expect(world.world.sim.withExchange { $0.ledger.position("BTCUSDT").amount.magnitude } <= Amount("0.01")!)
+        #expect(world.world.storedTradeIDs() == world.world.ledgerTradeIDs(), "seed \(seed): trades differ")
+        #expect(world.world.moneyAgrees(), "seed \(seed): money differs from the ledger: \(world.world.moneyReport())")
+        print("chaos with strategy, seed \(seed): \(times.count) candles evaluated, \(world.decisions().count) decisions, "
+            + "\(orderCommands.count) order commands (\(orderCommands.filter { $0.status == .failed }.count) failed), "
+            + "\(exchangeOrders.count) orders, \(world.world.ledgerTradeIDs().count) trades, \(kills.count) SIGKILLs, "
+            + "risk refusals \(world.rejections().map(\.rule))")
+        if ProcessInfo.processInfo.environment["CHAOS_LOG"] != nil { print(world.world.log) }
+    }
 }

@@ -12,8 +12,8 @@ final class StrategyWorld {
     let world: BotWorld
     let driver: SimMarketDriver
 
-    init(historyDays: Int = 1) throws {
-        world = try BotWorld()
+    init(historyDays: Int = 1, botArguments: [String] = ["--not-found-grace-ms", "800", "--reconcile-ms", "1000"]) throws {
+        world = try BotWorld(botArguments: botArguments)
         var settings = SimMarketDriver.Settings()
         settings.speed = 60
         settings.historyDays = historyDays

@@ -80,6 +80,9 @@ public final class StrategyRunner: BotComponent {
     // MARK: Component
 
     public func start(_ time: KernelTime) throws {
+        // Commands of ours a previous run left queued or in flight: the next candle waits for them.
+        outstanding = try (commands.list(status: .new, type: nil, limit: 1000) + commands.list(status: .sent, type: nil, limit: 1000))
+            .filter { $0.actor.kind == .strategy }.map(\.id)
         load(runtime.current, restoring: true, time)
         lossOverrideDay = try restoredLossOverride(time)
     }
@@ -120,8 +123,10 @@ public final class StrategyRunner: BotComponent {
         }
         waitingLogged = false
         // Orders still being settled (or our own commands still queued) come first (DESIGN §8);
-        // without the symbol's tick and step no order can be made right.
-        guard !executor.hasUnresolved, try outstandingSettled(), feed.rules[loaded.series.symbol] != nil else { return worked }
+        // without the symbol's tick and step no order can be made right, and before the account has
+        // been reconciled once there is no equity to size risk against.
+        guard !executor.hasUnresolved, try outstandingSettled(), feed.rules[loaded.series.symbol] != nil,
+              writer.state.status.lastReconcileAt != nil else { return worked }
         pending = nil
         try evaluate(candle, loaded, time)
         return true

@@ -143,6 +143,8 @@ public final class SimService: Sendable {
                     _ = state.market.printTrade(symbol: name, price: candle.close, quantity: quantity, buyerIsMaker: candle.close < candle.open)
                 }
                 state.market.time = marketTime
+                // As on Binance, the minute in progress exists from its start, at the last close.
+                state.candles.record(symbol: name, price: price, time: marketTime)
             }
         }
     }

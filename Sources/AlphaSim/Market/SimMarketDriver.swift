@@ -159,6 +159,8 @@ extension SimService {
                           candle.openTime == open else { continue }
                     closed.append((symbol, timeframe, candle))
                 }
+                // The next minute opens at once, at the close (Binance lists it before any trade).
+                state.candles.record(symbol: symbol, price: current.close, time: time)
             }
             return closed
         }
