@@ -83,6 +83,36 @@ struct WebReadTests {
         #expect(onDashboard["unrealizedPnl"] == "2.25")
     }
 
+    @Test("The strategy catalog with each parameter's rule; results per owner: the strategy's round trip, a manual fill, an outside one")
+    func strategiesAndResults() throws {
+        let world = try WebWorld()
+        let catalog = try world.call("GET", "/api/strategies", token: world.viewerToken)
+        #expect(catalog.json["active"] == "none" && catalog.text.contains(#""name":"sma_cross""#)
+                && catalog.text.contains(#""name":"fast","kind":"integer","default":10,"rule":"must be a whole number from 2 to 500""#),
+                "\(catalog.text)")
+        let commands = CommandStore(database: world.database)
+        func command(_ actor: Actor) throws -> String {
+            let inserted = try commands.insert(Command(type: .placeOrder, actor: actor, scope: Scope(on: .binanceUSDM, mode: .sim),
+                                                       payload: ["symbol": "BTCUSDT"])).command
+            return try inserted.clientOrderID.value
+        }
+        let strategy = Actor(kind: .strategy, id: "strategy:sma_cross")
+        try world.appendTrade(id: 1, price: "50000", quantity: "0.01", time: 1, clientOrderID: try command(strategy))
+        try world.appendTrade(id: 2, price: "50200", quantity: "0.01", time: 2, realizedPnl: "2", side: .sell, clientOrderID: try command(strategy))
+        try world.appendTrade(id: 3, price: "50000", quantity: "0.02", time: 3, clientOrderID: try command(Actor(kind: .user, id: "web:ana")))
+        try world.appendTrade(id: 4, price: "50000", quantity: "0.01", time: 4, side: .sell, clientOrderID: "web_by_hand")
+        let results = try world.call("GET", "/api/strategies/results", token: world.viewerToken)
+        guard case .array(let rows)? = results.json["results"] else { Issue.record("\(results.text)"); return }
+        let byOwner = Dictionary(uniqueKeysWithValues: rows.compactMap { row -> (String, JSONObject)? in
+            guard case .object(let object) = row, case .string(let owner)? = object["owner"] else { return nil }
+            return (owner, object)
+        })
+        #expect(Set(byOwner.keys) == ["sma_cross", "manual", "outside"], "\(results.text)")
+        #expect(byOwner["sma_cross"]?["realizedPnl"] == "2" && byOwner["sma_cross"]?["trades"] == .int(2)
+                && byOwner["sma_cross"]?["roundTrips"] == .int(1) && byOwner["sma_cross"]?["winRate"] == "1", "\(results.text)")
+        #expect(byOwner["manual"]?["trades"] == .int(1) && byOwner["manual"]?["winRate"] == .null)
+    }
+
     @Test("trades page by seq; candles are OHLCV of our fills by interval; the PnL series carries a running total")
     func tradesCandlesPnL() throws {
         let world = try WebWorld()

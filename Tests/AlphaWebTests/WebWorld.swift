@@ -100,8 +100,8 @@ final class WebWorld: @unchecked Sendable {
     /// A fill of ours as the bot records it: TradeExecuted with the exchange's fields.
     @discardableResult
     func appendTrade(id: Int64, symbol: String = "BTCUSDT", price: String, quantity: String, time: Int64,
-                     realizedPnl: String = "0") throws -> Int64 {
-        let trade = TradePayload(symbol: symbol, tradeID: String(id), orderID: String(id), clientOrderID: nil, side: .buy, price: Amount(price)!,
+                     realizedPnl: String = "0", side: OrderSide = .buy, clientOrderID: String? = nil) throws -> Int64 {
+        let trade = TradePayload(symbol: symbol, tradeID: String(id), orderID: String(id), clientOrderID: clientOrderID, side: side, price: Amount(price)!,
                                  quantity: Amount(quantity)!, realizedPnl: Amount(realizedPnl)!, pnlAsset: "USDT", maker: false, time: time)
         let event = Event(type: .tradeExecuted, source: .rest, entityKind: .trade, entityID: "\(symbol):\(id)",
                           scope: Self.scope.with(symbol: symbol), dedupKey: DedupKey.trade(symbol: symbol, tradeID: String(id)), payload: trade.json)
