@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build demo test bench bench-http bench-sim bench-bot bench-web fuzz-http
+.PHONY: setup build demo test bench bench-http bench-sim bench-bot bench-strategy bench-web fuzz-http
 
 setup:
 	@scripts/setup
@@ -36,6 +36,13 @@ bench-bot: setup
 	swift build -c release --product alphaengine
 	swift build -c release --product alphaengine-bot-bench
 	.build/release/alphaengine-bot-bench $(or $(ORDERS),200) $(or $(BOOT_EVENTS),1000000)
+
+# The strategy in the bot process: candle close → StrategyEvaluated → the decision's order
+# acknowledged (p50/p99), decide() per candle, and the bot's memory with each strategy's data.
+bench-strategy: setup
+	swift build -c release --product alphaengine
+	swift build -c release --product alphaengine-bot-bench
+	ONLY=strategy .build/release/alphaengine-bot-bench $(or $(ORDERS),200)
 
 # The simulator's matching and event-delivery rates (release build).
 bench-sim: setup

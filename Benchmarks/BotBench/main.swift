@@ -115,6 +115,15 @@ final class Bench {
         self.bot = nil
     }
 
+    /// The runtime configuration the bot starts with.
+    func configure(_ edit: (inout RuntimeConfig) -> Void) throws {
+        let store = ConfigStore(database: try Database.openMigrated(path: databasePath))
+        let current = try store.runtime()
+        var config = current.value
+        edit(&config)
+        try store.updateRuntime(config, expectedVersion: current.version, by: "bench")
+    }
+
     func control(_ path: String, _ body: String) throws {
         let client = try RawClient(port: server.port)
         try client.send("POST /sim/v1/\(path) HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sim.configuration.controlToken)\r\n"
@@ -132,9 +141,13 @@ final class Bench {
 
 say("AlphaEngine bot benchmark — \(orders) orders, boot with \(bootEvents) events; \(ProcessInfo.processInfo.activeProcessorCount) cores\n")
 
+/// `ONLY=orders|boot|strategy` runs one part.
+let only = ProcessInfo.processInfo.environment["ONLY"]
+func runs(_ part: String) -> Bool { only == nil || only == part }
+
 // MARK: 1–3. Commands, fills over the stream, fills with the stream down
 
-do {
+if runs("orders") {
     let bench = try Bench()
     let database = try Database.openMigrated(path: bench.databasePath)
     let commands = CommandStore(database: database)
@@ -210,7 +223,7 @@ do {
 
 // MARK: 4. Boot with a large store
 
-do {
+if runs("boot") {
     let bench = try Bench()
     // About a year of trading: a minute at most between events, at most 20 orders open at a
     // time, so daily PnL buckets and finished orders pile up as they would; the bot keeps only
@@ -270,4 +283,99 @@ do {
     report("boot → first order acknowledged", toTrading, target: 2_000)
     say(String(format: "bot memory booting over %d events: peak RSS %.1f MB (own %.1f MB, mapped files %.1f MB)   target < 50 MB → %.1f× headroom",
                bootEvents, Double(peak) / 1024, Double(anonymous) / 1024, Double(file) / 1024, 50 * 1024 / Double(peak)))
+}
+
+// MARK: 5. The strategy: candle close → decision → order acknowledged, and memory with each strategy's data
+
+if runs("strategy") {
+    let bench = try Bench()
+    var settings = SimMarketDriver.Settings()
+    settings.speed = 60
+    settings.historyDays = 2
+    let driver = SimMarketDriver(service: bench.sim, settings: settings)
+    try bench.configure {
+        $0.strategyName = "sma_cross"
+        $0.strategyTimeframe = "1m"
+        $0.strategyParams = ["fast": 2, "slow": 3, "quantity": "0.01", "direction": "both"]
+        $0.maxOrdersPerMinute = 1200  // a cross every few wall milliseconds here, not every few minutes
+    }
+    // Three up, three down: a cross, and so an order, every three candles or so.
+    let candles = max(60, orders)
+    var price = 50_000
+    var closes: [String] = []
+    for index in 0..<(candles + 10) {
+        price += (index / 3) % 2 == 0 ? 150 : -150
+        closes.append("\"\(price)\"")
+    }
+    try bench.control("market/path", #"{"symbol":"BTCUSDT","closes":[\#(closes.joined(separator: ","))],"after":"hold"}"#)
+    let database = try Database.openMigrated(path: bench.databasePath)
+    let commands = CommandStore(database: database)
+    let newestEvaluation = try database.statement("SELECT coalesce(max(seq), 0) FROM event_store WHERE event_type = 'StrategyEvaluated'")
+    func evaluationSeq() -> Int64 { ((try? newestEvaluation.firstRow { $0.int64(0) }) ?? nil) ?? 0 }
+    let bot = try bench.startBot(["--reconcile-ms", "30000"])
+    guard waitMicros(timeoutSeconds: 30, { evaluationSeq() > 0 && bench.sim.streamFollowers("btcusdt@kline_1m") == 1 }) != nil else {
+        die("the strategy did not evaluate its boot candle")
+    }
+    usleep(300_000)
+    var toEvaluated: [Double] = []
+    var toAcknowledged: [Double] = []
+    var decide: [Double] = []
+    let events = EventStore(database: database)
+    for _ in 0..<candles {
+        let before = evaluationSeq()
+        let ordersBefore = try commands.list(status: nil, type: .placeOrder, limit: 1).first?.id
+        let start = nowMicros()
+        driver.step(realMilliseconds: 1000)  // the close goes out on the kline stream inside this step
+        guard waitMicros({ evaluationSeq() > before }) != nil else { die("a candle was not evaluated") }
+        toEvaluated.append(Double(nowMicros() - start) / 1000)
+        if let event = try events.latest(matching: EventFilter(types: [.strategyEvaluated])),
+           let payload = try? StrategyEvaluatedPayload(json: event.payload) {
+            decide.append(Double(payload.durationMicroseconds) / 1000)
+        }
+        // The decision's market order (the first PlaceOrder it made), acknowledged by the exchange.
+        let newest = try commands.list(status: nil, type: .placeOrder, limit: 20)
+        if let first = newest.reversed().first(where: { $0.id > (ordersBefore ?? "") && $0.payload["type"] == "MARKET" }) {
+            guard waitMicros({ ((try? commands.command(id: first.id)) ?? nil)?.status == .acknowledged }) != nil else { die("no ACK") }
+            toAcknowledged.append(Double(nowMicros() - start) / 1000)
+        }
+        // Every command of the decision settled before the next candle, as the runner waits for them.
+        guard waitMicros({ ((try? commands.countsByStatus()) ?? [:]).filter { $0.key == .new || $0.key == .sent }.values.reduce(0, +) == 0 }) != nil
+        else { die("commands did not settle") }
+    }
+    report("candle close → StrategyEvaluated committed", toEvaluated)
+    report("candle close → decision's order acknowledged", toAcknowledged, target: 20)
+    if ProcessInfo.processInfo.environment["BENCH_SAMPLES"] != nil { say("  samples: \(toAcknowledged.map { String(format: "%.1f", $0) })") }
+    report("decide() of sma_cross 2/3 per candle", decide)
+    let memory = residentKilobytes(bot.processIdentifier)
+    say(String(format: "bot memory running sma_cross: RSS %.1f MB (own %.1f MB), peak %.1f MB", Double(memory.rss) / 1024,
+               Double(memory.anonymous) / 1024, Double(memory.peak) / 1024))
+    bench.stopBot()
+
+    // Each strategy with its defaults on one-minute candles (ma_trend keeps 200, turtle 21, and
+    // volatility_breakout daily candles too), ten minutes of market after the boot back-fill.
+    for name in ["ma_trend", "turtle", "volatility_breakout", "grid"] {
+        let each = try Bench()
+        let eachDriver = SimMarketDriver(service: each.sim, settings: settings)
+        try each.configure {
+            $0.strategyName = name
+            $0.strategyTimeframe = "1m"
+            $0.strategyParams = [:]
+        }
+        let eachDatabase = try Database.openMigrated(path: each.databasePath)
+        let evaluations = try eachDatabase.statement("SELECT count(*) FROM event_store WHERE event_type = 'StrategyEvaluated'")
+        func evaluated() -> Int64 { ((try? evaluations.firstRow { $0.int64(0) }) ?? nil) ?? 0 }
+        let process = try each.startBot(["--reconcile-ms", "30000"])
+        guard waitMicros(timeoutSeconds: 30, { evaluated() > 0 }) != nil else { die("\(name) did not evaluate its boot candle") }
+        for _ in 0..<10 {
+            let before = evaluated()
+            eachDriver.step(realMilliseconds: 1000)
+            _ = waitMicros(timeoutSeconds: 10) { evaluated() > before }
+        }
+        let candlesKept = (try? eachDatabase.statement("SELECT count(*) FROM market_candles").firstRow { $0.int64(0) }) ?? nil
+        let used = residentKilobytes(process.processIdentifier)
+        say(String(format: "bot memory running %@ (%lld candles kept): RSS %.1f MB (own %.1f MB), peak %.1f MB   target < 50 MB → %.1f× headroom",
+                   name, candlesKept ?? 0, Double(used.rss) / 1024, Double(used.anonymous) / 1024, Double(used.peak) / 1024,
+                   50 * 1024 / Double(used.peak)))
+        each.stopBot()
+    }
 }

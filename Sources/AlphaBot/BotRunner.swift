@@ -87,6 +87,7 @@ public final class BotRunner {
         strategy = StrategyRunner(runtime: runtime, feed: market, executor: executor, writer: writer, commands: commands, events: storage.events,
                                   scope: scope, settings: strategySettings, log: logger("strategy"))
         dispatcher = CommandDispatcher(commands: commands, changes: storage.changeFeed(), pacer: venue.pacer)
+        strategy.commandsQueued = { [unowned dispatcher] in dispatcher.queued() }
         dispatcher.register(executor, for: OrderExecutor.commandTypes, needsExchange: true)
         dispatcher.register(scheduler, for: [.runReconcile], needsExchange: true)
         dispatcher.register(ControlCommands(writer: writer, commands: commands, configs: storage.configs), for: ControlCommands.commandTypes, needsExchange: false)

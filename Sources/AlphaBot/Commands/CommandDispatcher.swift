@@ -41,6 +41,10 @@ public final class CommandDispatcher: BotComponent {
         }
     }
 
+    /// Another component of this process inserted commands (the strategy runner): a write on our
+    /// own connection moves no change feed, so say it, and the next turn claims at once.
+    public func queued() { backlog = true }
+
     /// One command per turn, so the stream and the heartbeat run between commands.
     public func tick(_ time: KernelTime) throws -> Bool {
         let changed = try changes.hasChanged()

@@ -169,23 +169,24 @@ public final class MarketDataFeed: BotComponent {
     }
 
     /// A candle the stream says has closed: stored and handed on, unless it is one already
-    /// stored; one that leaves a gap behind it makes a back-fill.
+    /// stored. One that leaves a gap behind it (or comes before any back-fill) is left to a
+    /// back-fill, which stores it with the candles missed and hands it on as the newest.
     private func received(_ candle: Candle, _ series: CandleSeries) {
         guard let need = needs[series], candle.isWellFormed else { return }
-        if let last = newest[series] {
-            if candle.openTime <= last { return }
-            if candle.openTime > last + series.timeframe.milliseconds { backfillDue.insert(series) }
-        } else {
+        guard let last = newest[series], candle.openTime <= last + series.timeframe.milliseconds else {
             backfillDue.insert(series)
+            return
         }
+        guard candle.openTime > last, !backfillDue.contains(series) else { return }
         do {
             try store.store([candle], symbol: series.symbol, timeframe: series.timeframe, keep: keep(need))
         } catch {
             failures.failed("storing a candle", error, log)
+            backfillDue.insert(series)  // fetched again over REST
             return
         }
         newest[series] = candle.openTime
-        if !backfillDue.contains(series) { closed.append(ClosedCandle(series: series, candle: candle, backfilled: false)) }
+        closed.append(ClosedCandle(series: series, candle: candle, backfilled: false))
     }
 
     private func keep(_ need: Int) -> Int { max(settings.keepCandles, 2 * need) }

@@ -56,6 +56,8 @@ public final class StrategyRunner: BotComponent {
     /// The UTC day an admin resumed the engine after the daily loss limit paused it.
     private var lossOverrideDay: String?
     private var waitingLogged = false
+    /// Told after the runner inserted commands (the dispatcher claims them on its next turn).
+    public var commandsQueued: () -> Void = {}
     /// Evaluations since start, for metrics and the benchmark.
     public private(set) var evaluations = 0
 
@@ -377,6 +379,7 @@ public final class StrategyRunner: BotComponent {
             for command in toInsert { _ = try self.commands.insert(command) }
         }
         outstanding = toInsert.map(\.id)
+        if !toInsert.isEmpty { commandsQueued() }
         let orders = toInsert.filter { $0.type == .placeOrder }.count
         sentOrders = sentOrders.filter { $0 > time.monotonic - 60_000 } + Array(repeating: time.monotonic, count: orders)
         if !output.decisions.isEmpty {
