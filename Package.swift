@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(name: "AlphaStrategyTests", dependencies: ["AlphaStrategy", "AlphaCore"], swiftSettings: strict),
         .testTarget(name: "AlphaSystemTests", dependencies: ["AlphaSystem"], swiftSettings: strict),
-        .testTarget(name: "AlphaWebTests", dependencies: ["AlphaWeb", "AlphaCrypto", "AlphaStore", "AlphaCore", "AlphaHTTP", "AlphaJSON", "AlphaTestSupport", "CJWT", "alphaengine"],
+        .testTarget(name: "AlphaWebTests", dependencies: ["AlphaWeb", "AlphaStrategy", "AlphaCrypto", "AlphaStore", "AlphaCore", "AlphaHTTP", "AlphaJSON", "AlphaTestSupport", "CJWT", "alphaengine"],
                     exclude: ["Peers"], swiftSettings: strict),
         .testTarget(name: "AlphaSettingsTests", dependencies: ["AlphaSettings"], swiftSettings: strict),
         .testTarget(

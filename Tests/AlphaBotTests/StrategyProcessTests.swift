@@ -219,4 +219,72 @@ struct StrategyProcessTests {
         #expect(world.decisions().isEmpty && world.exchangeOrders().count == 2)
         world.world.stopBot()
     }
+
+    @Test("grid: the position follows the lines above each close, each change with its stop resized, flat above the grid")
+    func gridFollowsLines() throws {
+        let world = try StrategyWorld()
+        try world.configure {
+            $0.strategyName = "grid"
+            $0.strategyTimeframe = "1m"
+            $0.strategyParams = ["lower": "49000", "upper": "51000", "levels": 4, "quantity": "0.01", "stop_pct": "0.02"]
+        }
+        try world.path(["50200", "49700", "50700", "51200"])  // lines 49000, 49500, 50000, 50500, 51000; stop 48020
+        world.closeCandle()  // the candle in progress when the path was set
+        world.closeCandle()
+        try world.startBot()  // 50 200: two lines above
+        for _ in 0..<3 { #expect(world.next()) }  // 49 700: three; 50 700: one; 51 200: none
+        #expect(world.decisions().map { $0.details.text("target") } == ["0.02", "0.03", "0.01", "0"], "\(world.decisions())")
+        #expect(world.exchangeOrders() == [
+            "BUY MARKET 0.02 FILLED", "SELL STOP_MARKET 0.02 @48020 reduceOnly CANCELED",
+            "BUY MARKET 0.01 FILLED", "SELL STOP_MARKET 0.03 @48020 reduceOnly CANCELED",
+            "SELL MARKET 0.02 reduceOnly FILLED", "SELL STOP_MARKET 0.01 @48020 reduceOnly CANCELED",
+            "SELL MARKET 0.01 reduceOnly FILLED",
+        ], "\(world.exchangeOrders())")
+        #expect(world.position.isZero && world.world.moneyAgrees(), "\(world.world.moneyReport())")
+        world.world.stopBot()
+    }
+
+    @Test("turtle: a breakout enters one ATR-sized unit with its stop 2 N below, a close under the exit channel leaves")
+    func turtleBreakout() throws {
+        let world = try StrategyWorld()
+        try world.configure {
+            $0.strategyName = "turtle"
+            $0.strategyTimeframe = "1m"
+            $0.strategyParams = ["entry": 5, "exit": 3, "atr": 5, "risk": "0.001", "stop_atr": "2", "direction": "long"]
+        }
+        try world.path(Array(repeating: "50000", count: 7) + ["50100", "50200", "50300", "50400", "50090"])
+        for _ in 0..<8 { world.closeCandle() }  // the candle in progress, then flat: no range, no N, no entry
+        try world.startBot()
+        // 50 100 breaks out; 50 090 is under the 3-candle low 50 100 and above the stop.
+        for _ in 0..<5 { #expect(world.next()) }
+        let decisions = world.decisions()
+        #expect(decisions.count == 2 && decisions.last?.details.text("target") == "0", "\(decisions)")
+        let unit = try #require(decisions.first.flatMap { Amount($0.details.text("target")) })
+        let stop = try #require(decisions.first.flatMap { Amount($0.details.text("stopLoss")) })
+        // N is 20 (one true range of 100 over five candles): 100 000 × 0.001 / 20 = 5 BTC, stop 50 100 − 2 × 20.
+        #expect(unit == Amount(5) && stop == Amount(50_060))
+        #expect(world.exchangeOrders() == ["BUY MARKET 5 FILLED", "SELL STOP_MARKET 5 @50060 reduceOnly CANCELED", "SELL MARKET 5 reduceOnly FILLED"],
+                "\(world.exchangeOrders())")
+        #expect(world.position.isZero && world.world.moneyAgrees(), "\(world.world.moneyReport())")
+        world.world.stopBot()
+    }
+
+    @Test("A dead bot leaves no naked position: killed after an entry, its stop on the exchange closes the position; the restarted bot agrees")
+    func stopProtectsDeadBot() throws {
+        let world = try StrategyWorld()
+        try world.configure(Self.smaCross)
+        try world.path(Self.falling + ["49700", "49900", "48800"])
+        for _ in 0..<6 { world.closeCandle() }
+        try world.startBot()
+        #expect(world.next() && world.next())  // 49 900: the golden cross, long 0.01 with a stop at 48 902
+        world.world.stopBot(SIGKILL)
+        world.closeCandle()  // 48 800, under the stop, while nobody watches
+        #expect(world.position.isZero)
+        #expect(world.exchangeOrders() == ["BUY MARKET 0.01 FILLED", "SELL STOP_MARKET 0.01 @48902 reduceOnly FILLED"],
+                "\(world.exchangeOrders()) \(((try? world.world.commands.list(status: nil, type: nil, limit: 20)) ?? []).map { "\($0.type) \($0.status) \($0.lastError ?? "")" })")
+        try world.startBot(evaluatesAtBoot: true)  // the 48 800 candle: flat already, nothing to do
+        #expect(eventually(within: 15) { world.world.projection().positions["BTCUSDT"]?.amount.isZero == true })
+        #expect(world.decisions().count == 1 && world.world.moneyAgrees(), "\(world.world.moneyReport())")
+        world.world.stopBot()
+    }
 }

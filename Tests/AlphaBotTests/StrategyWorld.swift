@@ -45,8 +45,9 @@ final class StrategyWorld {
         try world.control("market/path", #"{"symbol":"BTCUSDT","closes":["# + closes.map { "\"\($0)\"" }.joined(separator: ",") + #"],"after":"hold"}"#)
     }
 
-    /// Closes one candle on the market clock.
-    func closeCandle() { driver.step(realMilliseconds: 1000) }
+    /// Closes the candle in progress on the market clock, and no more: the price stays at its close
+    /// until the next call, as it would for the instant after a close.
+    func closeCandle() { driver.closeCandle() }
 
     var evaluated: Int { world.count(.strategyEvaluated) }
 

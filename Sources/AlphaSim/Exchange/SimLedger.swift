@@ -6,6 +6,8 @@ import AlphaCore
 /// minus fees plus funding and transfers, and each position equals the signed sum of its fills.
 public struct SimLedger: Sendable {
     public static let entryPriceScale = 8
+    /// Realized PnL is booked to this many places.
+    public static let pnlScale = 8
     public let asset = "USDT"
     public private(set) var initialBalance: Amount
     public private(set) var walletBalance: Amount
@@ -41,7 +43,10 @@ public struct SimLedger: Sendable {
         } else {
             // Reducing, closing or flipping: PnL is realized on the closed part only.
             let closed = min(quantity, position.amount.magnitude)
-            realized = position.amount.isNegative ? closed * (position.entryPrice - price) : closed * (price - position.entryPrice)
+            // Booked to 8 places, as Binance books it (an averaged entry price has 8 itself, so the
+            // product has up to 11): the wallet, the fill and the income line carry the same figure.
+            realized = (position.amount.isNegative ? closed * (position.entryPrice - price) : closed * (price - position.entryPrice))
+                .rounded(scale: Self.pnlScale)
             position.amount += signed
             if position.amount.isZero {
                 position.entryPrice = .zero

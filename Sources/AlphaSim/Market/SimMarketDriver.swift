@@ -49,7 +49,18 @@ public final class SimMarketDriver: Sendable {
 
     /// One step of `realMilliseconds` of wall time: prices, trades, fills, candles, streams, funding when due.
     public func step(realMilliseconds: Int) {
-        let elapsed = Int64((Double(realMilliseconds) * settings.speed).rounded())
+        advance(marketMilliseconds: Int64((Double(realMilliseconds) * settings.speed).rounded()))
+    }
+
+    /// Moves the market to the end of the minute in progress, so that candle closes and nothing of
+    /// the next one has happened yet: what a test that closes candles one by one wants.
+    public func closeCandle() {
+        let now = service.marketNow()
+        advance(marketMilliseconds: SimCandleBook.minute - now % SimCandleBook.minute)
+    }
+
+    /// One step of `elapsed` milliseconds of market time.
+    public func advance(marketMilliseconds elapsed: Int64) {
         let specs = service.withExchange { $0.symbols }
         let names = specs.keys.sorted()
         var time = service.marketNow()

@@ -76,10 +76,12 @@ public struct SimPricePath: Sendable, Equatable {
         case finished
     }
 
-    /// Where the price is at market time `time`.
+    /// Where the price is at the end of a step that ends at market time `time`: a step that ends
+    /// on a candle's last instant belongs to that candle, so its close is set before it closes and
+    /// the next candle's price comes only once it has begun.
     public func step(at time: Int64) -> Step {
-        guard time >= start else { return .hold }
-        let index = Int((time - start) / interval)
+        guard time > start else { return .hold }
+        let index = Int((time - 1 - start) / interval)
         if index < closes.count { return .price(closes[index]) }
         return holdAfter ? .price(closes[closes.count - 1]) : .finished
     }
