@@ -287,4 +287,34 @@ struct StrategyProcessTests {
         #expect(world.decisions().count == 1 && world.world.moneyAgrees(), "\(world.world.moneyReport())")
         world.world.stopBot()
     }
+
+    @Test("volatility_breakout on hourly candles: long once a close breaks today's open + k × yesterday's range, out at midnight KST")
+    func volatilityBreakoutKST() throws {
+        let world = try StrategyWorld(historyDays: 3)
+        try world.configure {
+            $0.strategyName = "volatility_breakout"
+            $0.strategyTimeframe = "1h"
+            $0.strategyParams = ["k": "0.5", "zone": "Asia/Seoul", "quantity": "0.01", "stop_pct": "0.02"]
+        }
+        // The next hour closes 20 000 higher (far past any day's range here), and the price holds there.
+        let price = try #require(world.world.sim.withExchange { $0.prices["BTCUSDT"] })
+        try world.world.control("market/path", #"{"symbol":"BTCUSDT","interval":"1h","closes":["\#(price + Amount(20_000))"],"after":"hold"}"#)
+        world.closeHour()  // the hour in progress, at the old price
+        try world.startBot()
+        let kstMidnight: (Int64) -> Bool = { ($0 + 9 * 3_600_000) % 86_400_000 == 0 }
+        var hours = 0
+        repeat {
+            #expect(world.next(world.closeHour), "an hour was not evaluated: \(world.world.log.suffix(2000))")
+            hours += 1
+        } while !world.evaluations().contains(where: { kstMidnight($0.candleOpenTime + 3_600_000) }) && hours < 30
+        let decisions = world.decisions()
+        #expect(decisions.map { $0.details.text("target") } == ["0.01", "0"], "\(decisions)")
+        // The exit is on the hour that ends at 00:00 KST, and the entry on the day before it.
+        let exit = try #require(decisions.last)
+        #expect(kstMidnight(exit.candleOpenTime + 3_600_000) && exit.reason == "the day of the entry has ended")
+        #expect(decisions.first.map { exit.candleOpenTime - $0.candleOpenTime < 86_400_000 } == true)
+        #expect(world.exchangeOrders().count == 3 && world.exchangeOrders().last == "SELL MARKET 0.01 reduceOnly FILLED", "\(world.exchangeOrders())")
+        #expect(world.position.isZero && world.world.moneyAgrees(), "\(world.world.moneyReport())")
+        world.world.stopBot()
+    }
 }

@@ -68,11 +68,17 @@ final class StrategyWorld {
                 "the bot did not evaluate its boot candle: \(world.log.suffix(2000))")
     }
 
-    /// Closes one candle and waits until the bot has evaluated it and every command it made settled.
+    /// Closes the hour in progress (and every minute in it).
+    func closeHour() {
+        driver.advance(marketMilliseconds: 3_600_000 - world.sim.marketNow() % 3_600_000)
+    }
+
+    /// Closes one candle (`close`, a minute by default) and waits until the bot has evaluated it
+    /// and every command it made settled.
     @discardableResult
-    func next() -> Bool {
+    func next(_ close: (() -> Void)? = nil) -> Bool {
         let before = evaluated
-        closeCandle()
+        if let close { close() } else { closeCandle() }
         return eventually(within: 15) { self.evaluated > before && self.settled }
     }
 
