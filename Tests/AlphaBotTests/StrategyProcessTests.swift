@@ -25,20 +25,24 @@ struct StrategyProcessTests {
         for _ in 0..<6 { world.closeCandle() }  // the falling part closes before the bot starts
         try world.startBot()
         #expect(world.decisions().isEmpty, "the boot candle is mid-fall: no cross")
+        // A user's own stop order on the symbol: the strategy's stops come and go, this one stays.
+        let userStop = world.world.settled(try world.world.order("BUY", "STOP_MARKET", quantity: "0.002", ["stopPrice": "60000"]))
+        #expect(userStop?.status == .acknowledged, "\(String(describing: userStop))")
         for _ in 0..<9 { #expect(world.next(), "a candle was not evaluated: \(world.world.log.suffix(3000))") }
 
         let decisions = world.decisions()
         #expect(decisions.map { $0.details.text("target") } == ["0.01", "0"], "\(decisions)")
         #expect(decisions.first?.details["stopLoss"] == .string("48902"))  // 2 % under the cross's close, 49 900
         #expect(world.exchangeOrders() == [
+            "BUY STOP_MARKET 0.002 @60000 NEW",
             "BUY MARKET 0.01 FILLED", "SELL STOP_MARKET 0.01 @48902 reduceOnly CANCELED", "SELL MARKET 0.01 reduceOnly FILLED",
         ], "\(world.exchangeOrders())")
         #expect(world.position.isZero)
         // Every candle once, in order, with no gaps; the commands were the strategy's, at its priority.
         let times = world.evaluations().map(\.candleOpenTime)
         #expect(times == times.sorted() && Set(times).count == times.count && zip(times, times.dropFirst()).allSatisfy { $1 - $0 == 60_000 })
-        let commands = try world.world.commands.list(status: nil, type: .placeOrder, limit: 100)
-        #expect(commands.count == 3 && commands.allSatisfy { $0.actor.kind == .strategy && $0.priority == Priority.strategy })
+        let commands = try world.world.commands.list(status: nil, type: .placeOrder, limit: 100).filter { $0.actor.kind == .strategy }
+        #expect(commands.count == 3 && commands.allSatisfy { $0.priority == Priority.strategy })
         #expect(world.world.moneyAgrees(), "\(world.world.moneyReport())")
         #expect(world.world.stopBot() == 0)
     }

@@ -118,4 +118,33 @@ struct WebCommandTests {
                                      body: JSONValue.object(["expectedVersion": .int(1), "config": .object(config)]).serialized)
         #expect(retried.status == 200 && retried.json["id"] == accepted.json["id"])
     }
+
+    @Test("config: the strategy is checked against the strategy itself: an unknown name, a misspelled parameter and a value out of range, each named")
+    func strategyConfig() throws {
+        let world = try WebWorld()
+        guard case .object(var config)? = try world.call("GET", "/api/config", token: world.viewerToken).json["config"] else {
+            Issue.record("no config"); return
+        }
+        func put(_ strategy: JSONObject) throws -> WebWorld.Reply {
+            config["strategy"] = .object(strategy)
+            return try world.call("PUT", "/api/config", token: world.adminToken,
+                                  body: JSONValue.object(["expectedVersion": .int(0), "config": .object(config)]).serialized)
+        }
+        let unknown = try put(["name": "sma_crosss", "timeframe": "5m", "params": .object([:])])
+        #expect(unknown.status == 400 && unknown.text.contains(#""field":"config.strategy.name""#) && unknown.text.contains("sma_cross, ma_trend"),
+                "\(unknown.text)")
+        let misspelled = try put(["name": "sma_cross", "timeframe": "5m", "params": .object(["fsat": 5, "slow": 2000])])
+        #expect(misspelled.status == 400 && misspelled.text.contains(#""field":"config.strategy.params.fsat""#)
+                && misspelled.text.contains(#""field":"config.strategy.params.slow""#), "\(misspelled.text)")
+        let crossed = try put(["name": "sma_cross", "timeframe": "5m", "params": .object(["fast": 30, "slow": 20])])
+        #expect(crossed.status == 400 && crossed.text.contains("must be less than slow"), "\(crossed.text)")
+        // The same checks stand behind a raw UpdateConfig command.
+        let command = try world.call("POST", "/api/commands", token: world.adminToken, body: JSONValue.object([
+            "type": "UpdateConfig", "payload": .object(["expectedVersion": .int(0), "config": .object(config)]),
+        ]).serialized)
+        #expect(command.status == 400 && command.text.contains("payload.config.strategy.params.fast"), "\(command.text)")
+        let good = try put(["name": "sma_cross", "timeframe": "1m", "params": .object(["fast": 3, "slow": 8])])
+        #expect(good.status == 202, "\(good.text)")
+        #expect(try CommandStore(database: world.database).list().count == 1)
+    }
 }

@@ -51,8 +51,16 @@ public final class StrategyRunner: BotComponent {
     private var pending: ClosedCandle?
     /// Commands this runner inserted that have not settled: the next candle waits for them.
     private var outstanding: [String] = []
+    /// The position the strategy's last market orders should leave, until the account shows it:
+    /// an acknowledged order is not yet a known fill, and a decision made on the position before
+    /// it would be made twice.
+    private var expected: Expectation?
+    /// Whether a reconcile has finished since this boot (positions may have moved while down).
+    private var reconciledThisBoot = false
     /// Monotonic times of the orders the strategy sent, for the order-rate rule.
     private var sentOrders: [Int64] = []
+    /// Whether an order (by client id) was placed by a strategy's command, remembered once asked.
+    private var strategyOrders: [String: Bool] = [:]
     /// The UTC day an admin resumed the engine after the daily loss limit paused it.
     private var lossOverrideDay: String?
     private var waitingLogged = false
@@ -60,6 +68,15 @@ public final class StrategyRunner: BotComponent {
     public var commandsQueued: () -> Void = {}
     /// Evaluations since start, for metrics and the benchmark.
     public private(set) var evaluations = 0
+
+    struct Expectation {
+        var symbol: String
+        var amount: Amount
+        /// The market orders that should make it.
+        var orders: [String]
+        /// A reconcile finished after they settled: the projections are the exchange's, whatever they say.
+        var reconciled = false
+    }
 
     static let dailyLossReason = "risk guard: daily loss limit reached"
 
@@ -94,6 +111,12 @@ public final class StrategyRunner: BotComponent {
             switch event.type {
             case .configChanged:
                 load(runtime.current, restoring: false, time)
+            case .reconciliationPerformed:
+                reconciledThisBoot = true
+                // The reconciler runs on this thread: one that ends after our orders settled saw their fills.
+                if let orders = expected?.orders, try orders.allSatisfy({ id in try commands.command(id: id).map { !$0.status.isOpenCommand } ?? true }) {
+                    expected?.reconciled = true
+                }
             case .engineResumed where event.commandID != nil && time.now.utcDay == event.ts.utcDay:
                 // An admin resumed the engine: if the daily loss limit had paused it, it stays
                 // resumed until the next UTC day.
@@ -125,10 +148,11 @@ public final class StrategyRunner: BotComponent {
         }
         waitingLogged = false
         // Orders still being settled (or our own commands still queued) come first (DESIGN §8);
-        // without the symbol's tick and step no order can be made right, and before the account has
-        // been reconciled once there is no equity to size risk against.
+        // without the symbol's tick and step no order can be made right; before a reconcile of
+        // this boot the account may have moved while the bot was down; and until its last orders'
+        // fills are known, the position it would decide on is the one before them.
         guard !executor.hasUnresolved, try outstandingSettled(), feed.rules[loaded.series.symbol] != nil,
-              writer.state.status.lastReconcileAt != nil else { return worked }
+              reconciledThisBoot, try accountCaughtUp() else { return worked }
         pending = nil
         try evaluate(candle, loaded, time)
         return true
@@ -259,7 +283,7 @@ public final class StrategyRunner: BotComponent {
         let position = projections.positions[symbol].map { StrategyPosition(quantity: $0.amount, entryPrice: $0.entryPrice) } ?? .flat
         let marks = feed.marks.mapValues(\.price)
         let openOrders = projections.orders.values
-            .filter { $0.symbol == symbol && $0.status.isOpen && !$0.type.isConditional }
+            .filter { $0.symbol == symbol && $0.status.isOpen && !$0.type.isConditional && isStrategyOrder($0.clientOrderID) }
             .sorted { $0.clientOrderID < $1.clientOrderID }
             .map { StrategyOpenOrder(clientOrderID: $0.clientOrderID, side: $0.side, type: $0.type, quantity: $0.quantity, price: $0.price) }
         return StrategySnapshot(symbol: symbol, timeframe: loaded.series.timeframe, time: closed.candle.closeTime + 1, candles: candles,
@@ -269,73 +293,18 @@ public final class StrategyRunner: BotComponent {
                                 openOrders: openOrders, state: state, parameters: loaded.checked)
     }
 
-    /// The commands one decision becomes, or the risk guard's refusal.
-    private func plan(_ decision: StrategyDecision, index: Int, snapshot: StrategySnapshot, loaded: Loaded, candleKey: String,
-                      time: KernelTime) -> (commands: [Command], refusal: RiskRefusal?) {
+    /// What the decisions of this candle are planned against: the symbol's rules, the strategy's
+    /// own protective orders, the limits and the orders sent in the last minute.
+    private func planner(_ snapshot: StrategySnapshot, loaded: Loaded, time: KernelTime) -> DecisionPlanner? {
         let symbol = snapshot.symbol
-        guard let rules = feed.rules[symbol] else { return ([], nil) }
-        let actor = Actor(kind: .strategy, id: "strategy:\(loaded.name)")
-        var planned: [Command] = []
-        func command(_ type: CommandType, _ payload: JSONObject) {
-            planned.append(Command(type: type, ts: time.now, actor: actor, scope: scope,
-                                   idempotencyKey: "\(candleKey):\(index):\(planned.count)", payload: payload))
-        }
-        func order(_ side: OrderSide, _ type: OrderType, _ quantity: Amount, price: Amount? = nil, stop: Amount? = nil, reduceOnly: Bool) {
-            var payload: JSONObject = ["symbol": .string(symbol), "side": .string(side.rawValue), "type": .string(type.rawValue),
-                                       "quantity": .amount(quantity)]
-            if let price { payload["price"] = .amount(price); payload["timeInForce"] = "GTC" }
-            if let stop { payload["stopPrice"] = .amount(stop) }
-            if reduceOnly { payload["reduceOnly"] = .bool(true) }
-            command(.placeOrder, payload)
-        }
-        let protective = writer.state.orders.values.filter { $0.symbol == symbol && $0.status.isOpen && $0.type.isConditional }
+        guard let rules = feed.rules[symbol] else { return nil }
+        // The strategy's own stops and take-profits only: a user's stay where the user put them.
+        let protective = writer.state.orders.values
+            .filter { $0.symbol == symbol && $0.status.isOpen && $0.type.isConditional && isStrategyOrder($0.clientOrderID) }
             .sorted { $0.clientOrderID < $1.clientOrderID }
-        let guardian = RiskGuard(limits: limits(time))
-        let recent = sentOrders.filter { $0 > time.monotonic - 60_000 }.count
-        let marks = feed.marks.mapValues(\.price)
-
-        switch decision.action {
-        case .targetPosition(let wanted):
-            let target = wanted.isNegative ? -rules.quantity(wanted.magnitude) : rules.quantity(wanted)
-            let current = snapshot.position.quantity
-            let delta = target - current
-            if !delta.isZero {
-                let reduces = target.isZero || (target.isNegative == current.isNegative && target.magnitude < current.magnitude)
-                let side: OrderSide = delta > .zero ? .buy : .sell
-                let risk = RiskOrder(symbol: symbol, side: side, quantity: delta.magnitude, reduceOnly: reduces, price: snapshot.lastPrice,
-                                     stopLoss: decision.stopLoss)
-                if let refusal = guardian.check(risk, state: writer.state, marks: marks, ordersInLastMinute: recent, now: time.now) {
-                    return ([], refusal)
-                }
-                // The old protective orders go first: they were sized for the old position.
-                for old in protective { command(.cancelOrder, ["symbol": .string(symbol), "clientOrderId": .string(old.clientOrderID)]) }
-                order(side, .market, delta.magnitude, reduceOnly: reduces)
-            } else if !protective.isEmpty || target.isZero {
-                return ([], nil)  // already there, already protected
-            }
-            if !target.isZero {
-                let exit: OrderSide = target > .zero ? .sell : .buy
-                let long = target > .zero
-                if let stop = decision.stopLoss {
-                    order(exit, .stopMarket, target.magnitude, stop: rules.price(stop, down: long), reduceOnly: true)
-                }
-                if let profit = decision.takeProfit {
-                    order(exit, .takeProfitMarket, target.magnitude, stop: rules.price(profit, down: !long), reduceOnly: true)
-                }
-            }
-        case .limitOrder(let side, let wantedQuantity, let wantedPrice):
-            let quantity = rules.quantity(wantedQuantity)
-            let price = rules.price(wantedPrice, down: side == .buy)
-            guard quantity > .zero else { return ([], nil) }
-            let risk = RiskOrder(symbol: symbol, side: side, quantity: quantity, reduceOnly: false, price: price, stopLoss: decision.stopLoss)
-            if let refusal = guardian.check(risk, state: writer.state, marks: marks, ordersInLastMinute: recent, now: time.now) {
-                return ([], refusal)
-            }
-            order(side, .limit, quantity, price: price, reduceOnly: false)
-        case .cancelOpenOrders:
-            for open in snapshot.openOrders { command(.cancelOrder, ["symbol": .string(symbol), "clientOrderId": .string(open.clientOrderID)]) }
-        }
-        return (planned, nil)
+        return DecisionPlanner(rules: rules, actor: Actor(kind: .strategy, id: "strategy:\(loaded.name)"), scope: scope, now: time.now,
+                               guardian: RiskGuard(limits: limits(time)), state: writer.state, marks: feed.marks.mapValues(\.price),
+                               ordersInLastMinute: sentOrders.filter { $0 > time.monotonic - 60_000 }.count, protective: protective)
     }
 
     /// The configured limits, with the daily loss limit lifted on a day an admin overrode it.
@@ -350,7 +319,9 @@ public final class StrategyRunner: BotComponent {
         let symbol = loaded.series.symbol
         var batch: [Event] = []
         var toInsert: [Command] = []
+        var targets: [Expectation] = []
         let correlation = Identifier.random()
+        let planning = planner(snapshot, loaded: loaded, time: time)
         func event(_ type: EventType, key: String, _ payload: JSONObject) -> Event {
             Event(type: type, ts: time.now, correlationID: correlation, source: .bot, entityKind: .strategy, entityID: loaded.entityID,
                   scope: scope, dedupKey: key, payload: payload)
@@ -360,7 +331,12 @@ public final class StrategyRunner: BotComponent {
             close: closed.candle.close, signals: output.signals.map { .object(["name": .string($0.name), "values": .object($0.values)]) },
             decisions: Int64(output.decisions.count), state: output.state, durationMicroseconds: micros).json))
         for (index, decision) in output.decisions.enumerated() {
-            let (planned, refusal) = plan(decision, index: index, snapshot: snapshot, loaded: loaded, candleKey: candleKey, time: time)
+            let plan = planning?.plan(decision, index: index, snapshot: snapshot, candleKey: candleKey) ?? DecisionPlanner.Plan()
+            let (planned, refusal) = (plan.commands, plan.refusal)
+            if let target = plan.target {
+                let markets = planned.filter { $0.type == .placeOrder && $0.payload["type"] == "MARKET" }.map(\.id)
+                targets.append(Expectation(symbol: symbol, amount: target, orders: markets))
+            }
             batch.append(event(.decisionMade, key: "\(candleKey):decision:\(index)", DecisionMadePayload(
                 strategy: loaded.name, symbol: symbol, candleOpenTime: closed.candle.openTime, index: Int64(index), kind: decision.kind,
                 details: details(decision), reason: decision.reason, commandIDs: planned.map(\.id)).json))
@@ -379,6 +355,7 @@ public final class StrategyRunner: BotComponent {
             for command in toInsert { _ = try self.commands.insert(command) }
         }
         outstanding = toInsert.map(\.id)
+        if let last = targets.last { expected = last }
         if !toInsert.isEmpty { commandsQueued() }
         let orders = toInsert.filter { $0.type == .placeOrder }.count
         sentOrders = sentOrders.filter { $0 > time.monotonic - 60_000 } + Array(repeating: time.monotonic, count: orders)
@@ -401,6 +378,30 @@ public final class StrategyRunner: BotComponent {
         if let stop = decision.stopLoss { details["stopLoss"] = .amount(stop) }
         if let profit = decision.takeProfit { details["takeProfit"] = .amount(profit) }
         return details
+    }
+
+    /// Whether the order came from a strategy's command (`ae-<command id>`, a STRATEGY actor).
+    private func isStrategyOrder(_ clientOrderID: String) -> Bool {
+        if let known = strategyOrders[clientOrderID] { return known }
+        guard clientOrderID.hasPrefix(ClientOrderID.prefix) else { return false }
+        let commandID = String(clientOrderID.dropFirst(ClientOrderID.prefix.count))
+        let ours = ((try? commands.command(id: commandID)) ?? nil)?.actor.kind == .strategy
+        strategyOrders[clientOrderID] = ours
+        return ours
+    }
+
+    /// Whether the position the last market orders should leave is known: the projection shows
+    /// it, a reconcile ran after they settled, or none of them went through.
+    private func accountCaughtUp() throws -> Bool {
+        guard let expectation = expected else { return true }
+        let orders = try expectation.orders.compactMap { try commands.command(id: $0) }
+        if orders.contains(where: \.status.isOpenCommand) { return false }
+        let position = writer.state.positions[expectation.symbol]?.amount ?? .zero
+        if position == expectation.amount || expectation.reconciled || orders.allSatisfy({ $0.status == .failed }) {
+            expected = nil
+            return true
+        }
+        return false
     }
 
     private func outstandingSettled() throws -> Bool {

@@ -25,6 +25,17 @@ public struct Candle: Sendable, Equatable {
         self.trades = trades
     }
 
+    /// Folds a later candle of the same interval into this one (minutes merged into an hour): the
+    /// high and low over both, the later close, the volumes and trades summed.
+    public mutating func absorb(_ later: Candle) {
+        high = max(high, later.high)
+        low = min(low, later.low)
+        close = later.close
+        volume += later.volume
+        quoteVolume += later.quoteVolume
+        trades += later.trades
+    }
+
     /// Whether the candle is over at `time`: only closed candles drive signals.
     public func isClosed(at time: Int64) -> Bool { time > closeTime }
 

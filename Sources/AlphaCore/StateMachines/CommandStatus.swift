@@ -11,4 +11,7 @@ public enum CommandStatus: String, StateMachine {
         .new: [.sent, .failed],
         .sent: [.acknowledged, .failed],
     ]
+
+    /// Not settled yet: waiting to be claimed, or claimed and in flight.
+    public var isOpenCommand: Bool { self == .new || self == .sent }
 }

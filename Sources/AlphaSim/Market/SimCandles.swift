@@ -63,14 +63,8 @@ public struct SimCandleBook: Sendable {
         for candle in series[first...] {
             let openTime = align(candle.openTime)
             if let endTime, openTime > endTime { break }
-            if var last = merged.last, last.openTime == openTime {
-                last.high = max(last.high, candle.high)
-                last.low = min(last.low, candle.low)
-                last.close = candle.close
-                last.volume += candle.volume
-                last.quoteVolume += candle.quoteVolume
-                last.trades += candle.trades
-                merged[merged.count - 1] = last
+            if let last = merged.last, last.openTime == openTime {
+                merged[merged.count - 1].absorb(candle)
             } else {
                 if alignedStart != nil, merged.count == limit { break }
                 merged.append(Candle(openTime: openTime, closeTime: openTime + interval - 1, open: candle.open, high: candle.high,

@@ -57,14 +57,8 @@ enum MarketCandles {
         var merged: [Candle] = []
         for candle in candles {
             let open = timeframe.openTime(containing: candle.openTime)
-            if var last = merged.last, last.openTime == open {
-                last.high = max(last.high, candle.high)
-                last.low = min(last.low, candle.low)
-                last.close = candle.close
-                last.volume += candle.volume
-                last.quoteVolume += candle.quoteVolume
-                last.trades += candle.trades
-                merged[merged.count - 1] = last
+            if let last = merged.last, last.openTime == open {
+                merged[merged.count - 1].absorb(candle)
             } else {
                 merged.append(Candle(openTime: open, closeTime: open + timeframe.milliseconds - 1, open: candle.open, high: candle.high,
                                                low: candle.low, close: candle.close, volume: candle.volume, quoteVolume: candle.quoteVolume,
