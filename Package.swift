@@ -128,6 +128,7 @@ let package = Package(
         .testTarget(
             name: "AlphaEngineCLITests",
             dependencies: ["AlphaCore", "AlphaCrypto", "AlphaStore", "AlphaTestSupport"],
+            exclude: ["Peers"],
             swiftSettings: strict
         ),
         .testTarget(

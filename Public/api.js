@@ -1,0 +1,179 @@
+// The JSON API: one fetch wrapper that adds the bearer token, turns every failure (network,
+// timeout, HTTP error, bad JSON) into an ApiError, and reports an expired session once so the
+// app can send the user back to the login view.
+
+const TOKEN_KEY = 'alphaengine.token';
+const TIMEOUT_MS = 15000;
+
+/** A failed call: `status` is 0 when the server could not be reached. */
+export class ApiError extends Error {
+  constructor(message, { status = 0, code = 'network', retryAfter = null, sessionExpired = false } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+    // Set when the app is already redirecting to login: callers should show nothing more.
+    this.sessionExpired = sessionExpired;
+  }
+}
+
+// ---- the token (sessionStorage: gone when the tab closes, never sent automatically) -----------
+
+export function getToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setToken(token) {
+  try {
+    sessionStorage.setItem(TOKEN_KEY, token);
+  } catch {
+    // Without storage the session lasts only until the next reload.
+  }
+}
+
+export function clearToken() {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Nothing stored, nothing to clear.
+  }
+}
+
+let unauthorizedHandler = () => {};
+
+/** Called (once per failing call) when an authenticated call answers 401. */
+export function onUnauthorized(handler) {
+  unauthorizedHandler = handler;
+}
+
+// ---- the wrapper -------------------------------------------------------------------------------
+
+async function request(method, path, { body, auth = true, headers = {} } = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin' };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const token = auth ? getToken() : null;
+  if (token) init.headers.Authorization = `Bearer ${token}`;
+  // A hung request would freeze a button or a poll forever.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  init.signal = controller.signal;
+
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    const timedOut = error && error.name === 'AbortError';
+    throw new ApiError(timedOut ? 'The server did not answer in time' : 'Cannot reach the server; check the connection');
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const data = await readJSON(response);
+  if (response.ok) return { status: response.status, data, headers: response.headers };
+
+  const detail = data && data.error ? data.error : {};
+  const options = { status: response.status, code: detail.code || `http_${response.status}` };
+  if (response.status === 401 && auth) {
+    clearToken();
+    unauthorizedHandler();
+    throw new ApiError('Your session has expired; sign in again', { ...options, sessionExpired: true });
+  }
+  if (response.status === 429) {
+    const seconds = Number.parseInt(response.headers.get('Retry-After') || '', 10);
+    options.retryAfter = Number.isFinite(seconds) ? seconds : null;
+  }
+  throw new ApiError(describe(response.status, detail), options);
+}
+
+/** The body as JSON, or null when there is none or it is not JSON (a proxy's HTML error page). */
+async function readJSON(response) {
+  if (response.status === 204) return null;
+  try {
+    const text = await response.text();
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+function describe(status, detail) {
+  const fallback = status === 403 ? 'You are not allowed to do that' : `The server answered ${status}`;
+  let message = detail.message || fallback;
+  // A 400 lists each wrong field; naming them helps more than "invalid request".
+  if (Array.isArray(detail.fields) && detail.fields.length > 0) {
+    message += `: ${detail.fields.map((f) => `${f.field} ${f.message}`).join('; ')}`;
+  }
+  return message;
+}
+
+// ---- the calls this dashboard makes ------------------------------------------------------------
+
+/** Signs in; keeps the token on success. Never triggers the session-expired redirect. */
+export async function login(username, password) {
+  const { data } = await request('POST', '/api/auth/login', { body: { username, password }, auth: false });
+  if (!data || typeof data.token !== 'string') throw new ApiError('The server sent no token', { status: 200, code: 'bad_response' });
+  setToken(data.token);
+  return data;
+}
+
+/** Ends the session on the server (and its cookie); the caller clears local state either way. */
+export async function logout() {
+  const token = getToken();
+  if (!token) return;
+  await request('POST', '/api/auth/logout', { auth: false, headers: { Authorization: `Bearer ${token}` } });
+}
+
+export async function me() {
+  return (await request('GET', '/api/auth/me')).data;
+}
+
+export async function dashboard() {
+  return (await request('GET', '/api/dashboard')).data;
+}
+
+/** A page of the event log, oldest first: `{events, next}`. */
+export async function events(params = {}) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null) query.set(key, String(value));
+  }
+  const suffix = query.toString() ? `?${query}` : '';
+  return (await request('GET', `/api/events${suffix}`)).data;
+}
+
+/** Queues a command; answers the command (status NEW) and where to follow it. */
+export async function postCommand(type, payload = {}) {
+  // When the answer is lost (no response, timeout) the command may still have been stored: the
+  // one retry carries the same Idempotency-Key, so the server returns that command instead of
+  // queueing a second one.
+  const options = { body: { type, payload }, headers: { 'Idempotency-Key': randomKey() } };
+  let answer;
+  try {
+    answer = await request('POST', '/api/commands', options);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 0) throw error;
+    answer = await request('POST', '/api/commands', options);
+  }
+  const { data, headers } = answer;
+  const location = headers.get('Location') || (data && data.id ? `/api/commands/${data.id}` : null);
+  return { command: data, location };
+}
+
+export async function command(id) {
+  return (await request('GET', `/api/commands/${encodeURIComponent(id)}`)).data;
+}
+
+/** 32 hex characters; getRandomValues works on plain http too, unlike randomUUID. */
+function randomKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

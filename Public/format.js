@@ -1,0 +1,129 @@
+// Display formatting. Money and quantities arrive as decimal strings and stay strings: every
+// helper here rewrites text and never turns an amount into a float, so nothing is rounded away.
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/** "10000.000" → "10000", "-0.0100" → "-0.01"; anything not a decimal string is shown as given. */
+export function trimDecimal(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  const text = String(value);
+  const match = DECIMAL.exec(text);
+  if (!match) return text;
+  const [, sign, whole, fraction = ''] = match;
+  const kept = fraction.replace(/0+$/, '');
+  const body = kept ? `${whole}.${kept}` : whole;
+  // "-0" reads as a loss that is not there.
+  return isZero(text) ? body : sign + body;
+}
+
+/** True for "0", "0.000", "-0.0". */
+export function isZero(value) {
+  return typeof value === 'string' && /^-?0+(\.0+)?$/.test(value);
+}
+
+/** True for a decimal string below zero ("-0.0" is not). */
+export function isNegative(value) {
+  return typeof value === 'string' && value.startsWith('-') && !isZero(value);
+}
+
+/** The magnitude of a decimal string: "-0.01" → "0.01". */
+export function absDecimal(value) {
+  return typeof value === 'string' && value.startsWith('-') ? value.slice(1) : value;
+}
+
+/** "pos", "neg" or "" — a class name for colouring a signed amount. */
+export function signClass(value) {
+  if (typeof value !== 'string' || !DECIMAL.test(value) || isZero(value)) return '';
+  return isNegative(value) ? 'neg' : 'pos';
+}
+
+/** A fraction as a percentage, by moving the decimal point two places: "0.05" → "5", "0.000123" → "0.0123". */
+export function fractionToPercent(value) {
+  if (typeof value !== 'string') return '—';
+  const match = DECIMAL.exec(value);
+  if (!match) return value;
+  const [, sign, whole, fraction = ''] = match;
+  const padded = fraction.padEnd(2, '0');
+  const digits = (whole + padded.slice(0, 2)).replace(/^0+(?=\d)/, '');
+  return trimDecimal(`${sign}${digits}.${padded.slice(2) || '0'}`);
+}
+
+// ---- time ------------------------------------------------------------------------------------
+
+/** The zones the toggle cycles through; `timeZone: undefined` is the browser's own. */
+export const ZONES = [
+  { key: 'local', label: 'Local', timeZone: undefined },
+  { key: 'kst', label: 'KST', timeZone: 'Asia/Seoul' },
+  { key: 'utc', label: 'UTC', timeZone: 'UTC' },
+];
+const ZONE_STORAGE_KEY = 'alphaengine.timezone';
+
+let zone = loadZone();
+const formatters = new Map();
+
+function loadZone() {
+  try {
+    const saved = localStorage.getItem(ZONE_STORAGE_KEY);
+    return ZONES.find((z) => z.key === saved) ?? ZONES[0];
+  } catch {
+    return ZONES[0]; // storage can be disabled; the browser's zone is a fine default
+  }
+}
+
+export function currentZone() {
+  return zone;
+}
+
+/** Moves to the next zone, remembers it, and returns it. */
+export function cycleZone() {
+  zone = ZONES[(ZONES.indexOf(zone) + 1) % ZONES.length];
+  try {
+    localStorage.setItem(ZONE_STORAGE_KEY, zone.key);
+  } catch {
+    // Not remembered across visits, but still applied now.
+  }
+  return zone;
+}
+
+function formatter(kind) {
+  const key = `${zone.key}:${kind}`;
+  if (!formatters.has(key)) {
+    const options = { timeZone: zone.timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+    if (kind === 'full') Object.assign(options, { year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(key, new Intl.DateTimeFormat(undefined, options));
+  }
+  return formatters.get(key);
+}
+
+/** An ISO timestamp or epoch milliseconds as a Date, or null. */
+export function toDate(value) {
+  if (value === null || value === undefined || value === '') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Date and time in the chosen zone, or "—". */
+export function formatDateTime(value) {
+  const date = toDate(value);
+  return date ? `${formatter('full').format(date)} ${zone.label}` : '—';
+}
+
+/** Time of day in the chosen zone (for the event feed), or "—". */
+export function formatTime(value) {
+  const date = toDate(value);
+  return date ? formatter('time').format(date) : '—';
+}
+
+/** ISO text for a <time datetime> attribute, or "". */
+export function isoString(value) {
+  const date = toDate(value);
+  return date ? date.toISOString() : '';
+}
+
+/** Milliseconds as "850 ms", "12 s", "3 min". */
+export function formatAge(ms) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60000)} min`;
+}

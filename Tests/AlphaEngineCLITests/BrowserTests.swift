@@ -1,0 +1,39 @@
+import AlphaTestSupport
+import Foundation
+import Testing
+
+/// The dashboard SPA in headless Chromium (Debian's chromium and chromium-driver, driven by
+/// Selenium from `.venv-browser`, both installed by scripts/setup-browser) against the real demo:
+/// simulator, bot and web processes. Screenshots land in `.build/browser-screenshots/`.
+@Suite("Dashboard in a real browser", .serialized)
+struct BrowserTests {
+    static let screenshots = PythonPeer.repositoryRoot.appendingPathComponent(".build/browser-screenshots").path
+
+    static func field(after marker: String, in text: String, until end: Character = " ") -> String? {
+        guard let range = text.range(of: marker) else { return nil }
+        return String(text[range.upperBound...].prefix { $0 != end && !$0.isWhitespace })
+    }
+
+    @Test("log in, the simulator's balance and a fill on screen within a second, pause and resume from the UI; desktop and phone; no console errors or CSP violations")
+    func dashboard() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-browser-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: Self.screenshots, withIntermediateDirectories: true)
+        let demo = try DemoTests.Demo(dataDirectory: directory, extra: ["--strategy", "none"])
+        let port = try #require(demo.port, "\(demo.banner)")
+        let password = try #require(demo.password, "\(demo.banner)")
+        let sim = try #require(Self.field(after: "simulator:  ", in: demo.banner), "\(demo.banner)")
+        let control = try #require(Self.field(after: "control token ", in: demo.banner, until: ")"), "\(demo.banner)")
+        #expect(eventually(within: 30) { (try? DemoTests.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up")
+        let python = PythonPeer.repositoryRoot.appendingPathComponent(".venv-browser/bin/python").path
+        let peer = try PythonPeer(suite: "AlphaEngineCLITests", "browser_dashboard.py",
+                                  arguments: ["http://127.0.0.1:\(port)", "demo", password, sim, control, Self.screenshots], python: python)
+        var lines: [String] = []
+        while let line = peer.readLine() {
+            print("browser: \(line)")
+            lines.append(line)
+        }
+        #expect(peer.wait() == 0 && lines.last == "ok", "\(lines.joined(separator: "\n"))")
+        #expect(demo.stop().status == 0)
+    }
+}
