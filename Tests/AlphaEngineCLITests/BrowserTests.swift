@@ -14,7 +14,7 @@ struct BrowserTests {
         return String(text[range.upperBound...].prefix { $0 != end && !$0.isWhitespace })
     }
 
-    @Test("log in, the simulator's balance and a fill on screen within a second, pause and resume from the UI; desktop and phone; no console errors or CSP violations")
+    @Test("log in, the simulator's balance and a fill on screen within a second, pause and resume from the UI; desktop and phone; a viewer cannot act; no console errors or CSP violations")
     func dashboard() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-browser-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -25,9 +25,22 @@ struct BrowserTests {
         let sim = try #require(Self.field(after: "simulator:  ", in: demo.banner), "\(demo.banner)")
         let control = try #require(Self.field(after: "control token ", in: demo.banner, until: ")"), "\(demo.banner)")
         #expect(eventually(within: 30) { (try? DemoTests.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up")
+        // A viewer, added as an operator would: `alphaengine user add`, the password on stdin.
+        let add = Process()
+        add.executableURL = BuiltExecutable.url("alphaengine")
+        add.arguments = ["user", "add", "watcher", "--role", "viewer", "--data-dir", directory]
+        let stdin = Pipe()
+        add.standardInput = stdin
+        add.standardOutput = FileHandle.nullDevice
+        try add.run()
+        stdin.fileHandleForWriting.write(Data("a viewer's long password\n".utf8))
+        try stdin.fileHandleForWriting.close()
+        add.waitUntilExit()
+        #expect(add.terminationStatus == 0)
         let python = PythonPeer.repositoryRoot.appendingPathComponent(".venv-browser/bin/python").path
         let peer = try PythonPeer(suite: "AlphaEngineCLITests", "browser_dashboard.py",
-                                  arguments: ["http://127.0.0.1:\(port)", "demo", password, sim, control, Self.screenshots], python: python)
+                                  arguments: ["http://127.0.0.1:\(port)", "demo", password, sim, control, Self.screenshots,
+                                              "watcher", "a viewer's long password"], python: python)
         var lines: [String] = []
         while let line = peer.readLine() {
             print("browser: \(line)")

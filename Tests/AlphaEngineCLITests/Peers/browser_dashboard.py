@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The dashboard in headless Chromium, driven by Selenium, against a running demo (sim + bot + web).
 
-    browser_dashboard.py BASE_URL USER PASSWORD SIM_URL SIM_CONTROL_TOKEN SCREENSHOT_DIR
+    browser_dashboard.py BASE_URL USER PASSWORD SIM_URL SIM_CONTROL_TOKEN SCREENSHOT_DIR VIEWER VIEWER_PASSWORD
 
 Logs in, waits for the dashboard, makes a fill in the simulator (a manual order on the exchange's
 own UI) and expects it on screen within a second without a reload, pauses the engine through the
@@ -19,7 +19,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-base, user, password, sim_url, sim_token, shots = sys.argv[1:7]
+base, user, password, sim_url, sim_token, shots, viewer, viewer_password = sys.argv[1:9]
 
 
 def fail(message):
@@ -61,12 +61,11 @@ def problems(driver):
             if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
 
 
-def log_in(driver):
+def log_in(driver, name=user, secret=password):
     driver.get(base + "/")
     wait_for(driver, 10, lambda d: d.find_elements(By.CSS_SELECTOR, "input[type=password]"), "the login form")
-    name = driver.find_element(By.CSS_SELECTOR, "input[autocomplete=username], input[name=username], input[type=text]")
-    name.send_keys(user)
-    driver.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(password)
+    driver.find_element(By.ID, "username").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(secret)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
     wait_for(driver, 10, lambda d: text(d, "engine-state") in ("RUNNING", "PAUSED", "SAFE"), "the engine state on the dashboard")
 
@@ -142,4 +141,24 @@ try:
     step("phone layout fits 390 px")
 finally:
     phone.quit()
+# A viewer sees the same dashboard with every control disabled, and the API refuses a command anyway.
+watcher = browser(1280, 900)
+try:
+    log_in(watcher, viewer, viewer_password)
+    if watcher.find_element(By.ID, "pause").is_enabled() or watcher.find_element(By.ID, "resume").is_enabled():
+        fail("a viewer's controls are enabled")
+    if "viewers cannot act" not in text(watcher, "controls-note"):
+        fail(f"no note for the viewer: {text(watcher, 'controls-note')!r}")
+    status = watcher.execute_script(
+        "return fetch('/api/commands', {method: 'POST', headers: {'Authorization': 'Bearer ' + sessionStorage.getItem('alphaengine.token'),"
+        " 'Content-Type': 'application/json'}, body: JSON.stringify({type: 'PauseEngine', payload: {}})}).then(r => r.status)")
+    if status != 403:
+        fail(f"the API answered a viewer's command with {status}")
+    watcher.save_screenshot(f"{shots}/dashboard-viewer.png")
+    found = [p for p in problems(watcher) if "403" not in p]  # the refused fetch above is logged by Chrome itself
+    if found:
+        fail(f"console errors or CSP violations (viewer): {found}")
+    step("viewer: controls disabled, a command refused with 403")
+finally:
+    watcher.quit()
 print("ok", flush=True)
