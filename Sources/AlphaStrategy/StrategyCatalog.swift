@@ -32,12 +32,19 @@ public enum StrategyCatalog {
     /// The strategy `name` with `parameters` checked against its specs, or every reason it can't
     /// be made, named (`strategy.name`, `strategy.params.<name>`).
     public static func make(name: String, parameters: JSONObject) throws(StrategyParameterError) -> any Strategy {
+        try prepare(name: name, parameters: parameters).strategy
+    }
+
+    /// The strategy and the parameters it was made from, checked and with defaults filled in (what
+    /// its snapshots carry).
+    public static func prepare(name: String, parameters: JSONObject) throws(StrategyParameterError)
+        -> (strategy: any Strategy, parameters: StrategyParameters) {
         guard let descriptor = descriptor(named: name) else {
             throw StrategyParameterError(errors: [ConfigFieldError(
                 field: "strategy.name", message: "is not a known strategy: one of \(names.joined(separator: ", "))")])
         }
         let checked = try StrategyParameters.check(parameters, against: descriptor.parameters, strategy: name)
-        return try descriptor.make(checked)
+        return (try descriptor.make(checked), checked)
     }
 }
 

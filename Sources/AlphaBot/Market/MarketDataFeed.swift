@@ -159,7 +159,7 @@ public final class MarketDataFeed: BotComponent {
                 received(candle, CandleSeries(symbol: symbol, timeframe: timeframe))
             case .mark(let mark):
                 marks[mark.symbol] = mark
-                if time.monotonic - (lastMarkWrite[mark.symbol] ?? .min / 2) >= settings.markWriteMilliseconds {
+                if lastMarkWrite[mark.symbol].map({ time.monotonic - $0 >= settings.markWriteMilliseconds }) ?? true {
                     lastMarkWrite[mark.symbol] = time.monotonic
                     do { try store.storeMark(mark) } catch { failures.failed("storing a mark price", error, log) }
                 }

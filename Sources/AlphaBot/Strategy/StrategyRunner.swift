@@ -26,7 +26,6 @@ public final class StrategyRunner: BotComponent {
     /// The strategy as the configuration names it, built.
     struct Loaded {
         var name: String
-        var parameters: JSONObject
         var series: CandleSeries
         var strategy: any Strategy
         var requirements: [CandleRequirement]
@@ -66,8 +65,6 @@ public final class StrategyRunner: BotComponent {
     private var waitingLogged = false
     /// Told after the runner inserted commands (the dispatcher claims them on its next turn).
     public var commandsQueued: () -> Void = {}
-    /// Evaluations since start, for metrics and the benchmark.
-    public private(set) var evaluations = 0
 
     struct Expectation {
         var symbol: String
@@ -92,9 +89,6 @@ public final class StrategyRunner: BotComponent {
         self.settings = settings
         self.log = log
     }
-
-    /// The strategy running now (name), nil when the configuration names none that can run.
-    public var strategyName: String? { loaded?.name }
 
     // MARK: Component
 
@@ -182,15 +176,13 @@ public final class StrategyRunner: BotComponent {
         let strategy: any Strategy
         let checked: StrategyParameters
         do throws(StrategyParameterError) {
-            strategy = try StrategyCatalog.make(name: config.strategyName, parameters: config.strategyParams)
-            checked = try StrategyParameters.check(config.strategyParams, against: type(of: strategy).descriptor.parameters,
-                                                   strategy: config.strategyName)
+            (strategy, checked) = try StrategyCatalog.prepare(name: config.strategyName, parameters: config.strategyParams)
         } catch {
             stopStrategy("the configured strategy cannot run: \(error)")
             return
         }
         let series = CandleSeries(symbol: config.symbol, timeframe: timeframe)
-        let next = Loaded(name: config.strategyName, parameters: config.strategyParams, series: series, strategy: strategy,
+        let next = Loaded(name: config.strategyName, series: series, strategy: strategy,
                           requirements: strategy.requirements(primary: timeframe), checked: checked)
         let previous = loaded
         loaded = next
@@ -264,7 +256,6 @@ public final class StrategyRunner: BotComponent {
                 return
             }
         }
-        evaluations += 1
         try record(output, snapshot: snapshot, closed: closed, loaded: loaded, candleKey: candleKey, micros: micros, time)
         lastEvaluated = closed.candle.openTime
         state = output.state
@@ -383,8 +374,7 @@ public final class StrategyRunner: BotComponent {
     /// Whether the order came from a strategy's command (`ae-<command id>`, a STRATEGY actor).
     private func isStrategyOrder(_ clientOrderID: String) -> Bool {
         if let known = strategyOrders[clientOrderID] { return known }
-        guard clientOrderID.hasPrefix(ClientOrderID.prefix) else { return false }
-        let commandID = String(clientOrderID.dropFirst(ClientOrderID.prefix.count))
+        guard let commandID = ClientOrderID.commandID(of: clientOrderID) else { return false }
         let ours = ((try? commands.command(id: commandID)) ?? nil)?.actor.kind == .strategy
         strategyOrders[clientOrderID] = ours
         return ours
@@ -407,7 +397,7 @@ public final class StrategyRunner: BotComponent {
     private func outstandingSettled() throws -> Bool {
         outstanding = try outstanding.filter { id in
             guard let command = try commands.command(id: id) else { return false }
-            return command.status == .new || command.status == .sent
+            return command.status.isOpenCommand
         }
         return outstanding.isEmpty
     }

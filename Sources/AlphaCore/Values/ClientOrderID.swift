@@ -40,6 +40,11 @@ public struct ClientOrderID: Sendable, Hashable, CustomStringConvertible {
         try self.init(validating: Self.prefix + commandID)
     }
 
+    /// The command that placed the order `clientOrderID` names, when AlphaEngine placed it.
+    public static func commandID(of clientOrderID: String) -> String? {
+        clientOrderID.hasPrefix(prefix) ? String(clientOrderID.dropFirst(prefix.count)) : nil
+    }
+
     /// True when the order was placed by AlphaEngine rather than by hand or another program.
     public var isOurs: Bool { value.hasPrefix(Self.prefix) }
 

@@ -31,9 +31,9 @@ extension WebAPI {
                 var owners: [String: String] = [:]
                 let commands = storage.commands
                 func owner(_ clientOrderID: String?) -> String {
-                    guard let clientOrderID, clientOrderID.hasPrefix(ClientOrderID.prefix) else { return StrategyResults.outside }
+                    guard let clientOrderID, let commandID = ClientOrderID.commandID(of: clientOrderID) else { return StrategyResults.outside }
                     if let known = owners[clientOrderID] { return known }
-                    let actor = (try? commands.command(id: String(clientOrderID.dropFirst(ClientOrderID.prefix.count))))??.actor
+                    let actor = (try? commands.command(id: commandID))??.actor
                     let name = actor.map { $0.kind == .strategy ? String($0.id.split(separator: ":").last ?? "") : StrategyResults.manual }
                         ?? StrategyResults.manual
                     owners[clientOrderID] = name

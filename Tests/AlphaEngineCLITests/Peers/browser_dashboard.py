@@ -61,9 +61,13 @@ def problems(driver):
             if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
 
 
-def log_in(driver, name=user, secret=password):
+def open_login(driver):
     driver.get(base + "/")
     wait_for(driver, 10, lambda d: d.find_elements(By.CSS_SELECTOR, "input[type=password]"), "the login form")
+
+
+def log_in(driver, name=user, secret=password):
+    open_login(driver)
     driver.find_element(By.ID, "username").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(secret)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
@@ -80,8 +84,7 @@ def sim_order(side, quantity):
 
 desktop = browser(1280, 900)
 try:
-    desktop.get(base + "/")
-    wait_for(desktop, 10, lambda d: d.find_elements(By.CSS_SELECTOR, "input[type=password]"), "the login form")
+    open_login(desktop)
     desktop.save_screenshot(f"{shots}/login-desktop.png")
     log_in(desktop)
     wait_for(desktop, 10, lambda d: "USDT" in text(d, "balances"), "the balance")
@@ -126,8 +129,7 @@ finally:
 
 phone = browser(390, 844)
 try:
-    phone.get(base + "/")
-    wait_for(phone, 10, lambda d: d.find_elements(By.CSS_SELECTOR, "input[type=password]"), "the login form")
+    open_login(phone)
     phone.save_screenshot(f"{shots}/login-phone.png")
     log_in(phone)
     wait_for(phone, 10, lambda d: "USDT" in text(d, "balances"), "the balance")
