@@ -50,6 +50,17 @@ struct MarketDataFeedTests {
         #expect(world.feed.rules["BTCUSDT"]?.tickSize == Amount("0.1")!)
     }
 
+    @Test("The symbols' rules are read when the feed starts, though it follows nothing, and stored for /api/symbols")
+    func rulesReadAndStored() throws {
+        let world = try World(minutes: 0)
+        try world.feed.start(world.time)
+        try world.tick()
+        #expect(world.feed.rules["BTCUSDT"] != nil)
+        let stored = try world.store.symbolRules()
+        #expect(stored.map(\.rules) == world.feed.rules.values.sorted { $0.symbol < $1.symbol })
+        #expect(stored.first?.updatedAt == world.time.now)
+    }
+
     @Test("From the stream: a closed candle is stored and handed on once, one in progress is not, a gap back-fills and hands on the newest")
     func streamAndGaps() throws {
         let world = try World(minutes: 100)

@@ -30,6 +30,21 @@ struct WebReadTests {
             after = value
         }
         #expect(seen == written)
+        // Newest first, paged on with `before`: the same events, reversed, each once.
+        var newest: [Int64] = []
+        var before = ""
+        while true {
+            let page = try world.call("GET", "/api/events?order=desc&limit=3\(before)", token: world.viewerToken)
+            #expect(page.status == 200)
+            newest += Self.seqs(page, "events")
+            guard case .number(let next)? = page.json["next"] else { break }
+            before = "&before=\(next)"
+        }
+        #expect(newest == written.reversed())
+        let older = try world.call("GET", "/api/events?order=desc&type=EngineResumed&before=\(written[5])", token: world.viewerToken)
+        #expect(Self.seqs(older, "events") == [written[3], written[1]])
+        let badOrder = try world.call("GET", "/api/events?order=newest&before=0", token: world.viewerToken)
+        #expect(badOrder.status == 400 && badOrder.text.contains("order") && badOrder.text.contains("before"))
         let paused = try world.call("GET", "/api/events?type=EnginePaused&limit=100", token: world.viewerToken)
         #expect(Self.seqs(paused, "events") == written.enumerated().filter { $0.offset % 2 == 0 }.map(\.element))
         #expect(paused.json["next"] == .null)
@@ -38,6 +53,36 @@ struct WebReadTests {
         let one = try world.call("GET", "/api/events/\(written[2])", token: world.viewerToken)
         #expect(one.json["seq"] == .int(written[2]) && one.json["type"] == .string("EnginePaused"))
         #expect(try world.call("GET", "/api/events/999999", token: world.viewerToken).status == 404)
+    }
+
+    @Test("/api/symbols: the order filters as the bot stored them, decimals as strings, missing bounds null, one symbol by name")
+    func symbolRules() throws {
+        let world = try WebWorld()
+        #expect(try world.call("GET", "/api/symbols", token: world.viewerToken).json["symbols"] == .array([]))
+        let market = MarketDataStore(database: world.database)
+        let read = Timestamp(millisecondsSinceEpoch: 1_795_000_000_000)
+        try market.storeSymbolRules([
+            SymbolRules(symbol: "BTCUSDT", tickSize: Amount("0.10")!, stepSize: Amount("0.001")!, minQuantity: Amount("0.001")!,
+                        maxQuantity: Amount("1000")!, minNotional: Amount("100")!),
+            SymbolRules(symbol: "ETHUSDT", tickSize: Amount("0.01")!, stepSize: Amount("0.001")!, minQuantity: Amount("0.001")!),
+        ], at: read)
+        let all = try world.call("GET", "/api/symbols", token: world.viewerToken)
+        guard case .array(let list)? = all.json["symbols"], list.count == 2, case .object(let btc) = list[0],
+              case .object(let eth) = list[1] else { Issue.record("\(all.text)"); return }
+        #expect(btc["symbol"] == "BTCUSDT" && btc["tickSize"] == .string("0.1") && btc["stepSize"] == .string("0.001")
+                && btc["maxQuantity"] == .string("1000") && btc["minNotional"] == .string("100")
+                && btc["updatedAt"] == .string(read.iso8601))
+        #expect(eth["maxQuantity"] == .null && eth["minNotional"] == .null)
+        let one = try world.call("GET", "/api/symbols?symbol=ETHUSDT", token: world.viewerToken)
+        guard case .array(let only)? = one.json["symbols"] else { Issue.record("\(one.text)"); return }
+        #expect(only.count == 1)
+        // A new read replaces the list: a symbol the exchange dropped goes.
+        try market.storeSymbolRules([SymbolRules(symbol: "ETHUSDT", tickSize: Amount("0.01")!, stepSize: Amount("0.01")!,
+                                                 minQuantity: Amount("0.01")!)], at: read)
+        guard case .array(let after)? = try world.call("GET", "/api/symbols", token: world.viewerToken).json["symbols"] else { return }
+        #expect(after.count == 1)
+        #expect(try world.call("GET", "/api/symbols?symbol=btc usdt", token: world.viewerToken).status == 400)
+        #expect(try world.call("GET", "/api/symbols").status == 401)
     }
 
     @Test("The exchange's candles as the bot keeps them, longer intervals merged from minutes, our fills marked; positions at the mark")
@@ -126,6 +171,12 @@ struct WebReadTests {
 
         let page = try world.call("GET", "/api/trades?symbol=BTCUSDT&limit=3", token: world.viewerToken)
         #expect(Self.seqs(page, "trades").count == 3 && page.json["next"] != .null)
+        let ascending = Self.seqs(try world.call("GET", "/api/trades?symbol=BTCUSDT", token: world.viewerToken), "trades")
+        let newestTwo = try world.call("GET", "/api/trades?symbol=BTCUSDT&order=desc&limit=2", token: world.viewerToken)
+        #expect(Self.seqs(newestTwo, "trades") == Array(ascending.reversed().prefix(2)))
+        guard case .number(let before)? = newestTwo.json["next"] else { Issue.record("\(newestTwo.text)"); return }
+        let olderTrades = try world.call("GET", "/api/trades?symbol=BTCUSDT&order=desc&before=\(before)", token: world.viewerToken)
+        #expect(Self.seqs(olderTrades, "trades") == Array(ascending.reversed().dropFirst(2)))
         let candles = try world.call("GET", "/api/candles?symbol=BTCUSDT&interval=1h&source=fills&from=\(base)&until=\(base + 2 * hour)",
                                      token: world.viewerToken)
         guard case .array(let list)? = candles.json["candles"], list.count == 2, case .object(let first) = list[0] else {

@@ -64,7 +64,7 @@ public final class MarketDataFeed: BotComponent {
     private var failures = RepeatedFailureLog()
     /// The latest mark price per symbol.
     public private(set) var marks: [String: MarkPrice] = [:]
-    /// Each symbol's tick and step, fetched once the feed follows anything.
+    /// Each symbol's tick, step and bounds, read from the exchange when the feed starts.
     public private(set) var rules: [String: SymbolRules] = [:]
     /// Whether the market stream is connected.
     public private(set) var streamUp = false
@@ -108,10 +108,14 @@ public final class MarketDataFeed: BotComponent {
 
     public func tick(_ time: KernelTime) throws -> Bool {
         var worked = try drain(time)
-        if rules.isEmpty, !needs.isEmpty, retryAt.map({ time.monotonic >= $0 }) ?? true, venue.pacer.closure(now: time.monotonic) == nil {
+        // Read once at start whatever the strategy follows: the runner rounds to them and the
+        // dashboard checks manual orders against them (`/api/symbols`).
+        if rules.isEmpty, retryAt.map({ time.monotonic >= $0 }) ?? true, venue.pacer.closure(now: time.monotonic) == nil {
             worked = true
             do {
                 rules = try venue.marketData.symbolRules()
+                try store.storeSymbolRules(rules.values.sorted { $0.symbol < $1.symbol }, at: time.now)
+                if rules.isEmpty { retryAt = time.monotonic + settings.retryMilliseconds } // not every tick
             } catch {
                 failures.failed("reading the symbols' rules", error, log)
                 retryAt = time.monotonic + settings.retryMilliseconds

@@ -8,12 +8,19 @@ public struct SymbolRules: Sendable, Equatable {
     public var tickSize: Amount
     public var stepSize: Amount
     public var minQuantity: Amount
+    /// LOT_SIZE's largest quantity, when the exchange says.
+    public var maxQuantity: Amount?
+    /// MIN_NOTIONAL: the smallest price × quantity of an order, when the exchange says.
+    public var minNotional: Amount?
 
-    public init(symbol: String, tickSize: Amount, stepSize: Amount, minQuantity: Amount) {
+    public init(symbol: String, tickSize: Amount, stepSize: Amount, minQuantity: Amount, maxQuantity: Amount? = nil,
+                minNotional: Amount? = nil) {
         self.symbol = symbol
         self.tickSize = tickSize
         self.stepSize = stepSize
         self.minQuantity = minQuantity
+        self.maxQuantity = maxQuantity
+        self.minNotional = minNotional
     }
 
     /// A quantity on the step, rounded towards zero (never more than was asked for).

@@ -22,7 +22,8 @@ public final class BinanceMarketData: ExchangeMarketData {
         }
     }
 
-    /// `GET /fapi/v1/exchangeInfo` (weight 1): each symbol's PRICE_FILTER tick and LOT_SIZE step.
+    /// `GET /fapi/v1/exchangeInfo` (weight 1): each symbol's PRICE_FILTER tick, LOT_SIZE step and
+    /// bounds, and MIN_NOTIONAL.
     public func symbolRules() throws -> [String: SymbolRules] {
         guard case .object(let info) = try client.get("/fapi/v1/exchangeInfo"), case .array(let symbols)? = info["symbols"] else {
             throw ExchangeError.unknown(reason: "exchangeInfo: no symbol list")
@@ -30,17 +31,19 @@ public final class BinanceMarketData: ExchangeMarketData {
         var rules: [String: SymbolRules] = [:]
         for case .object(let symbol) in symbols {
             guard case .string(let name)? = symbol["symbol"], case .array(let filters)? = symbol["filters"] else { continue }
-            var tick: Amount?, step: Amount?, minimum: Amount?
+            var tick: Amount?, step: Amount?, minimum: Amount?, maximum: Amount?, notional: Amount?
             for case .object(let filter) in filters {
                 func amount(_ key: String) -> Amount? { if case .string(let text)? = filter[key] { Amount(text) } else { nil } }
                 switch filter["filterType"] {
                 case .string("PRICE_FILTER")?: tick = amount("tickSize")
-                case .string("LOT_SIZE")?: step = amount("stepSize"); minimum = amount("minQty")
+                case .string("LOT_SIZE")?: step = amount("stepSize"); minimum = amount("minQty"); maximum = amount("maxQty")
+                case .string("MIN_NOTIONAL")?: notional = amount("notional")
                 default: break
                 }
             }
             if let tick, let step, tick > .zero, step > .zero {
-                rules[name] = SymbolRules(symbol: name, tickSize: tick, stepSize: step, minQuantity: minimum ?? step)
+                rules[name] = SymbolRules(symbol: name, tickSize: tick, stepSize: step, minQuantity: minimum ?? step,
+                                          maxQuantity: maximum, minNotional: notional)
             }
         }
         return rules

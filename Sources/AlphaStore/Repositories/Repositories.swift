@@ -19,7 +19,8 @@ public protocol EventLog: AnyObject {
     /// Stored rows as they are, payload bytes untouched: what event pages and the stream send.
     func forEachRow(matching filter: EventFilter, limit: Int, _ body: (borrowing EventRow) throws -> Void) throws
     /// TradeExecuted events after `afterSeq`, for one symbol and between two fill times when given.
-    func trades(symbol: String?, afterSeq: Int64, fromTime: Int64?, untilTime: Int64?, limit: Int) throws -> [Event]
+    func trades(symbol: String?, afterSeq: Int64, beforeSeq: Int64?, newestFirst: Bool, fromTime: Int64?, untilTime: Int64?,
+                limit: Int) throws -> [Event]
     func lastSeq() throws -> Int64
     func count() throws -> Int64
 }
@@ -29,10 +30,10 @@ extension EventLog {
     public func events(matching filter: EventFilter) throws -> [Event] { try events(matching: filter, limit: 1000) }
     public func forEach(_ body: (Event) throws -> Void) throws { try forEach(after: 0, body) }
     public func trades(symbol: String?, afterSeq: Int64 = 0, limit: Int) throws -> [Event] {
-        try trades(symbol: symbol, afterSeq: afterSeq, fromTime: nil, untilTime: nil, limit: limit)
+        try trades(symbol: symbol, afterSeq: afterSeq, beforeSeq: nil, newestFirst: false, fromTime: nil, untilTime: nil, limit: limit)
     }
     public func trades(symbol: String?, fromTime: Int64?, untilTime: Int64?, limit: Int) throws -> [Event] {
-        try trades(symbol: symbol, afterSeq: 0, fromTime: fromTime, untilTime: untilTime, limit: limit)
+        try trades(symbol: symbol, afterSeq: 0, beforeSeq: nil, newestFirst: false, fromTime: fromTime, untilTime: untilTime, limit: limit)
     }
 }
 
@@ -121,6 +122,9 @@ public protocol MarketDataRepository: AnyObject {
     func latestCandle(symbol: String, timeframe: Timeframe) throws -> Candle?
     func storeMark(_ mark: MarkPrice) throws
     func marks() throws -> [String: MarkPrice]
+    /// Replaces the stored order filters with the exchange's list, read at `time`.
+    func storeSymbolRules(_ rules: [SymbolRules], at time: Timestamp) throws
+    func symbolRules() throws -> [StoredSymbolRules]
 }
 
 /// The web's users.

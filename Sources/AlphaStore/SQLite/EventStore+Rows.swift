@@ -30,7 +30,7 @@ public struct EventRow: ~Copyable {
 }
 
 extension EventStore {
-    /// Calls `body` for each event matching `filter`, oldest first, at most `limit`, without
+    /// Calls `body` for each event matching `filter` in the filter's order, at most `limit`, without
     /// decoding payloads (see `EventRow`).
     public func forEachRow(matching filter: EventFilter, limit: Int, _ body: (borrowing EventRow) throws -> Void) throws {
         let (sql, values) = Self.query(filter, limit: limit)

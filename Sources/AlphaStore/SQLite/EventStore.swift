@@ -33,7 +33,8 @@ public final class EventStore {
             .rows([.integer(seq), .integer(Int64(limit))], Self.decode)
     }
 
-    /// Events matching every condition the filter sets, oldest first, at most `limit`.
+    /// Events matching every condition the filter sets, at most `limit`, oldest first unless the
+    /// filter says `newestFirst`.
     public func events(matching filter: EventFilter, limit: Int = 1000) throws -> [Event] {
         let (sql, values) = Self.query(filter, limit: limit)
         return try database.statement(sql).rows(values, Self.decode)
@@ -41,14 +42,20 @@ public final class EventStore {
 
     /// The newest event that matches `filter` (the latest strategy state, say), or nil.
     public func latest(matching filter: EventFilter) throws -> Event? {
-        let (sql, values) = Self.query(filter, limit: 1, newestFirst: true)
+        var filter = filter
+        filter.newestFirst = true
+        let (sql, values) = Self.query(filter, limit: 1)
         return try database.statement(sql).rows(values, Self.decode).first
     }
 
     /// The SELECT for `filter`, and its bound values.
-    static func query(_ filter: EventFilter, limit: Int, newestFirst: Bool = false) -> (String, [SQLValue]) {
+    static func query(_ filter: EventFilter, limit: Int) -> (String, [SQLValue]) {
         var conditions = ["seq > ?"]
         var values: [SQLValue] = [.integer(filter.afterSeq)]
+        if let before = filter.beforeSeq {
+            conditions.append("seq < ?")
+            values.append(.integer(before))
+        }
         if let types = filter.types, !types.isEmpty {
             conditions.append("event_type IN (\(Array(repeating: "?", count: types.count).joined(separator: ",")))")
             values += types.map(\.rawValue).sorted().map { .text($0) }
@@ -71,7 +78,7 @@ public final class EventStore {
             values.append(.text(until.iso8601))
         }
         values.append(.integer(Int64(limit)))
-        return ("SELECT \(columns) FROM event_store WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq\(newestFirst ? " DESC" : "") LIMIT ?", values)
+        return ("SELECT \(columns) FROM event_store WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq\(filter.newestFirst ? " DESC" : "") LIMIT ?", values)
     }
 
     /// Calls `body` for every event after `seq` in order, without holding them all in memory.
@@ -121,6 +128,10 @@ public final class EventStore {
 /// Conditions for reading events; each one set narrows the result.
 public struct EventFilter: Sendable, Equatable {
     public var afterSeq: Int64 = 0
+    /// Exclusive upper bound on seq: with `newestFirst`, how a page of older events is asked for.
+    public var beforeSeq: Int64?
+    /// Newest first instead of oldest first.
+    public var newestFirst = false
     public var types: Set<EventType>?
     public var entityKind: EntityKind?
     public var entityID: String?
@@ -129,9 +140,11 @@ public struct EventFilter: Sendable, Equatable {
     /// Exclusive upper bound on the recording time.
     public var until: Timestamp?
 
-    public init(afterSeq: Int64 = 0, types: Set<EventType>? = nil, entityKind: EntityKind? = nil,
-                entityID: String? = nil, from: Timestamp? = nil, until: Timestamp? = nil) {
+    public init(afterSeq: Int64 = 0, beforeSeq: Int64? = nil, newestFirst: Bool = false, types: Set<EventType>? = nil,
+                entityKind: EntityKind? = nil, entityID: String? = nil, from: Timestamp? = nil, until: Timestamp? = nil) {
         self.afterSeq = afterSeq
+        self.beforeSeq = beforeSeq
+        self.newestFirst = newestFirst
         self.types = types
         self.entityKind = entityKind
         self.entityID = entityID

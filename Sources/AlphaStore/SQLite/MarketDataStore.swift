@@ -1,7 +1,8 @@
 import AlphaCore
 
-/// `market_candles` and `market_marks` (schema 7). The bot writes them; the web reads candles for
-/// `/api/candles` and marks for unrealized PnL.
+/// `market_candles` and `market_marks` (schema 7) and `market_symbols` (8). The bot writes them;
+/// the web reads candles for `/api/candles`, marks for unrealized PnL and symbols' rules for
+/// `/api/symbols`.
 public final class MarketDataStore {
     public let database: Database
 
@@ -65,9 +66,44 @@ public final class MarketDataStore {
         return Dictionary(rows.map { ($0.symbol, $0) }, uniquingKeysWith: { _, last in last })
     }
 
+    /// Replaces the stored rules with these (the exchange's full list, as last read).
+    public func storeSymbolRules(_ rules: [SymbolRules], at time: Timestamp) throws {
+        _ = try database.write {
+            try database.execute("DELETE FROM market_symbols")
+            let insert = try database.statement("""
+                INSERT INTO market_symbols (symbol, tick_size, step_size, min_quantity, max_quantity, min_notional, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for rule in rules {
+                _ = try insert.run([.text(rule.symbol), .text(rule.tickSize.description), .text(rule.stepSize.description),
+                                    .text(rule.minQuantity.description), rule.maxQuantity.map { .text($0.description) } ?? .null,
+                                    rule.minNotional.map { .text($0.description) } ?? .null, .text(time.iso8601)])
+            }
+        }
+    }
+
+    /// The stored rules by symbol, and when they were read.
+    public func symbolRules() throws -> [StoredSymbolRules] {
+        try database.statement("""
+            SELECT symbol, tick_size, step_size, min_quantity, max_quantity, min_notional, updated_at FROM market_symbols ORDER BY symbol
+            """).rows { row in
+            StoredSymbolRules(
+                rules: SymbolRules(symbol: row.text(0), tickSize: Amount(row.text(1)) ?? .zero, stepSize: Amount(row.text(2)) ?? .zero,
+                                   minQuantity: Amount(row.text(3)) ?? .zero, maxQuantity: row.isNull(4) ? nil : Amount(row.text(4)),
+                                   minNotional: row.isNull(5) ? nil : Amount(row.text(5))),
+                updatedAt: Timestamp(iso8601: row.text(6)) ?? Timestamp(millisecondsSinceEpoch: 0))
+        }
+    }
+
     private static func candle(_ row: Statement) -> Candle {
         Candle(openTime: row.int64(0), closeTime: row.int64(1), open: Amount(row.text(2)) ?? .zero, high: Amount(row.text(3)) ?? .zero,
                low: Amount(row.text(4)) ?? .zero, close: Amount(row.text(5)) ?? .zero, volume: Amount(row.text(6)) ?? .zero,
                quoteVolume: Amount(row.text(7)) ?? .zero, trades: row.int64(8))
     }
+}
+
+/// One symbol's order filters as the bot last read them from the exchange.
+public struct StoredSymbolRules: Sendable, Equatable {
+    public var rules: SymbolRules
+    public var updatedAt: Timestamp
 }

@@ -233,6 +233,18 @@ enum Schema {
                 time INTEGER NOT NULL
             );
             """),
+        // The order filters, so the dashboard can check a manual order before it is sent.
+        Migration(version: 8, name: "symbol rules", sql: """
+            CREATE TABLE market_symbols (
+                symbol TEXT PRIMARY KEY,
+                tick_size TEXT NOT NULL,
+                step_size TEXT NOT NULL,
+                min_quantity TEXT NOT NULL,
+                max_quantity TEXT,
+                min_notional TEXT,
+                updated_at TEXT NOT NULL
+            );
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -79,6 +79,18 @@ enum APIJSON {
     }
 
     /// A trade: the TradeExecuted payload with the seq that pages through them.
+    /// One symbol's order filters, decimals as strings; a bound the exchange did not give is null.
+    static func symbolRules(_ stored: StoredSymbolRules) -> JSONValue {
+        let rules = stored.rules
+        return .object([
+            "symbol": .string(rules.symbol), "tickSize": .string(rules.tickSize.description),
+            "stepSize": .string(rules.stepSize.description), "minQuantity": .string(rules.minQuantity.description),
+            "maxQuantity": rules.maxQuantity.map { .string($0.description) } ?? .null,
+            "minNotional": rules.minNotional.map { .string($0.description) } ?? .null,
+            "updatedAt": .string(stored.updatedAt.iso8601),
+        ])
+    }
+
     /// A fill as today's payload writes it: re-encoded, so fills stored when exchange ids were
     /// numbers (before schema 6) show them as strings too, as the contract says.
     static func trade(_ event: Event) -> JSONValue {

@@ -119,6 +119,17 @@ struct QueryReader {
         return text
     }
 
+    /// `after`, `before` and `order` (asc, the default, or desc) of a list paged by seq. A page's
+    /// `next` is the last seq it holds: the following page's `after` in ascending order, its
+    /// `before` in descending order.
+    mutating func seqPage() -> SeqPage {
+        let after = integer("after", in: 0...Int64.max) ?? 0
+        let before = integer("before", in: 1...Int64.max)
+        let order = string("order", maxLength: 4) ?? "asc"
+        if order != "asc" && order != "desc" { problem("order", "must be asc or desc") }
+        return SeqPage(after: after, before: before, newestFirst: order == "desc")
+    }
+
     func wasGiven(_ name: String) -> Bool { query[name] != nil }
 
     mutating func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field, message)) }
@@ -126,4 +137,11 @@ struct QueryReader {
     func finish() throws(APIFailure) {
         if !problems.isEmpty { throw .invalid(problems) }
     }
+}
+
+/// Where a page of a seq-ordered list starts and which way it runs.
+struct SeqPage {
+    var after: Int64
+    var before: Int64?
+    var newestFirst: Bool
 }

@@ -3,13 +3,15 @@ import AlphaHTTP
 import AlphaJSON
 import AlphaStore
 
-/// The event log, filtered and paged by seq: `next` is the `after` of the following page.
+/// The event log, filtered and paged by seq, oldest or newest first: `next` is the `after` (or,
+/// newest first, the `before`) of the following page.
 extension WebAPI {
     func addEventRoutes(to router: inout Router) {
         add(&router, "GET", "/api/events", .viewer) { context in
-            var query = QueryReader(context.request, accepts: ["after", "limit", "type", "entityKind", "entityId", "from", "until"])
+            var query = QueryReader(context.request, accepts: ["after", "before", "order", "limit", "type", "entityKind", "entityId", "from", "until"])
             var filter = EventFilter()
-            filter.afterSeq = query.integer("after", in: 0...Int64.max) ?? 0
+            let page = query.seqPage()
+            (filter.afterSeq, filter.beforeSeq, filter.newestFirst) = (page.after, page.before, page.newestFirst)
             let limit = Int(query.integer("limit", in: 1...1000) ?? 100)
             filter.types = query.choices("type", as: EventType.self)
             filter.entityKind = query.choice("entityKind", as: EntityKind.self)

@@ -44,12 +44,14 @@ extension WebAPI {
             return .json(.object(["order": .object(order.json), "events": .array(events.map(APIJSON.event))]))
         }
         add(&router, "GET", "/api/trades", .viewer) { context in
-            var query = QueryReader(context.request, accepts: ["symbol", "after", "limit"])
+            var query = QueryReader(context.request, accepts: ["symbol", "after", "before", "order", "limit"])
             let symbol = query.symbol("symbol")
-            let after = query.integer("after", in: 0...Int64.max) ?? 0
+            let page = query.seqPage()
             let limit = Int(query.integer("limit", in: 1...1000) ?? 100)
             try query.finish()
-            let trades = try context.storage.events.trades(symbol: symbol, afterSeq: after, limit: limit)
+            let trades = try context.storage.events.trades(
+                symbol: symbol, afterSeq: page.after, beforeSeq: page.before, newestFirst: page.newestFirst,
+                fromTime: nil, untilTime: nil, limit: limit)
             return .json(APIJSON.list("trades", trades.map(APIJSON.trade), next: trades.count == limit ? trades.last?.seq : nil))
         }
         add(&router, "GET", "/api/positions", .viewer) { context in
@@ -57,6 +59,13 @@ extension WebAPI {
             let positions = try context.storage.projections.positions()
             let marks = try context.storage.marketData.marks()
             return .json(.object(["positions": .array(positions.map { APIJSON.position($0, marks: marks) })]))
+        }
+        add(&router, "GET", "/api/symbols", .viewer) { context in
+            var query = QueryReader(context.request, accepts: ["symbol"])
+            let symbol = query.symbol("symbol")
+            try query.finish()
+            let stored = try context.storage.marketData.symbolRules().filter { symbol == nil || $0.rules.symbol == symbol }
+            return .json(.object(["symbols": .array(stored.map(APIJSON.symbolRules))]))
         }
         add(&router, "GET", "/api/balances", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
