@@ -25,6 +25,8 @@ struct WebCommand: ParsableCommand {
     @Flag(help: "Take the client address from X-Forwarded-For (only behind a proxy you run).") var trustForwardedFor = false
     @Option(help: "The OpenAPI document to serve (default: openapi.yaml here or beside the executable's checkout).") var openapi: String?
     @Option(name: .customLong("public"), help: "The SPA's directory (default: Public if it exists).") var publicDirectory: String?
+    @Option(name: .customLong("chart-js"), help: "Chart.js's directory, served at /vendor/chart.js/ (default: Debian's libjs-chart.js, \(Self.debianChartJS), if installed).")
+    var chartJSDirectory: String?
     @Option(help: "Event loops (default: one per core).") var eventLoops: Int?
     @Option(help: "Worker threads for database work.") var workers = 4
 
@@ -51,12 +53,9 @@ struct WebCommand: ParsableCommand {
             settings.corsOrigins = Set(configuration.webCORSOrigins)
             settings.tokenLifetimeSeconds = tokenTtl
             settings.trustForwardedFor = trustForwardedFor
-            let publicPath = publicDirectory ?? "Public"
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: publicPath, isDirectory: &isDirectory), isDirectory.boolValue {
-                settings.publicDirectory = publicPath
-            } else if publicDirectory != nil {
-                throw ValidationFailure("--public \(publicPath) is not a directory", status: 64)
+            settings.publicDirectory = try directory(publicDirectory, default: "Public", option: "--public")
+            if let chart = try directory(chartJSDirectory, default: Self.debianChartJS, option: "--chart-js") {
+                settings.vendorDirectories["chart.js"] = chart
             }
             let app = try WebApp(settings: settings, secret: secret)
             do {
@@ -69,6 +68,18 @@ struct WebCommand: ParsableCommand {
             app.stop()
             FileHandle.standardError.write(Data("alphaengine web: stopped\n".utf8))
         }
+    }
+
+    static let debianChartJS = "/usr/share/javascript/chart.js"
+
+    /// `given` if it is a directory (else an error naming `option`); without it, `fallback` if
+    /// that is one; else nil (no SPA; for Chart.js, the dashboard says its charts are missing).
+    private func directory(_ given: String?, default fallback: String, option: String) throws -> String? {
+        var isDirectory: ObjCBool = false
+        let path = given ?? fallback
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return path }
+        if given != nil { throw ValidationFailure("\(option) \(path) is not a directory", status: 64) }
+        return nil
     }
 
     /// The token-signing key from secrets.yaml or the environment. In sim mode without one, a

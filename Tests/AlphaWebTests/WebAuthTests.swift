@@ -188,4 +188,26 @@ struct WebAuthTests {
         let missing = try world.call("GET", "/api/nothing-here", token: world.viewerToken)
         #expect(missing.status == 404 && missing.errorCode == "not_found")
     }
+
+    @Test("A browser library is served from where the system put it under /vendor/<name>/; a missing file is a 404, not the SPA")
+    func vendorLibrary() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vendor-\(UUID().uuidString)")
+        let spa = root.appendingPathComponent("public"), chart = root.appendingPathComponent("chart.js")
+        for directory in [spa, chart] { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data("<!doctype html><title>app</title>".utf8).write(to: spa.appendingPathComponent("index.html"))
+        try Data("/* chart */ window.Chart = {};".utf8).write(to: chart.appendingPathComponent("chart.min.js"))
+        let world = try WebWorld { settings in
+            settings.publicDirectory = spa.path
+            settings.vendorDirectories = ["chart.js": chart.path]
+        }
+        let script = try world.call("GET", "/vendor/chart.js/chart.min.js")
+        #expect(script.status == 200 && script.text.contains("window.Chart") && script.header("Content-Type")?.contains("javascript") == true)
+        #expect(script.header("ETag") != nil && script.header("Content-Security-Policy") != nil)
+        #expect(try world.call("GET", "/vendor/chart.js/nothing.js").status == 404)
+        #expect(try world.call("GET", "/vendor/chart.js/nothing").status == 404, "no SPA fallback inside a library")
+        #expect(try world.call("GET", "/vendor/jquery/jquery.js").status == 404)
+        #expect(try world.call("GET", "/vendor/chart.js/..%2Findex.html").status == 400)
+        #expect(try world.call("GET", "/history/orders").text.contains("<title>app</title>"), "client routes still get the SPA")
+    }
 }

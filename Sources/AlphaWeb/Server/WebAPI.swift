@@ -55,7 +55,7 @@ final class WebAPI: Sendable {
         tail = EventTail(backend: settings.storage, hub: hub, pollMicroseconds: settings.tailPollMicroseconds)
     }
 
-    func router(staticFiles: StaticFiles?) -> Router {
+    func router(staticFiles: StaticFiles?, vendorFiles: [String: StaticFiles] = [:]) -> Router {
         var router = Router()
         addHealthRoutes(to: &router)
         addAuthRoutes(to: &router)
@@ -74,6 +74,14 @@ final class WebAPI: Sendable {
         }
         router.fallback = { request in
             if request.path == "/api" || request.path.hasPrefix("/api/") { return apiNotFound(request) }
+            if request.path.hasPrefix("/vendor/") {
+                let rest = request.path.dropFirst("/vendor/".count)
+                let name = rest.prefix { $0 != "/" }
+                guard let files = vendorFiles[String(name)], rest.count > name.count else {
+                    return .response(.error(.notFound, code: "not_found", message: "no library \(name.prefix(40)) is installed"))
+                }
+                return .response(files.respond(to: request, path: rest.dropFirst(name.count + 1)))
+            }
             if let staticFiles { return staticFiles.handler(request) }
             return apiNotFound(request)
         }

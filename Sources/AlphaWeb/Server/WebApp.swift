@@ -17,7 +17,9 @@ public final class WebApp: Sendable {
     public init(settings: WebSettings, secret: [UInt8]) throws {
         api = try WebAPI(settings: settings, secret: secret)
         let staticFiles = try settings.publicDirectory.map { try StaticFiles(root: $0) }
-        let router = api.router(staticFiles: staticFiles)
+        // A library's missing file is a 404, not the SPA.
+        let vendorFiles = try settings.vendorDirectories.mapValues { try StaticFiles(root: $0, spaFallback: false) }
+        let router = api.router(staticFiles: staticFiles, vendorFiles: vendorFiles)
         let headers = ResponseHeaders(corsOrigins: settings.corsOrigins)
         let handler: HTTPHandler = { request in headers.apply(to: request, router.handler) }
         self.handler = handler

@@ -25,6 +25,9 @@ public struct WebSettings: Sendable {
     public var openAPIDocument: [UInt8]
     /// The SPA's files; nil serves none.
     public var publicDirectory: String?
+    /// Browser libraries where the system put them (Debian's `libjs-*`), by name: each directory
+    /// is served under `/vendor/<name>/`, never copied into the repository.
+    public var vendorDirectories: [String: String] = [:]
 
     public init(storage: any StorageBackend, mode: TradingMode, openAPIDocument: [UInt8]) {
         self.storage = storage
