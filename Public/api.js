@@ -7,8 +7,10 @@ const TIMEOUT_MS = 15000;
 
 /** A failed call: `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
-  constructor(message, { status = 0, code = 'network', retryAfter = null, sessionExpired = false } = {}) {
+  constructor(message, { status = 0, code = 'network', retryAfter = null, sessionExpired = false, fields = [] } = {}) {
     super(message);
+    // A 400's wrong fields, each {field, message} with the field named by path (risk.daily_loss_limit).
+    this.fields = fields;
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
@@ -90,6 +92,7 @@ async function request(method, path, { body, auth = true, headers = {} } = {}) {
     const seconds = Number.parseInt(response.headers.get('Retry-After') || '', 10);
     options.retryAfter = Number.isFinite(seconds) ? seconds : null;
   }
+  options.fields = Array.isArray(detail.fields) ? detail.fields : [];
   throw new ApiError(describe(response.status, detail), options);
 }
 
@@ -141,12 +144,7 @@ export async function dashboard() {
 
 /** A page of the event log, oldest first: `{events, next}`. */
 export async function events(params = {}) {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null) query.set(key, String(value));
-  }
-  const suffix = query.toString() ? `?${query}` : '';
-  return (await request('GET', `/api/events${suffix}`)).data;
+  return (await request('GET', `/api/events${queryString(params)}`)).data;
 }
 
 /** Queues a command; answers the command (status NEW) and where to follow it. */
@@ -169,6 +167,78 @@ export async function postCommand(type, payload = {}) {
 
 export async function command(id) {
   return (await request('GET', `/api/commands/${encodeURIComponent(id)}`)).data;
+}
+
+/** `?a=1&b=2` from an object, leaving out null, undefined and '' (arrays repeat the name). */
+function queryString(params = {}) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (Array.isArray(value)) value.forEach((v) => query.append(key, String(v)));
+    else if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
+  }
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Recent commands, newest first: `{commands}`; params status, type, limit. */
+export async function commands(params = {}) {
+  return (await request('GET', `/api/commands${queryString(params)}`)).data;
+}
+
+/** A page of orders, newest first: `{orders, next}`; params status, symbol, limit, cursor. */
+export async function orders(params = {}) {
+  return (await request('GET', `/api/orders${queryString(params)}`)).data;
+}
+
+/** A page of fills, oldest first (newest with order=desc): `{trades, next}`; params symbol, after, before, order, limit. */
+export async function trades(params = {}) {
+  return (await request('GET', `/api/trades${queryString(params)}`)).data;
+}
+
+/** Candles: `{symbol, timeframe, source, candles}`; params symbol, timeframe, limit, from, until, source. */
+export async function candles(params = {}) {
+  return (await request('GET', `/api/candles${queryString(params)}`)).data;
+}
+
+/** PnL per UTC day: params from, until. */
+export async function pnl(params = {}) {
+  return (await request('GET', `/api/pnl${queryString(params)}`)).data;
+}
+
+/** The symbols' order rules (tick, step, minimum quantity and notional): `{symbols}`. */
+export async function symbols() {
+  return (await request('GET', '/api/symbols')).data;
+}
+
+/** The runtime configuration: `{version, updatedAt, updatedBy, config}`. */
+export async function config() {
+  return (await request('GET', '/api/config')).data;
+}
+
+/**
+ * Replaces the configuration if it is still at `expectedVersion`; answers the UpdateConfig
+ * command. A stale version is an ApiError with status 409; field problems are 400 with `fields`.
+ */
+export async function putConfig(expectedVersion, document) {
+  const options = { body: { expectedVersion, config: document }, headers: { 'Idempotency-Key': randomKey() } };
+  let answer;
+  try {
+    answer = await request('PUT', '/api/config', options);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 0) throw error;
+    answer = await request('PUT', '/api/config', options);
+  }
+  return answer.data;
+}
+
+/** The strategy catalog: `{active, strategies: [{name, summary, simulatorOnly, parameters}]}`. */
+export async function strategies() {
+  return (await request('GET', '/api/strategies')).data;
+}
+
+/** What each strategy (and manual trading) has earned. */
+export async function strategyResults() {
+  return (await request('GET', '/api/strategies/results')).data;
 }
 
 /** 32 hex characters; getRandomValues works on plain http too, unlike randomUUID. */

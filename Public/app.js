@@ -1,18 +1,27 @@
-// Entry point: routes between the login view (#/login) and the dashboard (#/dashboard), and runs
-// the dashboard's data flow — the first load, the live stream, refreshes after each event, and
-// the Pause/Resume commands. Rendering is dashboard.js's job; talking to the server, api.js's.
+// Entry point: routes between the login view (#/login), the dashboard (#/dashboard) and the
+// other pages (history, settings), and runs the signed-in session's data flow — the first load,
+// the live stream, refreshes after each event. Rendering is dashboard.js's job; the controls,
+// controls.js's; the charts, charts.js's; talking to the server, api.js's.
 
 import * as api from './api.js';
 import { openLive } from './live.js';
 import * as view from './dashboard.js';
 import { cycleZone } from './format.js';
+import * as historyPage from './history.js';
+import * as settings from './settings.js';
+import * as controls from './controls.js';
+import { followCommand } from './commands.js';
+import { startCharts, stopCharts, chartsChanged, resizeCharts } from './charts.js';
 
 const REFRESH_MIN_GAP_MS = 200; // at most one /api/dashboard per 200 ms, however many events arrive
 const HEARTBEAT_REFRESH_MS = 5000; // ages (bot heartbeat) move on even when no event arrives
 const RELOAD_AFTER_ERROR_MS = 5000;
-const POLL_MS = 250;
-const POLL_GIVE_UP_MS = 30000;
 const FEED_BACKFILL = 50;
+const RECENT_TRADES = 10;
+const RECENT_SIGNALS = 8;
+const RECENT_REFUSALS = 5;
+const RECENT_MIN_GAP_MS = 500;
+const SIGNAL_TYPES = ['DecisionMade', 'StrategyEvaluated'];
 const DEFAULT_ROUTE = '#/dashboard';
 
 const $ = (id) => document.getElementById(id);
@@ -41,13 +50,32 @@ function go(hash, { replace = false } = {}) {
   }
 }
 
+/** The signed-in pages besides the dashboard: path → module with show(ctx, params) and hide(). */
+const PAGES = {
+  '/settings': { view: 'settings', module: settings },
+  '/history/commands': { view: 'history', module: historyPage, kind: 'commands' },
+  '/history/orders': { view: 'history', module: historyPage, kind: 'orders' },
+  '/history/trades': { view: 'history', module: historyPage, kind: 'trades' },
+  '/history/events': { view: 'history', module: historyPage, kind: 'events' },
+};
+let shownPage = null;
+
 function route() {
-  const { path } = parseHash();
+  const { path, params } = parseHash();
+  if (shownPage && PAGES[path] !== shownPage) {
+    shownPage.module.hide();
+    shownPage = null;
+  }
   if (path === '/login') {
     showLogin();
-  } else if (path === '/dashboard') {
-    if (api.getToken()) showDashboard();
-    else go(`#/login?next=${encodeURIComponent('#/dashboard')}`, { replace: true });
+  } else if (path === '/dashboard' || PAGES[path]) {
+    if (!api.getToken()) {
+      go(`#/login?next=${encodeURIComponent(location.hash || DEFAULT_ROUTE)}`, { replace: true });
+    } else if (path === '/dashboard') {
+      showDashboard();
+    } else {
+      showPage(path, PAGES[path], params);
+    }
   } else {
     go(api.getToken() ? DEFAULT_ROUTE : '#/login', { replace: true });
   }
@@ -75,7 +103,6 @@ function showLogin() {
   view.showView('login');
   view.showLoginMessage(loginNotice || '', loginNotice ? 'info' : 'error');
   loginNotice = null;
-  document.title = 'Sign in · AlphaEngine';
   $('username').focus();
 }
 
@@ -117,12 +144,56 @@ function loginError(error) {
 // ---- the dashboard -----------------------------------------------------------------------------
 
 function showDashboard() {
-  view.showView('dashboard');
+  view.showView('dashboard', '/dashboard');
   view.renderZone();
-  if (session) return; // already running (the hash was set again)
-  session = { stopped: false, live: null, timers: new Set(), canAct: false, commandBusy: false };
+  startSession();
+  resizeCharts();
+}
+
+/**
+ * The signed-in session runs whichever page is shown: the header (mode, user, live indicator)
+ * and the dashboard's live data stay current, so going back to the dashboard shows no gap.
+ */
+function startSession() {
+  if (session) return session; // already running (the hash was set again)
+  session = { stopped: false, live: null, timers: new Set(), canAct: false, commandBusy: false, listeners: new Set() };
+  let ready;
+  session.ready = new Promise((resolve) => { ready = resolve; });
+  session.markReady = ready;
   session.refresh = makeRefresher(session);
   load(session);
+  return session;
+}
+
+/** What a page module gets from the app. */
+function pageContext(s) {
+  return {
+    api,
+    get canAct() { return s.canAct; },
+    /** Shows a failed call in the page's status line. */
+    report,
+    go,
+    later: (fn, ms) => later(s, fn, ms),
+    /** Calls fn(event) for each live event until the returned function is called. */
+    subscribe(fn) {
+      s.listeners.add(fn);
+      return () => s.listeners.delete(fn);
+    },
+    /** Posts a command and follows it to ACK or FAILED; `show(text, state)` is told each step. */
+    runCommand: (type, payload, { label, show }) => followCommand(type, payload, { label, show, isStopped: () => s.stopped }),
+    /** The dashboard as last loaded (mode, symbol, seq), or null. */
+    get dashboard() { return view.lastShownDashboard(); },
+  };
+}
+
+async function showPage(path, page, params) {
+  view.showView(page.view, path);
+  view.renderZone();
+  const s = startSession();
+  await s.ready;
+  if (s.stopped || parseHash().path !== path) return;
+  shownPage = page;
+  page.module.show(pageContext(s), { kind: page.kind, params });
 }
 
 function stopDashboard() {
@@ -132,6 +203,8 @@ function stopDashboard() {
   if (session.live) session.live.close();
   for (const timer of session.timers) clearTimeout(timer);
   session = null;
+  stopCharts();
+  controls.resetControls();
   view.resetDashboard();
 }
 
@@ -158,7 +231,7 @@ async function load(s) {
     view.renderUser(who.value);
     s.canAct = Boolean(who.value && who.value.role === 'admin');
   }
-  view.renderControls(s.canAct);
+  controls.renderControls(s.canAct);
   if (board.status === 'rejected' || who.status === 'rejected') {
     const error = board.status === 'rejected' ? board.reason : who.reason;
     report(error, 'Could not load the dashboard: ');
@@ -169,7 +242,9 @@ async function load(s) {
   view.renderDashboard(board.value);
   // For measuring the first paint (navigation start → data on screen), once per page load.
   if (performance.getEntriesByName('dashboard-shown').length === 0) performance.mark('dashboard-shown');
+  s.markReady();
   const seq = Number(board.value.seq) || 0;
+  const symbol = board.value.symbol;
   // Open the stream after the seq the dashboard reflects: nothing missed, nothing twice.
   s.live = openLive({
     after: seq,
@@ -177,11 +252,19 @@ async function load(s) {
       view.addEvents([event]);
       view.applyEvent(event); // shows a fill at once; the refresh below brings the rest
       s.refresh();
+      if (s.recent && (event.type === 'TradeExecuted' || SIGNAL_TYPES.includes(event.type) || event.type === 'RiskGuardRejected')) s.recent();
+      if (event.type === 'TradeExecuted') chartsChanged(symbol);
+      for (const listener of s.listeners) listener(event);
     },
     onState: (state, info) => view.renderLive(state, info.reopened),
     onGaveUp: () => s.refresh(), // a 401 here sends the user to login
   });
   backfill(s, seq);
+  s.recent = throttled(s, () => loadRecent(s, symbol), RECENT_MIN_GAP_MS);
+  s.recent();
+  loadControlFacts(s, symbol);
+  // The charts come after the numbers are on screen: Chart.js is the page's largest file.
+  later(s, () => startCharts(symbol), 0);
   const tick = () => {
     s.refresh();
     later(s, tick, HEARTBEAT_REFRESH_MS);
@@ -197,6 +280,45 @@ async function backfill(s, seq) {
   } catch (error) {
     if (!s.stopped) report(error, 'Could not load recent events: ');
   }
+}
+
+/** The newest fills, the strategy's signals and the risk guard's refusals. */
+async function loadRecent(s, symbol) {
+  const [trades, signals, refusals] = await Promise.allSettled([
+    api.trades({ symbol, order: 'desc', limit: RECENT_TRADES }),
+    api.events({ type: SIGNAL_TYPES, order: 'desc', limit: RECENT_SIGNALS }),
+    api.events({ type: 'RiskGuardRejected', order: 'desc', limit: RECENT_REFUSALS }),
+  ]);
+  if (s.stopped) return;
+  if (trades.status === 'fulfilled') view.renderTrades(trades.value.trades || []);
+  if (signals.status === 'fulfilled') view.renderEventList('signals', signals.value.events || [], 'No signal yet');
+  if (refusals.status === 'fulfilled') view.renderEventList('refusals', refusals.value.events || [], 'None');
+  const failed = [trades, signals, refusals].find((r) => r.status === 'rejected');
+  if (failed) report(failed.reason, 'Could not load recent activity: ');
+}
+
+async function loadControlFacts(s, symbol) {
+  try {
+    await controls.loadControlFacts(symbol);
+    if (!s.stopped) view.renderLeverage(symbol, controls.knownLeverage());
+  } catch (error) {
+    if (!s.stopped) report(error, 'Could not load the symbol\'s filters: ');
+  }
+}
+
+/** `fn` run at most once per `gap` ms (a burst of events asks once, just after). */
+function throttled(s, fn, gap) {
+  let last = 0;
+  let waiting = false;
+  return () => {
+    if (waiting) return;
+    waiting = true;
+    later(s, () => {
+      waiting = false;
+      last = Date.now();
+      fn();
+    }, Math.max(0, last + gap - Date.now()));
+  };
 }
 
 /**
@@ -249,65 +371,6 @@ function makeRefresher(s) {
   return request;
 }
 
-// ---- commands ----------------------------------------------------------------------------------
-
-const COMMAND_LABELS = { PauseEngine: 'Pause', ResumeEngine: 'Resume' };
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Posts the command, then follows it every POLL_MS until ACK or FAILED. */
-async function runCommand(type) {
-  const s = session;
-  if (!s || !s.canAct || s.commandBusy) return;
-  s.commandBusy = true;
-  view.renderControls(s.canAct, true);
-  const label = COMMAND_LABELS[type] || type;
-  const reason = $('command-reason').value.trim();
-  const steps = [];
-  const show = (state, extra = '') => view.renderCommandStatus(`${label}: ${steps.join(' → ')}${extra}`, state);
-
-  view.renderCommandStatus(`${label}: sending…`, 'pending');
-  try {
-    const { command } = await api.postCommand(type, reason ? { reason } : {});
-    if (!command || !command.id) throw new Error('the server did not return the command');
-    let current = command;
-    steps.push(current.status);
-    show('pending');
-    const deadline = Date.now() + POLL_GIVE_UP_MS;
-    while (current.status !== 'ACK' && current.status !== 'FAILED') {
-      if (s.stopped) return;
-      if (Date.now() > deadline) {
-        show('failed', ` — still ${current.status} after ${POLL_GIVE_UP_MS / 1000} s; is the bot running?`);
-        return;
-      }
-      await sleep(POLL_MS);
-      if (s.stopped) return;
-      try {
-        current = await api.command(command.id);
-      } catch (error) {
-        // A blip (no answer, 5xx) is retried until the deadline; anything else ends the wait.
-        if (error.sessionExpired || (error.status !== 0 && error.status < 500)) throw error;
-        continue;
-      }
-      if (steps[steps.length - 1] !== current.status) steps.push(current.status);
-      show('pending');
-    }
-    if (current.status === 'ACK') {
-      show('ack');
-      $('command-reason').value = '';
-    } else {
-      const why = current.error || current.lastError || 'no reason given';
-      show('failed', ` — ${why}`);
-    }
-    s.refresh();
-  } catch (error) {
-    if (!error.sessionExpired && !s.stopped) view.renderCommandStatus(`${label} failed: ${error.message}`, 'failed');
-  } finally {
-    s.commandBusy = false;
-    if (!s.stopped) view.renderControls(s.canAct, false);
-  }
-}
-
 async function signOut() {
   const button = $('sign-out');
   button.disabled = true;
@@ -328,12 +391,23 @@ async function signOut() {
 
 function start() {
   $('login-form').addEventListener('submit', submitLogin);
-  $('pause').addEventListener('click', () => runCommand('PauseEngine'));
-  $('resume').addEventListener('click', () => runCommand('ResumeEngine'));
+  controls.bindControls({
+    isStopped: () => !session || session.stopped,
+    onSettled: () => {
+      if (!session) return;
+      session.refresh();
+      if (session.recent) session.recent();
+      const d = view.lastShownDashboard();
+      if (d) loadControlFacts(session, d.symbol);
+    },
+    dashboard: () => view.lastShownDashboard(),
+  });
+  $('feed-filter').addEventListener('change', (event) => view.filterFeed(event.target.value));
   $('sign-out').addEventListener('click', signOut);
   $('tz-toggle').addEventListener('click', () => {
     cycleZone();
     view.rerenderTimes();
+    if (session && session.recent) session.recent();
   });
   window.addEventListener('hashchange', route);
   // Nothing may escape as an uncaught error: show it instead.

@@ -3,75 +3,33 @@
 // are chosen by classes and data-* attributes that style.css styles.
 
 import {
-  trimDecimal, isZero, isNegative, absDecimal, signClass, fractionToPercent,
-  formatDateTime, formatTime, isoString, formatAge, currentZone,
+  trimDecimal, isZero, absDecimal, fractionToPercent, formatDateTime, formatTime, isoString, formatAge, currentZone,
 } from './format.js';
+import { el, setText, cell, amountCell, timeCell, fillTable } from './dom.js';
+import { summarize, kindOf, sideOf } from './summaries.js';
 
 const FEED_SIZE = 50;
 const LIVE_AGAIN_MS = 3000;
 
 const $ = (id) => document.getElementById(id);
 
-/** createElement with a class, text and attributes. */
-function el(tag, { className, text, attrs } = {}, children = []) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (attrs) for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  node.append(...children);
-  return node;
-}
-
-function setText(id, text) {
-  const node = $(id);
-  if (node) node.textContent = text === null || text === undefined || text === '' ? '—' : String(text);
-}
-
-/** A table cell; `field` names it for tests (td[data-field="side"]). */
-function cell(text, { field, className } = {}) {
-  const attrs = field ? { 'data-field': field } : undefined;
-  return el('td', { className, text: text === null || text === undefined ? '—' : text, attrs });
-}
-
-/** A signed amount, coloured by its sign. */
-function amountCell(value, field) {
-  return cell(trimDecimal(value), { field, className: ['num', signClass(value)].filter(Boolean).join(' ') });
-}
-
-/** A time cell; `short` shows the time of day only, with the full date as a tooltip. */
-function timeCell(value, field, { short = false } = {}) {
-  const td = el('td', { attrs: field ? { 'data-field': field } : undefined });
-  const iso = isoString(value);
-  if (!iso) {
-    td.textContent = '—';
-  } else if (short) {
-    td.append(el('time', { text: formatTime(value), attrs: { datetime: iso, title: formatDateTime(value) } }));
-  } else {
-    td.append(el('time', { text: formatDateTime(value), attrs: { datetime: iso } }));
-  }
-  return td;
-}
-
-/** Replaces a table's rows, or shows one row saying it is empty. */
-function fillTable(id, rows, emptyText) {
-  const table = $(id);
-  if (!table) return;
-  const body = table.tBodies[0];
-  if (rows.length > 0) {
-    body.replaceChildren(...rows);
-  } else {
-    const columns = table.tHead ? table.tHead.rows[0].cells.length : 1;
-    body.replaceChildren(el('tr', { className: 'empty' }, [el('td', { text: emptyText, attrs: { colspan: columns } })]));
-  }
-}
-
 // ---- views -------------------------------------------------------------------------------------
 
-/** Shows one view; the header's tools belong to the dashboard only. */
-export function showView(name) {
-  $('login-view').hidden = name !== 'login';
-  $('dashboard-view').hidden = name !== 'dashboard';
-  $('header-tools').hidden = name !== 'dashboard';
+/** Shows one view (#NAME-view); the header's tools and the page links are for signed-in pages. */
+let currentPage = '';
+
+export function showView(name, route = '') {
+  for (const node of document.querySelectorAll('main > .view')) node.hidden = node.id !== `${name}-view`;
+  const link = route ? $('app-nav').querySelector(`a[data-route="${route}"]`) : null;
+  currentPage = name === 'login' ? 'Sign in' : (link ? link.textContent : '');
+  const d = lastDashboard;
+  document.title = pageTitle(currentPage, d && d.tradingMode, d && d.symbol);
+  $('header-tools').hidden = name === 'login';
+  $('app-nav').hidden = name === 'login';
+  for (const link of $('app-nav').querySelectorAll('a')) {
+    if (link.dataset.route === route) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
 }
 
 /** The dashboard's status line (loading, errors); kind "error" styles it as one. */
@@ -105,19 +63,12 @@ function renderMode(mode, symbol) {
   badge.hidden = !label;
   $('symbol').textContent = symbol || '';
   // The tab's title says it too, for someone with several tabs open.
-  document.title = label ? `AlphaEngine · ${label}${symbol ? ` · ${symbol}` : ''}` : 'AlphaEngine';
+  document.title = pageTitle(currentPage, mode, symbol);
 }
 
 export function renderUser(user) {
   $('user-name').textContent = user && user.name ? user.name : '';
   $('user-role').textContent = user && user.role ? user.role : '';
-}
-
-/** Pause/Resume work for admins; viewers see them disabled with the reason. */
-export function renderControls(canAct, busy = false) {
-  for (const id of ['pause', 'resume']) $(id).disabled = !canAct || busy;
-  $('command-reason').disabled = !canAct;
-  $('controls-note').hidden = canAct;
 }
 
 let liveTimer = null;
@@ -147,16 +98,19 @@ export function renderZone() {
   button.setAttribute('aria-label', `Time zone: ${zone.label} (change)`);
 }
 
-/** `text` in #command-status; data-state is "pending", "ack" or "failed". */
-export function renderCommandStatus(text, state) {
-  const node = $('command-status');
-  node.textContent = text;
-  node.dataset.state = state || '';
-}
-
 // ---- the dashboard's cards ---------------------------------------------------------------------
 
 let lastDashboard = null;
+
+/** The dashboard last rendered (mode, symbol, seq, …), or null before the first. */
+export function lastShownDashboard() {
+  return lastDashboard;
+}
+
+/** "Settings · AlphaEngine · SIM · BTCUSDT": the page, then the mode (several tabs stay told apart). */
+function pageTitle(page, mode, symbol) {
+  return [page, 'AlphaEngine', MODE_LABELS[mode], symbol].filter(Boolean).join(' · ');
+}
 
 export function renderDashboard(d) {
   if (!d || typeof d !== 'object') return;
@@ -224,12 +178,6 @@ function renderStream(stream, reconcile, rateLimit) {
   setText('rate-limit', rate);
 }
 
-/** LONG, SHORT or FLAT from a signed decimal string. */
-function sideOf(amount) {
-  if (typeof amount !== 'string' || isZero(amount)) return 'FLAT';
-  return isNegative(amount) ? 'SHORT' : 'LONG';
-}
-
 function renderPositions(positions, symbol) {
   const rows = positions.map((p) => positionRow(p));
   // The traded symbol always has a row, so "no position" reads FLAT rather than an empty table.
@@ -237,6 +185,14 @@ function renderPositions(positions, symbol) {
     rows.unshift(positionRow({ symbol, amount: '0' }));
   }
   fillTable('position', rows, 'No position');
+}
+
+/** The leverage last set from here ({symbol, value}), shown in the position row. */
+let leverage = null;
+
+export function renderLeverage(symbol, value) {
+  leverage = value ? { symbol, value } : null;
+  if (lastDashboard) renderPositions(Array.isArray(lastDashboard.positions) ? lastDashboard.positions : [], lastDashboard.symbol);
 }
 
 function positionRow(p) {
@@ -249,6 +205,10 @@ function positionRow(p) {
     cell(flat ? '—' : trimDecimal(p.entryPrice), { field: 'entry', className: 'num' }),
     cell(p.markPrice ? trimDecimal(p.markPrice) : '—', { field: 'mark', className: 'num' }),
     flat ? cell('—', { field: 'unrealizedPnl', className: 'num' }) : amountCell(p.unrealizedPnl, 'unrealizedPnl'),
+    // The exchange's position reads do not reach us with leverage; the last one set from here does.
+    cell(leverage && p.symbol === leverage.symbol ? `${leverage.value}×` : '—', { field: 'leverage', className: 'num' }),
+    // Not known to the bot yet (it does not read the exchange's liquidation price).
+    cell(p.liquidationPrice ? trimDecimal(p.liquidationPrice) : 'not known', { field: 'liquidationPrice', className: 'num note' }),
   ]);
 }
 
@@ -320,6 +280,38 @@ function renderCommandCounts(counts) {
   setText('commands-failed', counts.FAILED);
 }
 
+// ---- recent trades, the strategy's signals, the risk guard's refusals -------------------------
+
+/** The newest fills (from /api/trades?order=desc). */
+export function renderTrades(trades) {
+  const rows = trades.map((t) => el('tr', { attrs: { 'data-seq': t.seq ?? '' } }, [
+    timeCell(t.time, 'time', { short: true }),
+    cell(t.side, { field: 'side', className: `side side-${String(t.side || '').toLowerCase()}` }),
+    cell(trimDecimal(t.price), { field: 'price', className: 'num' }),
+    cell(trimDecimal(t.quantity), { field: 'quantity', className: 'num' }),
+    amountCell(t.realizedPnl, 'realizedPnl'),
+    cell(t.clientOrderId || 'not ours', { field: 'clientOrderId', className: 'mono' }),
+  ]));
+  fillTable('recent-trades', rows, 'No fills yet');
+}
+
+/** Events as a short list, newest first: the strategy's signals or the guard's refusals. */
+export function renderEventList(id, events, emptyText) {
+  const items = events.map((event) => el('li', { attrs: { 'data-seq': event.seq, 'data-type': event.type } }, [
+    el('time', { text: formatTime(event.ts), attrs: { datetime: isoString(event.ts), title: formatDateTime(event.ts) } }),
+    ' ',
+    el('span', { className: 'event-type', text: event.type }),
+    ' ',
+    el('span', { text: summarize(event.type, event.payload || {}) }),
+  ]));
+  $(id).replaceChildren(...(items.length ? items : [el('li', { className: 'note', text: emptyText })]));
+}
+
+/** Shows only the feed's events of one kind (trading, engine, stream, strategy, other), or all. */
+export function filterFeed(kind) {
+  $('event-feed').dataset.filter = kind || '';
+}
+
 // ---- the event feed ----------------------------------------------------------------------------
 
 /** The rows shown, by seq: an event replayed after a reconnect is not shown twice. */
@@ -375,74 +367,6 @@ function breakableName(name) {
   return parts.flatMap((part, i) => (i === 0 ? [part] : [document.createElement('wbr'), part]));
 }
 
-function kindOf(type) {
-  if (/^(Trade|Order|Position|Balance|Fee|Funding)/.test(type)) return 'trading';
-  if (/^(Engine|RiskGuard|ManualOverride|Config)/.test(type)) return 'engine';
-  if (/^(WebSocket|Drift|Reconciliation|Quarantine)/.test(type)) return 'stream';
-  if (/^(Strategy|Decision)/.test(type)) return 'strategy';
-  return 'other';
-}
-
-const t = trimDecimal;
-const orderSummary = (p) => {
-  let text = `${p.side ?? ''} ${p.type ?? ''} ${t(p.quantity)} ${p.symbol ?? ''}`;
-  if (p.price && !isZero(p.price)) text += ` @ ${t(p.price)}`;
-  text += ` — ${p.status ?? ''}`;
-  if (p.filledQuantity && !isZero(p.filledQuantity)) text += `, filled ${t(p.filledQuantity)} @ ${t(p.averagePrice)}`;
-  if (p.reason) text += ` (${p.reason})`;
-  return text;
-};
-const withReason = (text, p) => (p.reason ? `${text}${text ? ': ' : ''}${p.reason}` : text);
-
-/** A one-line description per event type; unknown types list their first few plain fields. */
-const SUMMARIES = {
-  TradeExecuted: (p) => `${p.side} ${t(p.quantity)} ${p.symbol} @ ${t(p.price)}`
-    + (p.realizedPnl && !isZero(p.realizedPnl) ? `, realized ${t(p.realizedPnl)} ${p.pnlAsset ?? ''}` : ''),
-  OrderPlaced: orderSummary,
-  OrderUpdated: orderSummary,
-  OrderCancelled: orderSummary,
-  OrderRejected: orderSummary,
-  PositionChanged: (p) => (sideOf(p.amount) === 'FLAT'
-    ? `${p.symbol} FLAT`
-    : `${p.symbol} ${sideOf(p.amount)} ${t(absDecimal(p.amount))} @ ${t(p.entryPrice)}`),
-  BalanceChanged: (p) => `${p.asset} wallet ${t(p.walletBalance)}` + (p.change ? ` (change ${t(p.change)})` : '')
-    + (p.reason ? ` — ${p.reason}` : ''),
-  FeeCharged: (p) => `fee ${t(p.amount)} ${p.asset ?? ''}` + (p.tradeId ? ` (trade ${p.tradeId})` : ''),
-  EngineStarted: (p) => `${p.state ?? ''}, mode ${p.mode ?? ''}`,
-  EngineStopped: (p) => withReason('', p),
-  EnginePaused: (p) => withReason('', p),
-  EngineResumed: (p) => withReason('', p),
-  EngineModeChanged: (p) => withReason(`mode ${p.mode ?? ''}`, p),
-  RiskGuardRejected: (p) => `${p.rule ?? ''}: ${p.reason ?? ''}`,
-  ConfigChanged: (p) => `version ${p.version ?? '—'}`,
-  ReconciliationPerformed: (p) => `${p.trigger ?? ''}: ${p.drifts ?? 0} drift(s)`,
-  DriftDetected: (p) => `${p.entity ?? ''} ${p.field ?? ''}: expected ${p.expected ?? '—'}, found ${p.actual ?? '—'}`,
-  WebSocketConnected: (p) => withReason('', p),
-  WebSocketDisconnected: (p) => withReason(p.willReconnect ? 'will reconnect' : '', p),
-  WebSocketReconnected: (p) => withReason('', p),
-  StrategyEvaluated: (p) => `${p.strategy ?? ''} ${p.symbol ?? ''} close ${t(p.close)}, ${p.decisions ?? 0} decision(s)`,
-  DecisionMade: (p) => withReason(p.kind ?? '', p),
-};
-
-function summarize(type, payload) {
-  let text;
-  try {
-    text = SUMMARIES[type] ? SUMMARIES[type](payload) : genericSummary(payload);
-  } catch {
-    text = genericSummary(payload);
-  }
-  text = String(text).replace(/\s+/g, ' ').trim();
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
-}
-
-function genericSummary(payload) {
-  return Object.entries(payload)
-    .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
-    .slice(0, 4)
-    .map(([k, v]) => `${k} ${typeof v === 'string' ? t(v) : v}`)
-    .join(', ');
-}
-
 // ---- time zone changes and sign-out --------------------------------------------------------
 
 /** Redraws every time shown, after the zone changed. */
@@ -462,8 +386,8 @@ export function resetDashboard() {
   renderUser(null);
   renderMode('', '');
   renderLive('connecting');
-  renderCommandStatus('', '');
   showStatus('');
-  $('command-reason').value = '';
-  for (const id of ['position', 'balances', 'pnl', 'open-orders']) $(id).tBodies[0].replaceChildren();
+  for (const id of ['position', 'balances', 'pnl', 'open-orders', 'recent-trades']) $(id).tBodies[0].replaceChildren();
+  for (const id of ['signals', 'refusals']) $(id).replaceChildren();
+  leverage = null;
 }

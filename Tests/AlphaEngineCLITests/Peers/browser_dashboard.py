@@ -63,7 +63,8 @@ def problems(driver):
 
 def open_login(driver):
     driver.get(base + "/")
-    wait_for(driver, 10, lambda d: d.find_elements(By.CSS_SELECTOR, "input[type=password]"), "the login form")
+    # Shown, not just present: the view is in the HTML from the start, hidden until the app runs.
+    wait_for(driver, 10, lambda d: any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, "input[type=password]")), "the login form")
 
 
 def log_in(driver, name=user, secret=password):

@@ -1,0 +1,3 @@
+// The settings page: being written.
+export function show() {}
+export function hide() {}
