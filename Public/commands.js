@@ -14,11 +14,22 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Returns the settled command, or null when it did not settle (or the post failed).
  */
 export async function followCommand(type, payload, { label, show, isStopped = () => false }) {
+  show(`${label}: sending…`, 'pending');
+  let command;
+  try {
+    ({ command } = await api.postCommand(type, payload));
+  } catch (error) {
+    if (!error.sessionExpired && !isStopped()) show(`${label} refused: ${error.message}`, 'failed'); // a 400's message names each wrong field
+    return null;
+  }
+  return followPosted(command, { label, show, isStopped });
+}
+
+/** Follows a command already stored (as POST /api/commands or PUT /api/config answered it). */
+export async function followPosted(command, { label, show, isStopped = () => false }) {
   const steps = [];
   const progress = (state, extra = '') => show(`${label}: ${steps.join(' → ')}${extra}`, state);
-  show(`${label}: sending…`, 'pending');
   try {
-    const { command } = await api.postCommand(type, payload);
     if (!command || !command.id) throw new Error('the server did not return the command');
     let current = command;
     steps.push(current.status);
@@ -50,7 +61,7 @@ export async function followCommand(type, payload, { label, show, isStopped = ()
     return current;
   } catch (error) {
     if (error.sessionExpired || isStopped()) return null;
-    show(`${label} refused: ${error.message}`, 'failed'); // a 400's message names each wrong field
+    show(`${label} failed: ${error.message}`, 'failed');
     return null;
   }
 }

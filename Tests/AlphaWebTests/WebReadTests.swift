@@ -135,6 +135,11 @@ struct WebReadTests {
         #expect(catalog.json["active"] == "none" && catalog.text.contains(#""name":"sma_cross""#)
                 && catalog.text.contains(#""name":"fast","kind":"integer","default":10,"rule":"must be a whole number from 2 to 500""#),
                 "\(catalog.text)")
+        // The same rules in a form's terms: an integer's range, a decimal's bounds, a choice's words.
+        #expect(catalog.text.contains(#""help":"candles in the fast average","minimum":2,"maximum":500"#)
+                && catalog.text.contains(#""name":"quantity","kind":"decimal","default":"0.01""#)
+                && catalog.text.contains(#""above":"0","atMost":"1000000""#)
+                && catalog.text.contains(#""choices":["long","both"]"#), "\(catalog.text)")
         let commands = CommandStore(database: world.database)
         func command(_ actor: Actor) throws -> String {
             let inserted = try commands.insert(Command(type: .placeOrder, actor: actor, scope: Scope(on: .binanceUSDM, mode: .sim),

@@ -16,8 +16,10 @@ extension WebAPI {
                     "name": .string(descriptor.name), "summary": .string(descriptor.summary),
                     "simulatorOnly": .bool(StrategyCatalog.simulatorOnly.contains(descriptor.name)),
                     "parameters": .array(descriptor.parameters.map { spec in
-                        .object(["name": .string(spec.name), "kind": .string(Self.kind(spec.kind)), "default": spec.defaultValue,
-                                 "rule": .string(spec.rule), "help": .string(spec.help)])
+                        var parameter: JSONObject = ["name": .string(spec.name), "kind": .string(Self.kind(spec.kind)), "default": spec.defaultValue,
+                                                     "rule": .string(spec.rule), "help": .string(spec.help)]
+                        for (key, value) in Self.bounds(spec.kind) { parameter[key] = value }
+                        return .object(parameter)
                     }),
                 ])
             }
@@ -59,6 +61,17 @@ extension WebAPI {
                 ])
             }
             return .json(.object(["results": .array(list), "throughSeq": .int(asOf)]))
+        }
+    }
+
+    /// The allowed values in a form's terms (an input's min and max, a select's options), so a
+    /// settings page can check a value before it is sent and not only show the rule's sentence.
+    private static func bounds(_ kind: ParameterSpec.Kind) -> KeyValuePairs<String, JSONValue> {
+        switch kind {
+        case .integer(let range): ["minimum": .int(range.lowerBound), "maximum": .int(range.upperBound)]
+        case .decimal(let above, let atMost): ["above": .amount(above), "atMost": .amount(atMost)]
+        case .choice(let words): ["choices": .array(words.map { .string($0) })]
+        case .timeZone: [:]
         }
     }
 
