@@ -10,7 +10,7 @@ import { cycleZone } from './format.js';
 import * as historyPage from './history.js';
 import * as settings from './settings.js';
 import * as controls from './controls.js';
-import { followCommand } from './commands.js';
+import { followCommand, followPosted } from './commands.js';
 import { startCharts, stopCharts, chartsChanged, resizeCharts } from './charts.js';
 
 const REFRESH_MIN_GAP_MS = 200; // at most one /api/dashboard per 200 ms, however many events arrive
@@ -181,6 +181,8 @@ function pageContext(s) {
     },
     /** Posts a command and follows it to ACK or FAILED; `show(text, state)` is told each step. */
     runCommand: (type, payload, { label, show }) => followCommand(type, payload, { label, show, isStopped: () => s.stopped }),
+    /** Follows a command the server already stored (PUT /api/config answers one). */
+    followPosted: (command, { label, show }) => followPosted(command, { label, show, isStopped: () => s.stopped }),
     /** The dashboard as last loaded (mode, symbol, seq), or null. */
     get dashboard() { return view.lastShownDashboard(); },
   };
