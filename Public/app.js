@@ -409,6 +409,7 @@ function start() {
   $('tz-toggle').addEventListener('click', () => {
     cycleZone();
     view.rerenderTimes();
+    if (shownPage && shownPage.module.rerenderTimes) shownPage.module.rerenderTimes();
     if (session && session.recent) session.recent();
   });
   window.addEventListener('hashchange', route);

@@ -5,7 +5,7 @@
 import {
   trimDecimal, isZero, absDecimal, fractionToPercent, formatDateTime, formatTime, isoString, formatAge, currentZone,
 } from './format.js';
-import { el, setText, cell, amountCell, timeCell, fillTable } from './dom.js';
+import { el, setText, cell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
 import { summarize, kindOf, sideOf } from './summaries.js';
 
 const FEED_SIZE = 50;
@@ -361,11 +361,6 @@ function feedRow(event, seq) {
   ]);
 }
 
-/** "StrategyEvaluated" with a line-break opportunity (<wbr>) before each inner capital. */
-function breakableName(name) {
-  const parts = name.split(/(?=[A-Z][a-z])/);
-  return parts.flatMap((part, i) => (i === 0 ? [part] : [document.createElement('wbr'), part]));
-}
 
 // ---- time zone changes and sign-out --------------------------------------------------------
 

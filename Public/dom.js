@@ -57,3 +57,9 @@ export function fillTable(id, rows, emptyText) {
     body.replaceChildren(el('tr', { className: 'empty' }, [el('td', { text: emptyText, attrs: { colspan: columns } })]));
   }
 }
+
+/** "StrategyEvaluated" with a line-break opportunity (<wbr>) before each inner capital. */
+export function breakableName(name) {
+  const parts = name.split(/(?=[A-Z][a-z])/);
+  return parts.flatMap((part, i) => (i === 0 ? [part] : [document.createElement('wbr'), part]));
+}

@@ -14,7 +14,7 @@ struct BrowserTests {
         return String(text[range.upperBound...].prefix { $0 != end && !$0.isWhitespace })
     }
 
-    @Test("log in, the simulator's balance and a fill on screen within a second, pause and resume from the UI; desktop and phone; a viewer cannot act; no console errors or CSP violations")
+    @Test("log in, the simulator's balance and a fill on screen within a second, pause and resume from the UI; the history pages, a live fill on the events page; a settings save and a stale one's conflict; a web restart under the open dashboard with no event missing; desktop and phone; a viewer cannot act; no console errors or CSP violations")
     func dashboard() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-browser-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -40,7 +40,8 @@ struct BrowserTests {
         let python = PythonPeer.repositoryRoot.appendingPathComponent(".venv-browser/bin/python").path
         let peer = try PythonPeer(suite: "AlphaEngineCLITests", "browser_dashboard.py",
                                   arguments: ["http://127.0.0.1:\(port)", "demo", password, sim, control, Self.screenshots,
-                                              "watcher", "a viewer's long password"], python: python)
+                                              "watcher", "a viewer's long password",
+                                              BuiltExecutable.url("alphaengine").path, directory], python: python)
         var lines: [String] = []
         while let line = peer.readLine() {
             print("browser: \(line)")
