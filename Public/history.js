@@ -3,7 +3,7 @@
 // shared. "Load older" pages back with the API's own cursor; new items arrive live at the top.
 
 import { el, cell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
-import { trimDecimal } from './format.js';
+import { trimDecimal, isZero } from './format.js';
 import { summarize, kindOf } from './summaries.js';
 
 const $ = (id) => document.getElementById(id);
@@ -366,7 +366,8 @@ function orderRow(o) {
     sideCell(o.side),
     cell(`${o.type || ''}${o.reduceOnly ? ' (reduce-only)' : ''}`, { field: 'type', className: optional() }),
     cell(o.status, { field: 'status' }),
-    cell(o.price === null || o.price === undefined ? 'market' : trimDecimal(o.price), { field: 'price', className: 'num' }),
+    // A market order has no price of its own (Binance reports 0): what it paid is the average.
+    cell(!o.price || isZero(o.price) ? 'market' : trimDecimal(o.price), { field: 'price', className: 'num' }),
     cell(trimDecimal(o.quantity), { field: 'quantity', className: 'num' }),
     cell(trimDecimal(o.filledQuantity), { field: 'filledQuantity', className: 'num' }),
     cell(trimDecimal(o.averagePrice), { field: 'averagePrice', className: optional('num') }),

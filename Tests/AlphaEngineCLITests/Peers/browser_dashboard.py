@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from selenium import webdriver
@@ -91,8 +92,11 @@ def sim_order(side, quantity):
     request = urllib.request.Request(sim_url + "/sim/v1/order", method="POST",
                                      data=json.dumps({"symbol": "BTCUSDT", "side": side, "quantity": quantity}).encode(),
                                      headers={"Authorization": f"Bearer {sim_token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.load(answer)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.load(answer)
+    except urllib.error.HTTPError as error:
+        fail(f"the simulator refused {side} {quantity}: {error.code} {error.read()[:300]!r}")
 
 
 def api(driver, method, path, body=None):
@@ -243,10 +247,28 @@ try:
     newest = int(rows(desktop, "history-events")[0].get_attribute("data-seq"))
     sim_order("SELL", "0.004")
     wait_for(desktop, 3, lambda d: int(rows(d, "history-events")[0].get_attribute("data-seq")) > newest, "the new fill on the events page")
+    # More than a page of events: "Load older" brings the rest, none twice, none skipped.
+    for i in range(16):
+        sim_order("BUY" if i % 2 == 0 else "SELL", "0.003")
+    newest, settled = 0, 0
+    while settled < 5:  # until the bot has recorded every fill's events
+        time.sleep(0.1)
+        status, page = api(desktop, "GET", "/api/events?order=desc&limit=1")
+        seq = page["events"][0]["seq"]
+        settled, newest = (settled + 1, seq) if seq == newest else (0, seq)
+    if newest <= 100:
+        fail(f"only {newest} events after the fills")
     show_history(desktop, "events")
-    if len(rows(desktop, "history-events")) > 100 or not desktop.find_element(By.ID, "history-more").is_displayed() and "nothing older" not in text(desktop, "history-status"):
-        fail(f"the events page neither pages nor says it is complete: {text(desktop, 'history-status')!r}")
     desktop.save_screenshot(f"{shots}/history-events-desktop.png")
+    if len(rows(desktop, "history-events")) != 100 or not desktop.find_element(By.ID, "history-more").is_displayed():
+        fail(f"the first page of {newest} events shows {len(rows(desktop, 'history-events'))} rows: {text(desktop, 'history-status')!r}")
+    desktop.find_element(By.ID, "history-more").click()
+    wait_for(desktop, 10, lambda d: "nothing older" in text(d, "history-status"), "the older events")
+    seqs = [int(r.get_attribute("data-seq")) for r in rows(desktop, "history-events")]
+    if seqs != list(range(newest, 0, -1)):
+        fail(f"the events after Load older are not {newest}…1 once each: {seqs[:5]}…{seqs[-5:]} ({len(seqs)})")
+    if desktop.find_element(By.ID, "history-more").is_displayed():
+        fail("Load older still offered with nothing older")
     step(f"history: commands, orders, trades, events ({text(desktop, 'history-status')}); a live fill arrived on the events page")
 
     # Settings: a save becomes one UpdateConfig command and a ConfigChanged event.
