@@ -302,7 +302,9 @@ async function loadRecent(s, symbol) {
 async function loadControlFacts(s, symbol) {
   try {
     await controls.loadControlFacts(symbol);
-    if (!s.stopped) view.renderLeverage(symbol, controls.knownLeverage());
+    if (s.stopped) return;
+    view.renderLeverage(symbol, controls.knownLeverage());
+    view.renderSymbolRules(controls.symbolRules());
   } catch (error) {
     if (!s.stopped) report(error, 'Could not load the symbol\'s filters: ');
   }

@@ -100,6 +100,11 @@ export async function loadControlFacts(symbol) {
   }
 }
 
+/** The traded symbol's order rules (tick, step, minimums), or null before they are loaded. */
+export function symbolRules() {
+  return rules;
+}
+
 /** The leverage this session knows for the symbol (from the last ACK'd SetLeverage), or null. */
 export function knownLeverage() {
   const match = /Last set: (\d+)×/.exec($('leverage-known').textContent);

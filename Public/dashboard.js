@@ -4,8 +4,9 @@
 
 import {
   trimDecimal, isZero, absDecimal, fractionToPercent, formatDateTime, formatTime, isoString, formatAge, currentZone,
+  decimalPlaces, MONEY_PLACES,
 } from './format.js';
-import { el, setText, cell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
+import { el, setText, cell, numberCell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
 import { summarize, kindOf, sideOf } from './summaries.js';
 
 const FEED_SIZE = 50;
@@ -190,6 +191,18 @@ function renderPositions(positions, symbol) {
 /** The leverage last set from here ({symbol, value}), shown in the position row. */
 let leverage = null;
 
+/** Decimals of each symbol's price tick, from /api/symbols once loaded; until then prices show in full. */
+const tickPlaces = new Map();
+const pricePlaces = (symbol) => tickPlaces.get(symbol) ?? null;
+
+/** The symbol's order rules are known: prices show at its tick from now on. */
+export function renderSymbolRules(rules) {
+  const places = rules ? decimalPlaces(rules.tickSize) : null;
+  if (places === null) return;
+  tickPlaces.set(rules.symbol, places);
+  if (lastDashboard) renderPositions(Array.isArray(lastDashboard.positions) ? lastDashboard.positions : [], lastDashboard.symbol);
+}
+
 export function renderLeverage(symbol, value) {
   leverage = value ? { symbol, value } : null;
   if (lastDashboard) renderPositions(Array.isArray(lastDashboard.positions) ? lastDashboard.positions : [], lastDashboard.symbol);
@@ -202,9 +215,10 @@ function positionRow(p) {
     cell(p.symbol, { field: 'symbol' }),
     cell(side, { field: 'side', className: `side side-${side.toLowerCase()}` }),
     cell(trimDecimal(absDecimal(p.amount)), { field: 'size', className: 'num' }),
-    cell(flat ? '—' : trimDecimal(p.entryPrice), { field: 'entry', className: 'num' }),
-    cell(p.markPrice ? trimDecimal(p.markPrice) : '—', { field: 'mark', className: 'num' }),
-    flat ? cell('—', { field: 'unrealizedPnl', className: 'num' }) : amountCell(p.unrealizedPnl, 'unrealizedPnl'),
+    // Prices at the symbol's tick (an average entry has more digits; the exact one is the tooltip).
+    flat ? cell('—', { field: 'entry', className: 'num' }) : numberCell(p.entryPrice, 'entry', pricePlaces(p.symbol)),
+    p.markPrice ? numberCell(p.markPrice, 'mark', pricePlaces(p.symbol)) : cell('—', { field: 'mark', className: 'num' }),
+    flat ? cell('—', { field: 'unrealizedPnl', className: 'num' }) : amountCell(p.unrealizedPnl, 'unrealizedPnl', MONEY_PLACES),
     // The exchange's position reads do not reach us with leverage; the last one set from here does.
     cell(leverage && p.symbol === leverage.symbol ? `${leverage.value}×` : '—', { field: 'leverage', className: 'num' }),
     // Not known to the bot yet (it does not read the exchange's liquidation price).
@@ -215,8 +229,8 @@ function positionRow(p) {
 function renderBalances(balances) {
   const rows = balances.map((b) => el('tr', { attrs: { 'data-asset': b.asset || '' } }, [
     cell(b.asset, { field: 'asset' }),
-    cell(trimDecimal(b.walletBalance), { field: 'walletBalance', className: 'num' }),
-    cell(trimDecimal(b.crossWalletBalance), { field: 'crossWalletBalance', className: 'num' }),
+    numberCell(b.walletBalance, 'walletBalance', MONEY_PLACES),
+    numberCell(b.crossWalletBalance, 'crossWalletBalance', MONEY_PLACES),
   ]));
   fillTable('balances', rows, 'No balances yet');
 }
@@ -232,10 +246,10 @@ function renderPnL(pnl) {
       rows.push(el('tr', { attrs: { 'data-period': period, 'data-asset': asset } }, [
         el('th', { text: label, attrs: { scope: 'row' } }),
         cell(asset, { field: 'asset' }),
-        amountCell(t.realizedPnl, 'realizedPnl'),
-        cell(trimDecimal(t.fees), { field: 'fees', className: 'num' }),
-        amountCell(t.funding, 'funding'),
-        amountCell(t.net, 'net'),
+        amountCell(t.realizedPnl, 'realizedPnl', MONEY_PLACES),
+        numberCell(t.fees, 'fees', MONEY_PLACES),
+        amountCell(t.funding, 'funding', MONEY_PLACES),
+        amountCell(t.net, 'net', MONEY_PLACES),
         cell(t.trades ?? '—', { field: 'trades', className: 'num' }),
       ]));
     }
@@ -289,7 +303,7 @@ export function renderTrades(trades) {
     cell(t.side, { field: 'side', className: `side side-${String(t.side || '').toLowerCase()}` }),
     cell(trimDecimal(t.price), { field: 'price', className: 'num' }),
     cell(trimDecimal(t.quantity), { field: 'quantity', className: 'num' }),
-    amountCell(t.realizedPnl, 'realizedPnl'),
+    amountCell(t.realizedPnl, 'realizedPnl', MONEY_PLACES),
     cell(t.clientOrderId || 'not ours', { field: 'clientOrderId', className: 'mono' }),
   ]));
   fillTable('recent-trades', rows, 'No fills yet');

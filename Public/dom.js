@@ -1,7 +1,7 @@
 // DOM building blocks shared by the pages: every value goes in through textContent or
 // setAttribute, never as HTML.
 
-import { trimDecimal, signClass, formatDateTime, formatTime, isoString } from './format.js';
+import { trimDecimal, roundDecimal, signClass, formatDateTime, formatTime, isoString } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,9 +26,22 @@ export function cell(text, { field, className } = {}) {
   return el('td', { className, text: text === null || text === undefined ? '—' : text, attrs });
 }
 
-/** A signed amount, coloured by its sign. */
-export function amountCell(value, field) {
-  return cell(trimDecimal(value), { field, className: ['num', signClass(value)].filter(Boolean).join(' ') });
+/**
+ * A number at `places` decimals (all of them when places is null); when that rounds, the exact
+ * value is the cell's tooltip, so nothing is hidden.
+ */
+export function numberCell(value, field, places = null, className = 'num') {
+  const exact = trimDecimal(value);
+  const shown = places === null ? exact : trimDecimal(roundDecimal(value, places));
+  const td = cell(shown, { field, className });
+  if (shown !== exact) td.title = exact;
+  return td;
+}
+
+/** A signed amount, coloured by the sign it shows (a loss that rounds to 0 is not red). */
+export function amountCell(value, field, places = null) {
+  const shown = places === null ? value : roundDecimal(value, places);
+  return numberCell(value, field, places, ['num', signClass(shown)].filter(Boolean).join(' '));
 }
 
 /** A time cell; `short` shows the time of day only, with the full date as a tooltip. */

@@ -3,6 +3,9 @@
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
+/** Money (PnL, fees, balances) is shown to 4 decimals, the exact value on hover; the API keeps all. */
+export const MONEY_PLACES = 4;
+
 /** "10000.000" → "10000", "-0.0100" → "-0.01"; anything not a decimal string is shown as given. */
 export function trimDecimal(value) {
   if (value === null || value === undefined || value === '') return '—';
@@ -14,6 +17,31 @@ export function trimDecimal(value) {
   const body = kept ? `${whole}.${kept}` : whole;
   // "-0" reads as a loss that is not there.
   return isZero(text) ? body : sign + body;
+}
+
+/**
+ * A decimal string rounded half away from zero to `places` decimals, still a string:
+ * ("-1.50096909006", 4) → "-1.5010". Shorter values and anything not a decimal come back as given.
+ */
+export function roundDecimal(value, places) {
+  if (typeof value !== 'string' || !Number.isInteger(places) || places < 0) return value;
+  const match = DECIMAL.exec(value);
+  if (!match) return value;
+  const [, sign, whole, fraction = ''] = match;
+  if (fraction.length <= places) return value;
+  // The first dropped digit decides: 5 or more is at least half a unit of the last kept one.
+  const kept = BigInt(whole + fraction.slice(0, places)) + (fraction[places] >= '5' ? 1n : 0n);
+  const digits = kept.toString().padStart(places + 1, '0');
+  const body = places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`;
+  return sign + body;
+}
+
+/** The number of decimals of a step or tick: "0.10" → 1, "0.001" → 3, "1" → 0; null if not a decimal. */
+export function decimalPlaces(step) {
+  const text = trimDecimal(step);
+  if (!DECIMAL.test(text)) return null;
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
 }
 
 /** True for "0", "0.000", "-0.0". */

@@ -3,7 +3,7 @@
 // shared. "Load older" pages back with the API's own cursor; new items arrive live at the top.
 
 import { el, cell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
-import { trimDecimal, isZero } from './format.js';
+import { trimDecimal, isZero, MONEY_PLACES } from './format.js';
 import { summarize, kindOf } from './summaries.js';
 
 const $ = (id) => document.getElementById(id);
@@ -384,7 +384,7 @@ function tradeRow(t) {
     sideCell(t.side),
     cell(trimDecimal(t.price), { field: 'price', className: 'num' }),
     cell(trimDecimal(t.quantity), { field: 'quantity', className: 'num' }),
-    amountCell(t.realizedPnl, 'realizedPnl'),
+    amountCell(t.realizedPnl, 'realizedPnl', MONEY_PLACES),
     cell(t.maker ? 'maker' : 'taker', { field: 'maker', className: optional() }),
     cell(t.clientOrderId || 'not ours', { field: 'clientOrderId', className: optional('mono') }),
   ]);

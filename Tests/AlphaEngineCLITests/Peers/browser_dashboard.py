@@ -16,6 +16,7 @@ reason on the first failure.
 """
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -191,6 +192,12 @@ try:
     if desktop.execute_script("return performance.timeOrigin") != marker:
         fail("the page reloaded")
     wait_for(desktop, 2, lambda d: "TradeExecuted" in text(d, "event-feed"), "TradeExecuted in the event feed")
+    # Prices at the symbol's tick (0.1 in the simulator), the exact value as the tooltip.
+    entry = lambda d: d.find_element(By.CSS_SELECTOR, "#position td[data-field=entry]")
+    wait_for(desktop, 5, lambda d: re.fullmatch(r"\d+(\.\d)?", entry(d).text), "the entry price at the tick's precision")
+    exact = entry(desktop).get_attribute("title")
+    if exact and not re.fullmatch(r"\d+\.\d{2,}", exact):
+        fail(f"the entry's tooltip {exact!r} is not the exact price")
 
     # Pause through the UI: the command's progress, then the engine state.
     desktop.find_element(By.ID, "pause").click()
