@@ -180,7 +180,7 @@ function queryString(params = {}) {
   return text ? `?${text}` : '';
 }
 
-/** Recent commands, newest first: `{commands}`; params status, type, limit. */
+/** A page of commands, newest first: `{commands, next}`; params status, type, limit, before (the previous page's next). */
 export async function commands(params = {}) {
   return (await request('GET', `/api/commands${queryString(params)}`)).data;
 }

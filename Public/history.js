@@ -9,7 +9,6 @@ import { summarize, kindOf } from './summaries.js';
 const $ = (id) => document.getElementById(id);
 
 const PAGE_SIZE = 100;
-const COMMANDS_MAX = 500; // GET /api/commands has no cursor: its newest 500 at most
 const LIVE_RELOAD_GAP_MS = 1000;
 const SYMBOL = /^[A-Z0-9]{1,20}$/;
 
@@ -38,11 +37,8 @@ const KINDS = {
     columns: [['Time'], ['Type'], ['Status'], ['By', 'optional'], ['Details'], ['Id', 'optional']],
     empty: 'No command matches',
     async fetch(api, filter, cursor) {
-      // No cursor here: "older" asks for the newest 500 instead of 100.
-      const limit = cursor ? COMMANDS_MAX : PAGE_SIZE;
-      const page = await api.commands({ ...filter, limit });
-      const items = page.commands || [];
-      return { items, next: !cursor && items.length === limit ? 'all' : null, replace: Boolean(cursor) };
+      const page = await api.commands({ ...filter, limit: PAGE_SIZE, before: cursor });
+      return { items: page.commands || [], next: page.next || null };
     },
     key: (c) => c.id,
     row: commandRow,
@@ -247,7 +243,7 @@ async function loadPage(mine, cursor) {
   try {
     const answer = await page.spec.fetch(page.ctx.api, page.filter, cursor);
     if (!current(mine)) return;
-    if (!cursor || answer.replace) {
+    if (!cursor) {
       page.items = [];
       page.keys.clear();
     }

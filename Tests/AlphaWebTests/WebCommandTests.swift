@@ -25,6 +25,41 @@ struct WebCommandTests {
         #expect(try world.call("GET", "/api/commands/ffffffffffffffffffffffffffffffff", token: world.viewerToken).status == 404)
     }
 
+    @Test("the command list pages back newest first with `next` as `before`: each command once, in queue order; filters hold across pages; a made-up cursor is a 400")
+    func listPages() throws {
+        let world = try WebWorld()
+        var queued: [String] = []
+        for index in 0..<7 {
+            let body = index % 2 == 0 ? #"{"type":"PauseEngine","payload":{}}"# : #"{"type":"ResumeEngine","payload":{}}"#
+            let reply = try world.call("POST", "/api/commands", token: world.adminToken, body: body)
+            guard case .string(let id)? = reply.json["id"] else { Issue.record("\(reply.text)"); return }
+            queued.append(id)
+        }
+        var seen: [String] = []
+        var path = "/api/commands?limit=3"
+        for _ in 0..<5 {
+            let page = try world.call("GET", path, token: world.viewerToken)
+            #expect(page.status == 200, "\(path): \(page.text)")
+            guard case .array(let commands)? = page.json["commands"] else { Issue.record("\(page.text)"); return }
+            seen += commands.compactMap { if case .object(let command) = $0, case .string(let id)? = command["id"] { id } else { nil } }
+            guard case .string(let next)? = page.json["next"] else {
+                #expect(page.json["next"] == .null)
+                break
+            }
+            path = "/api/commands?limit=3&before=\(next)"
+        }
+        #expect(seen == queued.reversed(), "every command once, newest first")
+        let pauses = try world.call("GET", "/api/commands?type=PauseEngine&limit=2", token: world.viewerToken)
+        guard case .string(let next)? = pauses.json["next"] else { Issue.record("\(pauses.text)"); return }
+        let older = try world.call("GET", "/api/commands?type=PauseEngine&limit=2&before=\(next)", token: world.viewerToken)
+        guard case .array(let olderPauses)? = older.json["commands"] else { Issue.record("\(older.text)"); return }
+        let olderCommands = olderPauses.compactMap { if case .object(let command) = $0 { command } else { nil } }
+        #expect(olderCommands.map { $0["id"] } == [.string(queued[2]), .string(queued[0])])
+        #expect(olderCommands.allSatisfy { $0["type"] == .string("PauseEngine") })
+        let unknown = try world.call("GET", "/api/commands?before=ffffffffffffffffffffffffffffffff", token: world.viewerToken)
+        #expect(unknown.status == 400 && unknown.text.contains("before"))
+    }
+
     @Test("the same Idempotency-Key returns the first command (one row); reused for another body it is a 409")
     func idempotency() throws {
         let world = try WebWorld()

@@ -46,7 +46,8 @@ public protocol CommandQueue: AnyObject {
     func fail(_ id: String, error: String, result: JSONObject?, now: Timestamp) throws -> Command
     func command(id: String) throws -> Command?
     func command(idempotencyKey: String) throws -> Command?
-    func list(status: CommandStatus?, type: CommandType?, limit: Int) throws -> [Command]
+    /// Newest first; `before` (a command's id) pages back: only commands queued before that one.
+    func list(status: CommandStatus?, type: CommandType?, before: String?, limit: Int) throws -> [Command]
     /// Commands claimed (SENT) but not settled: what a restart must resolve.
     func inFlight() throws -> [Command]
     func countsByStatus() throws -> [CommandStatus: Int64]
@@ -64,7 +65,10 @@ extension CommandQueue {
         try fail(id, error: error, result: nil, now: now)
     }
     public func list(status: CommandStatus? = nil, type: CommandType? = nil) throws -> [Command] {
-        try list(status: status, type: type, limit: 100)
+        try list(status: status, type: type, before: nil, limit: 100)
+    }
+    public func list(status: CommandStatus?, type: CommandType?, limit: Int) throws -> [Command] {
+        try list(status: status, type: type, before: nil, limit: limit)
     }
 }
 

@@ -121,9 +121,14 @@ public final class CommandStore {
     }
 
     /// Commands newest first, optionally by status and type.
-    public func list(status: CommandStatus? = nil, type: CommandType? = nil, limit: Int = 100) throws -> [Command] {
+    public func list(status: CommandStatus?, type: CommandType?, before: String?, limit: Int) throws -> [Command] {
         var conditions: [String] = []
         var values: [SQLValue] = []
+        if let before {
+            // Queue order is rowid order; an unknown id matches nothing (the caller checks it).
+            conditions.append("rowid < (SELECT rowid FROM command_store WHERE command_id = ?)")
+            values.append(.text(before))
+        }
         if let status {
             conditions.append("status = ?")
             values.append(.text(status.rawValue))

@@ -13,13 +13,19 @@ extension WebAPI {
 
     func addCommandRoutes(to router: inout Router) {
         add(&router, "GET", "/api/commands", .viewer) { context in
-            var query = QueryReader(context.request, accepts: ["status", "type", "limit"])
+            var query = QueryReader(context.request, accepts: ["status", "type", "limit", "before"])
             let status = query.choice("status", as: CommandStatus.self)
             let type = query.choice("type", as: CommandType.self)
             let limit = Int(query.integer("limit", in: 1...500) ?? 100)
+            let before = query.string("before", maxLength: 64)
+            if let before, try context.storage.commands.command(id: before) == nil {
+                query.problem("before", "must be the `next` of a previous page (no command has this id)")
+            }
             try query.finish()
-            let commands = try context.storage.commands.list(status: status, type: type, limit: limit)
-            return .json(.object(["commands": .array(commands.map(APIJSON.command))]))
+            let commands = try context.storage.commands.list(status: status, type: type, before: before, limit: limit)
+            // A full page may have more behind it: `next` is where the following page starts.
+            let next: JSONValue = commands.count == limit ? commands.last.map { .string($0.id) } ?? .null : .null
+            return .json(.object(["commands": .array(commands.map(APIJSON.command)), "next": next]))
         }
         add(&router, "GET", "/api/commands/:id", .viewer) { context in
             try QueryReader(context.request, accepts: []).finish()
