@@ -174,6 +174,8 @@ function pageContext(s) {
     report,
     go,
     later: (fn, ms) => later(s, fn, ms),
+    /** fn at most once per `gap` ms (a burst of calls runs it once, just after), for the session. */
+    throttled: (fn, gap) => throttled(s, fn, gap),
     /** Calls fn(event) for each live event until the returned function is called. */
     subscribe(fn) {
       s.listeners.add(fn);

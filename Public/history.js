@@ -107,7 +107,7 @@ export function show(ctx, { kind, params }) {
     pagedBack: false, // once older pages are shown, a live reload would drop them
     unsubscribe: ctx.subscribe((event) => onEvent(mine, event)),
   };
-  page.reloadSoon = throttle(mine, () => reloadFirst(mine), LIVE_RELOAD_GAP_MS);
+  page.reloadSoon = ctx.throttled(() => reloadFirst(mine), LIVE_RELOAD_GAP_MS);
   buildSkeleton(spec, kind, params);
   if (problems.length > 0) {
     setStatus(problems.join('; '), 'failed');
@@ -324,19 +324,6 @@ function eventArrived(event) {
   if (empty) empty.remove();
   body.prepend(eventRow(event));
   setStatus(countText(), '');
-}
-
-/** fn at most once per `gap` ms, for as long as this page is shown. */
-function throttle(mine, fn, gap) {
-  let waiting = false;
-  return () => {
-    if (waiting) return;
-    waiting = true;
-    page.ctx.later(() => {
-      waiting = false;
-      if (current(mine)) fn();
-    }, gap);
-  };
 }
 
 // ---- rows --------------------------------------------------------------------------------------

@@ -18,10 +18,11 @@ extension WebAPI {
             let type = query.choice("type", as: CommandType.self)
             let limit = Int(query.integer("limit", in: 1...500) ?? 100)
             let before = query.string("before", maxLength: 64)
-            if let before, try context.storage.commands.command(id: before) == nil {
-                query.problem("before", "must be the `next` of a previous page (no command has this id)")
-            }
             try query.finish()
+            // A well-formed id that names no command: the page it would follow does not exist.
+            if let before, try context.storage.commands.command(id: before) == nil {
+                throw APIFailure.notFound("before: no command with id \(before.prefix(64)); pass the `next` of a previous page")
+            }
             let commands = try context.storage.commands.list(status: status, type: type, before: before, limit: limit)
             // A full page may have more behind it: `next` is where the following page starts.
             let next: JSONValue = commands.count == limit ? commands.last.map { .string($0.id) } ?? .null : .null
