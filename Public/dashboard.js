@@ -191,6 +191,11 @@ function renderPositions(positions, symbol) {
 /** The leverage last set from here ({symbol, value}), shown in the position row. */
 let leverage = null;
 
+/** The positions again from the dashboard shown (after the leverage or the tick became known). */
+function rerenderPositions() {
+  if (lastDashboard) renderPositions(Array.isArray(lastDashboard.positions) ? lastDashboard.positions : [], lastDashboard.symbol);
+}
+
 /** Decimals of each symbol's price tick, from /api/symbols once loaded; until then prices show in full. */
 const tickPlaces = new Map();
 const pricePlaces = (symbol) => tickPlaces.get(symbol) ?? null;
@@ -200,12 +205,12 @@ export function renderSymbolRules(rules) {
   const places = rules ? decimalPlaces(rules.tickSize) : null;
   if (places === null) return;
   tickPlaces.set(rules.symbol, places);
-  if (lastDashboard) renderPositions(Array.isArray(lastDashboard.positions) ? lastDashboard.positions : [], lastDashboard.symbol);
+  rerenderPositions();
 }
 
 export function renderLeverage(symbol, value) {
   leverage = value ? { symbol, value } : null;
-  if (lastDashboard) renderPositions(Array.isArray(lastDashboard.positions) ? lastDashboard.positions : [], lastDashboard.symbol);
+  rerenderPositions();
 }
 
 function positionRow(p) {

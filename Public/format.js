@@ -3,6 +3,9 @@
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
+/** A symbol as the API takes it: BTCUSDT. */
+export const SYMBOL_PATTERN = /^[A-Z0-9]{1,20}$/;
+
 /** Money (PnL, fees, balances) is shown to 4 decimals, the exact value on hover; the API keeps all. */
 export const MONEY_PLACES = 4;
 

@@ -3,14 +3,13 @@
 // shared. "Load older" pages back with the API's own cursor; new items arrive live at the top.
 
 import { el, cell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
-import { trimDecimal, isZero, MONEY_PLACES } from './format.js';
+import { trimDecimal, isZero, MONEY_PLACES, SYMBOL_PATTERN } from './format.js';
 import { summarize, kindOf } from './summaries.js';
 
 const $ = (id) => document.getElementById(id);
 
 const PAGE_SIZE = 100;
 const LIVE_RELOAD_GAP_MS = 1000;
-const SYMBOL = /^[A-Z0-9]{1,20}$/;
 
 const COMMAND_STATUSES = ['NEW', 'SENT', 'ACK', 'FAILED'];
 const COMMAND_TYPES = ['PauseEngine', 'ResumeEngine', 'SetEngineMode', 'CancelAll', 'RunReconcile', 'RebuildProjection',
@@ -142,7 +141,7 @@ function readFilter(spec, params) {
     if (!raw) continue;
     if (kind === 'choice' && !choices.includes(raw)) {
       problems.push(`${label}: "${raw}" is not one of the choices`);
-    } else if (kind === 'symbol' && !SYMBOL.test(raw.toUpperCase())) {
+    } else if (kind === 'symbol' && !SYMBOL_PATTERN.test(raw.toUpperCase())) {
       problems.push(`${label}: letters and digits only, up to 20`);
     } else if (kind === 'time' && toISO(raw) === null) {
       problems.push(`${label}: not a date and time`);
@@ -243,15 +242,8 @@ async function loadPage(mine, cursor) {
   try {
     const answer = await page.spec.fetch(page.ctx.api, page.filter, cursor);
     if (!current(mine)) return;
-    if (!cursor) {
-      page.items = [];
-      page.keys.clear();
-    }
     if (cursor) page.pagedBack = true;
-    for (const item of answer.items) add(item, 'end');
-    page.next = answer.next;
-    renderRows();
-    setStatus(countText(), '');
+    showAnswer(answer, { older: Boolean(cursor) });
   } catch (error) {
     if (!current(mine)) return;
     if (!error.sessionExpired) setStatus(`Could not load the ${page.spec.title.toLowerCase()}: ${error.message}`, 'failed');
@@ -274,16 +266,23 @@ async function reloadFirst(mine) {
   try {
     const answer = await page.spec.fetch(page.ctx.api, page.filter, null);
     if (!current(mine) || page.pagedBack) return;
-    page.items = [];
-    page.keys.clear();
-    for (const item of answer.items) add(item, 'end');
-    page.next = answer.next;
-    renderRows();
-    $('history-more').hidden = !page.next;
-    setStatus(countText(), '');
+    showAnswer(answer, { older: false });
   } catch (error) {
     if (current(mine) && !error.sessionExpired) setStatus(`Could not refresh: ${error.message}`, 'failed');
   }
+}
+
+/** A fetched page on screen: the newest page replaces what is shown, an older one goes below it. */
+function showAnswer(answer, { older }) {
+  if (!older) {
+    page.items = [];
+    page.keys.clear();
+  }
+  for (const item of answer.items) add(item, 'end');
+  page.next = answer.next;
+  renderRows();
+  $('history-more').hidden = !page.next;
+  setStatus(countText(), '');
 }
 
 function add(item, where) {

@@ -6,13 +6,12 @@
 
 import { el } from './dom.js';
 import { parseDecimal, compareDecimal } from './decimal.js';
-import { formatDateTime, fractionToPercent } from './format.js';
+import { formatDateTime, fractionToPercent, SYMBOL_PATTERN } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
 const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w'];
 const LOG_LEVELS = ['trace', 'debug', 'info', 'notice', 'warning', 'error', 'critical'];
-const SYMBOL = /^[A-Z0-9]{1,20}$/;
 const ACCOUNT = /^\S{1,64}$/;
 
 /** The fixed fields: [section, field, label, kind, options]; kinds say how a value is read and checked. */
@@ -318,11 +317,11 @@ function problemWith(input) {
   if (text === '' && (optional === 'true' || kind === 'optionalDecimal' || kind === 'symbols' || kind === 'boolean')) return null;
   switch (kind) {
     case 'symbol':
-      return SYMBOL.test(text.toUpperCase()) ? null : 'must be a symbol such as BTCUSDT (letters and digits)';
+      return SYMBOL_PATTERN.test(text.toUpperCase()) ? null : 'must be a symbol such as BTCUSDT (letters and digits)';
     case 'account':
       return ACCOUNT.test(text) ? null : 'must be an account name without spaces';
     case 'symbols': {
-      const bad = text.split(/[\s,]+/).filter(Boolean).find((s) => !SYMBOL.test(s.toUpperCase()));
+      const bad = text.split(/[\s,]+/).filter(Boolean).find((s) => !SYMBOL_PATTERN.test(s.toUpperCase()));
       return bad ? `${bad} is not a symbol such as ETHUSDT` : null;
     }
     case 'integer': {
