@@ -21,6 +21,8 @@ public final class BotRunner {
         public var executor = OrderExecutor.Settings()
         public var market = MarketDataFeed.Settings()
         public var strategy = StrategyRunner.Settings()
+        /// Where withdrawals may go (the server's configuration file).
+        public var withdrawals = WithdrawalPolicy()
 
         public init() {}
     }
@@ -49,6 +51,7 @@ public final class BotRunner {
     public let market: MarketDataFeed
     public let strategy: StrategyRunner
     public let runtime: RuntimeSettings
+    public let outside: OutsideActivityWatch
     private let log: Logger
 
     /// `logger(component)` gives each component its logger (tests capture them).
@@ -91,9 +94,19 @@ public final class BotRunner {
         dispatcher.register(executor, for: OrderExecutor.commandTypes, needsExchange: true)
         dispatcher.register(scheduler, for: [.runReconcile], needsExchange: true)
         dispatcher.register(ControlCommands(writer: writer, commands: commands, configs: storage.configs), for: ControlCommands.commandTypes, needsExchange: false)
+        let desk = QuarantineDesk(account: account, writer: writer, commands: commands, capabilities: capabilities, log: logger("quarantine"))
+        desk.commandsQueued = { [unowned dispatcher] in dispatcher.queued() }
+        dispatcher.register(desk, for: [.resolveQuarantine], needsExchange: true)
+        dispatcher.register(FundsDesk(wallet: venue.wallet, writer: writer, commands: commands, capabilities: capabilities,
+                                      policy: settings.withdrawals, log: logger("funds")),
+                            for: [.internalTransfer, .withdraw], needsExchange: true)
+        outside = OutsideActivityWatch(account: account, writer: writer, reconciler: reconciler, executor: executor,
+                                       funds: venue.wallet.map { FundsScan(wallet: $0, writer: writer, scope: scope, clock: clock) },
+                                       scope: scope, log: logger("outside"))
         // Boot order: what each needs is started before it. The strategy comes after the first
-        // reconcile, so it decides on the account as the exchange has it.
-        for component: any BotComponent in [runtime, executor, engine, stream, scheduler, market, strategy, heartbeat, dispatcher] {
+        // reconcile, so it decides on the account as the exchange has it; outside activity is
+        // looked for after each reconcile, before the strategy's next turn.
+        for component: any BotComponent in [runtime, executor, engine, stream, scheduler, outside, market, strategy, heartbeat, dispatcher] {
             kernel.add(component)
         }
     }

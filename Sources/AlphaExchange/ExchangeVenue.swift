@@ -9,6 +9,8 @@ public protocol ExchangeVenue: AnyObject {
     var account: any ExchangeAccount { get }
     /// Pacing shared by every request to this venue, the stream's included.
     var pacer: any RequestPacer { get }
+    /// The account's wallet (transfers, deposits, withdrawals), when the venue has an API for it.
+    var wallet: (any ExchangeWallet)? { get }
     /// A new, not yet started stream of the account's events.
     func makeStream() -> any ExchangeStream
     /// Public market data over REST (candles), paced with the account's requests.
@@ -62,4 +64,8 @@ public protocol RequestPacer: AnyObject, Sendable {
     var shouldSlowDown: Bool { get }
     /// Figures for the heartbeat and the dashboard, in the venue's own terms.
     var usage: JSONObject { get }
+}
+
+extension ExchangeVenue {
+    public var wallet: (any ExchangeWallet)? { nil }
 }

@@ -13,6 +13,10 @@ import Foundation
 /// testnet:    { api_key: "...", api_secret: "...", rest_url: "...", ws_url: "..." }
 /// sim:        { api_key: "...", api_secret: "...", rest_url: "http://127.0.0.1:9901" }
 /// web:        { secret_key: "at least 32 bytes", cors_origins: ["https://dash.example.com"] }
+/// withdrawals:                # off unless enabled; only to these destinations
+///   enabled: true
+///   fresh_login_seconds: 300
+///   allow: [{ asset: USDT, address: "T...", network: TRX }]
 /// ```
 /// Environment: `ALPHAENGINE_MODE`, `ALPHAENGINE_DATA_DIR`, `ALPHAENGINE_<MODE>_API_KEY`,
 /// `ALPHAENGINE_<MODE>_API_SECRET`, `ALPHAENGINE_WEB_SECRET_KEY`, `ALPHAENGINE_REST_URL`,
@@ -72,7 +76,37 @@ public enum ConfigurationLoader {
             origins.append(origin)
         }
         return EngineConfiguration(mode: mode, endpoints: endpoints, dataDirectory: dataDirectory, webCORSOrigins: origins,
-                                   credentials: Credentials(exchange: exchange, webSecretKey: webSecret))
+                                   credentials: Credentials(exchange: exchange, webSecretKey: webSecret),
+                                   withdrawals: try withdrawals(mapping(file, "withdrawals")))
+    }
+
+    /// `withdrawals`: off unless `enabled: true`; every `allow` entry names asset, address and network.
+    private static func withdrawals(_ section: [String: Any]) throws(ConfigurationError) -> WithdrawalPolicy {
+        var policy = WithdrawalPolicy()
+        if let enabled = section["enabled"], !(enabled is NSNull) {
+            guard let flag = enabled as? Bool else { throw .invalidValue(key: "withdrawals.enabled", reason: "must be true or false") }
+            policy.enabled = flag
+        }
+        if let seconds = section["fresh_login_seconds"], !(seconds is NSNull) {
+            guard let value = seconds as? Int, (30...3600).contains(value) else {
+                throw .invalidValue(key: "withdrawals.fresh_login_seconds", reason: "must be a whole number of seconds from 30 to 3600")
+            }
+            policy.freshLoginSeconds = Int64(value)
+        }
+        guard let list = section["allow"], !(list is NSNull) else { return policy }
+        guard let entries = list as? [Any] else { throw .invalidValue(key: "withdrawals.allow", reason: "must be a list of {asset, address, network}") }
+        for (index, entry) in entries.enumerated() {
+            let key = "withdrawals.allow[\(index)]"
+            guard let fields = entry as? [String: Any] else { throw .invalidValue(key: key, reason: "must be a mapping {asset, address, network}") }
+            for field in fields.keys where !["asset", "address", "network"].contains(field) {
+                throw .invalidValue(key: "\(key).\(field)", reason: "unknown key (asset, address and network are known)")
+            }
+            guard let asset = try string(fields, "asset", in: key), let address = try string(fields, "address", in: key),
+                  let network = try string(fields, "network", in: key)
+            else { throw .invalidValue(key: key, reason: "asset, address and network are all required") }
+            policy.allowed.append(.init(asset: asset, address: address, network: network))
+        }
+        return policy
     }
 
     /// The mode's exchange key pair. Production and testnet need one; the simulator takes the
@@ -115,12 +149,13 @@ public enum ConfigurationLoader {
 
     private static let originRule = "each entry must be an origin such as https://dash.example.com (no path)"
 
-    private static let knownKeys: Set<String> = ["mode", "data_dir", "production", "testnet", "sim", "web"]
+    private static let knownKeys: Set<String> = ["mode", "data_dir", "production", "testnet", "sim", "web", "withdrawals"]
     private static let knownSectionKeys: [String: Set<String>] = [
         "production": ["api_key", "api_secret", "rest_url", "ws_url"],
         "testnet": ["api_key", "api_secret", "rest_url", "ws_url"],
         "sim": ["api_key", "api_secret", "rest_url", "ws_url"],
         "web": ["secret_key", "cors_origins"],
+        "withdrawals": ["enabled", "fresh_login_seconds", "allow"],
     ]
 
     private static func readFile(_ path: String) throws(ConfigurationError) -> [String: Any] {

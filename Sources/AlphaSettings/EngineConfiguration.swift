@@ -15,11 +15,14 @@ public struct EngineConfiguration: Sendable, CustomStringConvertible {
     /// default, which keeps CORS off.
     public var webCORSOrigins: [String]
     public var credentials: Credentials
+    /// Where withdrawals may go (the file's `withdrawals` section; off by default).
+    public var withdrawals: WithdrawalPolicy
 
     public static let defaultDataDirectory = "data"
 
     public init(mode: TradingMode, endpoints: Endpoints, dataDirectory: String = defaultDataDirectory,
-                webCORSOrigins: [String] = [], credentials: Credentials = Credentials()) {
+                webCORSOrigins: [String] = [], credentials: Credentials = Credentials(), withdrawals: WithdrawalPolicy = WithdrawalPolicy()) {
+        self.withdrawals = withdrawals
         self.mode = mode
         self.endpoints = endpoints
         self.dataDirectory = dataDirectory

@@ -39,12 +39,19 @@ struct BotCommand: ParsableCommand {
             var venueSettings = BinanceVenue.Settings(restURL: endpoints.rest, webSocketURL: endpoints.webSocket,
                                                       apiKey: apiKey.key, apiSecret: apiKey.secret)
             venueSettings.restTimeoutMilliseconds = restTimeoutMs
+            // The wallet API: the simulator serves it at its own address; the futures testnet has none.
+            venueSettings.walletURL = switch mode {
+            case .sim: endpoints.rest
+            case .production: "https://api.binance.com"
+            case .testnet: nil
+            }
             venueSettings.rateLimits = try Self.thresholds(weightThresholds)
             let clientLog = Logger(label: "exchange")
             venueSettings.log = { line in clientLog.notice("\(line)") }
             var settings = BotRunner.Settings()
             settings.extraSymbols = (symbols ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             settings.executor.notFoundGraceMilliseconds = Int64(notFoundGraceMs)
+            settings.withdrawals = configuration.withdrawals
             if let reconcileMs {
                 settings.reconcile.intervalMilliseconds = Int64(reconcileMs)
                 settings.reconcileIntervalFixed = true

@@ -53,6 +53,7 @@ struct WebCommand: ParsableCommand {
             settings.corsOrigins = Set(configuration.webCORSOrigins)
             settings.tokenLifetimeSeconds = tokenTtl
             settings.trustForwardedFor = trustForwardedFor
+            settings.withdrawals = configuration.withdrawals
             settings.publicDirectory = try directory(publicDirectory, default: "Public", option: "--public")
             if let chart = try directory(chartJSDirectory, default: Self.debianChartJS, option: "--chart-js") {
                 settings.vendorDirectories["chart.js"] = chart

@@ -82,9 +82,9 @@ struct KernelTests {
         let world = try KernelWorld()
         let auditor = TransferDesk(commands: world.commands)
         world.runner.kernel.add(auditor)
-        world.runner.dispatcher.register(auditor, for: [.internalTransfer], needsExchange: false)
+        world.runner.dispatcher.register(auditor, for: [.internalTransfer], needsExchange: false, replacing: true)
         try world.runner.boot()
-        let transfer = try world.command(.internalTransfer, ["asset": "USDT", "amount": "10", "direction": "SPOT_TO_FUTURES"])
+        let transfer = try world.command(.internalTransfer, ["asset": "USDT", "amount": "10", "direction": "TO_FUTURES"])
         try world.command(.placeOrder, ["symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.010"])
         for _ in 0..<10 {
             try world.runner.kernel.turn()

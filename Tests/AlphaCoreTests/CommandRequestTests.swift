@@ -43,7 +43,8 @@ struct CommandRequestTests {
         #expect(fields(.setEngineMode, ["mode": "turbo"]) == ["payload.mode"])
         #expect(fields(.updateConfig, ["config": .object(["trading": "x"]), "expectedVersion": -1]).isSuperset(of: [
             "payload.expectedVersion", "payload.config.trading", "payload.config.strategy"]))
-        #expect(fields(.withdraw, [:]) == ["type"])
+        #expect(fields(.withdraw, [:]) == ["payload.asset", "payload.amount", "payload.address", "payload.network"])
+        #expect(fields(.resolveQuarantine, ["symbol": "BTCUSDT", "action": "IGNORE", "stopPrice": "1"]) == ["payload.stopPrice"])
     }
 
     @Test("symbols and leverage follow the venue's capabilities")

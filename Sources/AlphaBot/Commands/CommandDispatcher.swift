@@ -33,9 +33,10 @@ public final class CommandDispatcher: BotComponent {
     }
 
     /// Registers `handler` for `types`; `needsExchange` holds them back while the pacer is closed.
-    public func register(_ handler: any CommandHandler, for types: [CommandType], needsExchange: Bool) {
+    /// A type has one handler: taking one over from another must be said (`replacing`).
+    public func register(_ handler: any CommandHandler, for types: [CommandType], needsExchange: Bool, replacing: Bool = false) {
         for type in types {
-            precondition(handlers[type] == nil, "\(type.rawValue) has two handlers")
+            precondition(replacing || handlers[type] == nil, "\(type.rawValue) has two handlers")
             handlers[type] = handler
             if needsExchange { exchangeCommands.insert(type) }
         }

@@ -144,7 +144,8 @@ public final class OrderExecutor: BotComponent, CommandHandler {
         case .setLeverage: intent = .setLeverage
         default: return try commands.fail(command.id, error: "\(command.type.rawValue) is not handled by the order executor", now: time.now)
         }
-        if let refusal = preTrade.check(PreTradeRequest(commandType: command.type, actor: command.actor, intent: intent, state: writer.state)) {
+        if let refusal = preTrade.check(PreTradeRequest(commandType: command.type, actor: command.actor, intent: intent,
+                                                        symbol: request.symbol, state: writer.state)) {
             return try refuse(command, refusal, time)
         }
         if case .placeOrder(let order) = request, command.actor.kind == .user, let limits = manualOrderLimits,
@@ -266,7 +267,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
 
     private func cancelAll(_ command: Command, symbol: String, firstTried: Int64, _ time: KernelTime) throws -> Command {
         do {
-            try account.cancelAll(symbol: symbol)
+            try cancelOurs(symbol: symbol)
             try recordOpenOrders(symbol: symbol)
             return try commands.acknowledge(command.id, result: ["symbol": .string(symbol)], now: time.now)
         } catch let error as ExchangeError where error.isDefinitive && !error.isRetryableLater {
@@ -280,7 +281,7 @@ public final class OrderExecutor: BotComponent, CommandHandler {
     private func closePosition(_ command: Command, symbol: String, firstTried: Int64, _ time: KernelTime) throws -> Command {
         let amount: Amount
         do {
-            try account.cancelAll(symbol: symbol)
+            try cancelOurs(symbol: symbol)
             amount = try account.positions(symbol: symbol).filter { $0.symbol == symbol }.reduce(Amount.zero) { $0 + $1.amount }
         } catch let error as ExchangeError where error.isDefinitive && !error.isRetryableLater {
             return try commands.fail(command.id, error: error.description, now: time.now)
@@ -301,6 +302,20 @@ public final class OrderExecutor: BotComponent, CommandHandler {
             return try commands.fail(command.id, error: error.description, now: time.now)
         } catch {
             return postpone(command, .send, firstTried: firstTried, after: settings.retryIntervalMilliseconds, error: error, time)
+        }
+    }
+
+    /// Cancels AlphaEngine's open orders on the symbol and nobody else's (issue 15: nothing
+    /// outside is cancelled without a user's quarantine decision). With no outside order known on
+    /// the symbol that is the exchange's cancel-all, one request; otherwise ours one by one.
+    private func cancelOurs(symbol: String) throws {
+        guard !writer.state.outsideOpenOrders(symbol).isEmpty else { return try account.cancelAll(symbol: symbol) }
+        for order in writer.state.orders.values where order.symbol == symbol && order.status.isOpen && ClientOrderID.isOurs(order.clientOrderID) {
+            do {
+                _ = try writer.append(try account.cancel(symbol: symbol, clientOrderID: order.clientOrderID, type: order.type))
+            } catch let error as ExchangeError where error.isNotFound {
+                continue  // gone already; recordOpenOrders stores what it became
+            }
         }
     }
 

@@ -63,6 +63,7 @@ public final class StrategyRunner: BotComponent {
     /// The UTC day an admin resumed the engine after the daily loss limit paused it.
     private var lossOverrideDay: String?
     private var waitingLogged = false
+    private var quarantineLogged = false
     /// Told after the runner inserted commands (the dispatcher claims them on its next turn).
     public var commandsQueued: () -> Void = {}
 
@@ -141,6 +142,14 @@ public final class StrategyRunner: BotComponent {
             return worked
         }
         waitingLogged = false
+        // Someone else trades the symbol (issue 15): no decision on it until a user adopts it.
+        if let quarantine = writer.state.quarantines[loaded.series.symbol] {
+            if !quarantineLogged { log.notice("strategy waits: \(loaded.series.symbol) is in quarantine (\(quarantine.started.reason))") }
+            quarantineLogged = true
+            pending = nil
+            return worked
+        }
+        quarantineLogged = false
         // Orders still being settled (or our own commands still queued) come first (DESIGN §8);
         // without the symbol's tick and step no order can be made right; before a reconcile of
         // this boot the account may have moved while the bot was down; and until its last orders'

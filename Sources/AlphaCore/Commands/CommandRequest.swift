@@ -14,6 +14,20 @@ public enum CommandRequest: Sendable, Equatable {
     case placeOrder(OrderRequest)
     case cancelOrder(symbol: String, clientOrderID: String)
     case setLeverage(symbol: String, leverage: Int64)
+    /// Ends a symbol's quarantine; adopting a position that is not flat names its protective stop.
+    case resolveQuarantine(symbol: String, action: QuarantineAction, stopPrice: Amount?)
+    case internalTransfer(asset: String, amount: Amount, direction: TransferDirection)
+    case withdraw(WithdrawalRequest)
+
+    /// The symbol an exchange command acts on.
+    public var symbol: String? {
+        switch self {
+        case .cancelAll(let symbol), .closePosition(let symbol), .cancelOrder(let symbol, _), .setLeverage(let symbol, _): symbol
+        case .placeOrder(let order): order.symbol
+        case .resolveQuarantine(let symbol, _, _): symbol
+        default: nil
+        }
+    }
 
     /// The order types a PlaceOrder may ask for.
     public static let orderTypes: [OrderType] = [.market, .limit, .stopMarket, .takeProfitMarket]
@@ -75,11 +89,45 @@ public enum CommandRequest: Sendable, Equatable {
             guard let range = venue.leverage else { throw CommandPayloadError([FieldProblem("type", "\(venue.name) has no leverage")]) }
             let leverage = body.integer("leverage", in: range)
             if let symbol, let leverage { decoded = .setLeverage(symbol: symbol, leverage: leverage) }
-        case .internalTransfer, .withdraw:
-            throw CommandPayloadError([FieldProblem("type", "\(type.rawValue) is not supported yet")])
+        case .resolveQuarantine:
+            body = PayloadReader(payload, accepts: ["symbol", "action", "stopPrice"], path: "payload")
+            let symbol = symbol(&body)
+            let action = body.choice("action", as: QuarantineAction.self)
+            let stopPrice = body.positiveAmount("stopPrice", required: false)
+            if stopPrice != nil, let action, action != .adopt { body.fail("stopPrice", "applies to ADOPT only") }
+            if let symbol, let action { decoded = .resolveQuarantine(symbol: symbol, action: action, stopPrice: stopPrice) }
+        case .internalTransfer:
+            body = PayloadReader(payload, accepts: ["asset", "amount", "direction"], path: "payload")
+            let asset = Self.asset(&body)
+            let amount = body.positiveAmount("amount")
+            let direction = body.choice("direction", as: TransferDirection.self)
+            if let asset, let amount, let direction { decoded = .internalTransfer(asset: asset, amount: amount, direction: direction) }
+        case .withdraw:
+            body = PayloadReader(payload, accepts: ["asset", "amount", "address", "network"], path: "payload")
+            let asset = Self.asset(&body)
+            let amount = body.positiveAmount("amount")
+            let address = body.string("address", maxLength: 128)
+            if let address, !address.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) { body.fail("address", "must be visible ASCII without spaces") }
+            let network = body.string("network", maxLength: 20)
+            if let network, !network.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) }) {
+                body.fail("network", "must be the exchange's network code in capitals, such as TRX or BSC")
+            }
+            if let asset, let amount, let address, let network {
+                decoded = .withdraw(WithdrawalRequest(asset: asset, amount: amount, address: address, network: network))
+            }
         }
         guard body.problems.isEmpty, let decoded else { throw CommandPayloadError(body.problems) }
         self = decoded
+    }
+
+    /// An asset code: 2 to 10 capitals or digits (USDT, BTC, 1INCH).
+    private static func asset(_ body: inout PayloadReader) -> String? {
+        guard let asset = body.string("asset", maxLength: 10) else { return nil }
+        guard asset.utf8.count >= 2, asset.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) }) else {
+            body.fail("asset", "must be an asset code such as USDT (2 to 10 capitals or digits)")
+            return nil
+        }
+        return asset
     }
 
     private static func placeOrder(_ body: inout PayloadReader, symbol: String?, venue: VenueCapabilities) -> OrderRequest? {
@@ -123,4 +171,19 @@ public struct CommandPayloadError: Error, Sendable, Equatable, CustomStringConve
     public init(_ problems: [FieldProblem]) { self.problems = problems }
 
     public var description: String { problems.map(\.description).joined(separator: "; ") }
+}
+
+/// A withdrawal as asked for: what leaves, to where, over which network.
+public struct WithdrawalRequest: Sendable, Equatable {
+    public var asset: String
+    public var amount: Amount
+    public var address: String
+    public var network: String
+
+    public init(asset: String, amount: Amount, address: String, network: String) {
+        self.asset = asset
+        self.amount = amount
+        self.address = address
+        self.network = network
+    }
 }

@@ -13,6 +13,8 @@ public enum CommandType: String, Sendable, CaseIterable, Hashable {
     case cancelOrder = "CancelOrder"
     case closePosition = "ClosePosition"
     case setLeverage = "SetLeverage"
+    // Outside activity
+    case resolveQuarantine = "ResolveQuarantine"
     // Transfers
     case internalTransfer = "InternalTransfer"
     case withdraw = "Withdraw"

@@ -14,13 +14,16 @@ public struct PreTradeRequest: Sendable {
     public var commandType: CommandType
     public var actor: Actor
     public var intent: Intent
+    /// The symbol the command acts on (every exchange command names one).
+    public var symbol: String?
     /// The engine's projections as of now: state, mode, positions, balances.
     public var state: ProjectionState
 
-    public init(commandType: CommandType, actor: Actor, intent: Intent, state: ProjectionState) {
+    public init(commandType: CommandType, actor: Actor, intent: Intent, symbol: String? = nil, state: ProjectionState) {
         self.commandType = commandType
         self.actor = actor
         self.intent = intent
+        self.symbol = symbol
         self.state = state
     }
 
@@ -53,7 +56,7 @@ public protocol PreTradeRule: Sendable {
 public struct PreTradeCheck: Sendable {
     public var rules: [any PreTradeRule]
 
-    public init(rules: [any PreTradeRule] = [EngineStateRule()]) { self.rules = rules }
+    public init(rules: [any PreTradeRule] = [EngineStateRule(), QuarantineRule()]) { self.rules = rules }
 
     public func check(_ request: PreTradeRequest) -> PreTradeRefusal? {
         for rule in rules { if let refusal = rule.check(request) { return refusal } }
@@ -89,5 +92,18 @@ public struct EngineStateRule: PreTradeRule {
             return PreTradeRefusal(rule: "ENGINE_NOT_RUNNING", reason: "the engine is \(status.engineState.rawValue)")
         }
         return nil
+    }
+}
+
+/// A symbol under quarantine is someone else's for now (issue 15): the strategy sends nothing on
+/// it — no order, cancel or close — while users, who outrank it, still may.
+public struct QuarantineRule: PreTradeRule {
+    public init() {}
+
+    public func check(_ request: PreTradeRequest) -> PreTradeRefusal? {
+        guard request.actor.kind == .strategy, let symbol = request.symbol, let quarantine = request.state.quarantines[symbol] else { return nil }
+        let state = quarantine.status == .active ? "is in quarantine" : "was left to its outside owner (quarantine ignored)"
+        return PreTradeRefusal(rule: "QUARANTINE", reason: "\(symbol) \(state): \(quarantine.started.reason); "
+            + "the strategy acts on it again once a user adopts it")
     }
 }

@@ -108,6 +108,16 @@ extension JSONObject {
         }
     }
 
+    /// A list of strings (an empty list when the field is absent).
+    public func strings(_ field: String) throws(PayloadError) -> [String] {
+        guard let value = self[field], value != .null else { return [] }
+        guard case .array(let list) = value else { throw .wrongType(field: field, expected: "a list of strings") }
+        return try list.map { (item) throws(PayloadError) -> String in
+            guard case .string(let text) = item else { throw .wrongType(field: field, expected: "a list of strings") }
+            return text
+        }
+    }
+
     public func object(_ field: String) throws(PayloadError) -> JSONObject {
         guard let value = self[field] else { throw .missingField(field) }
         guard case .object(let object) = value else { throw .wrongType(field: field, expected: "an object") }

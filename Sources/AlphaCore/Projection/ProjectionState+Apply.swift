@@ -13,12 +13,19 @@ extension ProjectionState {
         switch event.type {
         case .orderPlaced, .orderUpdated, .orderCancelled, .orderRejected:
             let order = try OrderPayload(json: event.payload)
-            if let current = orders[order.clientOrderID] {
+            let current = orders[order.clientOrderID]
+            if let current {
                 guard current.status.canMove(to: order.status), order.filledQuantity >= current.filledQuantity
                 else { break }
             }
             orders[order.clientOrderID] = order
             changes.orders.insert(order.clientOrderID)
+            // Our fills make our holding; anyone else's fills are what a quarantine is about.
+            let filled = order.filledQuantity - (current?.filledQuantity ?? .zero)
+            if ClientOrderID.isOurs(order.clientOrderID), !filled.isZero {
+                holdings[order.symbol, default: .zero] += order.side == .buy ? filled : -filled
+                changes.holdings.insert(order.symbol)
+            }
 
         case .tradeExecuted:
             let trade = try TradePayload(json: event.payload)
@@ -62,11 +69,34 @@ extension ProjectionState {
             _ = try StrategyEvaluatedPayload(json: event.payload)  // the runner reads the latest back itself
         case .decisionMade:
             _ = try DecisionMadePayload(json: event.payload)
-        case .manualOverrideExecuted,
-             .internalTransferRequested, .internalTransferCompleted, .internalTransferFailed,
-             .depositDetected, .withdrawRequested, .withdrawCompleted, .withdrawFailed,
-             .quarantineStarted, .quarantineCompleted:
-            // Recorded for audit and the API; balances move through BalanceChanged.
+        case .quarantineStarted:
+            let started = try QuarantineStartedPayload(json: event.payload)
+            // One at a time per symbol: later outside activity joins the quarantine already there.
+            guard quarantines[started.symbol] == nil else { break }
+            quarantines[started.symbol] = Quarantine(started: started)
+            changes.quarantines.insert(started.symbol)
+
+        case .quarantineCompleted:
+            let completed = try QuarantineCompletedPayload(json: event.payload)
+            guard let held = quarantines[completed.symbol], held.id == completed.quarantineID else { break }
+            switch completed.action {
+            case .ignore:
+                quarantines[completed.symbol]?.status = .ignored
+                quarantines[completed.symbol]?.ignoredBy = completed.by
+                quarantines[completed.symbol]?.ignoredAt = completed.time
+            case .adopt, .close:
+                quarantines[completed.symbol] = nil
+            }
+            if let owned = completed.ownedAfter {
+                holdings[completed.symbol] = owned
+                changes.holdings.insert(completed.symbol)
+            }
+            changes.quarantines.insert(completed.symbol)
+
+        case .internalTransferRequested, .internalTransferCompleted, .internalTransferFailed,
+             .depositDetected, .withdrawRequested, .withdrawCompleted, .withdrawFailed:
+            _ = try FundMovementPayload(json: event.payload)  // audit and the API; balances move through BalanceChanged
+        case .manualOverrideExecuted:
             break
         }
         return changes

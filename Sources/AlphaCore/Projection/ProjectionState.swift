@@ -13,6 +13,11 @@ public struct ProjectionState: Sendable, Equatable {
     /// Realized PnL, fees and funding per UTC day and asset.
     public var pnl: [PnLKey: PnLTotals] = [:]
     public var status = EngineStatus()
+    /// Per symbol, the signed position our own orders' fills make (plus what a user adopted):
+    /// the exchange's position less this is someone else's.
+    public var holdings: [String: Amount] = [:]
+    /// Symbols under quarantine, by symbol.
+    public var quarantines: [String: Quarantine] = [:]
     /// The seq of the last event applied: the checkpoint.
     public var lastSeq: Int64 = 0
 
@@ -80,17 +85,24 @@ public struct ProjectionChanges: Sendable, Equatable {
     public var positions: Set<String> = []
     public var balances: Set<String> = []
     public var pnl: Set<PnLKey> = []
+    public var holdings: Set<String> = []
+    /// Quarantines written (or, when gone from the state, deleted), by symbol.
+    public var quarantines: Set<String> = []
     public var status = false
 
     public init() {}
 
-    public var isEmpty: Bool { orders.isEmpty && positions.isEmpty && balances.isEmpty && pnl.isEmpty && !status }
+    public var isEmpty: Bool {
+        orders.isEmpty && positions.isEmpty && balances.isEmpty && pnl.isEmpty && holdings.isEmpty && quarantines.isEmpty && !status
+    }
 
     public mutating func formUnion(_ other: ProjectionChanges) {
         orders.formUnion(other.orders)
         positions.formUnion(other.positions)
         balances.formUnion(other.balances)
         pnl.formUnion(other.pnl)
+        holdings.formUnion(other.holdings)
+        quarantines.formUnion(other.quarantines)
         status = status || other.status
     }
 }

@@ -46,7 +46,10 @@ public struct ClientOrderID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// True when the order was placed by AlphaEngine rather than by hand or another program.
-    public var isOurs: Bool { value.hasPrefix(Self.prefix) }
+    public var isOurs: Bool { Self.isOurs(value) }
+
+    /// Whether a client id (as the exchange reports it, unvalidated) is one of AlphaEngine's.
+    public static func isOurs(_ clientOrderID: String) -> Bool { clientOrderID.hasPrefix(prefix) }
 
     private static func isAllowed(_ character: Character) -> Bool {
         guard let ascii = character.asciiValue else { return false }

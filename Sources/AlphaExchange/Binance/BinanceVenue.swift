@@ -13,6 +13,9 @@ public final class BinanceVenue: ExchangeVenue {
         public var stream = UserDataStream.Settings()
         /// Where the clients say what an operator should know (weight levels, 429s, 418s).
         public var log: (@Sendable (String) -> Void)?
+        /// The wallet API's base (api.binance.com in production; the simulator's own address);
+        /// nil where there is none (the futures testnet).
+        public var walletURL: String?
 
         public init(restURL: String, webSocketURL: String, apiKey: String, apiSecret: String) {
             self.restURL = restURL
@@ -26,6 +29,7 @@ public final class BinanceVenue: ExchangeVenue {
     public let gate: RateLimitGate
     public let account: any ExchangeAccount
     public let marketData: any ExchangeMarketData
+    public let wallet: (any ExchangeWallet)?
     private let settings: Settings
     private let scope: Scope
 
@@ -36,6 +40,13 @@ public final class BinanceVenue: ExchangeVenue {
         let client = Self.makeClient(settings, gate: gate)
         account = BinanceAccount(client: client, scope: scope)
         marketData = BinanceMarketData(client: client)
+        if let url = settings.walletURL {
+            var walletSettings = settings
+            walletSettings.restURL = url
+            wallet = BinanceWallet(futures: client, wallet: url == settings.restURL ? client : Self.makeClient(walletSettings, gate: gate))
+        } else {
+            wallet = nil
+        }
     }
 
     public func makeMarketStream(symbols: [String], timeframes: [Timeframe]) -> any MarketStream {

@@ -50,8 +50,16 @@ extension SimService {
             guard try parameters.required("coin") == "USDT" else { throw .invalid("coin") }
             let address = try parameters.required("address")
             guard let amount = Amount(try parameters.required("amount")), !amount.isNegative, !amount.isZero else { throw .invalid("amount") }
+            let network = parameters["network"] ?? "TRX"
+            let clientId = parameters["withdrawOrderId"]
             let time = now()
-            let withdrawal = try state.withLock { state throws(BinanceError) in try state.wallet.withdraw(amount, address: address, time: time) }
+            let withdrawal = try state.withLock { state throws(BinanceError) -> SimWallet.Withdrawal in
+                // Binance refuses a second withdrawal under the same withdrawOrderId.
+                if let clientId, state.wallet.withdrawals.contains(where: { $0.clientId == clientId }) {
+                    throw BinanceError(code: -4041, "Duplicate withdrawOrderId")
+                }
+                return try state.wallet.withdraw(amount, address: address, network: network, clientId: clientId, time: time)
+            }
             return Self.json { $0.beginObject(); $0.key("id"); $0.value(withdrawal.id); $0.endObject() }
         })
         router.get("/sapi/v1/capital/withdraw/history", endpoint(.signed, weight: 1) { [self] _, _ in
@@ -66,6 +74,8 @@ extension SimService {
                     writer.key("coin"); writer.value("USDT")
                     writer.key("status"); writer.value(6)
                     writer.key("address"); writer.value(withdrawal.address)
+                    writer.key("network"); writer.value(withdrawal.network)
+                    if let clientId = withdrawal.clientId { writer.key("withdrawOrderId"); writer.value(clientId) }
                     writer.key("applyTime"); writer.value(Timestamp(millisecondsSinceEpoch: withdrawal.time).iso8601)
                     writer.endObject()
                 }

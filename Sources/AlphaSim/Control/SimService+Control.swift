@@ -29,14 +29,22 @@ extension SimService {
         })
         router.post("/sim/v1/order", control { [self] body throws(HTTPRequestRejection) in
             // An order placed by hand on the exchange's own UI: the client id is Binance's web style.
+            // MARKET by default; {"type":"LIMIT","price":"…"} rests on the book (GTC).
             let symbol = try Self.text(body, "symbol")
             guard let side = OrderSide(rawValue: try Self.text(body, "side")) else { throw Self.reject("side must be BUY or SELL") }
             let quantity = try Self.amount(body, "quantity")
+            let limit: Amount?
+            switch body["type"] {
+            case nil, .string("MARKET")?: limit = nil
+            case .string("LIMIT")?: limit = try Self.amount(body, "price")
+            default: throw Self.reject("type must be MARKET or LIMIT")
+            }
             let clientOrderId = "web_" + String(SimConfiguration.randomHex().prefix(16))
             do throws(BinanceError) {
                 let order = try mutate { exchange, time throws(BinanceError) in
-                    let updates = try exchange.place(NewOrderRequest(symbol: symbol, side: side, kind: .market, quantity: quantity,
-                                                                     clientOrderId: clientOrderId), time: time)
+                    let request = NewOrderRequest(symbol: symbol, side: side, kind: limit == nil ? .market : .limit,
+                                                  timeInForce: limit == nil ? nil : .gtc, quantity: quantity, price: limit, clientOrderId: clientOrderId)
+                    let updates = try exchange.place(request, time: time)
                     return (updates[updates.count - 1].order, updates)
                 }
                 return .response(.json(.object(["orderId": .int(order.orderId), "clientOrderId": .string(order.clientOrderId),
@@ -44,6 +52,13 @@ extension SimService {
             } catch {
                 throw Self.reject("the exchange refused the order: \(error)")
             }
+        })
+        router.post("/sim/v1/withdraw", control { [self] body throws(HTTPRequestRejection) in
+            // Money taken out of the futures wallet by hand (moved to spot in the exchange's app).
+            let amount = try Self.amount(body, "amount")
+            guard withExchange({ $0.availableBalance }) >= amount else { throw Self.reject("the futures wallet has less than \(amount) available") }
+            deposit(-amount, reason: "WITHDRAW")
+            return .response(.json(.object(["walletBalance": .string(withExchange { $0.ledger.walletBalance }.description)])))
         })
         router.post("/sim/v1/funding", control { [self] body throws(HTTPRequestRejection) in
             let rate = try Self.amount(body, "rate", allowNegative: true)
@@ -210,12 +225,13 @@ extension SimService {
         }
     }
 
-    /// Money arriving from outside (a deposit or a transfer from spot), streamed as ACCOUNT_UPDATE.
-    public func deposit(_ amount: Amount) {
+    /// Money arriving from outside (a deposit or a transfer from spot), streamed as ACCOUNT_UPDATE;
+    /// a negative amount leaves the same way (reason WITHDRAW). Either is a TRANSFER income line.
+    public func deposit(_ amount: Amount, reason: String = "DEPOSIT") {
         let time = now()
         let (events, key) = state.withLock { state -> ([[UInt8]], String?) in
             state.exchange.transfer(amount, time: time)
-            let event = UserDataEvents.accountUpdate(reason: "DEPOSIT", wallet: state.exchange.ledger.walletBalance,
+            let event = UserDataEvents.accountUpdate(reason: reason, wallet: state.exchange.ledger.walletBalance,
                                                      balanceChange: amount, positions: [], time: time)
             return ([event], state.liveListenKey(at: time))
         }

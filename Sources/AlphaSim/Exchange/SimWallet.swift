@@ -14,6 +14,9 @@ public struct SimWallet: Sendable {
         public let id: String
         public let amount: Amount
         public let address: String
+        public let network: String
+        /// The client's own id for it (`withdrawOrderId`), when it sent one.
+        public let clientId: String?
         public let time: Int64
     }
 
@@ -33,9 +36,10 @@ public struct SimWallet: Sendable {
         return deposit
     }
 
-    public mutating func withdraw(_ amount: Amount, address: String, time: Int64) throws(BinanceError) -> Withdrawal {
+    public mutating func withdraw(_ amount: Amount, address: String, network: String = "TRX", clientId: String? = nil,
+                                  time: Int64) throws(BinanceError) -> Withdrawal {
         guard amount <= spotBalance else { throw BinanceError(code: -4026, "User has insufficient balance") }
-        let withdrawal = Withdrawal(id: "wd-\(nextId)", amount: amount, address: address, time: time)
+        let withdrawal = Withdrawal(id: "wd-\(nextId)", amount: amount, address: address, network: network, clientId: clientId, time: time)
         nextId += 1
         spotBalance -= amount
         withdrawals.append(withdrawal)

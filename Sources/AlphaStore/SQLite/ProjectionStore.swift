@@ -1,4 +1,5 @@
 import AlphaCore
+import AlphaJSON
 
 /// The `projection_*` tables: reading them into a `ProjectionState` and writing the rows a batch
 /// of events changed. Only `EventWriter` writes, always inside the transaction of the events.
@@ -50,6 +51,8 @@ public final class ProjectionStore {
             }) {
                 state.pnl[key] = totals
             }
+            for (symbol, amount) in try holdings() { state.holdings[symbol] = amount }
+            for quarantine in try quarantines() { state.quarantines[quarantine.symbol] = quarantine }
             if let status = try status() { state.status = status }
             return state
         }
@@ -75,6 +78,22 @@ public final class ProjectionStore {
     }
 
     /// The engine's status row; nil before the first event that sets it.
+    public func holdings() throws -> [(String, Amount)] {
+        try database.statement("SELECT symbol, amount FROM projection_holdings ORDER BY symbol").rows([]) { row in
+            (row.text(0), try Self.amount(row, 1))
+        }
+    }
+
+    /// Symbols under quarantine (active or ignored), by symbol.
+    public func quarantines() throws -> [Quarantine] {
+        try database.statement("SELECT record FROM projection_quarantines ORDER BY symbol").rows([]) { row in
+            guard let object = try? JSONParser.parseObject(row.text(0)), let record = try? Quarantine(json: object) else {
+                throw StoreError.corruptRow(table: "projection_quarantines", reason: "unreadable record")
+            }
+            return record
+        }
+    }
+
     public func status() throws -> EngineStatus? {
         try database.statement("""
             SELECT engine_state, engine_mode, engine_since, engine_reason, boot_id, stream_state, stream_since,
@@ -96,6 +115,8 @@ public final class ProjectionStore {
         for key in changes.positions { if let position = state.positions[key] { try upsert(position) } }
         for key in changes.balances { if let balance = state.balances[key] { try upsert(balance) } }
         for key in changes.pnl { if let totals = state.pnl[key] { try upsert(key, totals) } }
+        for symbol in changes.holdings { if let amount = state.holdings[symbol] { try upsert(holding: symbol, amount) } }
+        for symbol in changes.quarantines { try write(quarantine: state.quarantines[symbol], symbol: symbol) }
         if changes.status { try upsert(state.status) }
         try database.statement("UPDATE projection_checkpoint SET last_seq = ? WHERE id = 1").run([.integer(state.lastSeq)])
     }
@@ -105,12 +126,15 @@ public final class ProjectionStore {
         try database.execute("""
             DELETE FROM projection_orders; DELETE FROM projection_positions; DELETE FROM projection_balances;
             DELETE FROM projection_pnl_daily; DELETE FROM projection_status;
+            DELETE FROM projection_holdings; DELETE FROM projection_quarantines;
             """)
         var everything = ProjectionChanges()
         everything.orders = Set(state.orders.keys)
         everything.positions = Set(state.positions.keys)
         everything.balances = Set(state.balances.keys)
         everything.pnl = Set(state.pnl.keys)
+        everything.holdings = Set(state.holdings.keys)
+        everything.quarantines = Set(state.quarantines.keys)
         everything.status = state.status != EngineStatus()
         try write(everything, from: state)
     }
@@ -127,6 +151,21 @@ public final class ProjectionStore {
                 .text(order.averagePrice.description), .integer(order.reduceOnly ? 1 : 0), .integer(order.time),
                 .optional(order.reason),
             ])
+    }
+
+    private func upsert(holding symbol: String, _ amount: Amount) throws {
+        try database.statement("INSERT OR REPLACE INTO projection_holdings (symbol, amount) VALUES (?, ?)")
+            .run([.text(symbol), .text(amount.description)])
+    }
+
+    /// Writes the symbol's quarantine, or deletes its row when it has ended.
+    private func write(quarantine: Quarantine?, symbol: String) throws {
+        guard let quarantine else {
+            try database.statement("DELETE FROM projection_quarantines WHERE symbol = ?").run([.text(symbol)])
+            return
+        }
+        try database.statement("INSERT OR REPLACE INTO projection_quarantines (symbol, quarantine_id, status, record) VALUES (?, ?, ?, ?)")
+            .run([.text(symbol), .text(quarantine.id), .text(quarantine.status.rawValue), .text(quarantine.json.serialized)])
     }
 
     private func upsert(_ position: PositionPayload) throws {

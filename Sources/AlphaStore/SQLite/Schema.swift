@@ -5,6 +5,9 @@ enum Schema {
         let version: Int
         let name: String
         let sql: String
+        /// Whether the projections are rebuilt from the events after the SQL, in the same
+        /// transaction: a new projection of old events cannot be written in SQL exactly.
+        var rebuildsProjections = false
     }
 
     static let migrations: [Migration] = [
@@ -245,6 +248,20 @@ enum Schema {
                 updated_at TEXT NOT NULL
             );
             """),
+        // Holdings are a new projection of old events (the sum of our fills, exactly): the whole
+        // event store is replayed into fresh projections in the migration's transaction (rule 7).
+        Migration(version: 9, name: "holdings and quarantines", sql: """
+            CREATE TABLE projection_holdings (
+                symbol TEXT PRIMARY KEY,
+                amount TEXT NOT NULL
+            );
+            CREATE TABLE projection_quarantines (
+                symbol TEXT PRIMARY KEY,
+                quarantine_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                record TEXT NOT NULL
+            );
+            """, rebuildsProjections: true),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -262,6 +279,9 @@ enum Schema {
                 }
                 guard current < migration.version else { return false }
                 try database.execute(migration.sql)
+                if migration.rebuildsProjections {
+                    try ProjectionStore(database: database).replaceAll(with: try EventWriter.replay(EventStore(database: database)).state)
+                }
                 try database.execute("PRAGMA user_version = \(migration.version)")
                 return true
             }

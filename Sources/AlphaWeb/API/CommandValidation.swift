@@ -7,8 +7,9 @@ import AlphaStrategy
 /// FAILED command later. The bot decodes again when it runs the command (the store is shared;
 /// the web is not the only writer).
 enum CommandValidation {
-    /// Types the web accepts; transfers and withdrawals have no executor yet.
-    static let accepted: [CommandType] = CommandType.allCases.filter { $0 != .internalTransfer && $0 != .withdraw }
+    /// Types `POST /api/commands` accepts: withdrawals go through `POST /api/withdrawals`, which
+    /// holds them to more rules than the admin role.
+    static let accepted: [CommandType] = CommandType.allCases.filter { $0 != .withdraw }
     /// The venue's rules: symbols, leverage, time in force (one source, the venue's capabilities).
     static let venue = VenueCapabilities.binanceUSDM
 

@@ -63,7 +63,8 @@ public final class Authenticator: Sendable {
         let claims: AccessTokens.Claims
         do { claims = try tokens.verify(presented, now: now) } catch { throw .unauthorized }
         if let id = claims.tokenID, revoked.withLock({ $0.contains(id) }) { throw .unauthorized }
-        let principal = Principal(name: claims.subject, role: claims.role, kind: .user, expiresAt: claims.expiresAt, tokenID: claims.tokenID)
+        let principal = Principal(name: claims.subject, role: claims.role, kind: .user, expiresAt: claims.expiresAt, tokenID: claims.tokenID,
+                                  issuedAt: claims.issuedAt)
         verified.withLock { cache in
             if cache.count >= Self.verifiedLimit { cache = cache.filter { ($0.value.expiresAt ?? 0) > now } }
             if cache.count >= Self.verifiedLimit { cache.removeAll() }

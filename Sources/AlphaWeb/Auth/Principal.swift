@@ -10,8 +10,11 @@ public struct Principal: Sendable, Equatable {
     public let expiresAt: Int64?
     /// The access token's `jti` (for signing out) or the API token's id.
     public let tokenID: String?
+    /// When the access token was issued — the login (seconds since the epoch); nil for API tokens.
+    public let issuedAt: Int64?
 
-    public init(name: String, role: Role, kind: Kind, expiresAt: Int64? = nil, tokenID: String? = nil) {
+    public init(name: String, role: Role, kind: Kind, expiresAt: Int64? = nil, tokenID: String? = nil, issuedAt: Int64? = nil) {
+        self.issuedAt = issuedAt
         self.name = name
         self.role = role
         self.kind = kind

@@ -54,13 +54,14 @@ extension WebAPI {
     }
 
     func dashboard(_ storage: any Storage, now: Timestamp) throws -> JSONValue {
-        let (state, config, heartbeat, counts, lastSeq, marks) = try storage.snapshot {
+        let (state, config, heartbeat, counts, lastSeq, marks, funds) = try storage.snapshot {
             (try storage.projections.load(recentTerminalOrders: 0),
              try storage.configs.runtime(),
              try storage.heartbeats.heartbeat(process: "bot"),
              try storage.commands.countsByStatus(),
              try storage.events.lastSeq(),
-             try storage.marketData.marks())
+             try storage.marketData.marks(),
+             try storage.events.events(matching: EventFilter(newestFirst: true, types: Self.fundEventTypes), limit: 10))
         }
         let status = state.status
         let age = heartbeat.map { now.millisecondsSinceEpoch - $0.beatAt.millisecondsSinceEpoch }
@@ -100,9 +101,19 @@ extension WebAPI {
             "lastAt": .optional(lastReconcile), "lastRunId": .optional(status.lastReconcileRunID),
             "lastDrifts": .int(status.lastReconcileDrifts), "driftTotal": .int(status.driftTotal),
         ]
-        let positions: [JSONValue] = state.positions.values.sorted { $0.symbol < $1.symbol }.map { APIJSON.position($0, marks: marks) }
+        // Each position with the part AlphaEngine's own fills make and the part someone else's do.
+        let positions: [JSONValue] = state.positions.values.sorted { $0.symbol < $1.symbol }.map { position in
+            guard case .object(var json) = APIJSON.position(position, marks: marks) else { return .null }
+            json["ownedAmount"] = .amount(state.ownedAmount(position.symbol))
+            json["outsideAmount"] = .amount(position.amount - state.ownedAmount(position.symbol))
+            return .object(json)
+        }
         let balances: [JSONValue] = state.balances.values.sorted { $0.asset < $1.asset }.map { .object($0.json) }
-        let openOrders: [JSONValue] = state.orders.values.filter { !$0.status.isTerminal }.sorted { $0.time > $1.time }.map { .object($0.json) }
+        let openOrders: [JSONValue] = state.orders.values.filter { !$0.status.isTerminal }.sorted { $0.time > $1.time }.map { order in
+            var json = order.json
+            json["outside"] = .bool(!ClientOrderID.isOurs(order.clientOrderID))
+            return .object(json)
+        }
         var cumulativeByAsset: JSONObject = [:]
         for (asset, totals) in cumulative { cumulativeByAsset[asset] = APIJSON.totals(totals) }
         let pnl: JSONObject = [
@@ -129,6 +140,8 @@ extension WebAPI {
         dashboard["pnl"] = .object(pnl)
         dashboard["risk"] = .object(risk)
         dashboard["commands"] = .object(commandCounts)
+        dashboard["quarantines"] = .array(APIJSON.quarantines(state))
+        dashboard["funds"] = .array(funds.map(APIJSON.fundMovement))
         return .object(dashboard)
     }
 }

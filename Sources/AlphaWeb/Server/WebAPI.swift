@@ -64,6 +64,7 @@ final class WebAPI: Sendable {
         addTradingRoutes(to: &router)
         addPnLRoutes(to: &router)
         addCommandRoutes(to: &router)
+        addOutsideActivityRoutes(to: &router)
         addConfigRoutes(to: &router)
         addStrategyRoutes(to: &router)
         addTokenRoutes(to: &router)

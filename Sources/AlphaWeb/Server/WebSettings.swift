@@ -21,6 +21,8 @@ public struct WebSettings: Sendable {
     /// How often the event tail asks SQLite whether anything was committed (`PRAGMA data_version`).
     public var tailPollMicroseconds: UInt32 = 250
     public var loginLimits = LoginThrottle.Limits()
+    /// Where withdrawals may go (the server's configuration file; off by default).
+    public var withdrawals = WithdrawalPolicy()
     /// The contract served at /api/openapi.yaml, as read from disk at start.
     public var openAPIDocument: [UInt8]
     /// The SPA's files; nil serves none.
