@@ -1,5 +1,6 @@
 import AlphaCore
 import AlphaHTTP
+import AlphaJSON
 import AlphaSettings
 import AlphaSim
 import AlphaStore
@@ -144,9 +145,34 @@ final class BotWorld {
     // MARK: The simulator's control API (over HTTP, as an operator would)
 
     func control(_ path: String, _ body: String = "", method: String = "POST") throws {
+        _ = try controlAnswer(path, body, method: method)
+    }
+
+    /// A control call's JSON answer (an outside order's client id, say).
+    @discardableResult
+    func controlAnswer(_ path: String, _ body: String = "", method: String = "POST") throws -> JSONObject {
         let client = try RawClient(port: server.port)
         try client.send("\(method) /sim/v1/\(path) HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sim.configuration.controlToken)\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        _ = try client.readResponse()
+        let response = try client.readResponse()
+        return (try? JSONParser.parseObject(String(decoding: response.body, as: UTF8.self))) ?? [:]
+    }
+
+    // MARK: Outside activity
+
+    /// An order placed by hand on the exchange (not AlphaEngine's); returns its client id.
+    func outsideOrder(_ side: String, quantity: String, limit price: String? = nil) throws -> String {
+        let limit = price.map { #","type":"LIMIT","price":"\#($0)""# } ?? ""
+        let answer = try controlAnswer("order", #"{"symbol":"BTCUSDT","side":"\#(side)","quantity":"\#(quantity)"\#(limit)}"#)
+        return (try? answer.string("clientOrderId")) ?? ""
+    }
+
+    func quarantine(_ symbol: String = "BTCUSDT") -> Quarantine? { projection().quarantines[symbol] }
+
+    /// A user's ResolveQuarantine, settled.
+    func resolve(_ action: QuarantineAction, stopPrice: String? = nil, _ symbol: String = "BTCUSDT") throws -> Command? {
+        var payload: JSONObject = ["symbol": .string(symbol), "action": .string(action.rawValue)]
+        if let stopPrice { payload["stopPrice"] = .string(stopPrice) }
+        return settled(try command(.resolveQuarantine, payload))
     }
 }

@@ -1,0 +1,117 @@
+import AlphaCore
+import AlphaStore
+import AlphaTestSupport
+import Foundation
+import Testing
+
+/// Outside activity in the real `alphaengine bot` process (issue 15): orders and positions made
+/// by hand on the simulator are found, their symbol quarantined and left alone by a running
+/// strategy, and each of a user's three decisions ends it as it should, across a restart.
+@Suite("Quarantine: outside orders and positions, left alone until a user decides", .serialized)
+struct QuarantineProcessTests {
+    @Test("an outside order quarantines at once: the running strategy takes no decision through a golden cross, a restart keeps it; CLOSE cancels the outside orders and flattens the outside position, then the strategy runs again")
+    func outsideOrderThenClose() throws {
+        let world = try StrategyWorld()
+        try world.configure(StrategyProcessTests.smaCross)
+        try world.path(StrategyProcessTests.falling + ["49700", "49900", "50100", "50300", "50500", "50700"])
+        for _ in 0..<6 { world.closeCandle() }
+        try world.startBot()
+        let bot = world.world
+        #expect(eventually(within: 15) { bot.count(.reconciliationPerformed) >= 1 })
+        #expect(world.next(), "the strategy runs before anyone else trades")
+
+        // By hand on the exchange: a resting limit under the market, then a market buy.
+        let resting = try bot.outsideOrder("BUY", quantity: "0.003", limit: "45000")
+        #expect(resting.hasPrefix("web_"))
+        #expect(eventually(within: 5) { bot.quarantine() != nil }, "the stream's copy of the order starts it: \(bot.log.suffix(2000))")
+        let started = try #require(bot.stored(.quarantineStarted).first.map { try QuarantineStartedPayload(json: $0.payload) })
+        #expect(started.cause == .outsideOrder && started.clientOrderID == resting && started.reason.contains(resting))
+        let filled = try bot.outsideOrder("BUY", quantity: "0.003")
+
+        // The strategy leaves BTCUSDT alone: the golden cross (49 900) passes with no decision.
+        let evaluated = world.evaluated
+        for _ in 0..<3 {
+            world.closeCandle()
+            Thread.sleep(forTimeInterval: 0.8)
+        }
+        #expect(world.evaluated == evaluated && world.decisions().isEmpty, "\(world.decisions())")
+        #expect(try bot.commands.list(status: nil, type: nil, limit: 100).allSatisfy { $0.actor.kind != .strategy })
+
+        // A restart in the middle: the quarantine is in the store, not in the process.
+        #expect(bot.stopBot() == 0)
+        try bot.startBot()
+        #expect(eventually(within: 15) { bot.count(.engineStarted) == 2 && bot.count(.reconciliationPerformed) >= 3 })
+        #expect(bot.quarantine()?.status == .active && bot.count(.quarantineStarted) == 1)
+        world.closeCandle()
+        Thread.sleep(forTimeInterval: 0.8)
+        #expect(world.evaluated == evaluated)
+
+        // CLOSE: the outside order is cancelled, the position (all of it someone else's) flattened.
+        let close = try #require(try bot.resolve(.close))
+        #expect(close.status == .acknowledged, "\(close.lastError ?? "")")
+        let completed = try #require(bot.stored(.quarantineCompleted).first.map { try QuarantineCompletedPayload(json: $0.payload) })
+        #expect(completed.action == .close && completed.cancelled == [resting] && completed.ownedAfter == Amount("0.003"))
+        let flatten = try #require(completed.followUpCommandID)
+        #expect(eventually(within: 10) { world.position.isZero }, "\(world.exchangeOrders())")
+        #expect(bot.sim.withExchange { $0.orders.values.first { $0.clientOrderId == resting }?.status.rawValue } == "CANCELED")
+        #expect(bot.sim.withExchange { $0.orders.values.first { $0.clientOrderId == filled }?.status.rawValue } == "FILLED")
+        #expect(try bot.commands.command(id: flatten)?.payload["reduceOnly"] == .bool(true))
+        #expect(eventually(within: 10) { bot.quarantine() == nil && bot.projection().ownedAmount("BTCUSDT").isZero })
+
+        // The symbol is the strategy's again.
+        #expect(world.next(), "the strategy evaluates again after CLOSE")
+        #expect(eventually(within: 10) { bot.moneyAgrees() }, "\(bot.moneyReport())")
+        #expect(bot.stopBot() == 0)
+    }
+
+    @Test("an outside fill the stream never carried is found by the reconciler's position check; IGNORE keeps the strategy off across a restart, ADOPT needs a stop, places it and makes the position AlphaEngine's")
+    func outsidePositionIgnoreThenAdopt() throws {
+        let bot = try BotWorld()
+        try bot.startBot()
+        #expect(eventually(within: 15) { bot.count(.reconciliationPerformed) >= 1 })
+        // The stream drops what follows: only REST can tell.
+        try bot.control("faults", #"{"fault":"drop_events","count":50}"#)
+        _ = try bot.outsideOrder("BUY", quantity: "0.010")
+        #expect(eventually(within: 10) { bot.quarantine() != nil }, "\(bot.log.suffix(2000))")
+        try bot.control("faults", method: "DELETE")
+        let started = try #require(bot.stored(.quarantineStarted).first.map { try QuarantineStartedPayload(json: $0.payload) })
+        #expect(started.cause == .outsidePosition && started.exchangeAmount == Amount("0.01") && started.ownedAmount.isZero, "\(started)")
+
+        // IGNORE: nothing is touched; the strategy may not act on BTCUSDT, a user still may.
+        let ignore = try #require(try bot.resolve(.ignore))
+        #expect(ignore.status == .acknowledged && bot.quarantine()?.status == .ignored)
+        let strategyOrder = bot.settled(try bot.order("BUY", quantity: "0.001", actor: .strategy))
+        #expect(strategyOrder?.status == .failed && strategyOrder?.lastError?.contains("QUARANTINE") == true, "\(strategyOrder?.lastError ?? "")")
+        let userOrder = bot.settled(try bot.order("BUY", quantity: "0.003"))
+        #expect(userOrder?.status == .acknowledged)
+
+        #expect(bot.stopBot() == 0)
+        try bot.startBot()
+        let reconciles = bot.count(.reconciliationPerformed)
+        #expect(eventually(within: 15) { bot.count(.reconciliationPerformed) >= reconciles + 3 })
+        #expect(bot.quarantine()?.status == .ignored && bot.count(.quarantineStarted) == 1, "ignored stays ignored, and is not started again")
+        #expect(try bot.resolve(.ignore)?.lastError?.contains("already ignored") == true)
+
+        // ADOPT: a position needs its protective stop, on the right side.
+        #expect(try bot.resolve(.adopt)?.lastError?.contains("stopPrice") == true)
+        #expect(try bot.resolve(.adopt, stopPrice: "90000")?.lastError?.contains("below") == true)
+        let adopt = try #require(try bot.resolve(.adopt, stopPrice: "40000"))
+        #expect(adopt.status == .acknowledged, "\(adopt.lastError ?? "")")
+        let completed = try #require(bot.stored(.quarantineCompleted).last.map { try QuarantineCompletedPayload(json: $0.payload) })
+        #expect(completed.action == .adopt && completed.ownedAfter == Amount("0.013"))
+        let stop = try #require(try completed.followUpCommandID.flatMap { try bot.commands.command(id: $0) })
+        #expect(bot.settled(stop)?.status == .acknowledged)
+        #expect(bot.exchangeOrders(try stop.clientOrderID.value) == 1)
+        #expect(bot.sim.withExchange { $0.orders.values.contains { $0.kind.isConditional && $0.stopPrice == Amount("40000")! && $0.reduceOnly
+            && $0.quantity == Amount("0.013")! && $0.status.rawValue == "NEW" } })
+        #expect(bot.quarantine() == nil && bot.projection().ownedAmount("BTCUSDT") == Amount("0.013"))
+
+        // Now AlphaEngine's: more reconciles start nothing, and the strategy may trade it again.
+        let later = bot.count(.reconciliationPerformed)
+        #expect(eventually(within: 15) { bot.count(.reconciliationPerformed) >= later + 3 })
+        #expect(bot.count(.quarantineStarted) == 1)
+        #expect(bot.settled(try bot.order("SELL", quantity: "0.001", ["reduceOnly": true], actor: .strategy))?.status == .acknowledged)
+        #expect(eventually(within: 10) { bot.moneyAgrees() }, "\(bot.moneyReport())")
+        #expect(bot.stopBot() == 0)
+    }
+}
