@@ -28,6 +28,25 @@ import Testing
         }
     }
 
+    @Test("withdrawals: off by default; the file's allow-list and fresh-login window are read; a bad entry names its key")
+    func withdrawals() throws {
+        #expect(try ConfigurationLoader.load(path: try file("mode: sim\n"), environment: [:]).withdrawals == WithdrawalPolicy())
+        let on = try ConfigurationLoader.load(path: try file("""
+            mode: sim
+            withdrawals:
+              enabled: true
+              fresh_login_seconds: 120
+              allow:
+                - { asset: USDT, address: "T123", network: TRX }
+            """), environment: [:])
+        #expect(on.withdrawals == WithdrawalPolicy(enabled: true, allowed: [.init(asset: "USDT", address: "T123", network: "TRX")], freshLoginSeconds: 120))
+        expectError(.invalidValue(key: "withdrawals.allow[0]", reason: "asset, address and network are all required"),
+                    path: try file("mode: sim\nwithdrawals:\n  allow:\n    - { asset: USDT, address: T1 }\n"))
+        expectError(.invalidValue(key: "withdrawals.enabled", reason: "must be true or false"), path: try file("mode: sim\nwithdrawals:\n  enabled: \"yes\"\n"))
+        let misspelt = try file("mode: sim\nwithdrawals:\n  allowlist: []\n")
+        expectError(.unknownKey(path: misspelt, key: "withdrawals.allowlist"), path: misspelt)
+    }
+
     @Test func loadsTestnetFromFile() throws {
         let path = try file("""
             mode: testnet

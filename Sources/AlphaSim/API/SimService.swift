@@ -93,6 +93,9 @@ public final class SimService: Sendable {
         try state.withLock { try body(&$0.exchange) }
     }
 
+    /// The spot wallet as it stands (deposits, withdrawals, balance): the ground truth for funds.
+    public var spotWallet: SimWallet { state.withLock { $0.wallet } }
+
     /// Changes the exchange and streams the resulting order updates to user-data sessions.
     func mutate<T>(_ body: (inout SimExchange, Int64) throws(BinanceError) -> (T, [SimOrderUpdate])) throws(BinanceError) -> T {
         let time = now()
