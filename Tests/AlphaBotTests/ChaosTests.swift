@@ -80,6 +80,8 @@ struct ChaosTests {
         #expect(world.storedTradeIDs() == world.ledgerTradeIDs(), "seed \(seed): trades differ")
         #expect(world.moneyAgrees(), "seed \(seed): money differs from the ledger: \(world.moneyReport())")
         #expect(world.count(.fundingApplied) == world.sim.withExchange { $0.ledger.income.filter { $0.kind == .fundingFee }.count })
+        // Only our own orders traded: nothing may pass for someone else's, however the faults fell.
+        #expect(world.count(.quarantineStarted) == 0, "seed \(seed): a quarantine without outside activity: \(world.stored(.quarantineStarted).map(\.payload))")
 
         // What this seed did, so a batch's report says how hard it was.
         let finals = placed.compactMap { (try? world.commands.command(id: $0.id)) ?? nil }
@@ -159,10 +161,85 @@ struct ChaosTests {
         #expect(world.world.sim.withExchange { $0.ledger.position("BTCUSDT").amount.magnitude } <= Amount("0.01")!)
         #expect(world.world.storedTradeIDs() == world.world.ledgerTradeIDs(), "seed \(seed): trades differ")
         #expect(world.world.moneyAgrees(), "seed \(seed): money differs from the ledger: \(world.world.moneyReport())")
+        #expect(world.world.count(.quarantineStarted) == 0, "seed \(seed): a quarantine without outside activity")
         print("chaos with strategy, seed \(seed): \(times.count) candles evaluated, \(world.decisions().count) decisions, "
             + "\(orderCommands.count) order commands (\(orderCommands.filter { $0.status == .failed }.count) failed), "
             + "\(exchangeOrders.count) orders, \(world.world.ledgerTradeIDs().count) trades, \(kills.count) SIGKILLs, "
             + "risk refusals \(world.rejections().map(\.rule))")
         if ProcessInfo.processInfo.environment["CHAOS_LOG"] != nil { print(world.world.log) }
+    }
+
+    @Test("with orders placed by hand at random moments too: ours never duplicated, the outside ones never touched, the quarantine holds, our part of the position and the money exact",
+          arguments: seeds)
+    func chaosWithOutsideOrders(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed &+ 1)
+        let world = try BotWorld(botArguments: ["--not-found-grace-ms", "800", "--reconcile-ms", "1000", "--rest-timeout-ms", "1500"])
+        try world.control("faults", #"{"fault":"schedule","seed":\#(seed),"probability":"0.2","milliseconds":2500,"kinds":["http_5xx","unknown_after_execute","hang","rate_limit","drop_events","delay_events","reorder_events"]}"#)
+        var starts = 0
+        func start() throws {
+            try world.startBot()
+            starts += 1
+            let expected = starts
+            #expect(eventually(within: 60) { world.count(.engineStarted) == expected }, "seed \(seed): the bot did not start")
+        }
+        try start()
+        let orders = 12
+        let kills = Set([Int(random.next() % UInt64(orders)), Int(random.next() % UInt64(orders))])
+        let outside = Set([Int(random.next() % UInt64(orders)), Int(random.next() % UInt64(orders)), Int(random.next() % UInt64(orders))])
+        var placed: [Command] = []
+        var resting: [String] = []
+        var filled: [String] = []
+        for index in 0..<orders {
+            // A user's orders: users outrank the quarantine, so they keep trading through it.
+            let quantity = Amount(Int(random.next() % 8) + 3) * Amount("0.001")!
+            let command = try world.order(random.next() % 2 == 0 ? "BUY" : "SELL", quantity: quantity.description)
+            placed.append(command)
+            _ = eventually(within: 10) { ((try? world.commands.command(id: command.id)) ?? nil)?.status != .new }
+            usleep(UInt32(random.next() % 150_000))
+            if outside.contains(index) {
+                // By hand: a market order that fills, and a limit that rests far from the market.
+                filled.append(try world.outsideOrder(random.next() % 2 == 0 ? "BUY" : "SELL", quantity: "0.004"))
+                resting.append(random.next() % 2 == 0 ? try world.outsideOrder("BUY", quantity: "0.003", limit: "45000")
+                                                        : try world.outsideOrder("SELL", quantity: "0.003", limit: "55000"))
+            }
+            if kills.contains(index) {
+                world.stopBot(SIGKILL)
+                try start()
+            }
+        }
+        try world.control("faults", method: "DELETE")
+        #expect(eventually(within: 60) {
+            placed.allSatisfy { [.acknowledged, .failed].contains(((try? world.commands.command(id: $0.id)) ?? nil)?.status) }
+        }, "seed \(seed): commands still pending")
+        let reconcile = try world.command(.runReconcile, actor: .system)
+        #expect(world.settled(reconcile, within: 30)?.status == .acknowledged)
+        // The position check runs after the reconcile: give it its turn before stopping.
+        #expect(eventually(within: 10) { world.quarantine() != nil }, "seed \(seed): no quarantine for the outside orders")
+        world.stopBot()
+
+        let exchangeOrders = world.sim.withExchange { Array($0.orders.values) }
+        var byClientID: [String: Int] = [:]
+        for order in exchangeOrders { byClientID[order.clientOrderId, default: 0] += 1 }
+        #expect(byClientID.values.allSatisfy { $0 == 1 }, "seed \(seed): a client id was used twice")
+        for command in placed {
+            let final = try #require(try world.commands.command(id: command.id))
+            let count = byClientID[try command.clientOrderID.value] ?? 0
+            #expect(count == (final.status == .acknowledged ? 1 : 0), "seed \(seed): command \(final.status) has \(count) orders")
+        }
+        // Nothing outside was touched: the resting ones still rest, the market ones filled.
+        #expect(resting.count == outside.count && filled.count == outside.count && !resting.contains("") && !filled.contains(""))
+        let status = { (id: String) in exchangeOrders.first { $0.clientOrderId == id }?.status.rawValue ?? "missing" }
+        #expect(resting.allSatisfy { status($0) == "NEW" } && filled.allSatisfy { status($0) == "FILLED" },
+                "seed \(seed): \(resting.map(status)) \(filled.map(status))")
+        // Our part of the position is exactly our fills on the ledger; the rest is someone else's.
+        let ledger = world.sim.withExchange { $0.ledger.trades }
+        let ours = Set(exchangeOrders.filter { $0.clientOrderId.hasPrefix("ae-") }.map(\.orderId))
+        let ownedOnLedger = ledger.filter { ours.contains($0.orderId) }.reduce(Amount.zero) { $0 + ($1.side == .buy ? $1.quantity : -$1.quantity) }
+        #expect(world.projection().ownedAmount("BTCUSDT") == ownedOnLedger, "seed \(seed): \(world.projection().ownedAmount("BTCUSDT")) vs \(ownedOnLedger)")
+        #expect(world.storedTradeIDs() == world.ledgerTradeIDs(), "seed \(seed): trades differ")
+        #expect(world.moneyAgrees(), "seed \(seed): money differs from the ledger: \(world.moneyReport())")
+        print("chaos with outside orders, seed \(seed): \(placed.count) ours, \(outside.count * 2) outside, "
+            + "\(world.count(.quarantineStarted)) quarantine(s), owned \(ownedOnLedger), position \(world.sim.withExchange { $0.ledger.position("BTCUSDT").amount })")
+        if ProcessInfo.processInfo.environment["CHAOS_LOG"] != nil { print(world.log) }
     }
 }

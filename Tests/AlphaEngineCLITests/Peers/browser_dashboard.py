@@ -10,8 +10,10 @@ UI, reads the first paint and the bytes loaded; walks the history pages (a live 
 the events page) and the settings page (a save becomes ConfigChanged; a save over someone else's
 newer version shows the conflict); restarts a second web process (ALPHAENGINE web over DATA_DIR)
 under an open dashboard and expects the live indicator to show the drop and the recovery with no
-event missing from the feed; saves desktop and phone screenshots of every page, and fails on any
-console error or CSP violation. Prints one line per step and `ok` at the end; exits 1 with the
+event missing from the feed; places an order outside AlphaEngine (a resting limit on the exchange's
+UI) and expects its quarantine card live, disabled for a viewer, then ignored and closed by the admin
+(the order cancelled at the exchange); a deposit made outside shows in the funds panel and history;
+saves desktop and phone screenshots of every page, and fails on any console error or CSP violation. Prints one line per step and `ok` at the end; exits 1 with the
 reason on the first failure.
 """
 import json
@@ -32,7 +34,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 base, user, password, sim_url, sim_token, shots, viewer, viewer_password, alphaengine, data_dir = sys.argv[1:11]
 repository = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-HISTORY = ["commands", "orders", "trades", "events"]
+HISTORY = ["commands", "orders", "trades", "events", "funds"]
 
 
 def fail(message):
@@ -89,15 +91,20 @@ def log_in(driver, name=user, secret=password, at=base):
     wait_for(driver, 10, lambda d: text(d, "engine-state") in ("RUNNING", "PAUSED", "SAFE"), "the engine state on the dashboard")
 
 
-def sim_order(side, quantity):
-    request = urllib.request.Request(sim_url + "/sim/v1/order", method="POST",
-                                     data=json.dumps({"symbol": "BTCUSDT", "side": side, "quantity": quantity}).encode(),
+def sim(method, path, body=None):
+    """A call to the simulator's control API: the exchange's own UI, and its ledger (the ground truth)."""
+    request = urllib.request.Request(sim_url + path, method=method, data=None if body is None else json.dumps(body).encode(),
                                      headers={"Authorization": f"Bearer {sim_token}", "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.load(answer)
     except urllib.error.HTTPError as error:
-        fail(f"the simulator refused {side} {quantity}: {error.code} {error.read()[:300]!r}")
+        fail(f"the simulator refused {method} {path} {body}: {error.code} {error.read()[:300]!r}")
+
+
+def sim_order(side, quantity, **limit):
+    """An order placed by hand on the exchange (not AlphaEngine's); MARKET unless type="LIMIT", price=…."""
+    return sim("POST", "/sim/v1/order", {"symbol": "BTCUSDT", "side": side, "quantity": quantity, **limit})
 
 
 def api(driver, method, path, body=None):
@@ -316,6 +323,111 @@ try:
     if str(final["config"]["risk"]["max_orders_per_minute"]) != "44" or final["version"] <= saved["version"] + 1:
         fail(f"keeping my edits saved {final}")
     step(f"kept my edits over theirs: version {final['version']}")
+
+    # Someone else trades the account: a resting limit far below the market, placed on the exchange's
+    # own UI, keeps BTCUSDT in quarantine (the earlier fills there were outside ones too). Its card
+    # shows the order live; a viewer sees it with every decision disabled.
+    go(desktop, "#/dashboard")
+    wait_for(desktop, 10, lambda d: d.find_element(By.ID, "dashboard-view").is_displayed(), "the dashboard")
+    marker = desktop.execute_script("return performance.timeOrigin")
+    # 0.2 × 1000: the simulator's minimum notional is 100, so the brief's 0.002 would be refused.
+    outside = sim_order("BUY", "0.2", type="LIMIT", price="1000")["clientOrderId"]
+    card = "#quarantine-list article[data-symbol=BTCUSDT]"
+    in_card = lambda d, selector: d.find_elements(By.CSS_SELECTOR, f"{card} {selector}")
+    started = time.monotonic()
+    wait_for(desktop, 30, lambda d: d.find_element(By.ID, "quarantine-panel").is_displayed()
+             and in_card(d, f"tr[data-client-order-id='{outside}']"), "the quarantine card with the outside order")
+    step(f"quarantine on screen after {1000 * (time.monotonic() - started):.0f} ms: "
+         f"{desktop.find_element(By.CSS_SELECTOR, card).get_attribute('data-status')}, {text(desktop, 'quarantine-list')[:160]!r}")
+    if desktop.execute_script("return performance.timeOrigin") != marker:
+        fail("the page reloaded")
+    wait_for(desktop, 5, lambda d: d.find_elements(By.CSS_SELECTOR, f"#open-orders tr[data-client-order-id='{outside}'][data-outside=true] .badge-outside"),
+             "the outside badge in the open orders")
+    parts = {f: in_card(desktop, f"td[data-field={f}]")[0].text for f in ("position", "ownedAmount", "outsideAmount")}
+    if parts["outsideAmount"] in ("", "0") or not in_card(desktop, "td [data-field=side]"):
+        fail(f"the card does not show the outside part of the position: {parts}")
+    if not desktop.find_elements(By.CSS_SELECTOR, "#position td[data-field=size] [data-field=outsideAmount]"):
+        fail(f"the position does not show its outside part: {text(desktop, 'position')!r}")
+    desktop.execute_script("window.scrollTo(0, 0)")
+    desktop.save_screenshot(f"{shots}/quarantine-desktop.png")
+
+    watcher = browser(390, 844)
+    try:
+        log_in(watcher, viewer, viewer_password)
+        wait_for(watcher, 10, lambda d: in_card(d, f"tr[data-client-order-id='{outside}']"), "the viewer's quarantine card")
+        controls = in_card(watcher, "button") + in_card(watcher, "input")
+        if len(controls) < 3 or any(c.is_enabled() for c in controls):
+            fail(f"a viewer's quarantine decisions are enabled: {[(c.get_attribute('data-action'), c.is_enabled()) for c in controls]}")
+        if not watcher.find_element(By.ID, "quarantine-note").is_displayed():
+            fail("no note for the viewer in the quarantine panel")
+        fits(watcher, 390, "the dashboard with a quarantine")
+        watcher.save_screenshot(f"{shots}/quarantine-phone.png")
+        found = problems(watcher)
+        if found:
+            fail(f"console errors or CSP violations (viewer, quarantine): {found}")
+    finally:
+        watcher.quit()
+    step(f"viewer: the quarantine card with its {len(controls)} decisions disabled")
+
+    # The stop is checked before anything is sent; one on the wrong side is the bot's to refuse,
+    # and its reason stays next to the card.
+    stop = in_card(desktop, "input[name=stopPrice]")[0]
+    stop.send_keys("-5")
+    in_card(desktop, "button[data-action=ADOPT]")[0].click()
+    wait_for(desktop, 2, lambda d: in_card(d, ".field-error:not([hidden])"), "the stop price's error")
+    if stop.get_attribute("aria-invalid") != "true" or in_card(desktop, "[data-field=command-status]")[0].text:
+        fail(f"a bad stop was sent: {text(desktop, 'quarantine-list')[-300:]!r}")
+    stop.clear()
+    stop.send_keys("9999999")  # above the long's entry
+    in_card(desktop, "button[data-action=ADOPT]")[0].click()
+    status = lambda d: in_card(d, "[data-field=command-status]")[0]
+    wait_for(desktop, 15, lambda d: status(d).get_attribute("data-state") == "failed", "the adopt FAILED")
+    if "below" not in status(desktop).text:
+        fail(f"the failure does not say why: {status(desktop).text!r}")
+    step(f"adopt with a wrong stop: {status(desktop).text!r}")
+    stop.clear()
+
+    # Ignore: the card stays, IGNORED, without an Ignore button; then Close (confirmed) ends it and
+    # cancels the outside order at the exchange.
+    in_card(desktop, "button[data-action=IGNORE]")[0].click()
+    wait_for(desktop, 15, lambda d: d.find_element(By.CSS_SELECTOR, card).get_attribute("data-status") == "IGNORED"
+             and "IGNORED" in in_card(d, "[data-field=status]")[0].text, "the quarantine IGNORED")
+    if in_card(desktop, "button[data-action=IGNORE]")[0].is_displayed():
+        fail("Ignore still offered on an ignored quarantine")
+    step(f"ignored: {status(desktop).text!r}")
+    in_card(desktop, "button[data-action=CLOSE]")[0].click()
+    wait_for(desktop, 5, lambda d: d.find_element(By.ID, "confirm-dialog").is_displayed(), "the confirmation of Close")
+    if "outside open order" not in text(desktop, "confirm-text"):
+        fail(f"the confirmation does not say what Close does: {text(desktop, 'confirm-text')!r}")
+    desktop.find_element(By.ID, "confirm-ok").click()
+    wait_for(desktop, 30, lambda d: not d.find_elements(By.CSS_SELECTOR, card) and not d.find_element(By.ID, "quarantine-panel").is_displayed(),
+             "the quarantine card gone after Close")
+    deadline, order, flat = time.monotonic() + 15, None, False
+    while time.monotonic() < deadline and not (order and order["status"] == "CANCELED" and flat):
+        ledger = sim("GET", "/sim/v1/ledger")
+        order = next((o for o in ledger["orders"] if o["clientOrderId"] == outside), None)
+        flat = all(float(p["amount"]) == 0 for p in ledger["positions"] if p["symbol"] == "BTCUSDT")
+        time.sleep(0.2)
+    if not order or order["status"] != "CANCELED" or not flat:
+        fail(f"after Close the exchange has the order {order} and the positions {ledger['positions']}")
+    step(f"closed: the outside order {outside} CANCELED at the exchange, BTCUSDT flat")
+
+    # Money from outside: a deposit shows in the funds panel and on the funds history page.
+    sim("POST", "/sim/v1/deposit", {"amount": "250"})
+    deposit = "#funds tr[data-type=DepositDetected][data-origin=OUTSIDE]"
+    started = time.monotonic()
+    wait_for(desktop, 30, lambda d: any(r.find_element(By.CSS_SELECTOR, "td[data-field=amount]").text == "250 USDT"
+                                        for r in d.find_elements(By.CSS_SELECTOR, deposit)), "the deposit in the funds panel")
+    step(f"deposit on screen after {1000 * (time.monotonic() - started):.0f} ms: {desktop.find_element(By.CSS_SELECTOR, deposit).text!r}")
+    desktop.execute_script("document.getElementById('funds-title').scrollIntoView({block: 'center'})")
+    desktop.save_screenshot(f"{shots}/funds-desktop.png")
+    show_history(desktop, "funds")
+    listed = [(r.get_attribute("data-type"), r.get_attribute("data-origin"), r.find_element(By.CSS_SELECTOR, "td[data-field=amount]").text)
+              for r in rows(desktop, "history-funds")]
+    if ("DepositDetected", "OUTSIDE", "250 USDT") not in listed:
+        fail(f"the funds history lacks the deposit: {listed}")
+    desktop.save_screenshot(f"{shots}/history-funds-desktop.png")
+    step(f"funds history: {listed}")
     # The stale save's 409 is the answer the page handles; Chrome logs every 4xx response itself.
     found = [p for p in problems(desktop) if "/api/config - Failed to load resource: the server responded with a status of 409" not in p]
     if found:
