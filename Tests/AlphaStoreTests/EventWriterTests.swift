@@ -189,6 +189,37 @@ import Testing
         #expect(try ProjectionStore(database: restarted.database).load() == expected)
     }
 
+    @Test("holdings and quarantines are stored with their events: a reload and a rebuild both equal the live state; an ended quarantine's row is gone")
+    func holdingsAndQuarantinesPersist() throws {
+        let file = try TestDatabase()
+        let writer = try EventWriter(database: try file.open())
+        let scope = Scope(on: .binanceUSDM, mode: .sim)
+        let filled = OrderPayload(symbol: "BTCUSDT", clientOrderID: "ae-9", orderID: "9", side: .buy, type: .market, status: .filled,
+                                  price: .zero, quantity: Amount("0.3")!, filledQuantity: Amount("0.3")!, time: 1)
+        let started = QuarantineStartedPayload(quarantineID: "q1", symbol: "ETHUSDT", cause: .outsidePosition, reason: "by hand",
+                                               exchangeAmount: Amount("2")!, ownedAmount: .zero, time: 2)
+        let ignored = QuarantineCompletedPayload(quarantineID: "q1", symbol: "ETHUSDT", action: .ignore, by: "user:ana", detail: "-",
+                                                 ownedAfter: nil, time: 3)
+        try writer.append([
+            Event(type: .orderUpdated, source: .rest, entityKind: .order, entityID: "ae-9", scope: scope, dedupKey: "o9", payload: filled.json),
+            Event(type: .quarantineStarted, source: .bot, entityKind: .quarantine, entityID: "ETHUSDT", scope: scope, dedupKey: "q1s",
+                  payload: started.json),
+            Event(type: .quarantineCompleted, source: .bot, entityKind: .quarantine, entityID: "ETHUSDT", scope: scope, dedupKey: "q1i",
+                  payload: ignored.json),
+        ])
+        #expect(writer.state.holdings == ["BTCUSDT": Amount("0.3")!] && writer.state.quarantines["ETHUSDT"]?.status == .ignored)
+        #expect(try ProjectionStore(database: writer.database).load() == writer.state)
+        #expect(try EventWriter.replay(EventStore(database: writer.database)).state == writer.state)
+        var adopted = ignored
+        adopted.action = .adopt
+        adopted.ownedAfter = Amount("2")
+        try writer.append(Event(type: .quarantineCompleted, source: .bot, entityKind: .quarantine, entityID: "ETHUSDT", scope: scope,
+                                dedupKey: "q1a", payload: adopted.json))
+        let reloaded = try ProjectionStore(database: writer.database).load()
+        #expect(reloaded.quarantines.isEmpty && reloaded.holdings["ETHUSDT"] == Amount("2")! && reloaded == writer.state)
+        #expect(try writer.rebuildProjections() == 4 && (try ProjectionStore(database: writer.database).load()) == writer.state)
+    }
+
     @Test func refusesADatabaseFromANewerVersion() throws {
         let file = try TestDatabase()
         try file.open().execute("PRAGMA user_version = 99")

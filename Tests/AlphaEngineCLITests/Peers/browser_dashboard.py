@@ -373,6 +373,11 @@ try:
     # and its reason stays next to the card.
     stop = in_card(desktop, "input[name=stopPrice]")[0]
     stop.send_keys("-5")
+    # What is being typed survives the dashboard's refreshes (the bot's heartbeat age moves on each).
+    beat = text(desktop, "bot-heartbeat")
+    wait_for(desktop, 8, lambda d: text(d, "bot-heartbeat") != beat, "a dashboard refresh")
+    if not desktop.execute_script("return document.activeElement === arguments[0] && arguments[0].value === '-5'", stop):
+        fail("a refresh took the stop price being typed, or its focus")
     in_card(desktop, "button[data-action=ADOPT]")[0].click()
     wait_for(desktop, 2, lambda d: in_card(d, ".field-error:not([hidden])"), "the stop price's error")
     if stop.get_attribute("aria-invalid") != "true" or in_card(desktop, "[data-field=command-status]")[0].text:
@@ -391,7 +396,7 @@ try:
     # cancels the outside order at the exchange.
     in_card(desktop, "button[data-action=IGNORE]")[0].click()
     wait_for(desktop, 15, lambda d: d.find_element(By.CSS_SELECTOR, card).get_attribute("data-status") == "IGNORED"
-             and "IGNORED" in in_card(d, "[data-field=status]")[0].text, "the quarantine IGNORED")
+             and "IGNORED" in in_card(d, "[data-field=status]")[0].text and status(d).get_attribute("data-state") == "ack", "the quarantine IGNORED")
     if in_card(desktop, "button[data-action=IGNORE]")[0].is_displayed():
         fail("Ignore still offered on an ignored quarantine")
     step(f"ignored: {status(desktop).text!r}")
