@@ -195,6 +195,11 @@ export async function trades(params = {}) {
   return (await request('GET', `/api/trades${queryString(params)}`)).data;
 }
 
+/** Deposits, transfers and withdrawals, newest first: `{movements, next}`; params before (the previous page's next), limit. */
+export async function funds(params = {}) {
+  return (await request('GET', `/api/funds${queryString(params)}`)).data;
+}
+
 /** Candles: `{symbol, timeframe, source, candles}`; params symbol, timeframe, limit, from, until, source. */
 export async function candles(params = {}) {
   return (await request('GET', `/api/candles${queryString(params)}`)).data;

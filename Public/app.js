@@ -1,7 +1,8 @@
 // Entry point: routes between the login view (#/login), the dashboard (#/dashboard) and the
 // other pages (history, settings), and runs the signed-in session's data flow — the first load,
 // the live stream, refreshes after each event. Rendering is dashboard.js's job; the controls,
-// controls.js's; the charts, charts.js's; talking to the server, api.js's.
+// controls.js's; the quarantine panel's decisions, quarantine.js's; the charts, charts.js's;
+// talking to the server, api.js's.
 
 import * as api from './api.js';
 import { openLive } from './live.js';
@@ -12,6 +13,7 @@ import * as settings from './settings.js';
 import * as controls from './controls.js';
 import { followCommand, followPosted } from './commands.js';
 import { startCharts, stopCharts, chartsChanged, resizeCharts } from './charts.js';
+import { bindQuarantineActions, renderQuarantineRole } from './quarantine.js';
 
 const REFRESH_MIN_GAP_MS = 200; // at most one /api/dashboard per 200 ms, however many events arrive
 const HEARTBEAT_REFRESH_MS = 5000; // ages (bot heartbeat) move on even when no event arrives
@@ -57,6 +59,7 @@ const PAGES = {
   '/history/orders': { view: 'history', module: historyPage, kind: 'orders' },
   '/history/trades': { view: 'history', module: historyPage, kind: 'trades' },
   '/history/events': { view: 'history', module: historyPage, kind: 'events' },
+  '/history/funds': { view: 'history', module: historyPage, kind: 'funds' },
 };
 let shownPage = null;
 
@@ -236,6 +239,7 @@ async function load(s) {
     s.canAct = Boolean(who.value && who.value.role === 'admin');
   }
   controls.renderControls(s.canAct);
+  renderQuarantineRole(s.canAct);
   if (board.status === 'rejected' || who.status === 'rejected') {
     const error = board.status === 'rejected' ? board.reason : who.reason;
     report(error, 'Could not load the dashboard: ');
@@ -397,7 +401,8 @@ async function signOut() {
 
 function start() {
   $('login-form').addEventListener('submit', submitLogin);
-  controls.bindControls({
+  // The controls and the quarantine panel's decisions: each settled command refreshes what it changed.
+  const controlHooks = {
     isStopped: () => !session || session.stopped,
     onSettled: () => {
       if (!session) return;
@@ -407,7 +412,9 @@ function start() {
       if (d) loadControlFacts(session, d.symbol);
     },
     dashboard: () => view.lastShownDashboard(),
-  });
+  };
+  controls.bindControls(controlHooks);
+  bindQuarantineActions(controlHooks);
   $('feed-filter').addEventListener('change', (event) => view.filterFeed(event.target.value));
   $('sign-out').addEventListener('click', signOut);
   $('tz-toggle').addEventListener('click', () => {

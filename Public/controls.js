@@ -137,8 +137,8 @@ async function run(type, payload, label, statusId, onAck) {
   }
 }
 
-/** Opens the confirmation dialog; resolves true when the user confirms. */
-function confirmAction(title, lines, confirmLabel) {
+/** Opens the confirmation dialog; resolves true when the user confirms (the quarantine panel's Close uses it too). */
+export function confirmAction(title, lines, confirmLabel) {
   const dialog = $('confirm-dialog');
   $('confirm-title').textContent = title;
   $('confirm-text').replaceChildren(...lines.map((line) => Object.assign(document.createElement('p'), { textContent: line })));
@@ -208,7 +208,8 @@ function showOrderFields() {
   }
 }
 
-function showFieldError(inputId, message) {
+/** Shows `message` under the input (its `${inputId}-error` node) and marks it invalid; '' clears both. */
+export function showFieldError(inputId, message) {
   const input = $(inputId);
   const node = $(`${inputId}-error`);
   if (!node) return;

@@ -8,6 +8,8 @@ import {
 } from './format.js';
 import { el, setText, cell, numberCell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
 import { summarize, kindOf, sideOf } from './summaries.js';
+import { renderQuarantines, resetQuarantines } from './quarantine.js';
+import { renderFunds } from './funds.js';
 
 const FEED_SIZE = 50;
 const LIVE_AGAIN_MS = 3000;
@@ -122,12 +124,15 @@ export function renderDashboard(d) {
   renderMode(d.tradingMode, d.symbol);
   renderEngine(d.engine || {}, d.bot || {});
   renderStream(d.stream || {}, d.reconcile || {}, d.rateLimit || {});
-  renderPositions(Array.isArray(d.positions) ? d.positions : [], d.symbol);
+  const positions = Array.isArray(d.positions) ? d.positions : [];
+  renderQuarantines(Array.isArray(d.quarantines) ? d.quarantines : [], positions);
+  renderPositions(positions, d.symbol);
   renderBalances(Array.isArray(d.balances) ? d.balances : []);
   renderPnL(d.pnl || {});
   renderRisk(d.risk || {});
   renderOrders(Array.isArray(d.openOrders) ? d.openOrders : []);
   renderCommandCounts(d.commands || {});
+  renderFunds(Array.isArray(d.funds) ? d.funds : []);
 }
 
 /**
@@ -141,8 +146,9 @@ export function applyEvent(event) {
   if (event.type === 'PositionChanged' && p.symbol) {
     const others = (d.positions || []).filter((x) => x.symbol !== p.symbol);
     const previous = (d.positions || []).find((x) => x.symbol === p.symbol);
-    // The mark price stays; the server recomputes the PnL at it on the next refresh.
-    const position = { ...p, markPrice: previous ? previous.markPrice : undefined };
+    // The mark price and whose the position is stay; the refresh that follows recomputes both.
+    const kept = previous ? { markPrice: previous.markPrice, ownedAmount: previous.ownedAmount, outsideAmount: previous.outsideAmount } : {};
+    const position = { ...kept, ...p, markPrice: kept.markPrice };
     renderDashboard({ ...d, seq: event.seq, positions: [...others, position].sort((a, b) => (a.symbol < b.symbol ? -1 : 1)) });
   } else if (event.type === 'BalanceChanged' && p.asset) {
     const others = (d.balances || []).filter((x) => x.asset !== p.asset);
@@ -219,7 +225,7 @@ function positionRow(p) {
   return el('tr', { attrs: { 'data-symbol': p.symbol || '' } }, [
     cell(p.symbol, { field: 'symbol' }),
     cell(side, { field: 'side', className: `side side-${side.toLowerCase()}` }),
-    cell(trimDecimal(absDecimal(p.amount)), { field: 'size', className: 'num' }),
+    sizeCell(p),
     // Prices at the symbol's tick (an average entry has more digits; the exact one is the tooltip).
     flat ? cell('—', { field: 'entry', className: 'num' }) : numberCell(p.entryPrice, 'entry', pricePlaces(p.symbol)),
     p.markPrice ? numberCell(p.markPrice, 'mark', pricePlaces(p.symbol)) : cell('—', { field: 'mark', className: 'num' }),
@@ -229,6 +235,16 @@ function positionRow(p) {
     // Not known to the bot yet (it does not read the exchange's liquidation price).
     cell(p.liquidationPrice ? trimDecimal(p.liquidationPrice) : 'not known', { field: 'liquidationPrice', className: 'num note' }),
   ]);
+}
+
+/** The size; when someone else's fills make part of it, that part below (the symbol is in quarantine). */
+function sizeCell(p) {
+  const td = cell(trimDecimal(absDecimal(p.amount)), { field: 'size', className: 'num' });
+  if (typeof p.outsideAmount === 'string' && !isZero(p.outsideAmount)) {
+    td.append(el('span', { className: 'outside-part', text: `${trimDecimal(p.outsideAmount)} outside`, attrs: {
+      'data-field': 'outsideAmount', title: `Not AlphaEngine's: ${p.outsideAmount} of it comes from fills someone else made` } }));
+  }
+  return td;
 }
 
 function renderBalances(balances) {
@@ -277,7 +293,7 @@ function renderRisk(risk) {
 }
 
 function renderOrders(orders) {
-  const rows = orders.map((o) => el('tr', { attrs: { 'data-client-order-id': o.clientOrderId || '' } }, [
+  const rows = orders.map((o) => el('tr', { attrs: { 'data-client-order-id': o.clientOrderId || '', 'data-outside': o.outside === true } }, [
     timeCell(o.time, 'time', { short: true }),
     cell(o.symbol, { field: 'symbol' }),
     cell(o.side, { field: 'side', className: `side side-${String(o.side || '').toLowerCase()}` }),
@@ -287,9 +303,18 @@ function renderOrders(orders) {
     cell(isZero(o.price) ? 'market' : trimDecimal(o.price), { field: 'price', className: 'num' }),
     cell(trimDecimal(o.quantity), { field: 'quantity', className: 'num' }),
     cell(trimDecimal(o.filledQuantity), { field: 'filledQuantity', className: 'num' }),
-    cell(o.clientOrderId, { field: 'clientOrderId', className: 'mono' }),
+    clientOrderCell(o),
   ]));
   fillTable('open-orders', rows, 'No open orders');
+}
+
+/** The client id; an order AlphaEngine did not place carries an "outside" badge (it put the symbol in quarantine). */
+function clientOrderCell(o) {
+  const td = cell(o.clientOrderId, { field: 'clientOrderId', className: 'mono' });
+  if (o.outside === true) {
+    td.append(' ', el('span', { className: 'badge badge-outside', text: 'outside', attrs: { title: 'Not placed by AlphaEngine' } }));
+  }
+  return td;
 }
 
 function renderCommandCounts(counts) {
@@ -401,7 +426,8 @@ export function resetDashboard() {
   renderMode('', '');
   renderLive('connecting');
   showStatus('');
-  for (const id of ['position', 'balances', 'pnl', 'open-orders', 'recent-trades']) $(id).tBodies[0].replaceChildren();
+  for (const id of ['position', 'balances', 'pnl', 'open-orders', 'recent-trades', 'funds']) $(id).tBodies[0].replaceChildren();
+  resetQuarantines();
   for (const id of ['signals', 'refusals']) $(id).replaceChildren();
   leverage = null;
 }

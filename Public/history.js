@@ -1,10 +1,11 @@
-// The history pages: commands, orders, trades and events, newest first, each with its filters in
+// The history pages: commands, orders, trades, events and funds, newest first, each with its filters in
 // the address (#/history/events?type=TradeExecuted), so a filtered view can be bookmarked or
 // shared. "Load older" pages back with the API's own cursor; new items arrive live at the top.
 
 import { el, cell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
 import { trimDecimal, isZero, MONEY_PLACES, SYMBOL_PATTERN } from './format.js';
 import { summarize, kindOf } from './summaries.js';
+import { FUND_COLUMNS, FUND_EVENT_TYPES, fundRow } from './funds.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,7 +14,7 @@ const LIVE_RELOAD_GAP_MS = 1000;
 
 const COMMAND_STATUSES = ['NEW', 'SENT', 'ACK', 'FAILED'];
 const COMMAND_TYPES = ['PauseEngine', 'ResumeEngine', 'SetEngineMode', 'CancelAll', 'RunReconcile', 'RebuildProjection',
-  'UpdateConfig', 'PlaceOrder', 'CancelOrder', 'ClosePosition', 'SetLeverage', 'InternalTransfer', 'Withdraw'];
+  'UpdateConfig', 'PlaceOrder', 'CancelOrder', 'ClosePosition', 'SetLeverage', 'ResolveQuarantine', 'InternalTransfer', 'Withdraw'];
 const ORDER_STATUSES = ['open', 'closed', 'NEW', 'SUBMITTED', 'ACKNOWLEDGED', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'];
 const EVENT_TYPES = ['EngineStarted', 'EngineStopped', 'EnginePaused', 'EngineResumed', 'EngineModeChanged', 'ManualOverrideExecuted',
   'RiskGuardRejected', 'ConfigChanged', 'OrderPlaced', 'OrderRejected', 'OrderCancelled', 'OrderUpdated', 'TradeExecuted',
@@ -25,9 +26,9 @@ const ENTITY_KINDS = ['engine', 'config', 'order', 'trade', 'position', 'balance
   'withdrawal', 'reconciliation', 'quarantine', 'stream', 'command', 'strategy'];
 
 /**
- * What differs between the four pages: the filters (name, label, kind, choices), the columns
+ * What differs between the pages: the filters (name, label, kind, choices), the columns
  * (`optional` ones are hidden on a phone), how a page is fetched, how an item becomes a row,
- * and which live events make the first page stale.
+ * and which live events make the first page stale; `nouns` when the title's singular is no word.
  */
 const KINDS = {
   commands: {
@@ -84,6 +85,20 @@ const KINDS = {
     key: (e) => e.seq,
     row: eventRow,
     staleOn: () => false, // events are added one by one instead (eventArrived)
+  },
+  funds: {
+    title: 'Funds',
+    nouns: ['movement', 'movements'],
+    filters: [], // /api/funds pages back and filters nothing
+    columns: FUND_COLUMNS,
+    empty: 'No deposit, transfer or withdrawal yet',
+    async fetch(api, filter, cursor) {
+      const page = await api.funds({ limit: PAGE_SIZE, before: cursor });
+      return { items: page.movements || [], next: page.next ?? null };
+    },
+    key: (m) => m.seq,
+    row: fundRow,
+    staleOn: (event) => FUND_EVENT_TYPES.includes(event.type),
   },
 };
 
@@ -218,7 +233,7 @@ function buildSkeleton(spec, kind, params) {
 
   $('history-view').replaceChildren(
     el('h2', { className: 'page-title', text: `History: ${spec.title.toLowerCase()}`, attrs: { id: 'history-title' } }),
-    form,
+    ...(spec.filters.length ? [form] : []), // a form of only Show and Clear would filter nothing
     el('p', { className: 'command-status', attrs: { id: 'history-status', 'data-state': '', 'aria-live': 'polite' } }),
     el('div', { className: 'card history-card' }, [el('div', { className: 'table-wrap' }, [table]), more]),
   );
@@ -300,7 +315,8 @@ function renderRows() {
 
 function countText() {
   const n = page.items.length;
-  const noun = n === 1 ? page.spec.title.toLowerCase().replace(/s$/, '') : page.spec.title.toLowerCase();
+  const [one, many] = page.spec.nouns || [page.spec.title.toLowerCase().replace(/s$/, ''), page.spec.title.toLowerCase()];
+  const noun = n === 1 ? one : many;
   return `${n} ${noun} shown${page.next ? '' : ', nothing older'}`;
 }
 

@@ -26,6 +26,9 @@ const orderSummary = (p) => {
   return text;
 };
 const withReason = (text, p) => (p.reason ? `${text}${text ? ': ' : ''}${p.reason}` : text);
+// "250 USDT into FUTURES (outside)": deposits, transfers and withdrawals alike.
+const fundSummary = (verb) => (p) => withReason(`${t(p.amount)} ${p.asset ?? ''} ${verb} ${p.wallet ?? ''}`
+  + (p.address ? ` to ${p.address}${p.network ? ` (${p.network})` : ''}` : '') + (p.origin === 'OUTSIDE' ? ' (outside)' : ''), p);
 
 /** A one-line description per event type; unknown types list their first few plain fields. */
 const SUMMARIES = {
@@ -55,6 +58,15 @@ const SUMMARIES = {
   WebSocketReconnected: (p) => withReason('', p),
   StrategyEvaluated: (p) => `${p.strategy ?? ''} ${p.symbol ?? ''} close ${t(p.close)}, ${p.decisions ?? 0} decision(s)`,
   DecisionMade: (p) => withReason(p.kind ?? '', p),
+  QuarantineStarted: (p) => `${p.symbol ?? ''}: ${p.reason ?? p.cause ?? ''}`,
+  QuarantineCompleted: (p) => `${p.symbol ?? ''} ${p.action ?? ''} by ${p.by ?? '—'}` + (p.detail ? `: ${p.detail}` : ''),
+  DepositDetected: fundSummary('into'),
+  InternalTransferRequested: fundSummary('requested to'),
+  InternalTransferCompleted: fundSummary('moved to'),
+  InternalTransferFailed: fundSummary('not moved to'),
+  WithdrawRequested: fundSummary('requested out of'),
+  WithdrawCompleted: fundSummary('out of'),
+  WithdrawFailed: fundSummary('not taken out of'),
 };
 
 export function summarize(type, payload) {

@@ -96,11 +96,13 @@ public final class BotRunner {
         dispatcher.register(ControlCommands(writer: writer, commands: commands, configs: storage.configs), for: ControlCommands.commandTypes, needsExchange: false)
         let desk = QuarantineDesk(account: account, writer: writer, commands: commands, capabilities: capabilities, log: logger("quarantine"))
         desk.commandsQueued = { [unowned dispatcher] in dispatcher.queued() }
+        desk.marks = { feed.marks.mapValues(\.price) }
         dispatcher.register(desk, for: [.resolveQuarantine], needsExchange: true)
         dispatcher.register(FundsDesk(wallet: venue.wallet, writer: writer, commands: commands, capabilities: capabilities,
                                       policy: settings.withdrawals, log: logger("funds")),
                             for: [.internalTransfer, .withdraw], needsExchange: true)
-        outside = OutsideActivityWatch(account: account, writer: writer, reconciler: reconciler, executor: executor,
+        outside = OutsideActivityWatch(account: account, writer: writer, commands: commands, events: storage.events, reconciler: reconciler,
+                                       executor: executor,
                                        funds: venue.wallet.map { FundsScan(wallet: $0, writer: writer, scope: scope, clock: clock) },
                                        scope: scope, log: logger("outside"))
         // Boot order: what each needs is started before it. The strategy comes after the first

@@ -90,7 +90,7 @@ struct FundsProcessTests {
         #expect(wallet.spotBalance == Amount(500 + 300 - 120))
         #expect(bot.sim.withExchange { $0.ledger.walletBalance } == initial + Amount(250 - 100 - 300))
         #expect(movements(bot, .depositDetected).count == 2 && movements(bot, .withdrawCompleted).count == 2, "our transfer is not someone else's")
-        #expect(bot.moneyAgrees(), "\(bot.moneyReport())")
+        #expect(eventually(within: 10) { bot.moneyAgrees() }, "\(bot.moneyReport())")
         #expect(bot.stopBot() == 0)
     }
 

@@ -114,4 +114,27 @@ struct QuarantineProcessTests {
         #expect(eventually(within: 10) { bot.moneyAgrees() }, "\(bot.moneyReport())")
         #expect(bot.stopBot() == 0)
     }
+
+    @Test("an ADOPT whose protective stop the exchange never takes puts the symbol back in quarantine, saying why, instead of leaving the position unprotected")
+    func failedDecisionComesBack() throws {
+        let bot = try BotWorld()
+        try bot.startBot()
+        #expect(eventually(within: 15) { bot.count(.reconciliationPerformed) >= 1 })
+        _ = try bot.outsideOrder("SELL", quantity: "0.004")
+        #expect(eventually(within: 10) { bot.quarantine() != nil })
+        // The stop's request fails (a 500: never executed); the queries that follow find nothing, so it is not placed.
+        try bot.control("faults", #"{"fault":"http_5xx","path":"/fapi/v1/algoOrder","status":500,"count":1}"#)
+        let adopt = try #require(try bot.resolve(.adopt, stopPrice: "60000"))
+        #expect(adopt.status == .acknowledged, "\(adopt.lastError ?? "")")
+        #expect(eventually(within: 20) { bot.quarantine()?.started.cause == .decisionFailed }, "\(bot.log.suffix(3000))")
+        let again = try #require(bot.quarantine())
+        #expect(again.status == .active && again.started.reason.contains("protective stop"), "\(again.started.reason)")
+        try bot.control("faults", method: "DELETE")
+        // Decided again, with the exchange answering: now the stop is there.
+        let retry = try #require(try bot.resolve(.adopt, stopPrice: "60000"))
+        #expect(retry.status == .acknowledged, "\(retry.lastError ?? "")")
+        #expect(eventually(within: 10) { bot.sim.withExchange { $0.orders.values.contains { $0.kind.isConditional && $0.status.rawValue == "NEW" } } })
+        #expect(bot.quarantine() == nil && bot.projection().ownedAmount("BTCUSDT") == Amount("-0.004"))
+        #expect(bot.stopBot() == 0)
+    }
 }

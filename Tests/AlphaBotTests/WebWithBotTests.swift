@@ -151,7 +151,7 @@ struct WebWithBotTests {
             let clientOrderID = try command.clientOrderID.value
             #expect(world.exchangeOrders(clientOrderID) == 1, "one exchange order per command")
         }
-        #expect(world.moneyAgrees())
+        #expect(eventually(within: 10) { world.moneyAgrees() }, "\(world.moneyReport())")
         let (status, log) = web.stop()
         #expect(status == 0 && log.contains("alphaengine web: stopped"))
         #expect(!log.contains("internal") && !log.contains("locked"), "\(log)")

@@ -13,6 +13,9 @@ public final class FundsScan {
     private let clock: any Clock
     /// How far back the first scan reads.
     public var history: Int64 = 7 * 24 * 3_600_000
+    /// How far back deposits and withdrawals are always read: their rows carry the time they were
+    /// made, and they settle (credited, completed) minutes to hours later.
+    public var settlingWindow: Int64 = 3 * 24 * 3_600_000
     public var pageSize = 1000
 
     public init(wallet: any ExchangeWallet, writer: any EventJournal, scope: Scope, clock: any Clock) {
@@ -35,13 +38,14 @@ public final class FundsScan {
                                 entityKind: incoming ? .deposit : .withdrawal, entityID: line.transactionID, scope: scope,
                                 dedupKey: DedupKey.transfer(transactionID: line.transactionID, status: "DONE"), payload: payload.json))
         }
-        for deposit in try wallet.deposits(start: start) where deposit.credited {
+        let settling = min(start, clock.now.millisecondsSinceEpoch - settlingWindow)
+        for deposit in try wallet.deposits(start: settling) where deposit.credited {
             let payload = FundMovementPayload(movementID: deposit.id, wallet: .spot, asset: deposit.asset, amount: deposit.amount, origin: .outside,
                                               network: deposit.network, exchangeID: deposit.transactionHash ?? deposit.id, time: deposit.time)
             events.append(Event(type: .depositDetected, source: .rest, entityKind: .deposit, entityID: deposit.id, scope: scope,
                                 dedupKey: DedupKey.deposit(transactionID: deposit.id), payload: payload.json))
         }
-        for withdrawal in try wallet.withdrawals(start: start) {
+        for withdrawal in try wallet.withdrawals(start: settling) {
             let type: EventType
             var reason: String?
             switch withdrawal.status {

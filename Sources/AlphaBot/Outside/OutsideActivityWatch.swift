@@ -20,13 +20,23 @@ public final class OutsideActivityWatch: BotComponent {
     private let funds: FundsScan?
     private let scope: Scope
     private let log: Logger
+    private let commands: any CommandQueue
+    private let events: any EventLog
     private var checkDue = false
+    /// The stream said money moved (a deposit, a withdrawal, a transfer): read the wallet's history now.
+    private var fundsDue = false
     private var failures = RepeatedFailureLog()
+    /// The orders a user's decision placed (an adopted position's stop, a close's flattening
+    /// order), by command id, until they settle: one that fails puts the symbol back in quarantine.
+    private var followUps: [String: QuarantineCompletedPayload] = [:]
+    private var lastFollowUpCheck: Int64?
 
-    public init(account: any ExchangeAccount, writer: any EventJournal, reconciler: Reconciler, executor: OrderExecutor, funds: FundsScan?,
-                scope: Scope, log: Logger = Logger(label: "outside")) {
+    public init(account: any ExchangeAccount, writer: any EventJournal, commands: any CommandQueue, events: any EventLog, reconciler: Reconciler,
+                executor: OrderExecutor, funds: FundsScan?, scope: Scope, log: Logger = Logger(label: "outside")) {
         self.account = account
         self.writer = writer
+        self.commands = commands
+        self.events = events
         self.reconciler = reconciler
         self.executor = executor
         self.funds = funds
@@ -34,9 +44,25 @@ public final class OutsideActivityWatch: BotComponent {
         self.log = log
     }
 
+    /// ACCOUNT_UPDATE reasons that mean money came or went (Binance's `m`), not trading.
+    static let fundReasons: Set<String> = ["DEPOSIT", "WITHDRAW", "WITHDRAW_REJECT", "ADMIN_DEPOSIT", "ADMIN_WITHDRAW", "ASSET_TRANSFER",
+                                           "MARGIN_TRANSFER"]
+
+    /// Boot: the decisions of the last run whose orders have not settled are watched again.
+    public func start(_ time: KernelTime) throws {
+        for event in try events.events(matching: EventFilter(newestFirst: true, types: [.quarantineCompleted]), limit: 50) {
+            if let completed = try? QuarantineCompletedPayload(json: event.payload) { try watch(completed) }
+        }
+    }
+
     public func didAppend(_ events: [Event], _ time: KernelTime) throws {
         for event in events {
             if event.type == .reconciliationPerformed { checkDue = true }
+            if event.type == .balanceChanged, event.source == .webSocket, let reason = try? BalancePayload(json: event.payload).reason,
+               Self.fundReasons.contains(reason) {
+                fundsDue = true
+            }
+            if event.type == .quarantineCompleted, let completed = try? QuarantineCompletedPayload(json: event.payload) { try watch(completed) }
             guard event.type.isOrderEvent, let order = try? OrderPayload(json: event.payload), !ClientOrderID.isOurs(order.clientOrderID),
                   writer.state.quarantines[order.symbol] == nil, order.status.isOpen || !order.filledQuantity.isZero
             else { continue }
@@ -47,10 +73,15 @@ public final class OutsideActivityWatch: BotComponent {
     }
 
     public func tick(_ time: KernelTime) throws -> Bool {
-        guard checkDue else { return false }
-        checkDue = false
+        if !followUps.isEmpty, lastFollowUpCheck.map({ time.monotonic - $0 >= 250 }) ?? true {
+            lastFollowUpCheck = time.monotonic
+            try checkFollowUps(time)
+        }
+        guard checkDue || fundsDue else { return false }
         do {
-            try checkPositions(time)
+            if checkDue { try checkPositions(time) }
+            checkDue = false
+            fundsDue = false
             try funds?.run(since: writer.state.status.lastReconcileAt.map { $0 - Reconciler.overlapMilliseconds })
             failures.succeeded(log)
         } catch {
@@ -78,6 +109,23 @@ public final class OutsideActivityWatch: BotComponent {
             try start(symbol: symbol, cause: .outsidePosition, id: "position:\(symbol):\(runID)", clientOrderID: nil,
                       reason: "the exchange holds \(position) \(symbol) where AlphaEngine's own fills make \(owned): "
                           + "\(first) was traded outside AlphaEngine", exchange: position, owned: owned, time)
+        }
+    }
+
+    private func watch(_ completed: QuarantineCompletedPayload) throws {
+        guard let id = completed.followUpCommandID, let command = try commands.command(id: id), command.status.isOpenCommand else { return }
+        followUps[id] = completed
+    }
+
+    /// A decision's order that failed leaves the symbol unprotected or someone else's: back to the user.
+    private func checkFollowUps(_ time: KernelTime) throws {
+        for (id, completed) in followUps {
+            guard let command = try commands.command(id: id), !command.status.isOpenCommand else { continue }
+            followUps[id] = nil
+            guard command.status == .failed, writer.state.quarantines[completed.symbol] == nil else { continue }
+            let what = completed.action == .adopt ? "the protective stop of the adopted position" : "the order flattening the position"
+            try start(symbol: completed.symbol, cause: .decisionFailed, id: "follow-up:\(id)", clientOrderID: nil,
+                      reason: "\(what) failed (\(command.lastError ?? "no reason given")); decide again", time)
         }
     }
 

@@ -17,6 +17,8 @@ public final class QuarantineDesk: CommandHandler {
     private let log: Logger
     /// Told after a follow-up command was inserted.
     public var commandsQueued: () -> Void = {}
+    /// The latest mark prices: an adopted position's stop must be on the losing side of the market.
+    public var marks: () -> [String: Amount] = { [:] }
 
     public init(account: any ExchangeAccount, writer: any EventJournal, commands: any CommandQueue, capabilities: VenueCapabilities,
                 log: Logger = Logger(label: "quarantine")) {
@@ -56,6 +58,13 @@ public final class QuarantineDesk: CommandHandler {
 
     private func adopt(_ command: Command, _ quarantine: Quarantine, stopPrice: Amount?, _ time: KernelTime) throws -> Command {
         let symbol = quarantine.symbol
+        // Someone's orders still working on the symbol would trade beside the strategy: they go first.
+        for event in try account.openOrders(symbol: symbol) { _ = try writer.append(event) }
+        let outside = writer.state.outsideOpenOrders(symbol)
+        if !outside.isEmpty {
+            return try commands.fail(command.id, error: "\(outside.count) outside order(s) are still open on \(symbol) ("
+                + outside.map(\.clientOrderID).joined(separator: ", ") + "): cancel them first (CancelOrder by client id) or CLOSE", now: time.now)
+        }
         let position = try exchangePosition(symbol)
         guard !position.amount.isZero else {
             return try complete(command, quarantine, .adopt, detail: "the position is flat: \(symbol) is the strategy's again", ownedAfter: .zero, time)
@@ -64,11 +73,13 @@ public final class QuarantineDesk: CommandHandler {
             return try commands.fail(command.id, error: "adopting \(position.amount) \(symbol) needs payload.stopPrice, the protective stop's trigger",
                                      now: time.now)
         }
+        // A stop the market has already passed would trigger at once (Binance refuses it): it must be
+        // under the mark for a long, over it for a short (the entry price when no mark is known).
         let long = position.amount > .zero
-        let reference = position.entryPrice
+        let (reference, what) = marks()[symbol].map { ($0, "mark price") } ?? (position.entryPrice, "entry price")
         if long ? stopPrice >= reference : stopPrice <= reference {
-            return try commands.fail(command.id, error: "payload.stopPrice \(stopPrice) must be \(long ? "below" : "above") the position's "
-                + "entry price \(reference) for a \(long ? "long" : "short") position", now: time.now)
+            return try commands.fail(command.id, error: "payload.stopPrice \(stopPrice) must be \(long ? "below" : "above") the \(what) "
+                + "\(reference) for a \(long ? "long" : "short") position", now: time.now)
         }
         let stop = try followUp(command, quarantine, key: "stop", [
             "symbol": .string(symbol), "side": .string(long ? "SELL" : "BUY"), "type": "STOP_MARKET",

@@ -100,6 +100,8 @@ def sim(method, path, body=None):
             return json.load(answer)
     except urllib.error.HTTPError as error:
         fail(f"the simulator refused {method} {path} {body}: {error.code} {error.read()[:300]!r}")
+    except urllib.error.URLError as error:
+        fail(f"the simulator did not answer {method} {path}: {error.reason}")
 
 
 def sim_order(side, quantity, **limit):
@@ -383,13 +385,13 @@ try:
     if stop.get_attribute("aria-invalid") != "true" or in_card(desktop, "[data-field=command-status]")[0].text:
         fail(f"a bad stop was sent: {text(desktop, 'quarantine-list')[-300:]!r}")
     stop.clear()
-    stop.send_keys("9999999")  # above the long's entry
+    stop.send_keys("9999999")  # a valid number, but the outside limit order is still open: the bot refuses to adopt
     in_card(desktop, "button[data-action=ADOPT]")[0].click()
     status = lambda d: in_card(d, "[data-field=command-status]")[0]
     wait_for(desktop, 15, lambda d: status(d).get_attribute("data-state") == "failed", "the adopt FAILED")
-    if "below" not in status(desktop).text:
+    if "still open" not in status(desktop).text:
         fail(f"the failure does not say why: {status(desktop).text!r}")
-    step(f"adopt with a wrong stop: {status(desktop).text!r}")
+    step(f"adopt with an outside order still open: {status(desktop).text!r}")
     stop.clear()
 
     # Ignore: the card stays, IGNORED, without an Ignore button; then Close (confirmed) ends it and
@@ -421,7 +423,8 @@ try:
     sim("POST", "/sim/v1/deposit", {"amount": "250"})
     deposit = "#funds tr[data-type=DepositDetected][data-origin=OUTSIDE]"
     started = time.monotonic()
-    wait_for(desktop, 30, lambda d: any(r.find_element(By.CSS_SELECTOR, "td[data-field=amount]").text == "250 USDT"
+    # The bot reads the wallet's history after each reconcile (every 30 s), so up to that and some.
+    wait_for(desktop, 45, lambda d: any(r.find_element(By.CSS_SELECTOR, "td[data-field=amount]").text == "250 USDT"
                                         for r in d.find_elements(By.CSS_SELECTOR, deposit)), "the deposit in the funds panel")
     step(f"deposit on screen after {1000 * (time.monotonic() - started):.0f} ms: {desktop.find_element(By.CSS_SELECTOR, deposit).text!r}")
     desktop.execute_script("document.getElementById('funds-title').scrollIntoView({block: 'center'})")

@@ -4,6 +4,9 @@ public enum QuarantineCause: String, Sendable, CaseIterable {
     case outsideOrder = "OUTSIDE_ORDER"
     /// A position the exchange reports that our own fills do not explain.
     case outsidePosition = "OUTSIDE_POSITION"
+    /// A user's decision could not be carried out (the adopted position's stop, or the order
+    /// flattening it, failed): the symbol is back with the user rather than silently unprotected.
+    case decisionFailed = "DECISION_FAILED"
 }
 
 /// How a user ended a quarantine.
@@ -65,7 +68,7 @@ public struct QuarantineCompletedPayload: Payload {
     public var quarantineID: String
     public var symbol: String
     public var action: QuarantineAction
-    /// Who decided (`user:web:alice`).
+    /// Who decided: the actor's kind and id (`USER:web:alice`).
     public var by: String
     /// What was done, in a sentence.
     public var detail: String
