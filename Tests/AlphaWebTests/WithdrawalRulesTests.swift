@@ -55,11 +55,15 @@ struct WithdrawalRulesTests {
         #expect(try withdrawCommands(world).isEmpty)
     }
 
-    @Test("off in the server's file: WITHDRAWALS_DISABLED even for a fresh admin to an allow-listed address")
+    @Test("off in the server's file: WITHDRAWALS_DISABLED even for a fresh admin to an allow-listed address, and said before asking for a new login")
     func disabled() throws {
         let world = try Self.world(enabled: false)
         let reply = try world.call("POST", "/api/withdrawals", token: world.adminToken, body: Self.body)
         #expect(reply.status == 403 && rule(reply) == "WITHDRAWALS_DISABLED", "\(reply.text)")
+        let now = Int64(Date().timeIntervalSince1970)
+        var old = WebWorld.claims(now: now - 400)
+        old["exp"] = now + 600
+        #expect(rule(try world.call("POST", "/api/withdrawals", token: WebWorld.forge(old), body: Self.body)) == "WITHDRAWALS_DISABLED")
         #expect(try withdrawCommands(world).isEmpty)
     }
 

@@ -38,6 +38,10 @@ extension WebAPI {
                 throw APIFailure.forbidden("API_TOKEN: withdrawals need a person's fresh login; API tokens are read-only")
             }
             guard caller.role == .admin else { throw APIFailure.forbidden("ADMIN_ONLY: withdrawals need the admin role; you are a viewer") }
+            // Said before asking for a new login: signing in again would not help.
+            guard settings.withdrawals.enabled else {
+                throw APIFailure.forbidden("WITHDRAWALS_DISABLED: withdrawals are off; the server's configuration file turns them on (withdrawals.enabled)")
+            }
             let now = Timestamp.now().millisecondsSinceEpoch / 1000
             let age = now - (caller.issuedAt ?? 0)
             guard age <= settings.withdrawals.freshLoginSeconds else {
