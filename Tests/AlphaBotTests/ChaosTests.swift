@@ -17,6 +17,46 @@ struct ChaosTests {
         return (1...max(1, runs)).map { UInt64($0) * 7919 }
     }
 
+    /// Every fault the simulator can schedule, drawn from the seed on each request, order and event batch.
+    static func scheduleFaults(_ world: BotWorld, seed: UInt64, probability: String) throws {
+        try world.control("faults", #"{"fault":"schedule","seed":\#(seed),"probability":"\#(probability)","milliseconds":2500,"kinds":["http_5xx","unknown_after_execute","hang","rate_limit","drop_events","delay_events","reorder_events"]}"#)
+    }
+
+    /// Starts the bot and waits for its engine to run, so faults meet orders rather than a booting bot.
+    final class Boots {
+        let world: BotWorld
+        let seed: UInt64
+        private(set) var count = 0
+
+        init(_ world: BotWorld, seed: UInt64) {
+            self.world = world
+            self.seed = seed
+        }
+
+        func start() throws {
+            try world.startBot()
+            count += 1
+            let expected = count
+            // With a 429, a 5xx or a hang on a fifth of all requests, a boot can take a while.
+            #expect(eventually(within: 60) { self.world.count(.engineStarted) == expected }, "seed \(seed): the bot did not start")
+        }
+    }
+
+    /// Zero duplicates: each order on the exchange has its own client id, an acknowledged command
+    /// exactly one order and a failed one none. Returns the exchange's orders by client id.
+    @discardableResult
+    static func expectOneOrderPerCommand(_ world: BotWorld, _ commands: [Command], seed: UInt64) throws -> [String: Int] {
+        var byClientID: [String: Int] = [:]
+        for order in world.sim.withExchange({ Array($0.orders.values) }) { byClientID[order.clientOrderId, default: 0] += 1 }
+        #expect(byClientID.values.allSatisfy { $0 == 1 }, "seed \(seed): a client id was used twice")
+        for command in commands {
+            let final = try #require(try world.commands.command(id: command.id))
+            let count = byClientID[try command.clientOrderID.value] ?? 0
+            #expect(count == (final.status == .acknowledged ? 1 : 0), "seed \(seed): command \(final.status) has \(count) orders")
+        }
+        return byClientID
+    }
+
     @Test("no duplicates and exact money under seeded faults and SIGKILL", arguments: seeds)
     func chaos(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
@@ -24,16 +64,10 @@ struct ChaosTests {
 
         // Every fault the simulator can schedule, drawn from the seed on each request, order and
         // event batch; funding is paid twice and the bot dies twice, all at seeded moments.
-        try world.control("faults", #"{"fault":"schedule","seed":\#(seed),"probability":"0.2","milliseconds":2500,"kinds":["http_5xx","unknown_after_execute","hang","rate_limit","drop_events","delay_events","reorder_events"]}"#)
+        try Self.scheduleFaults(world, seed: seed, probability: "0.2")
         // Each start waits for the engine to run, so faults meet orders rather than a booting bot.
-        var starts = 0
-        func start() throws {
-            try world.startBot()
-            starts += 1
-            let expected = starts
-            // With a 429, a 5xx or a hang on a fifth of all requests, a boot can take a while.
-            #expect(eventually(within: 60) { world.count(.engineStarted) == expected }, "seed \(seed): the bot did not start")
-        }
+        let boots = Boots(world, seed: seed)
+        func start() throws { try boots.start() }
         try start()
         let orders = 12
         let kills = Set([Int(random.next() % UInt64(orders)), Int(random.next() % UInt64(orders))])
@@ -66,14 +100,7 @@ struct ChaosTests {
         // 1. Zero duplicates: each order on the exchange belongs to exactly one command, and an
         //    acknowledged command has exactly one order, a failed one none.
         let exchangeOrders = world.sim.withExchange { Array($0.orders.values) }
-        var byClientID: [String: Int] = [:]
-        for order in exchangeOrders { byClientID[order.clientOrderId, default: 0] += 1 }
-        #expect(byClientID.values.allSatisfy { $0 == 1 }, "seed \(seed): a client id was used twice")
-        for command in placed {
-            let final = try #require(try world.commands.command(id: command.id))
-            let count = byClientID[try command.clientOrderID.value] ?? 0
-            #expect(count == (final.status == .acknowledged ? 1 : 0), "seed \(seed): command \(final.status) has \(count) orders")
-        }
+        let byClientID = try Self.expectOneOrderPerCommand(world, placed, seed: seed)
         #expect(exchangeOrders.count == byClientID.count)
 
         // 2. Fills one for one; 3. position, balance, realized PnL, fees and funding exact.
@@ -118,14 +145,9 @@ struct ChaosTests {
             closes.append(String(price))
         }
         try world.path(closes)
-        try world.world.control("faults", #"{"fault":"schedule","seed":\#(seed),"probability":"0.1","milliseconds":2500,"kinds":["http_5xx","unknown_after_execute","hang","rate_limit","drop_events","delay_events","reorder_events"]}"#)
-        var starts = 0
-        func start() throws {
-            try world.world.startBot()
-            starts += 1
-            let expected = starts
-            #expect(eventually(within: 60) { world.world.count(.engineStarted) == expected }, "seed \(seed): the bot did not start")
-        }
+        try Self.scheduleFaults(world.world, seed: seed, probability: "0.1")
+        let boots = Boots(world.world, seed: seed)
+        func start() throws { try boots.start() }
         try start()
         let kills = Set([Int(random.next() % 40), Int(random.next() % 40)])
         for index in 0..<40 {
@@ -145,15 +167,9 @@ struct ChaosTests {
 
         // Zero duplicates: one order per client id, one per acknowledged order command, none per failed one.
         let exchangeOrders = world.world.sim.withExchange { Array($0.orders.values) }
-        var byClientID: [String: Int] = [:]
-        for order in exchangeOrders { byClientID[order.clientOrderId, default: 0] += 1 }
-        #expect(byClientID.values.allSatisfy { $0 == 1 }, "seed \(seed): a client id was used twice")
         let orderCommands = try world.world.commands.list(status: nil, type: .placeOrder, limit: 10_000)
         #expect(orderCommands.allSatisfy { $0.actor.kind == .strategy })
-        for command in orderCommands {
-            let count = byClientID[try command.clientOrderID.value] ?? 0
-            #expect(count == (command.status == .acknowledged ? 1 : 0), "seed \(seed): command \(command.status) has \(count) orders")
-        }
+        let byClientID = try Self.expectOneOrderPerCommand(world.world, orderCommands, seed: seed)
         #expect(exchangeOrders.count == byClientID.count && exchangeOrders.count == orderCommands.filter { $0.status == .acknowledged }.count)
         // No candle twice; never more than the risk guard allows.
         let times = world.evaluations().map(\.candleOpenTime)
@@ -174,14 +190,9 @@ struct ChaosTests {
     func chaosWithOutsideOrders(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed &+ 1)
         let world = try BotWorld(botArguments: ["--not-found-grace-ms", "800", "--reconcile-ms", "1000", "--rest-timeout-ms", "1500"])
-        try world.control("faults", #"{"fault":"schedule","seed":\#(seed),"probability":"0.2","milliseconds":2500,"kinds":["http_5xx","unknown_after_execute","hang","rate_limit","drop_events","delay_events","reorder_events"]}"#)
-        var starts = 0
-        func start() throws {
-            try world.startBot()
-            starts += 1
-            let expected = starts
-            #expect(eventually(within: 60) { world.count(.engineStarted) == expected }, "seed \(seed): the bot did not start")
-        }
+        try Self.scheduleFaults(world, seed: seed, probability: "0.2")
+        let boots = Boots(world, seed: seed)
+        func start() throws { try boots.start() }
         try start()
         let orders = 12
         let kills = Set([Int(random.next() % UInt64(orders)), Int(random.next() % UInt64(orders))])
@@ -218,14 +229,7 @@ struct ChaosTests {
         world.stopBot()
 
         let exchangeOrders = world.sim.withExchange { Array($0.orders.values) }
-        var byClientID: [String: Int] = [:]
-        for order in exchangeOrders { byClientID[order.clientOrderId, default: 0] += 1 }
-        #expect(byClientID.values.allSatisfy { $0 == 1 }, "seed \(seed): a client id was used twice")
-        for command in placed {
-            let final = try #require(try world.commands.command(id: command.id))
-            let count = byClientID[try command.clientOrderID.value] ?? 0
-            #expect(count == (final.status == .acknowledged ? 1 : 0), "seed \(seed): command \(final.status) has \(count) orders")
-        }
+        try Self.expectOneOrderPerCommand(world, placed, seed: seed)
         // Nothing outside was touched: the resting ones still rest, the market ones filled.
         #expect(resting.count == outside.count && filled.count == outside.count && !resting.contains("") && !filled.contains(""))
         let status = { (id: String) in exchangeOrders.first { $0.clientOrderId == id }?.status.rawValue ?? "missing" }
