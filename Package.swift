@@ -48,6 +48,9 @@ let package = Package(
         .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaStrategy", "AlphaJSON", "AlphaSystem",
                                                  .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
+        // MARK: Backtests: the strategies on the simulator's matching, in process
+        .target(name: "AlphaBacktest", dependencies: ["AlphaBot", "AlphaCore", "AlphaJSON", "AlphaSim", "AlphaStrategy"], swiftSettings: strict),
+
         // MARK: The embedded Binance USDⓈ-M simulator
         .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "COpenSSL"], swiftSettings: strict),
 
@@ -65,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "alphaengine",
             dependencies: [
-                "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim", "AlphaStrategy", "AlphaWeb",
+                "AlphaBacktest", "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim", "AlphaStrategy", "AlphaWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,6 +153,8 @@ let package = Package(
             exclude: ["Fixtures"],  // databases made by earlier versions, loaded by migration tests
             swiftSettings: strict
         ),
+        .testTarget(name: "AlphaBacktestTests", dependencies: ["AlphaBacktest", "AlphaCore", "AlphaSim", "AlphaStrategy", "AlphaTestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "AlphaStrategyTests", dependencies: ["AlphaStrategy", "AlphaCore"], swiftSettings: strict),
         .testTarget(name: "AlphaSystemTests", dependencies: ["AlphaSystem"], swiftSettings: strict),
         .testTarget(name: "AlphaWebTests", dependencies: ["AlphaWeb", "AlphaStrategy", "AlphaCrypto", "AlphaStore", "AlphaCore", "AlphaHTTP", "AlphaJSON", "AlphaTestSupport", "CJWT", "alphaengine"],

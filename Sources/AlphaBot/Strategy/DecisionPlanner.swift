@@ -6,8 +6,9 @@ import AlphaStrategy
 /// old position), one market order for the difference (reduce-only when it reduces), and a
 /// STOP_MARKET (and TAKE_PROFIT_MARKET when asked) for the new position, so a dead bot never
 /// leaves it naked. Quantities go down to the step, stops away from the price to the tick. Pure:
-/// what it needs is handed in.
-struct DecisionPlanner {
+/// what it needs is handed in — so the backtest plans with it too, and a backtest and a live run
+/// turn a decision into the same orders.
+public struct DecisionPlanner {
     let rules: SymbolRules
     let actor: Actor
     let scope: Scope
@@ -19,16 +20,29 @@ struct DecisionPlanner {
     /// The strategy's own open stops and take-profits on the symbol.
     let protective: [OrderPayload]
 
-    struct Plan {
-        var commands: [Command] = []
-        var refusal: RiskRefusal?
+    public init(rules: SymbolRules, actor: Actor, scope: Scope, now: Timestamp, guardian: RiskGuard, state: ProjectionState,
+                marks: [String: Amount], ordersInLastMinute: Int, protective: [OrderPayload]) {
+        self.rules = rules
+        self.actor = actor
+        self.scope = scope
+        self.now = now
+        self.guardian = guardian
+        self.state = state
+        self.marks = marks
+        self.ordersInLastMinute = ordersInLastMinute
+        self.protective = protective
+    }
+
+    public struct Plan {
+        public var commands: [Command] = []
+        public var refusal: RiskRefusal?
         /// The position the plan's market order leaves, once filled.
-        var target: Amount?
+        public var target: Amount?
     }
 
     /// The commands `decision` becomes (each keyed by the candle, the decision and its place), or
     /// the risk guard's refusal and none.
-    func plan(_ decision: StrategyDecision, index: Int, snapshot: StrategySnapshot, candleKey: String) -> Plan {
+    public func plan(_ decision: StrategyDecision, index: Int, snapshot: StrategySnapshot, candleKey: String) -> Plan {
         let symbol = snapshot.symbol
         var planned: [Command] = []
         var marketTarget: Amount?

@@ -339,4 +339,10 @@ public struct SimExchange: Sendable {
     }
 
     public mutating func transfer(_ amount: Amount, time: Int64) { ledger.transfer(amount, time: time) }
+
+    /// The commission rates, as fractions of the notional (a backtest sets its own).
+    public mutating func setFeeRates(maker: Amount, taker: Amount) {
+        ledger.makerFeeRate = maker
+        ledger.takerFeeRate = taker
+    }
 }

@@ -1,0 +1,251 @@
+import AlphaBot
+import AlphaCore
+import AlphaSim
+import AlphaStrategy
+
+/// What a backtest assumes (issue 16), each stated so a result can be read for what it is.
+public struct BacktestSettings: Sendable {
+    public var symbol = "BTCUSDT"
+    public var initialBalance = Amount(10_000)
+    /// Market orders fill at the next candle's open, this many basis points worse.
+    public var slippageBasisPoints = Amount.zero
+    public var makerFee = Amount("0.0002")!
+    public var takerFee = Amount("0.0005")!
+    /// Funding (positive: longs pay) for each 00:00, 08:00 and 16:00 UTC, on the position at the close of
+    /// the candle that holds that time, at that close.
+    public var fundingRate = Amount.zero
+    public var leverage = 20
+    /// The risk guard's limits, as the live runner holds every decision against them.
+    public var risk: RiskLimits
+
+    public init(symbol: String = "BTCUSDT") {
+        self.symbol = symbol
+        var config = RuntimeConfig()
+        config.symbol = symbol
+        risk = RiskLimits(config)
+    }
+}
+
+/// Runs a strategy over candles in process, at full speed, on the simulator's own matching, fee
+/// and funding accounting (`SimExchange`) and the live runner's own planning (`DecisionPlanner`),
+/// so a backtest and a live run turn the same decision into the same orders and the same fills.
+///
+/// The semantics, in order, for each candle:
+/// 1. The price moves to the open: resting orders it gaps through fill there.
+/// 2. The orders decided on the previous close are sent, in the planner's order (cancels, the
+///    market order at the open ± slippage, then its stop and take-profit).
+/// 3. The price walks the candle's range, the adverse extreme first (low first when long or flat,
+///    high first when short), stopping at each resting order's trigger on the way: a stop or a
+///    limit fills at its own price. So a candle that reaches both the stop and the target takes the
+///    stop: the pessimistic rule.
+/// 4. The price moves to the close; funding due within the candle (00:00, 08:00, 16:00 UTC) is paid
+///    on the position at the close, at the close; the equity is recorded.
+/// 5. The strategy decides on the closed candle, as live.
+public struct BacktestEngine {
+    public let settings: BacktestSettings
+    public let strategyName: String
+    public let parameters: StrategyParameters
+    private let strategy: any Strategy
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public init(strategy name: String, parameters: JSONObject, settings: BacktestSettings) throws(Failure) {
+        do throws(StrategyParameterError) {
+            (strategy, self.parameters) = try StrategyCatalog.prepare(name: name, parameters: parameters)
+        } catch {
+            throw Failure(message: "strategy \(name): \(error)")
+        }
+        strategyName = name
+        self.settings = settings
+    }
+
+    /// A strategy already built (tests script their own).
+    public init(strategy: any Strategy, name: String, parameters: StrategyParameters, settings: BacktestSettings) {
+        self.strategy = strategy
+        strategyName = name
+        self.parameters = parameters
+        self.settings = settings
+    }
+
+    static let fundingPeriod: Int64 = 8 * 3_600_000
+
+    public func run(_ file: CandleFile, progress: (Int, Int) -> Void = { _, _ in }) throws(Failure) -> BacktestReport {
+        let candles = file.candles
+        guard let spec = [SimSymbol.btcusdt, .ethusdt].first(where: { $0.name == settings.symbol }) else {
+            throw Failure(message: "symbol \(settings.symbol): the backtest knows BTCUSDT and ETHUSDT (the simulator's symbols)")
+        }
+        let symbol = spec.name
+        let timeframe = file.timeframe
+        var exchange = SimExchange(symbols: [spec], prices: [symbol: candles[0].open], initialBalance: settings.initialBalance)
+        exchange.setFeeRates(maker: settings.makerFee, taker: settings.takerFee)
+        do throws(BinanceError) { try exchange.setLeverage(settings.leverage, for: symbol) } catch {
+            throw Failure(message: "leverage \(settings.leverage): \(error)")
+        }
+        let rules = SymbolRules(symbol: symbol, tickSize: spec.tickSize, stepSize: spec.stepSize, minQuantity: spec.minQuantity,
+                                maxQuantity: spec.maxQuantity, minNotional: spec.minNotional)
+        let requirements = strategy.requirements(primary: timeframe)
+        let actor = Actor(kind: .strategy, id: "backtest:\(strategyName)")
+        let scope = Scope(on: .binanceUSDM, mode: .sim)
+        var report = BacktestReport(strategy: strategyName, parameters: parameters.values, settings: settings, file: file)
+        var pending: [Command] = []
+        var state: JSONObject = [:]
+        var nextOrder = 1
+
+        for (index, candle) in candles.enumerated() {
+            progress(index, candles.count)
+            _ = exchange.setPrice(candle.open, for: symbol, time: candle.openTime)
+            for command in pending {
+                if let problem = send(command, to: &exchange, symbol: symbol, price: candle.open, time: candle.openTime, id: &nextOrder) {
+                    report.rejections.append(.init(time: candle.openTime, reason: problem))
+                }
+            }
+            pending = []
+            walk(candle, on: &exchange, symbol: symbol)
+            _ = exchange.setPrice(candle.close, for: symbol, time: candle.closeTime)
+            var due = (candle.openTime / Self.fundingPeriod + 1) * Self.fundingPeriod
+            if candle.openTime % Self.fundingPeriod == 0 { due = candle.openTime }
+            while due <= candle.closeTime {
+                if !settings.fundingRate.isZero { exchange.applyFunding(rate: settings.fundingRate, time: due) }
+                due += Self.fundingPeriod
+            }
+            let position = exchange.ledger.position(symbol)
+            let equity = exchange.ledger.walletBalance + position.unrealizedPnl(mark: candle.close)
+            report.equity.append(.init(time: candle.closeTime + 1, equity: equity, exposed: !position.amount.isZero))
+
+            // The strategy decides on the close, from what a live snapshot would hold.
+            let snapshot = StrategySnapshot(symbol: symbol, timeframe: timeframe, time: candle.closeTime + 1,
+                                            candles: Self.window(candles[...index], requirements, primary: timeframe, at: candle.closeTime + 1),
+                                            lastPrice: candle.close, markPrice: candle.close,
+                                            position: StrategyPosition(quantity: position.amount, entryPrice: position.entryPrice),
+                                            equity: equity, availableBalance: exchange.availableBalance,
+                                            openOrders: exchange.openOrders(symbol: symbol).map(Self.openOrder), state: state, parameters: parameters)
+            let output: StrategyOutput
+            do {
+                output = try strategy.decide(snapshot)
+                for decision in output.decisions { try decision.check(price: candle.close, position: snapshot.position) }
+            } catch {
+                throw Failure(message: "the strategy failed on the candle of \(Timestamp(millisecondsSinceEpoch: candle.openTime).iso8601): \(error)")
+            }
+            state = output.state
+            let projection = Self.projection(exchange, symbol: symbol)
+            let planner = DecisionPlanner(rules: rules, actor: actor, scope: scope, now: Timestamp(millisecondsSinceEpoch: candle.closeTime + 1),
+                                          guardian: RiskGuard(limits: settings.risk), state: projection, marks: [symbol: candle.close],
+                                          ordersInLastMinute: 0, protective: Self.protective(exchange, symbol: symbol))
+            for (number, decision) in output.decisions.enumerated() {
+                report.decisions += 1
+                let plan = planner.plan(decision, index: number, snapshot: snapshot, candleKey: "backtest:\(candle.openTime)")
+                if let refusal = plan.refusal { report.rejections.append(.init(time: candle.closeTime + 1, reason: "risk guard: \(refusal)")) }
+                pending += plan.commands
+            }
+        }
+        progress(candles.count, candles.count)
+        report.unsentAtEnd = pending.count
+        report.finish(exchange.ledger, symbol: symbol, finalPrice: candles[candles.count - 1].close)
+        return report
+    }
+
+    /// Carries out one planned command on the exchange; returns why it was refused, if it was.
+    private func send(_ command: Command, to exchange: inout SimExchange, symbol: String, price: Amount, time: Int64, id: inout Int) -> String? {
+        guard let request = try? CommandRequest(type: command.type, payload: command.payload) else { return "unreadable \(command.type.rawValue)" }
+        switch request {
+        case .cancelOrder(_, let clientOrderID):
+            _ = try? exchange.cancel(symbol: symbol, orderId: nil, clientOrderId: clientOrderID, time: time)
+            return nil
+        case .placeOrder(let order):
+            guard let kind = SimOrder.Kind(rawValue: order.type.rawValue), let quantity = order.quantity else { return "unsupported \(order.type.rawValue)" }
+            var new = NewOrderRequest(symbol: symbol, side: order.side, kind: kind, timeInForce: kind == .limit ? .gtc : nil, quantity: quantity,
+                                      price: order.price, reduceOnly: order.reduceOnly, clientOrderId: "bt-\(id)")
+            new.stopPrice = order.stopPrice
+            new.isAlgo = kind.isConditional
+            id += 1
+            // A market order fills at the open, the slippage against it.
+            let slipped = kind == .market ? Self.slipped(price, side: order.side, basisPoints: settings.slippageBasisPoints) : price
+            if slipped != price { _ = exchange.setPrice(slipped, for: symbol, time: time) }
+            defer { if slipped != price { _ = exchange.setPrice(price, for: symbol, time: time) } }
+            do throws(BinanceError) {
+                _ = try exchange.place(new, time: time)
+                return nil
+            } catch {
+                return "\(order.side.rawValue) \(order.type.rawValue) \(quantity) refused: \(error)"
+            }
+        default:
+            return "\(command.type.rawValue) is not a strategy order"
+        }
+    }
+
+    static func slipped(_ price: Amount, side: OrderSide, basisPoints: Amount) -> Amount {
+        let factor = basisPoints.divided(by: Amount(10_000), scale: 8)
+        return side == .buy ? price + price * factor : price - price * factor
+    }
+
+    /// Low then high (high then low when short), pausing at each resting order's trigger on the way.
+    private func walk(_ candle: Candle, on exchange: inout SimExchange, symbol: String) {
+        let short = exchange.ledger.position(symbol).amount.isNegative
+        for extreme in short ? [candle.high, candle.low] : [candle.low, candle.high] {
+            let from = exchange.prices[symbol] ?? candle.open
+            let up = extreme > from
+            let triggers = exchange.openOrders(symbol: symbol).map { $0.kind.isConditional ? $0.stopPrice : $0.price }
+                .filter { up ? ($0 > from && $0 < extreme) : ($0 < from && $0 > extreme) }
+            for level in Set(triggers).sorted(by: { up ? $0 < $1 : $0 > $1 }) {
+                _ = exchange.setPrice(level, for: symbol, time: candle.openTime)
+            }
+            _ = exchange.setPrice(extreme, for: symbol, time: candle.openTime)
+        }
+    }
+
+    /// The closed candles each requirement asks for, as of `time`: the primary's as they are,
+    /// longer timeframes merged from them (only the ones already closed).
+    static func window(_ candles: ArraySlice<Candle>, _ requirements: [CandleRequirement], primary: Timeframe, at time: Int64) -> [Timeframe: [Candle]] {
+        var window: [Timeframe: [Candle]] = [:]
+        for requirement in requirements {
+            if requirement.timeframe == primary {
+                window[primary] = Array(candles.suffix(requirement.count))
+                continue
+            }
+            var merged: [Candle] = []
+            for candle in candles {
+                let open = requirement.timeframe.openTime(containing: candle.openTime)
+                if var last = merged.last, last.openTime == open {
+                    last.absorb(candle)
+                    merged[merged.count - 1] = last
+                } else {
+                    var first = candle
+                    first.openTime = open
+                    first.closeTime = open + requirement.timeframe.milliseconds - 1
+                    merged.append(first)
+                }
+            }
+            window[requirement.timeframe] = Array(merged.filter { $0.isClosed(at: time) }.suffix(requirement.count))
+        }
+        return window
+    }
+
+    static func openOrder(_ order: SimOrder) -> StrategyOpenOrder {
+        StrategyOpenOrder(clientOrderID: order.clientOrderId, side: order.side, type: OrderType(rawValue: order.kind.rawValue) ?? .market,
+                          quantity: order.quantity, price: order.kind == .limit ? order.price : nil,
+                          stopPrice: order.kind.isConditional ? order.stopPrice : nil)
+    }
+
+    /// The projections the risk guard reads: the wallet and the position, as the exchange has them.
+    static func projection(_ exchange: SimExchange, symbol: String) -> ProjectionState {
+        var state = ProjectionState()
+        state.status.engineState = .running
+        let position = exchange.ledger.position(symbol)
+        state.positions[symbol] = PositionPayload(symbol: symbol, amount: position.amount, entryPrice: position.entryPrice, time: 0)
+        state.balances["USDT"] = BalancePayload(asset: "USDT", walletBalance: exchange.ledger.walletBalance,
+                                                crossWalletBalance: exchange.ledger.walletBalance, time: 0)
+        return state
+    }
+
+    /// The strategy's resting stops and take-profits, as the planner cancels them.
+    static func protective(_ exchange: SimExchange, symbol: String) -> [OrderPayload] {
+        exchange.openOrders(symbol: symbol).filter { $0.kind.isConditional }.map { order in
+            OrderPayload(symbol: symbol, clientOrderID: order.clientOrderId, orderID: String(order.orderId), side: order.side,
+                         type: OrderType(rawValue: order.kind.rawValue) ?? .stopMarket, status: .acknowledged, price: order.stopPrice,
+                         quantity: order.quantity, filledQuantity: .zero, reduceOnly: order.reduceOnly, time: order.updateTime)
+        }
+    }
+}

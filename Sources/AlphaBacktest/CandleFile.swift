@@ -1,0 +1,102 @@
+import AlphaCore
+
+/// Candles from a CSV file (issue 16): the header `time,open,high,low,close,volume`, time as
+/// ISO-8601 UTC (`2026-01-02T00:00:00Z`) or epoch milliseconds. Real data has holes — a weekend,
+/// an exchange outage — so gaps are normal: they are counted and the longest named, never filled
+/// in. What cannot be right is refused with its line number: a bad number, a candle whose high
+/// and low do not hold its open and close, a time that repeats or goes back.
+public struct CandleFile: Sendable, Equatable {
+    public struct Gap: Sendable, Equatable {
+        /// The open time of the last candle before the gap, and of the first after it.
+        public var after: Int64
+        public var resumes: Int64
+        public var missingCandles: Int64
+    }
+
+    public var candles: [Candle]
+    public var timeframe: Timeframe
+    public var gaps: Int
+    public var longestGap: Gap?
+
+    public struct Invalid: Error, Equatable, CustomStringConvertible {
+        public var line: Int
+        public var reason: String
+        public var description: String { "line \(line): \(reason)" }
+    }
+
+    public static let header = ["time", "open", "high", "low", "close", "volume"]
+
+    /// Reads `text` as candles of `timeframe` (each row one candle, opening at its `time`).
+    public static func parse(_ text: String, timeframe: Timeframe) throws(Invalid) -> CandleFile {
+        // "\r\n" is one Character in Swift, and a newline like "\n": CRLF files split the same way.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let first = lines.first else { throw Invalid(line: 1, reason: "the file is empty; the header is \(header.joined(separator: ","))") }
+        let names = first.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace.lowercased() }
+        guard names == header else {
+            throw Invalid(line: 1, reason: "the header must be \(header.joined(separator: ",")) (found \(first.prefix(80)))")
+        }
+        var candles: [Candle] = []
+        var lineOfTime: [Int64: Int] = [:]
+        for (offset, line) in lines.enumerated().dropFirst() {
+            let number = offset + 1
+            guard !line.trimmingWhitespace.isEmpty else { throw Invalid(line: number, reason: "the line is empty") }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmingWhitespace)
+            guard fields.count == header.count else {
+                throw Invalid(line: number, reason: "\(fields.count) fields; a row has \(header.count): \(header.joined(separator: ","))")
+            }
+            guard let time = Self.time(fields[0]) else {
+                throw Invalid(line: number, reason: "time '\(fields[0].prefix(40))' is neither ISO-8601 UTC (2026-01-02T00:00:00Z) nor epoch milliseconds")
+            }
+            var values: [Amount] = []
+            for (index, name) in header.enumerated().dropFirst() {
+                guard let value = Amount(fields[index]), !value.isNegative, index == 5 || !value.isZero else {
+                    throw Invalid(line: number, reason: "\(name) '\(fields[index].prefix(40))' is not a \(index == 5 ? "decimal ≥ 0" : "positive decimal")")
+                }
+                values.append(value)
+            }
+            let candle = Candle(openTime: time, closeTime: time + timeframe.milliseconds - 1, open: values[0], high: values[1], low: values[2],
+                                close: values[3], volume: values[4])
+            guard candle.isWellFormed else {
+                throw Invalid(line: number, reason: "high \(candle.high) and low \(candle.low) must hold open \(candle.open) and close \(candle.close)")
+            }
+            if let earlier = lineOfTime[time] {
+                throw Invalid(line: number, reason: "time \(Timestamp(millisecondsSinceEpoch: time).iso8601) repeats line \(earlier)")
+            }
+            if let previous = candles.last, time < previous.openTime {
+                throw Invalid(line: number, reason: "time \(Timestamp(millisecondsSinceEpoch: time).iso8601) comes before line \(number - 1)'s; "
+                    + "the rows must be in time order")
+            }
+            if time % timeframe.milliseconds != 0 {
+                throw Invalid(line: number, reason: "time \(Timestamp(millisecondsSinceEpoch: time).iso8601) is not the start of a \(timeframe) candle")
+            }
+            lineOfTime[time] = number
+            candles.append(candle)
+        }
+        guard !candles.isEmpty else { throw Invalid(line: 2, reason: "no candles after the header") }
+        var gaps = 0
+        var longest: Gap?
+        for (before, after) in zip(candles, candles.dropFirst()) where after.openTime - before.openTime > timeframe.milliseconds {
+            gaps += 1
+            let gap = Gap(after: before.openTime, resumes: after.openTime,
+                          missingCandles: (after.openTime - before.openTime) / timeframe.milliseconds - 1)
+            if gap.missingCandles > (longest?.missingCandles ?? 0) { longest = gap }
+        }
+        return CandleFile(candles: candles, timeframe: timeframe, gaps: gaps, longestGap: longest)
+    }
+
+    /// ISO-8601 UTC (with or without milliseconds) or whole epoch milliseconds.
+    static func time(_ text: String) -> Int64? {
+        if !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) { return Int64(text) }
+        if let parsed = Timestamp(iso8601: text) { return parsed.millisecondsSinceEpoch }
+        // Without milliseconds: 2026-01-02T00:00:00Z.
+        if text.utf8.count == 20, text.hasSuffix("Z") { return Timestamp(iso8601: String(text.dropLast()) + ".000Z")?.millisecondsSinceEpoch }
+        return nil
+    }
+}
+
+extension Substring {
+    var trimmingWhitespace: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -1,0 +1,82 @@
+import AlphaBacktest
+import AlphaCore
+import AlphaJSON
+import ArgumentParser
+import Foundation
+
+/// `alphaengine backtest`: a strategy over candles from a CSV file, in process, at full speed —
+/// no HTTP, no sockets, no wall clock — on the simulator's matching and the live runner's planning.
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest", abstract: "Run a strategy over candles from a CSV file and report its trades and metrics.")
+
+    @Option(help: "The strategy, by its catalog name (sma_cross, ma_trend, grid, turtle, volatility_breakout).") var strategy: String
+    @Option(help: "Its parameters as one JSON object, e.g. '{\"fast\":2,\"slow\":3,\"quantity\":\"0.01\",\"stop_pct\":\"0.02\"}'.")
+    var params = "{}"
+    @Option(help: "CSV with the header time,open,high,low,close,volume (time ISO-8601 UTC or epoch ms).") var csv: String
+    @Option(help: "The candles' timeframe (1m, 5m, 15m, 1h, 4h, 1d…).") var timeframe = "1m"
+    @Option(help: "BTCUSDT or ETHUSDT (the simulator's symbols and their rules).") var symbol = "BTCUSDT"
+    @Option(help: "Starting USDT balance.") var balance = "10000"
+    @Option(help: "Slippage of market orders, in basis points of the next open.") var slippageBps = "0"
+    @Option(help: "Maker fee rate (0.0002 = 0.02 %).") var makerFee = "0.0002"
+    @Option(help: "Taker fee rate.") var takerFee = "0.0005"
+    @Option(help: "Funding rate every 8 h (positive: longs pay).") var fundingRate = "0"
+    @Option(help: "Leverage (1–125).") var leverage = 20
+    @Option(help: "Write the full report as JSON to this file ('-' for standard output).") var json: String?
+
+    func run() throws {
+        guard let frame = Timeframe(timeframe) else { throw ValidationError("--timeframe \(timeframe) is not one of \(Timeframe.all.map(\.name).joined(separator: ", "))") }
+        var settings = BacktestSettings(symbol: symbol)
+        settings.initialBalance = try Self.amount(balance, "--balance", positive: true)
+        settings.slippageBasisPoints = try Self.amount(slippageBps, "--slippage-bps")
+        settings.makerFee = try Self.amount(makerFee, "--maker-fee")
+        settings.takerFee = try Self.amount(takerFee, "--taker-fee")
+        guard let rate = Amount(fundingRate) else { throw ValidationError("--funding-rate must be a decimal such as 0.0001, not \(fundingRate)") }
+        settings.fundingRate = rate
+        guard (1...125).contains(leverage) else { throw ValidationError("--leverage must be from 1 to 125") }
+        settings.leverage = leverage
+        let parameters: JSONObject
+        do { parameters = try JSONParser.parseObject(params) } catch { throw ValidationError("--params must be one JSON object: \(error)") }
+        guard let data = FileManager.default.contents(atPath: csv), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("--csv \(csv) cannot be read as UTF-8 text")
+        }
+        let file: CandleFile
+        do { file = try CandleFile.parse(text, timeframe: frame) } catch { throw ValidationFailure("\(csv): \(error)", status: 65) }
+        let engine: BacktestEngine
+        do { engine = try BacktestEngine(strategy: strategy, parameters: parameters, settings: settings) } catch {
+            throw ValidationFailure("\(error)", status: 64)
+        }
+        let terminal = isatty(STDERR_FILENO) == 1
+        var shown = -1
+        let report: BacktestReport
+        do {
+            report = try engine.run(file) { done, total in
+                // A progress bar on a terminal, for runs long enough to need one.
+                guard terminal, total >= 10_000 else { return }
+                let percent = done * 100 / max(total, 1)
+                guard percent != shown else { return }
+                shown = percent
+                let bar = String(repeating: "#", count: percent / 4) + String(repeating: ".", count: 25 - percent / 4)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(percent)% (\(done)/\(total) candles)".utf8))
+                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            }
+        } catch { throw ValidationFailure("backtest: \(error)", status: 1) }
+        var writer = JSONWriter(capacity: 64 * 1024)
+        writer.write(report.json)
+        switch json {
+        case "-"?: FileHandle.standardOutput.write(Data(writer.bytes + [10]))
+        case let path?:
+            FileManager.default.createFile(atPath: path, contents: Data(writer.bytes))
+            print(report.summary)
+            print("report: \(path)")
+        case nil: print(report.summary)
+        }
+    }
+
+    static func amount(_ text: String, _ flag: String, positive: Bool = false) throws -> Amount {
+        guard let value = Amount(text), !value.isNegative, !(positive && value.isZero) else {
+            throw ValidationError("\(flag) must be a \(positive ? "positive" : "non-negative") decimal such as 10000, not \(text)")
+        }
+        return value
+    }
+}

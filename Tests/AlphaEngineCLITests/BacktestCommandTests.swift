@@ -1,0 +1,63 @@
+import AlphaCore
+import AlphaJSON
+import AlphaTestSupport
+import Foundation
+import Testing
+
+/// `alphaengine backtest` as a trader runs it: a CSV in, a summary and a JSON report out.
+@Suite struct BacktestCommandTests {
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = BuiltExecutable.url("alphaengine")
+        process.arguments = ["backtest"] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test("sma_cross over a CSV with an outage: the summary names the gap, the JSON report's trades add up to its fills and the equity to the wallet; a bad row is refused with its line")
+    func endToEnd() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-backtest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Up 12 candles, down 12, three times, with a 30-minute hole in the middle.
+        var rows = ["time,open,high,low,close,volume"]
+        var price = 50_000
+        let start: Int64 = 1_767_225_600_000
+        for index in 0..<72 {
+            let time = start + Int64(index + (index >= 36 ? 30 : 0)) * 60_000
+            let next = price + ((index / 12) % 2 == 0 ? 100 : -100)
+            rows.append("\(time),\(price),\(max(price, next) + 20),\(min(price, next) - 20),\(next),1")
+            price = next
+        }
+        let csv = directory.appendingPathComponent("candles.csv").path
+        try (rows.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let report = directory.appendingPathComponent("report.json").path
+        let params = #"{"fast":2,"slow":3,"quantity":"0.01","stop_pct":"0.02"}"#
+        let ran = try run(["--strategy", "sma_cross", "--params", params, "--csv", csv, "--json", report])
+        #expect(ran.status == 0, "\(ran.errors)")
+        #expect(ran.output.contains("72 candles") && ran.output.contains("gaps: 1 (longest 30 candles missing"), "\(ran.output)")
+        let json = try JSONParser.parseObject(String(contentsOfFile: report, encoding: .utf8))
+        guard case .array(let trades)? = json["trades"], case .array(let fills)? = json["fills"], case .object(let metrics)? = json["metrics"],
+              case .array(let equity)? = json["equity"] else { Issue.record("no report: \(json)"); return }
+        #expect(!trades.isEmpty && fills.count >= 2 * (trades.count - 1) && equity.count == 72)
+        // Every trade's PnL and fees come from its fills: together they are the fills' totals.
+        func total(_ list: [JSONValue], _ field: String) -> Amount {
+            list.reduce(.zero) { sum, item in
+                guard case .object(let object) = item, case .string(let text)? = object[field], let value = Amount(text) else { return sum }
+                return sum + value
+            }
+        }
+        #expect(total(trades, "pnl") == total(fills, "realizedPnl"))
+        #expect(total(trades, "fees") == total(fills, "fee") && metrics["feesPaid"] == .string(total(fills, "fee").description))
+
+        let bad = directory.appendingPathComponent("bad.csv").path
+        try "time,open,high,low,close,volume\n2026-01-01T00:00:00Z,1,1,1,x,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try run(["--strategy", "sma_cross", "--csv", bad])
+        #expect(refused.status != 0 && refused.errors.contains("line 2: close 'x' is not a positive decimal"), "\(refused.errors)")
+    }
+}
