@@ -23,6 +23,9 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Funding rate every 8 h (positive: longs pay).") var fundingRate = "0"
     @Option(help: "Leverage (1–125).") var leverage = 20
     @Option(help: "Write the full report as JSON to this file ('-' for standard output).") var json: String?
+    @Option(help: "Write the report as one self-contained HTML file with its charts.") var html: String?
+    @Option(name: .customLong("chart-js"), help: "Chart.js's directory, copied into the HTML report (default: Debian's libjs-chart.js).")
+    var chartJSDirectory = WebCommand.debianChartJS
 
     func run() throws {
         guard let frame = Timeframe(timeframe) else { throw ValidationError("--timeframe \(timeframe) is not one of \(Timeframe.all.map(\.name).joined(separator: ", "))") }
@@ -61,15 +64,28 @@ struct BacktestCommand: ParsableCommand {
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
         } catch { throw ValidationFailure("backtest: \(error)", status: 1) }
+        if let html {
+            // Chart.js's browser build (UMD: it defines the global `Chart` the drawing script uses).
+            let library = ["chart.min.js", "Chart.min.js"].lazy.compactMap { try? String(contentsOfFile: chartJSDirectory + "/" + $0, encoding: .utf8) }.first
+            try Self.write(Data(BacktestHTML.render(report, candles: file.candles, chartLibrary: library).utf8), to: html, flag: "--html")
+            if library == nil { FileHandle.standardError.write(Data("alphaengine backtest: Chart.js not found in \(chartJSDirectory); the HTML has no charts\n".utf8)) }
+        }
         var writer = JSONWriter(capacity: 64 * 1024)
         writer.write(report.json)
         switch json {
         case "-"?: FileHandle.standardOutput.write(Data(writer.bytes + [10]))
         case let path?:
-            FileManager.default.createFile(atPath: path, contents: Data(writer.bytes))
+            try Self.write(Data(writer.bytes), to: path, flag: "--json")
             print(report.summary)
             print("report: \(path)")
         case nil: print(report.summary)
+        }
+        if let html { print("html: \(html)") }
+    }
+
+    static func write(_ data: Data, to path: String, flag: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            throw ValidationFailure("\(flag) \(path) cannot be written", status: 73)
         }
     }
 

@@ -21,7 +21,7 @@ struct FundsProcessTests {
               allow:
                 - { asset: USDT, address: "\(allowed.address)", network: \(allowed.network) }
             """
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]))
         return path
     }
 

@@ -38,7 +38,8 @@ import Testing
         try (rows.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
         let report = directory.appendingPathComponent("report.json").path
         let params = #"{"fast":2,"slow":3,"quantity":"0.01","stop_pct":"0.02"}"#
-        let ran = try run(["--strategy", "sma_cross", "--params", params, "--csv", csv, "--json", report])
+        let page = directory.appendingPathComponent("report.html").path
+        let ran = try run(["--strategy", "sma_cross", "--params", params, "--csv", csv, "--json", report, "--html", page])
         #expect(ran.status == 0, "\(ran.errors)")
         #expect(ran.output.contains("72 candles") && ran.output.contains("gaps: 1 (longest 30 candles missing"), "\(ran.output)")
         let json = try JSONParser.parseObject(String(contentsOfFile: report, encoding: .utf8))
@@ -54,6 +55,11 @@ import Testing
         }
         #expect(total(trades, "pnl") == total(fills, "realizedPnl"))
         #expect(total(trades, "fees") == total(fills, "fee") && metrics["feesPaid"] == .string(total(fills, "fee").description))
+
+        // One file that opens offline: the chart library inside it, the data in a script no value can close.
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains(#"<canvas id="equity">"#) && html.contains(#"<canvas id="price">"#) && html.contains("Chart.js v"))
+        #expect(!html.contains("src=\"") && html.components(separatedBy: "</script>").count == 4, "three inline scripts, nothing loaded")
 
         let bad = directory.appendingPathComponent("bad.csv").path
         try "time,open,high,low,close,volume\n2026-01-01T00:00:00Z,1,1,1,x,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
