@@ -74,6 +74,14 @@ public struct CandleFile: Sendable, Equatable {
             candles.append(candle)
         }
         guard !candles.isEmpty else { throw Invalid(line: 2, reason: "no candles after the header") }
+        return CandleFile(candles: candles, timeframe: timeframe)
+    }
+
+    /// Candles from elsewhere (the bot's store, the simulator's seeded market), in time order:
+    /// the gaps are counted the same way.
+    public init(candles: [Candle], timeframe: Timeframe) {
+        self.candles = candles
+        self.timeframe = timeframe
         var gaps = 0
         var longest: Gap?
         for (before, after) in zip(candles, candles.dropFirst()) where after.openTime - before.openTime > timeframe.milliseconds {
@@ -82,7 +90,38 @@ public struct CandleFile: Sendable, Equatable {
                           missingCandles: (after.openTime - before.openTime) / timeframe.milliseconds - 1)
             if gap.missingCandles > (longest?.missingCandles ?? 0) { longest = gap }
         }
-        return CandleFile(candles: candles, timeframe: timeframe, gaps: gaps, longestGap: longest)
+        self.gaps = gaps
+        longestGap = longest
+    }
+
+    public init(candles: [Candle], timeframe: Timeframe, gaps: Int, longestGap: Gap?) {
+        self.candles = candles
+        self.timeframe = timeframe
+        self.gaps = gaps
+        self.longestGap = longestGap
+    }
+
+    /// One-minute candles merged into `timeframe` (only whole candles: a partial first or last one is dropped).
+    public static func merging(minutes: [Candle], into timeframe: Timeframe) -> [Candle] {
+        guard timeframe.milliseconds > Timeframe.oneMinute.milliseconds else { return minutes }
+        var merged: [Candle] = []
+        var counts: [Int] = []
+        for candle in minutes {
+            let open = timeframe.openTime(containing: candle.openTime)
+            if var last = merged.last, last.openTime == open {
+                last.absorb(candle)
+                merged[merged.count - 1] = last
+                counts[counts.count - 1] += 1
+            } else {
+                var first = candle
+                first.openTime = open
+                first.closeTime = open + timeframe.milliseconds - 1
+                merged.append(first)
+                counts.append(1)
+            }
+        }
+        let whole = Int(timeframe.milliseconds / Timeframe.oneMinute.milliseconds)
+        return zip(merged, counts).filter { $0.1 == whole }.map(\.0)
     }
 
     /// ISO-8601 UTC (with or without milliseconds) or whole epoch milliseconds.

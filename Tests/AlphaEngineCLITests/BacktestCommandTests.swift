@@ -1,5 +1,6 @@
 import AlphaCore
 import AlphaJSON
+import AlphaStore
 import AlphaTestSupport
 import Foundation
 import Testing
@@ -65,5 +66,36 @@ import Testing
         try "time,open,high,low,close,volume\n2026-01-01T00:00:00Z,1,1,1,x,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let refused = try run(["--strategy", "sma_cross", "--csv", bad])
         #expect(refused.status != 0 && refused.errors.contains("line 2: close 'x' is not a positive decimal"), "\(refused.errors)")
+    }
+
+    @Test("the other sources: the simulator's seeded market (the same seed, the same trades) and the bot's stored candles; one source at a time")
+    func otherSources() throws {
+        let params = #"{"fast":5,"slow":20,"quantity":"0.01","stop_pct":"0.01"}"#
+        func prices(_ output: String) throws -> [String] {
+            guard case .array(let fills)? = try JSONParser.parseObject(output)["fills"] else { return [] }
+            return fills.compactMap { if case .object(let fill) = $0, case .string(let price)? = fill["price"] { price } else { nil } }
+        }
+        let first = try run(["--strategy", "sma_cross", "--params", params, "--sim-days", "2", "--sim-seed", "5", "--timeframe", "15m", "--json", "-"])
+        let again = try run(["--strategy", "sma_cross", "--params", params, "--sim-days", "2", "--sim-seed", "5", "--timeframe", "15m", "--json", "-"])
+        let other = try run(["--strategy", "sma_cross", "--params", params, "--sim-days", "2", "--sim-seed", "6", "--timeframe", "15m", "--json", "-"])
+        let (one, two, three) = (try prices(first.output), try prices(again.output), try prices(other.output))
+        #expect(first.status == 0 && !one.isEmpty, "\(first.errors)")
+        #expect(one == two && one != three)
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-stored-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let start: Int64 = 1_767_225_600_000
+        let candles = (0..<120).map { index in
+            let price = Amount(50_000 + (index % 30 < 15 ? index % 15 : 15 - index % 15) * 20)
+            return Candle(openTime: start + Int64(index) * 60_000, closeTime: start + Int64(index + 1) * 60_000 - 1, open: price, high: price + Amount(5),
+                          low: price - Amount(5), close: price, volume: Amount(1))
+        }
+        let database = try Database.openMigrated(path: directory.path + "/alphaengine-sim.db")
+        try MarketDataStore(database: database).store(candles, symbol: "BTCUSDT", timeframe: .oneMinute, keep: 1_000)
+        let stored = try run(["--strategy", "sma_cross", "--params", params, "--stored", "--data-dir", directory.path])
+        #expect(stored.status == 0 && stored.output.contains("120 candles, 2026-01-01T00:00:00.000Z"), "\(stored.output) \(stored.errors)")
+        let both = try run(["--strategy", "sma_cross", "--stored", "--data-dir", directory.path, "--sim-days", "1"])
+        #expect(both.status != 0 && both.errors.contains("give one source of candles"))
     }
 }

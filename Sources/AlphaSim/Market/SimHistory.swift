@@ -4,9 +4,9 @@ import Foundation
 /// The candles before the simulator's start: a seeded random walk that ends at the start price,
 /// so a strategy can warm up at once and `klines` pages back for days. Computed in `Double`
 /// (a model, not money) and snapped to the symbol's tick and step as decimals.
-enum SimHistory {
+public enum SimHistory {
     /// `minutes` one-minute candles, the last closing just before `end` (a minute boundary), at `price`.
-    static func candles(symbol: SimSymbol, price: Amount, end: Int64, minutes: Int, seed: UInt64, volatility: Double) -> [Candle] {
+    public static func candles(symbol: SimSymbol, price: Amount, end: Int64, minutes: Int, seed: UInt64, volatility: Double) -> [Candle] {
         guard minutes > 0 else { return [] }
         var random = SplitMix64(seed: seed ^ 0x48_4953_544F_5259)  // "HISTORY"
         let tick = NSDecimalNumber(decimal: symbol.tickSize.decimal).doubleValue
