@@ -13,45 +13,19 @@ struct BacktestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest", abstract: "Run a strategy over candles from a CSV file and report its trades and metrics.")
 
+    @OptionGroup var source: Source
     @Option(help: "The strategy, by its catalog name (sma_cross, ma_trend, grid, turtle, volatility_breakout).") var strategy: String
     @Option(help: "Its parameters as one JSON object, e.g. '{\"fast\":2,\"slow\":3,\"quantity\":\"0.01\",\"stop_pct\":\"0.02\"}'.")
     var params = "{}"
-    @Option(help: "Candles from a CSV with the header time,open,high,low,close,volume (time ISO-8601 UTC or epoch ms).") var csv: String?
-    @Flag(help: "Candles from the bot's store (the market data it keeps) in --data-dir, for --mode.") var stored = false
-    @Option(help: "With --stored: the data directory.") var dataDir = EngineConfiguration.defaultDataDirectory
-    @Option(help: "With --stored: production, testnet or sim.") var mode = "sim"
-    @Option(help: "With --stored: the first candle's time, ISO-8601 UTC.") var from: String?
-    @Option(help: "With --stored: the time the candles end, ISO-8601 UTC.") var until: String?
-    @Option(help: "Candles from the simulator's seeded market: this many days of it, ending now.") var simDays: Int?
-    @Option(help: "With --sim-days: the price process's seed (as `alphaengine sim --seed`).") var simSeed: UInt64 = 1
-    @Option(help: "With --sim-days: annualized volatility (0.8 = 80 %).") var simVolatility = 0.8
-    @Option(help: "The candles' timeframe (1m, 5m, 15m, 1h, 4h, 1d…).") var timeframe = "1m"
-    @Option(help: "BTCUSDT or ETHUSDT (the simulator's symbols and their rules).") var symbol = "BTCUSDT"
-    @Option(help: "Starting USDT balance.") var balance = "10000"
-    @Option(help: "Slippage of market orders, in basis points of the next open.") var slippageBps = "0"
-    @Option(help: "Maker fee rate (0.0002 = 0.02 %).") var makerFee = "0.0002"
-    @Option(help: "Taker fee rate.") var takerFee = "0.0005"
-    @Option(help: "Funding rate every 8 h (positive: longs pay).") var fundingRate = "0"
-    @Option(help: "Leverage (1–125).") var leverage = 20
     @Option(help: "Write the full report as JSON to this file ('-' for standard output).") var json: String?
     @Option(help: "Write the report as one self-contained HTML file with its charts.") var html: String?
     @Option(name: .customLong("chart-js"), help: "Chart.js's directory, copied into the HTML report (default: Debian's libjs-chart.js).")
     var chartJSDirectory = WebCommand.debianChartJS
 
     func run() throws {
-        guard let frame = Timeframe(timeframe) else { throw ValidationError("--timeframe \(timeframe) is not one of \(Timeframe.all.map(\.name).joined(separator: ", "))") }
-        var settings = BacktestSettings(symbol: symbol)
-        settings.initialBalance = try Self.amount(balance, "--balance", positive: true)
-        settings.slippageBasisPoints = try Self.amount(slippageBps, "--slippage-bps")
-        settings.makerFee = try Self.amount(makerFee, "--maker-fee")
-        settings.takerFee = try Self.amount(takerFee, "--taker-fee")
-        guard let rate = Amount(fundingRate) else { throw ValidationError("--funding-rate must be a decimal such as 0.0001, not \(fundingRate)") }
-        settings.fundingRate = rate
-        guard (1...125).contains(leverage) else { throw ValidationError("--leverage must be from 1 to 125") }
-        settings.leverage = leverage
+        let (file, settings) = try source.load()
         let parameters: JSONObject
         do { parameters = try JSONParser.parseObject(params) } catch { throw ValidationError("--params must be one JSON object: \(error)") }
-        let file = try candles(frame)
         let engine: BacktestEngine
         do { engine = try BacktestEngine(strategy: strategy, parameters: parameters, settings: settings) } catch {
             throw ValidationFailure("\(error)", status: 64)
@@ -90,53 +64,91 @@ struct BacktestCommand: ParsableCommand {
         if let html { print("html: \(html)") }
     }
 
-    /// The candles from the one source asked for.
-    func candles(_ frame: Timeframe) throws -> CandleFile {
-        let sources = [csv != nil, stored, simDays != nil].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("give one source of candles: --csv FILE, --stored or --sim-days N") }
-        if let csv {
-            guard let data = FileManager.default.contents(atPath: csv), let text = String(data: data, encoding: .utf8) else {
-                throw ValidationError("--csv \(csv) cannot be read as UTF-8 text")
-            }
-            do { return try CandleFile.parse(text, timeframe: frame) } catch { throw ValidationFailure("\(csv): \(error)", status: 65) }
-        }
-        if let simDays {
-            guard (1...365).contains(simDays) else { throw ValidationError("--sim-days must be from 1 to 365") }
-            guard let spec = [SimSymbol.btcusdt, .ethusdt].first(where: { $0.name == symbol }),
-                  let price = SimConfiguration.randomKeys().prices[symbol] else { throw ValidationError("--symbol \(symbol): the simulator has BTCUSDT and ETHUSDT") }
-            // As `alphaengine sim` seeds its history: the same seed, the same candles (ETHUSDT's seed is offset as there).
-            let now = Timestamp.now().millisecondsSinceEpoch
-            let seed = symbol == "BTCUSDT" ? simSeed : simSeed &+ UInt64(1) &* 0x9E37_79B9
-            let minutes = SimHistory.candles(symbol: spec, price: price, end: now - now % 60_000, minutes: simDays * 1440, seed: seed,
-                                             volatility: simVolatility)
-            return CandleFile(candles: CandleFile.merging(minutes: minutes, into: frame), timeframe: frame)
-        }
-        guard let tradingMode = TradingMode(rawValue: mode) else { throw ValidationError("--mode must be production, testnet or sim") }
-        let path = databasePath(dataDirectory: dataDir, mode: tradingMode)
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--stored: no database at \(path)") }
-        func time(_ text: String?, _ flag: String) throws -> Int64? {
-            guard let text else { return nil }
-            guard let parsed = Timestamp(iso8601: text) ?? Timestamp(iso8601: text.replacingOccurrences(of: "Z", with: ".000Z")) else {
-                throw ValidationError("\(flag) must be ISO-8601 UTC such as 2026-01-02T00:00:00Z")
-            }
-            return parsed.millisecondsSinceEpoch
-        }
-        let candles = try MarketDataStore(database: try Database.openMigrated(path: path))
-            .candles(symbol: symbol, timeframe: frame, from: try time(from, "--from"), until: try time(until, "--until"), limit: 10_000_000)
-        guard !candles.isEmpty else { throw ValidationFailure("--stored: the store has no \(symbol) \(frame) candles in that range", status: 65) }
-        return CandleFile(candles: candles, timeframe: frame)
-    }
-
     static func write(_ data: Data, to path: String, flag: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: data) else {
             throw ValidationFailure("\(flag) \(path) cannot be written", status: 73)
         }
     }
 
-    static func amount(_ text: String, _ flag: String, positive: Bool = false) throws -> Amount {
-        guard let value = Amount(text), !value.isNegative, !(positive && value.isZero) else {
-            throw ValidationError("\(flag) must be a \(positive ? "positive" : "non-negative") decimal such as 10000, not \(text)")
+
+    /// Where the candles come from and what the backtest assumes: shared by `backtest` and `tune`.
+    struct Source: ParsableArguments {
+    @Option(help: "Candles from a CSV with the header time,open,high,low,close,volume (time ISO-8601 UTC or epoch ms).") var csv: String?
+    @Flag(help: "Candles from the bot's store (the market data it keeps) in --data-dir, for --mode.") var stored = false
+    @Option(help: "With --stored: the data directory.") var dataDir = EngineConfiguration.defaultDataDirectory
+    @Option(help: "With --stored: production, testnet or sim.") var mode = "sim"
+    @Option(help: "With --stored: the first candle's time, ISO-8601 UTC.") var from: String?
+    @Option(help: "With --stored: the time the candles end, ISO-8601 UTC.") var until: String?
+    @Option(help: "Candles from the simulator's seeded market: this many days of it, ending now.") var simDays: Int?
+    @Option(help: "With --sim-days: the price process's seed (as `alphaengine sim --seed`).") var simSeed: UInt64 = 1
+    @Option(help: "With --sim-days: annualized volatility (0.8 = 80 %).") var simVolatility = 0.8
+    @Option(help: "The candles' timeframe (1m, 5m, 15m, 1h, 4h, 1d…).") var timeframe = "1m"
+    @Option(help: "BTCUSDT or ETHUSDT (the simulator's symbols and their rules).") var symbol = "BTCUSDT"
+    @Option(help: "Starting USDT balance.") var balance = "10000"
+    @Option(help: "Slippage of market orders, in basis points of the next open.") var slippageBps = "0"
+    @Option(help: "Maker fee rate (0.0002 = 0.02 %).") var makerFee = "0.0002"
+    @Option(help: "Taker fee rate.") var takerFee = "0.0005"
+    @Option(help: "Funding rate every 8 h (positive: longs pay).") var fundingRate = "0"
+    @Option(help: "Leverage (1–125).") var leverage = 20
+
+
+        /// The candles and the settings, checked.
+        func load() throws -> (CandleFile, BacktestSettings) {
+            guard let frame = Timeframe(timeframe) else { throw ValidationError("--timeframe \(timeframe) is not one of \(Timeframe.all.map(\.name).joined(separator: ", "))") }
+            var settings = BacktestSettings(symbol: symbol)
+            settings.initialBalance = try Self.amount(balance, "--balance", positive: true)
+            settings.slippageBasisPoints = try Self.amount(slippageBps, "--slippage-bps")
+            settings.makerFee = try Self.amount(makerFee, "--maker-fee")
+            settings.takerFee = try Self.amount(takerFee, "--taker-fee")
+            guard let rate = Amount(fundingRate) else { throw ValidationError("--funding-rate must be a decimal such as 0.0001, not \(fundingRate)") }
+            settings.fundingRate = rate
+            guard (1...125).contains(leverage) else { throw ValidationError("--leverage must be from 1 to 125") }
+            settings.leverage = leverage
+            return (try candles(frame), settings)
         }
-        return value
+
+        /// The candles from the one source asked for.
+        func candles(_ frame: Timeframe) throws -> CandleFile {
+            let sources = [csv != nil, stored, simDays != nil].filter { $0 }.count
+            guard sources == 1 else { throw ValidationError("give one source of candles: --csv FILE, --stored or --sim-days N") }
+            if let csv {
+                guard let data = FileManager.default.contents(atPath: csv), let text = String(data: data, encoding: .utf8) else {
+                    throw ValidationError("--csv \(csv) cannot be read as UTF-8 text")
+                }
+                do { return try CandleFile.parse(text, timeframe: frame) } catch { throw ValidationFailure("\(csv): \(error)", status: 65) }
+            }
+            if let simDays {
+                guard (1...365).contains(simDays) else { throw ValidationError("--sim-days must be from 1 to 365") }
+                guard let spec = [SimSymbol.btcusdt, .ethusdt].first(where: { $0.name == symbol }),
+                      let price = SimConfiguration.randomKeys().prices[symbol] else { throw ValidationError("--symbol \(symbol): the simulator has BTCUSDT and ETHUSDT") }
+                // As `alphaengine sim` seeds its history: the same seed, the same candles (ETHUSDT's seed is offset as there).
+                let now = Timestamp.now().millisecondsSinceEpoch
+                let seed = symbol == "BTCUSDT" ? simSeed : simSeed &+ UInt64(1) &* 0x9E37_79B9
+                let minutes = SimHistory.candles(symbol: spec, price: price, end: now - now % 60_000, minutes: simDays * 1440, seed: seed,
+                                                 volatility: simVolatility)
+                return CandleFile(candles: CandleFile.merging(minutes: minutes, into: frame), timeframe: frame)
+            }
+            guard let tradingMode = TradingMode(rawValue: mode) else { throw ValidationError("--mode must be production, testnet or sim") }
+            let path = databasePath(dataDirectory: dataDir, mode: tradingMode)
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--stored: no database at \(path)") }
+            func time(_ text: String?, _ flag: String) throws -> Int64? {
+                guard let text else { return nil }
+                guard let parsed = Timestamp(iso8601: text) ?? Timestamp(iso8601: text.replacingOccurrences(of: "Z", with: ".000Z")) else {
+                    throw ValidationError("\(flag) must be ISO-8601 UTC such as 2026-01-02T00:00:00Z")
+                }
+                return parsed.millisecondsSinceEpoch
+            }
+            let candles = try MarketDataStore(database: try Database.openMigrated(path: path))
+                .candles(symbol: symbol, timeframe: frame, from: try time(from, "--from"), until: try time(until, "--until"), limit: 10_000_000)
+            guard !candles.isEmpty else { throw ValidationFailure("--stored: the store has no \(symbol) \(frame) candles in that range", status: 65) }
+            return CandleFile(candles: candles, timeframe: frame)
+        }
+
+        static func amount(_ text: String, _ flag: String, positive: Bool = false) throws -> Amount {
+            guard let value = Amount(text), !value.isNegative, !(positive && value.isZero) else {
+                throw ValidationError("\(flag) must be a \(positive ? "positive" : "non-negative") decimal such as 10000, not \(text)")
+            }
+            return value
+        }
     }
 }
