@@ -1,6 +1,8 @@
 import AlphaBacktest
 import AlphaCore
 import AlphaJSON
+import AlphaSettings
+import AlphaStore
 import ArgumentParser
 import Foundation
 
@@ -20,6 +22,8 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Consecutive windows the candles are cut into (walk-forward: fit on one, score on the next).") var windows = 4
     @Option(help: "What a set is scored by: sharpe or return.") var score = "sharpe"
     @Option(help: "Write the search as JSON to this file ('-' for standard output).") var json: String?
+    @Flag(help: "Record the set fitted on the last window as a proposal (ParametersProposed) in the bot's store (--data-dir, --mode); an admin applies it with UpdateConfig.")
+    var propose = false
 
     func run() throws {
         guard let scoring = ParameterSearch.Score(rawValue: score) else { throw ValidationError("--score must be sharpe or return") }
@@ -59,6 +63,9 @@ struct TuneCommand: ParsableCommand {
             print("  \(candidate.parameters.serialized)  mean \(show(mean))  per window \(candidate.scores.map(show).joined(separator: " "))")
         }
         if let recommended = result.recommended { print("fitted on the last window (to run next): \(recommended.serialized)") }
+        if propose, let recommended = result.recommended {
+            try record(recommended, result, sets: sets.count, file: file, score: scoring)
+        }
         if let json {
             let object: JSONObject = [
                 "strategy": .string(strategy), "score": .string(scoring.rawValue), "walkForwardScore": .string(show(result.walkForwardScore)),
@@ -75,4 +82,33 @@ struct TuneCommand: ParsableCommand {
     }
 
     typealias Candidate = ParameterSearch.Candidate
+
+    /// The proposal goes to the bot as a command (the bot is the one writer of events); the bot
+    /// checks it can run and records it. Nothing applies it: an admin does, with UpdateConfig.
+    func record(_ parameters: JSONObject, _ result: ParameterSearch.Result, sets: Int, file: CandleFile, score: ParameterSearch.Score) throws {
+        guard let mode = TradingMode(rawValue: source.mode) else { throw ValidationError("--mode must be production, testnet or sim") }
+        let path = databasePath(dataDirectory: source.dataDir, mode: mode)
+        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--propose: no database at \(path) (give --data-dir and --mode)") }
+        let evidence: JSONObject = [
+            "score": .string(score.rawValue), "walkForwardOutOfSample": .string(String(format: "%.4f", result.walkForwardScore)),
+            "sets": .int(Int64(sets)), "windows": .int(Int64(result.windows.count)),
+            "from": .string(Timestamp(millisecondsSinceEpoch: file.candles.first?.openTime ?? 0).iso8601),
+            "until": .string(Timestamp(millisecondsSinceEpoch: (file.candles.last?.closeTime ?? 0) + 1).iso8601),
+        ]
+        let commands = CommandStore(database: try Database.openMigrated(path: path))
+        let command = try commands.insert(Command(type: .proposeParameters, actor: Actor(kind: .system, id: "cli:tune"),
+                                                  scope: Scope(on: .binanceUSDM, mode: mode),
+                                                  payload: ["strategy": .string(strategy), "parameters": .object(parameters), "evidence": .object(evidence)])).command
+        // The bot records it within a moment when it runs; if it does not, the command waits for it.
+        var settled: Command? = command
+        for _ in 0..<50 where settled?.status == .new || settled?.status == .sent {
+            Thread.sleep(forTimeInterval: 0.1)
+            settled = try commands.command(id: command.id)
+        }
+        switch settled?.status {
+        case .acknowledged?: print("proposed: \(parameters.serialized) (command \(command.id)); apply it with UpdateConfig")
+        case .failed?: throw ValidationFailure("the bot refused the proposal: \(settled?.lastError ?? "")", status: 1)
+        default: print("queued: \(command.id); the bot records the proposal when it runs")
+        }
+    }
 }

@@ -7,7 +7,8 @@ import AlphaStrategy
 /// configuration, projection rebuild. Each records its event and settles its command in one
 /// transaction, so a crash leaves either both or neither.
 public final class ControlCommands: CommandHandler {
-    public static let commandTypes: [CommandType] = [.pauseEngine, .resumeEngine, .setEngineMode, .updateConfig, .rebuildProjection]
+    public static let commandTypes: [CommandType] = [.pauseEngine, .resumeEngine, .setEngineMode, .updateConfig, .rebuildProjection,
+                                                     .proposeParameters]
 
     private let writer: any EventJournal
     private let commands: any CommandQueue
@@ -46,7 +47,17 @@ public final class ControlCommands: CommandHandler {
                               result: ["mode": .string(mode.rawValue)])
         case .updateConfig(let config, let expected):
             return try updateConfig(command, config, expectedVersion: expected)
-        case .rebuildProjection:
+        case .proposeParameters(let strategy, let parameters, let evidence):
+            // Checked as a configuration would be, so what an admin applies can run; applied by no one here.
+            do throws(StrategyParameterError) {
+                _ = try StrategyCatalog.prepare(name: strategy, parameters: parameters)
+            } catch {
+                return try commands.fail(command.id, error: "the proposal cannot run: \(error)", now: now)
+            }
+            let payload: JSONObject = ["strategy": .string(strategy), "parameters": .object(parameters), "evidence": .object(evidence),
+                                       "proposedBy": .string(command.actor.id)]
+            return try record(command, type: .parametersProposed, payload: payload, result: ["strategy": .string(strategy)], entityKind: .strategy,
+                              entityID: strategy)
             let count = try writer.rebuildProjections()
             return try commands.acknowledge(command.id, result: ["replayedEvents": .int(count)], now: now)
         default:
@@ -91,9 +102,10 @@ public final class ControlCommands: CommandHandler {
         return settled ?? command
     }
 
-    private func record(_ command: Command, type: EventType, payload: JSONObject, result: JSONObject) throws -> Command {
-        let event = Event(type: type, ts: now, correlationID: command.correlationID, commandID: command.id, source: .bot, entityKind: .engine,
-                          entityID: "engine", scope: command.scope, dedupKey: DedupKey.command(commandID: command.id, outcome: type.rawValue),
+    private func record(_ command: Command, type: EventType, payload: JSONObject, result: JSONObject, entityKind: EntityKind = .engine,
+                        entityID: String = "engine") throws -> Command {
+        let event = Event(type: type, ts: now, correlationID: command.correlationID, commandID: command.id, source: .bot, entityKind: entityKind,
+                          entityID: entityID, scope: command.scope, dedupKey: DedupKey.command(commandID: command.id, outcome: type.rawValue),
                           payload: payload)
         var settled: Command?
         _ = try writer.append([event]) { settled = try self.commands.acknowledge(command.id, result: result, now: self.now) }

@@ -18,6 +18,8 @@ public enum CommandRequest: Sendable, Equatable {
     case resolveQuarantine(symbol: String, action: QuarantineAction, stopPrice: Amount?)
     case internalTransfer(asset: String, amount: Amount, direction: TransferDirection)
     case withdraw(WithdrawalRequest)
+    /// A tuning run's winner: the strategy, its parameters and how they scored out of sample.
+    case proposeParameters(strategy: String, parameters: JSONObject, evidence: JSONObject)
 
     /// The symbol an exchange command acts on.
     public var symbol: String? {
@@ -96,6 +98,12 @@ public enum CommandRequest: Sendable, Equatable {
             let stopPrice = body.positiveAmount("stopPrice", required: false)
             if stopPrice != nil, let action, action != .adopt { body.fail("stopPrice", "applies to ADOPT only") }
             if let symbol, let action { decoded = .resolveQuarantine(symbol: symbol, action: action, stopPrice: stopPrice) }
+        case .proposeParameters:
+            body = PayloadReader(payload, accepts: ["strategy", "parameters", "evidence"], path: "payload")
+            let strategy = body.string("strategy", maxLength: 64)
+            let parameters = body.object("parameters")
+            let evidence = body.object("evidence", required: false) ?? [:]
+            if let strategy, let parameters { decoded = .proposeParameters(strategy: strategy, parameters: parameters, evidence: evidence) }
         case .internalTransfer:
             body = PayloadReader(payload, accepts: ["asset", "amount", "direction"], path: "payload")
             let asset = Self.asset(&body)

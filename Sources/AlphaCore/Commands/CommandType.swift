@@ -13,6 +13,8 @@ public enum CommandType: String, Sendable, CaseIterable, Hashable {
     case cancelOrder = "CancelOrder"
     case closePosition = "ClosePosition"
     case setLeverage = "SetLeverage"
+    // Tuning: records a proposal; applying it is an UpdateConfig
+    case proposeParameters = "ProposeParameters"
     // Outside activity
     case resolveQuarantine = "ResolveQuarantine"
     // Transfers

@@ -42,6 +42,8 @@ public enum EventType: String, Sendable, CaseIterable, Hashable {
     // Strategy
     case strategyEvaluated = "StrategyEvaluated"
     case decisionMade = "DecisionMade"
+    /// A tuning run's winning parameters, for an admin to apply through UpdateConfig (never automatically).
+    case parametersProposed = "ParametersProposed"
 
     /// The four event types whose payload is an `OrderPayload`.
     public var isOrderEvent: Bool {

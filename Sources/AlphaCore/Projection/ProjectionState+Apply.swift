@@ -69,6 +69,8 @@ extension ProjectionState {
             _ = try StrategyEvaluatedPayload(json: event.payload)  // the runner reads the latest back itself
         case .decisionMade:
             _ = try DecisionMadePayload(json: event.payload)
+        case .parametersProposed:
+            _ = try event.payload.string("strategy")  // audit and the API: nothing is applied
         case .quarantineStarted:
             let started = try QuarantineStartedPayload(json: event.payload)
             // One at a time per symbol: later outside activity joins the quarantine already there.

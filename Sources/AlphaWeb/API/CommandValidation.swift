@@ -8,8 +8,8 @@ import AlphaStrategy
 /// the web is not the only writer).
 enum CommandValidation {
     /// Types `POST /api/commands` accepts: withdrawals go through `POST /api/withdrawals`, which
-    /// holds them to more rules than the admin role.
-    static let accepted: [CommandType] = CommandType.allCases.filter { $0 != .withdraw }
+    /// holds them to more rules than the admin role; proposals come from `alphaengine tune --propose`.
+    static let accepted: [CommandType] = CommandType.allCases.filter { $0 != .withdraw && $0 != .proposeParameters }
     /// The venue's rules: symbols, leverage, time in force (one source, the venue's capabilities).
     static let venue = VenueCapabilities.binanceUSDM
 
