@@ -197,7 +197,8 @@ public struct BacktestEngine {
     }
 
     /// The closed candles each requirement asks for, as of `time`: the primary's as they are,
-    /// longer timeframes merged from them (only the ones already closed).
+    /// longer timeframes merged from them (only the ones already closed; with gaps in the data a
+    /// longer candle may be merged from fewer primary ones, as the data has them).
     static func window(_ candles: ArraySlice<Candle>, _ requirements: [CandleRequirement], primary: Timeframe, at time: Int64) -> [Timeframe: [Candle]] {
         var window: [Timeframe: [Candle]] = [:]
         for requirement in requirements {
@@ -205,8 +206,10 @@ public struct BacktestEngine {
                 window[primary] = Array(candles.suffix(requirement.count))
                 continue
             }
+            // Only the primary candles the longer ones need (one more for the one in progress), not the whole run so far.
+            let span = Int(max(1, requirement.timeframe.milliseconds / primary.milliseconds)) * (requirement.count + 1)
             var merged: [Candle] = []
-            for candle in candles {
+            for candle in candles.suffix(span) {
                 let open = requirement.timeframe.openTime(containing: candle.openTime)
                 if var last = merged.last, last.openTime == open {
                     last.absorb(candle)

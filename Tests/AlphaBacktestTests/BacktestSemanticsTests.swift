@@ -102,3 +102,24 @@ struct BacktestSemanticsTests {
         #expect(report.fills.isEmpty && report.rejections.count == 1 && report.rejections[0].reason.contains("MAX_LEVERAGE"), "\(report.rejections)")
     }
 }
+
+@Suite("Backtest windows: longer timeframes merged from the primary candles, only closed ones")
+struct BacktestWindowTests {
+    @Test("hourly candles from minutes: open of the first minute, high and low over the hour, close of the last; the hour in progress left out")
+    func mergedHours() {
+        let start = BacktestSemanticsTests.start
+        var minutes: [Candle] = []
+        for index in 0..<170 {
+            let open: Int64 = start + Int64(index) * 60_000
+            let price = Amount(100 + index)
+            minutes.append(Candle(openTime: open, closeTime: open + 59_999, open: price, high: price + Amount(1), low: price - Amount(1), close: price,
+                                  volume: Amount(1)))
+        }
+        let window = BacktestEngine.window(minutes[...], [CandleRequirement(timeframe: .oneMinute, count: 3), CandleRequirement(timeframe: Timeframe("1h")!, count: 2)],
+                                           primary: .oneMinute, at: minutes[169].closeTime + 1)
+        #expect(window[.oneMinute]?.map(\.close) == [Amount(267), Amount(268), Amount(269)])
+        let hours = window[Timeframe("1h")!] ?? []
+        #expect(hours.map(\.openTime) == [start, start + 3_600_000], "the third hour (02:00–02:50) is still open")
+        #expect(hours.last.map { [$0.open, $0.high, $0.low, $0.close] } == [Amount(160), Amount(220), Amount(159), Amount(219)])
+    }
+}
