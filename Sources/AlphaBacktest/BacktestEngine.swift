@@ -208,19 +208,7 @@ public struct BacktestEngine {
             }
             // Only the primary candles the longer ones need (one more for the one in progress), not the whole run so far.
             let span = Int(max(1, requirement.timeframe.milliseconds / primary.milliseconds)) * (requirement.count + 1)
-            var merged: [Candle] = []
-            for candle in candles.suffix(span) {
-                let open = requirement.timeframe.openTime(containing: candle.openTime)
-                if var last = merged.last, last.openTime == open {
-                    last.absorb(candle)
-                    merged[merged.count - 1] = last
-                } else {
-                    var first = candle
-                    first.openTime = open
-                    first.closeTime = open + requirement.timeframe.milliseconds - 1
-                    merged.append(first)
-                }
-            }
+            let merged = CandleFile.merge(candles.suffix(span), into: requirement.timeframe).map(\.candle)
             window[requirement.timeframe] = Array(merged.filter { $0.isClosed(at: time) }.suffix(requirement.count))
         }
         return window

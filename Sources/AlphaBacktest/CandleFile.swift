@@ -104,24 +104,26 @@ public struct CandleFile: Sendable, Equatable {
     /// One-minute candles merged into `timeframe` (only whole candles: a partial first or last one is dropped).
     public static func merging(minutes: [Candle], into timeframe: Timeframe) -> [Candle] {
         guard timeframe.milliseconds > Timeframe.oneMinute.milliseconds else { return minutes }
-        var merged: [Candle] = []
-        var counts: [Int] = []
-        for candle in minutes {
+        let whole = Int(timeframe.milliseconds / Timeframe.oneMinute.milliseconds)
+        return merge(minutes, into: timeframe).filter { $0.parts == whole }.map(\.candle)
+    }
+
+    /// Shorter candles folded into `timeframe`'s, each with how many went into it.
+    static func merge(_ candles: some Sequence<Candle>, into timeframe: Timeframe) -> [(candle: Candle, parts: Int)] {
+        var merged: [(candle: Candle, parts: Int)] = []
+        for candle in candles {
             let open = timeframe.openTime(containing: candle.openTime)
-            if var last = merged.last, last.openTime == open {
-                last.absorb(candle)
-                merged[merged.count - 1] = last
-                counts[counts.count - 1] += 1
+            if let last = merged.last, last.candle.openTime == open {
+                merged[merged.count - 1].candle.absorb(candle)
+                merged[merged.count - 1].parts += 1
             } else {
                 var first = candle
                 first.openTime = open
                 first.closeTime = open + timeframe.milliseconds - 1
-                merged.append(first)
-                counts.append(1)
+                merged.append((first, 1))
             }
         }
-        let whole = Int(timeframe.milliseconds / Timeframe.oneMinute.milliseconds)
-        return zip(merged, counts).filter { $0.1 == whole }.map(\.0)
+        return merged
     }
 
     /// ISO-8601 UTC (with or without milliseconds) or whole epoch milliseconds.
