@@ -75,7 +75,7 @@ struct ControlCommandsTests {
         _ = try stores.run(.pauseEngine)
         let before = stores.writer.state
         let done = try stores.run(.rebuildProjection)
-        #expect(done.status == .acknowledged)
+        #expect(done.status == .acknowledged, "\(done.lastError ?? "")")
         #expect(stores.writer.state.status.engineState == before.status.engineState)
         #expect(stores.writer.state.orders == before.orders)
     }

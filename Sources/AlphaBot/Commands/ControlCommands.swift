@@ -58,6 +58,7 @@ public final class ControlCommands: CommandHandler {
                                        "proposedBy": .string(command.actor.id)]
             return try record(command, type: .parametersProposed, payload: payload, result: ["strategy": .string(strategy)], entityKind: .strategy,
                               entityID: strategy)
+        case .rebuildProjection:
             let count = try writer.rebuildProjections()
             return try commands.acknowledge(command.id, result: ["replayedEvents": .int(count)], now: now)
         default:
