@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlphaBotTests",
-            dependencies: ["AlphaBot", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "AlphaCrypto", "AlphaSystem", "AlphaWeb", "alphaengine",
+            dependencies: ["AlphaBot", "AlphaBacktest", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "AlphaCrypto", "AlphaSystem", "AlphaWeb", "alphaengine",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"],  // databases made by earlier versions, loaded by migration tests
             swiftSettings: strict
