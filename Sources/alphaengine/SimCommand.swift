@@ -25,6 +25,10 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Annualized volatility of the price process (0.8 = 80 %, the default).") var volatility: Double?
     @Option(help: "Days of one-minute candles made before the start, 0 to 25 (default 14).") var historyDays: Int?
     @Option(help: "Quantity available per price level, e.g. 0.5 (default: unlimited, no partial fills).") var liquidity: String?
+    @Option(help: "Replay this CSV's closes (a `close` column, as `alphaengine backtest` reads) as the market, one candle a row from the start.")
+    var replay: String?
+    @Option(help: "With --replay: the symbol it moves.") var replaySymbol = "BTCUSDT"
+    @Option(help: "With --replay: the candles' interval (1m, 5m, …); --speed sets how fast market time runs.") var replayInterval = "1m"
 
     func validate() throws {
         if let balance, Amount(balance).map({ $0.isNegative }) ?? true {
@@ -85,6 +89,19 @@ struct SimCommand: ParsableCommand {
         market.historyDays = historyDays ?? file.historyDays ?? market.historyDays
         let driver = SimMarketDriver(service: service, settings: market)
         driver.start()
+        if let replay {
+            guard let data = FileManager.default.contents(atPath: replay), let text = String(data: data, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("alphaengine sim: --replay \(replay) cannot be read as UTF-8 text\n".utf8))
+                throw ExitCode(66)
+            }
+            do throws(HTTPRequestRejection) {
+                let path = try service.replay(csv: text, symbol: replaySymbol, interval: replayInterval)
+                FileHandle.standardError.write(Data("alphaengine sim: replaying \(path.closes.count) \(replaySymbol) candles from \(replay)\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("alphaengine sim: --replay \(replay): \(String(decoding: error.response.body, as: UTF8.self))\n".utf8))
+                throw ExitCode(65)
+            }
+        }
         FileHandle.standardOutput.write(Data((banner.serialized + "\n").utf8))
         while shutdown.wait(milliseconds: 1000) == nil {}
         driver.stop()

@@ -47,6 +47,13 @@ extension SimService {
         })
     }
 
+    /// Replays a CSV's `close` column as the symbol's market, one candle per row from now on (then
+    /// the price holds): `alphaengine sim --replay`, so the real bot trades the same candles a
+    /// backtest ran on. Refused, with the reason, as the control API refuses such a path.
+    public func replay(csv text: String, symbol: String, interval: String) throws(HTTPRequestRejection) -> SimPricePath {
+        try scriptPath(fields: ["symbol": .string(symbol), "interval": .string(interval), "after": "hold"], closes: try Self.csvCloses(text))
+    }
+
     /// Checks and installs a path: a known symbol, 1 to 100 000 positive closes on the tick.
     private func scriptPath(fields: JSONObject, closes: [String]) throws(HTTPRequestRejection) -> SimPricePath {
         guard case .string(let symbol)? = fields["symbol"], let spec = withExchange({ $0.symbols[symbol] }) else {
