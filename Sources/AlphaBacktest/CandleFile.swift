@@ -129,10 +129,7 @@ public struct CandleFile: Sendable, Equatable {
     /// ISO-8601 UTC (with or without milliseconds) or whole epoch milliseconds.
     static func time(_ text: String) -> Int64? {
         if !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) { return Int64(text) }
-        if let parsed = Timestamp(iso8601: text) { return parsed.millisecondsSinceEpoch }
-        // Without milliseconds: 2026-01-02T00:00:00Z.
-        if text.utf8.count == 20, text.hasSuffix("Z") { return Timestamp(iso8601: String(text.dropLast()) + ".000Z")?.millisecondsSinceEpoch }
-        return nil
+        return Timestamp(iso8601: text)?.millisecondsSinceEpoch
     }
 }
 

@@ -133,7 +133,7 @@ struct BacktestCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--stored: no database at \(path)") }
             func time(_ text: String?, _ flag: String) throws -> Int64? {
                 guard let text else { return nil }
-                guard let parsed = Timestamp(iso8601: text) ?? Timestamp(iso8601: text.replacingOccurrences(of: "Z", with: ".000Z")) else {
+                guard let parsed = Timestamp(iso8601: text) else {
                     throw ValidationError("\(flag) must be ISO-8601 UTC such as 2026-01-02T00:00:00Z")
                 }
                 return parsed.millisecondsSinceEpoch

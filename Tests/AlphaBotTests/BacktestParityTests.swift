@@ -13,13 +13,7 @@ struct BacktestParityTests {
     func sameFills() throws {
         let world = try StrategyWorld()
         try world.configure(StrategyProcessTests.smaCross)
-        var closes: [String] = []
-        var price = 50_000
-        for index in 0..<24 {
-            price += (index / 3) % 2 == 0 ? 150 : -150
-            closes.append(String(price))
-        }
-        try world.path(closes)
+        try world.path(StrategyWorld.zigzag(24))
         world.closeCandle()
         try world.startBot()
         let firstEvaluated = try #require(world.evaluations().first?.candleOpenTime)

@@ -138,13 +138,7 @@ struct ChaosTests {
         // A tenth of requests fail here, not a fifth: a reconcile needs every one of its requests to
         // succeed, and the strategy waits for one before it trades.
         // Three up, three down, over and over: a cross every few candles, long and short.
-        var closes: [String] = []
-        var price = 50_000
-        for index in 0..<60 {
-            price += (index / 3) % 2 == 0 ? 150 : -150
-            closes.append(String(price))
-        }
-        try world.path(closes)
+        try world.path(StrategyWorld.zigzag(60))
         try Self.scheduleFaults(world.world, seed: seed, probability: "0.1")
         let boots = Boots(world.world, seed: seed)
         func start() throws { try boots.start() }

@@ -40,6 +40,18 @@ final class StrategyWorld {
         return world.settled(command)
     }
 
+    /// Closes from 50 000 that go up `step` three candles, then down three, over and over: a cross
+    /// every few candles, long and short.
+    static func zigzag(_ count: Int, step: Int = 150) -> [String] {
+        var closes: [String] = []
+        var price = 50_000
+        for index in 0..<count {
+            price += (index / 3) % 2 == 0 ? step : -step
+            closes.append(String(price))
+        }
+        return closes
+    }
+
     /// The next candles' closes on the simulator (then the price holds).
     func path(_ closes: [String]) throws {
         try world.control("market/path", #"{"symbol":"BTCUSDT","closes":["# + closes.map { "\"\($0)\"" }.joined(separator: ",") + #"],"after":"hold"}"#)

@@ -68,12 +68,13 @@ public final class BinanceWallet: ExchangeWallet {
             case 5: .failed("failed on the network")
             default: .pending
             }
+            // Binance writes "2019-10-12 11:12:02" (UTC, no zone); the simulator writes ISO-8601.
             let applied = try row.string("applyTime")
+            let iso = applied.contains(" ") ? applied.replacingOccurrences(of: " ", with: "T") + "Z" : applied
             withdrawals.append(SpotWithdrawal(id: try row.identifier("id"), clientID: try row.optionalString("withdrawOrderId"),
                                               asset: try row.string("coin"), amount: try row.amount("amount"), address: try row.string("address"),
                                               network: try row.optionalString("network"), status: status,
-                                              time: Timestamp(iso8601: applied.replacingOccurrences(of: " ", with: "T") + "Z")?.millisecondsSinceEpoch
-                                                  ?? Timestamp(iso8601: applied)?.millisecondsSinceEpoch ?? 0))
+                                              time: Timestamp(iso8601: iso)?.millisecondsSinceEpoch ?? 0))
         }
         return withdrawals
     }
