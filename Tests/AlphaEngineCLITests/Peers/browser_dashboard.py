@@ -64,6 +64,12 @@ def text(driver, element_id):
     return found[0].text if found else ""
 
 
+def texts(driver, selector):
+    """The text of every element matching `selector`, read in one step inside the page: the dashboard
+    rebuilds some tables on each refresh, so an element found a moment earlier may be gone when read."""
+    return driver.execute_script("return Array.from(document.querySelectorAll(arguments[0]), (e) => e.innerText.trim())", selector)
+
+
 def wait_for(driver, seconds, condition, what):
     try:
         WebDriverWait(driver, seconds, poll_frequency=0.02).until(lambda d: condition(d))
@@ -345,8 +351,8 @@ try:
         fail("the page reloaded")
     wait_for(desktop, 5, lambda d: d.find_elements(By.CSS_SELECTOR, f"#open-orders tr[data-client-order-id='{outside}'][data-outside=true] .badge-outside"),
              "the outside badge in the open orders")
-    parts = {f: in_card(desktop, f"td[data-field={f}]")[0].text for f in ("position", "ownedAmount", "outsideAmount")}
-    if parts["outsideAmount"] in ("", "0") or not in_card(desktop, "td [data-field=side]"):
+    parts = {f: (texts(desktop, f"{card} td[data-field={f}]") or [""])[0] for f in ("position", "ownedAmount", "outsideAmount")}
+    if parts["outsideAmount"] in ("", "0") or not texts(desktop, f"{card} td [data-field=side]"):
         fail(f"the card does not show the outside part of the position: {parts}")
     if not desktop.find_elements(By.CSS_SELECTOR, "#position td[data-field=size] [data-field=outsideAmount]"):
         fail(f"the position does not show its outside part: {text(desktop, 'position')!r}")
@@ -357,9 +363,12 @@ try:
     try:
         log_in(watcher, viewer, viewer_password)
         wait_for(watcher, 10, lambda d: in_card(d, f"tr[data-client-order-id='{outside}']"), "the viewer's quarantine card")
-        controls = in_card(watcher, "button") + in_card(watcher, "input")
-        if len(controls) < 3 or any(c.is_enabled() for c in controls):
-            fail(f"a viewer's quarantine decisions are enabled: {[(c.get_attribute('data-action'), c.is_enabled()) for c in controls]}")
+        # Read in one step in the page, for the reason `texts` gives.
+        controls = watcher.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0]), (c) => [c.dataset.action || c.name, c.disabled])",
+            f"{card} button, {card} input")
+        if len(controls) < 3 or not all(disabled for _, disabled in controls):
+            fail(f"a viewer's quarantine decisions are enabled: {controls}")
         if not watcher.find_element(By.ID, "quarantine-note").is_displayed():
             fail("no note for the viewer in the quarantine panel")
         fits(watcher, 390, "the dashboard with a quarantine")
@@ -430,8 +439,10 @@ try:
     desktop.execute_script("document.getElementById('funds-title').scrollIntoView({block: 'center'})")
     desktop.save_screenshot(f"{shots}/funds-desktop.png")
     show_history(desktop, "funds")
-    listed = [(r.get_attribute("data-type"), r.get_attribute("data-origin"), r.find_element(By.CSS_SELECTOR, "td[data-field=amount]").text)
-              for r in rows(desktop, "history-funds")]
+    # Read in one step in the page: new events reload the history's first page (see `texts`).
+    listed = [tuple(row) for row in desktop.execute_script(
+        "return Array.from(document.querySelectorAll('#history-funds tbody tr:not(.empty)'),"
+        " (r) => [r.dataset.type, r.dataset.origin, (r.querySelector('td[data-field=amount]') || {}).innerText])")]
     if ("DepositDetected", "OUTSIDE", "250 USDT") not in listed:
         fail(f"the funds history lacks the deposit: {listed}")
     desktop.save_screenshot(f"{shots}/history-funds-desktop.png")
