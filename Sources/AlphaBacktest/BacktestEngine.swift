@@ -37,7 +37,9 @@ public struct BacktestSettings: Sendable {
 /// 3. The price walks the candle's range, the adverse extreme first (low first when long or flat,
 ///    high first when short), stopping at each resting order's trigger on the way: a stop or a
 ///    limit fills at its own price. So a candle that reaches both the stop and the target takes the
-///    stop: the pessimistic rule.
+///    stop: the pessimistic rule. It stops at the liquidation price too, where the simulator
+///    liquidates the account (`SimExchange+Liquidation`) when its margin balance has fallen to the
+///    maintenance margin; an open that gaps past it liquidates at the open.
 /// 4. The price moves to the close; funding due within the candle (00:00, 08:00, 16:00 UTC) is paid
 ///    on the position at the close, at the close; the equity is recorded.
 /// 5. The strategy decides on the closed candle, as live.
@@ -143,7 +145,7 @@ public struct BacktestEngine {
         }
         progress(candles.count, candles.count)
         report.unsentAtEnd = pending.count
-        report.finish(exchange.ledger, symbol: symbol, finalPrice: candles[candles.count - 1].close)
+        report.finish(exchange, symbol: symbol)
         return report
     }
 
@@ -181,13 +183,16 @@ public struct BacktestEngine {
         return side == .buy ? price + price * factor : price - price * factor
     }
 
-    /// Low then high (high then low when short), pausing at each resting order's trigger on the way.
+    /// Low then high (high then low when short), pausing at each resting order's trigger and at the
+    /// liquidation price on the way.
     private func walk(_ candle: Candle, on exchange: inout SimExchange, symbol: String) {
         let short = exchange.ledger.position(symbol).amount.isNegative
         for extreme in short ? [candle.high, candle.low] : [candle.low, candle.high] {
             let from = exchange.prices[symbol] ?? candle.open
             let up = extreme > from
-            let triggers = exchange.openOrders(symbol: symbol).map { $0.kind.isConditional ? $0.stopPrice : $0.price }
+            // The liquidation price is a level too: the account is liquidated there, not at the extreme.
+            let triggers = (exchange.openOrders(symbol: symbol).map { $0.kind.isConditional ? $0.stopPrice : $0.price }
+                + [exchange.liquidationPrice(for: symbol)].compactMap { $0 })
                 .filter { up ? ($0 > from && $0 < extreme) : ($0 < from && $0 > extreme) }
             for level in Set(triggers).sorted(by: { up ? $0 < $1 : $0 > $1 }) {
                 _ = exchange.setPrice(level, for: symbol, time: candle.openTime)

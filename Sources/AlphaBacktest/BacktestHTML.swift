@@ -32,6 +32,7 @@ public enum BacktestHTML {
             ("Sortino", BacktestReport.ratio(m.sortino).stringValue), ("Win rate", m.winRate?.description ?? "–"),
             ("Profit factor", m.profitFactor?.description ?? "–"), ("Exposure", m.exposure.description), ("Trades", "\(m.trades)"),
             ("Fees paid", m.feesPaid.description), ("Funding", m.funding.description),
+            ("Liquidations", "\(report.liquidations)"),
         ]
         var html = """
             <!doctype html>

@@ -27,6 +27,9 @@ public struct BacktestReport: Sendable {
         public var quantity: Amount
         public var fee: Amount
         public var realizedPnl: Amount
+        /// The exchange closed the position: the fee includes the clearance fee, and the realized
+        /// PnL what the insurance fund covered of a loss beyond the wallet.
+        public var liquidation = false
     }
 
     /// One round trip: from flat to flat (a flip closes one and opens the next).
@@ -73,6 +76,8 @@ public struct BacktestReport: Sendable {
     public var trades: [Trade] = []
     public var rejections: [Rejection] = []
     public var decisions = 0
+    /// Positions the exchange closed because the margin fell to the maintenance margin.
+    public var liquidations = 0
     /// Orders decided on the last close, which had no next open to fill at.
     public var unsentAtEnd = 0
     public var metrics = Metrics()
@@ -91,10 +96,22 @@ public struct BacktestReport: Sendable {
 
     static let year: Double = 365 * 24 * 3_600_000
 
-    mutating func finish(_ ledger: SimLedger, symbol: String, finalPrice: Amount) {
-        fills = ledger.trades.filter { $0.symbol == symbol }.map {
-            Fill(time: $0.time, side: $0.side, price: $0.price, quantity: $0.quantity, fee: $0.commission, realizedPnl: $0.realizedPnl)
+    mutating func finish(_ exchange: SimExchange, symbol: String) {
+        let ledger = exchange.ledger
+        // A liquidation's clearance fee and the insurance fund's cover, by the trade they belong to.
+        var clearance: [Int64: (fee: Amount, cover: Amount)] = [:]
+        for line in ledger.income where line.kind == .insuranceClear {
+            guard let trade = line.tradeId else { continue }
+            var entry = clearance[trade] ?? (.zero, .zero)
+            if line.amount.isNegative { entry.fee -= line.amount } else { entry.cover += line.amount }
+            clearance[trade] = entry
         }
+        fills = ledger.trades.filter { $0.symbol == symbol }.map {
+            let extra = clearance[$0.id] ?? (.zero, .zero)
+            return Fill(time: $0.time, side: $0.side, price: $0.price, quantity: $0.quantity, fee: $0.commission + extra.fee,
+                        realizedPnl: $0.realizedPnl + extra.cover, liquidation: exchange.orders[$0.orderId]?.kind == .liquidation)
+        }
+        liquidations = fills.filter(\.liquidation).count
         let funding = ledger.income.filter { $0.kind == .fundingFee && $0.symbol == symbol }
         trades = Self.roundTrips(fills, funding: funding)
         metrics = Self.metrics(equity, trades: trades, initial: settings.initialBalance, from: from, until: until)
@@ -231,7 +248,7 @@ extension BacktestReport {
             "stopsLimitsTargets": "fill at their own price when the candle's range reaches them (at the open when it gaps through)",
             "stopAndTargetInOneCandle": "the stop: the adverse extreme is visited first (low first when long or flat, high first when short)",
             "funding": "for each 00:00, 08:00 and 16:00 UTC: fundingRate × the position's notional at the close of the candle holding that time",
-            "liquidation": "none: the simulator does not liquidate, so neither does the backtest",
+            "liquidation": "as the simulator: when wallet + unrealized PnL falls to the maintenance margin (notional × 0.004), open orders are cancelled and the position closes at that price (the open, when it gaps past), with the taker fee and a clearance fee of notional × 0.0125 taken from what is left; a wallet left below zero is brought to zero by the insurance fund",
         ]
         let settings: JSONObject = [
             "symbol": .string(self.settings.symbol), "timeframe": .string(timeframe.name), "initialBalance": .amount(self.settings.initialBalance),
@@ -260,11 +277,12 @@ extension BacktestReport {
             }),
             "fills": .array(fills.map { fill in
                 .object(["time": Self.time(fill.time), "side": .string(fill.side.rawValue), "price": .amount(fill.price),
-                         "quantity": .amount(fill.quantity), "fee": .amount(fill.fee), "realizedPnl": .amount(fill.realizedPnl)])
+                         "quantity": .amount(fill.quantity), "fee": .amount(fill.fee), "realizedPnl": .amount(fill.realizedPnl),
+                         "liquidation": .bool(fill.liquidation)])
             }),
             "equity": .array(equity.map { .object(["time": Self.time($0.time), "equity": .amount($0.equity)]) }),
             "rejections": .array(rejections.map { .object(["time": Self.time($0.time), "reason": .string($0.reason)]) }),
-            "decisions": .int(Int64(decisions)), "unsentAtEnd": .int(Int64(unsentAtEnd)),
+            "decisions": .int(Int64(decisions)), "unsentAtEnd": .int(Int64(unsentAtEnd)), "liquidations": .int(Int64(liquidations)),
         ]
     }
 
@@ -279,6 +297,7 @@ extension BacktestReport {
         lines.append("equity \(settings.initialBalance) → \(m.finalEquity) (return \(m.totalReturn), annualized \(Self.ratio(m.annualizedReturn).stringValue))")
         lines.append("max drawdown \(m.maxDrawdown) over \(m.maxDrawdownMilliseconds / 60_000) min; Sharpe \(Self.ratio(m.sharpe).stringValue), "
             + "Sortino \(Self.ratio(m.sortino).stringValue); exposure \(m.exposure); fees \(m.feesPaid), funding \(m.funding)")
+        if liquidations > 0 { lines.append("LIQUIDATED \(liquidations) time(s): see the fills marked liquidation in the JSON") }
         if !rejections.isEmpty { lines.append("refused: \(rejections.count) (see rejections in the JSON)") }
         return lines.joined(separator: "\n")
     }

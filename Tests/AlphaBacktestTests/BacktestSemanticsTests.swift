@@ -95,6 +95,57 @@ struct BacktestSemanticsTests {
         #expect(report.equity.last?.equity == Amount(10_000) - Amount("0.0502")! + Amount("0.01")! * Amount(200))
     }
 
+    /// 1000 USDT at 20× leverage, with the guard's leverage and risk limits opened up so a position
+    /// large enough to be liquidated is allowed.
+    static func leveraged(_ settings: inout BacktestSettings) {
+        settings.initialBalance = Amount(1000)
+        settings.risk.maxLeverage = Amount(20)
+        settings.risk.maxRiskPerTrade = Amount(10)
+    }
+
+    @Test("liquidation: the walk stops at the liquidation price, the stop is cancelled, the position closes there with the taker fee and the clearance fee out of what is left")
+    func liquidationOfALong() throws {
+        let file = Self.candles([
+            ("50000", "50000", "50000", "50000"),  // decide: long 0.3, stop 30000 (far below the liquidation price)
+            ("50000", "50000", "50000", "50000"),  // bought at 50000: fee 15000 × 0.0005 = 7.5, wallet 992.5
+            ("50000", "50100", "45000", "46000"),  // the low passes 46879.1: liquidated there
+            ("46000", "46000", "46000", "46000"),
+        ])
+        let report = try Self.run(file, [0: StrategyDecision(.targetPosition(Amount("0.3")!), stopLoss: Amount(30000), reason: "test")],
+                                  Self.leveraged)
+        // (0.3 × 50000 − 992.5) / (0.3 − 0.3 × 0.004) = 46879.18…, on the tick below. There the margin,
+        // 992.5 − 0.3 × 3120.9 = 56.23, is under the maintenance 0.3 × 46879.1 × 0.004 = 56.25492;
+        // one tick up (56.26 against 56.25504) it is not.
+        // Sold at 46879.1: PnL −936.27, taker fee 14063.73 × 0.0005 = 7.031865, wallet 49.198135; the
+        // clearance fee (14063.73 × 0.0125 = 175.796625) takes all of it.
+        #expect(report.fills.map { "\($0.side.rawValue) \($0.quantity) @\($0.price) fee \($0.fee) pnl \($0.realizedPnl) \($0.liquidation)" } == [
+            "BUY 0.3 @50000 fee 7.5 pnl 0 false",
+            "SELL 0.3 @46879.1 fee 56.23 pnl -936.27 true",
+        ])
+        #expect(report.liquidations == 1 && report.metrics.finalEquity == .zero, "\(report.metrics.finalEquity)")
+        let trade = try #require(report.trades.first)
+        #expect(trade.exitPrice == Amount("46879.1")! && trade.fees == Amount("63.73")! && trade.net == Amount(-1000))
+        #expect(report.summary.contains("LIQUIDATED 1"))
+    }
+
+    @Test("liquidation past the bankruptcy price: a short the open gaps far above is closed at the open, and the insurance fund brings the wallet back to zero, not below")
+    func liquidationThroughAGap() throws {
+        let file = Self.candles([
+            ("50000", "50000", "50000", "50000"),  // decide: short 0.3, stop 70000
+            ("50000", "50000", "50000", "50000"),  // sold at 50000: wallet 992.5; liquidation price 53096.6
+            ("60000", "60500", "59000", "59500"),  // opens at 60000: liquidated there, not at 53096.6
+        ])
+        let report = try Self.run(file, [0: StrategyDecision(.targetPosition(Amount("-0.3")!), stopLoss: Amount(70000), reason: "test")],
+                                  Self.leveraged)
+        // Bought back at 60000: PnL −3000, fee 9, wallet −2016.5; no clearance fee is left to take,
+        // and the fund's 2016.5 shows in the fill's PnL: −3000 + 2016.5.
+        #expect(report.fills.map { "\($0.side.rawValue) @\($0.price) fee \($0.fee) pnl \($0.realizedPnl) \($0.liquidation)" } == [
+            "SELL @50000 fee 7.5 pnl 0 false",
+            "BUY @60000 fee 9 pnl -983.5 true",
+        ])
+        #expect(report.metrics.finalEquity == .zero && report.trades.first?.net == Amount(-1000))
+    }
+
     @Test("the risk guard holds a backtest's decisions as it holds live ones: an entry over the leverage limit is refused and recorded")
     func riskGuard() throws {
         let file = Self.candles([("50000", "50000", "50000", "50000"), ("50000", "50000", "50000", "50000")])

@@ -109,7 +109,7 @@ enum SimJSON {
 
     /// A position row; `v2` adds leverage and margin type and lists flat symbols too.
     static func position(_ symbol: SimSymbol, _ position: SimPosition, mark: Amount, leverage: Int, v2: Bool, time: Int64,
-                         marginType: String = "CROSSED", into writer: inout JSONWriter) {
+                         marginType: String = "CROSSED", liquidationPrice: Amount? = nil, into writer: inout JSONWriter) {
         let notional = position.amount * mark
         writer.beginObject()
         writer.key("symbol"); writer.value(symbol.name)
@@ -119,7 +119,8 @@ enum SimJSON {
         writer.key("breakEvenPrice"); writer.value(position.entryPrice.formatted(scale: moneyScale))
         writer.key("markPrice"); writer.value(mark.formatted(scale: moneyScale))
         writer.key("unRealizedProfit"); writer.value(position.unrealizedPnl(mark: mark).formatted(scale: moneyScale))
-        writer.key("liquidationPrice"); writer.value("0")
+        // Binance answers "0" where no price would liquidate the position.
+        writer.key("liquidationPrice"); writer.value((liquidationPrice ?? .zero).formatted(scale: moneyScale))
         writer.key("notional"); writer.value(notional.formatted(scale: moneyScale))
         writer.key("isolatedMargin"); writer.value("0")
         writer.key("isolatedWallet"); writer.value("0")

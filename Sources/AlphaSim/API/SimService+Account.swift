@@ -102,6 +102,7 @@ extension SimService {
         let wallet: Amount
         let unrealized: Amount
         let initialMargin: Amount
+        let maintenanceMargin: Amount
         var available: Amount { wallet + unrealized - initialMargin }
         let time: Int64
     }
@@ -111,7 +112,7 @@ extension SimService {
             let exchange = state.exchange
             let margin = exchange.usedMargin
             return AccountSnapshot(wallet: exchange.ledger.walletBalance, unrealized: exchange.ledger.unrealizedPnl(marks: exchange.prices),
-                                   initialMargin: margin, time: now())
+                                   initialMargin: margin, maintenanceMargin: exchange.maintenanceMargin, time: now())
         }
     }
 
@@ -129,7 +130,7 @@ extension SimService {
                 writer.key("multiAssetsMargin"); writer.value(false)
                 writer.key("updateTime"); writer.value(0)
             }
-            for (key, value): (StaticString, Amount) in [("totalInitialMargin", snapshot.initialMargin), ("totalMaintMargin", .zero),
+            for (key, value): (StaticString, Amount) in [("totalInitialMargin", snapshot.initialMargin), ("totalMaintMargin", snapshot.maintenanceMargin),
                                                          ("totalWalletBalance", snapshot.wallet), ("totalUnrealizedProfit", snapshot.unrealized),
                                                          ("totalMarginBalance", snapshot.wallet + snapshot.unrealized),
                                                          ("totalPositionInitialMargin", snapshot.initialMargin), ("totalOpenOrderInitialMargin", .zero),
@@ -144,7 +145,7 @@ extension SimService {
             writer.key("walletBalance"); writer.value(money(snapshot.wallet))
             writer.key("unrealizedProfit"); writer.value(money(snapshot.unrealized))
             writer.key("marginBalance"); writer.value(money(snapshot.wallet + snapshot.unrealized))
-            writer.key("maintMargin"); writer.value(money(.zero))
+            writer.key("maintMargin"); writer.value(money(snapshot.maintenanceMargin))
             writer.key("initialMargin"); writer.value(money(snapshot.initialMargin))
             writer.key("positionInitialMargin"); writer.value(money(snapshot.initialMargin))
             writer.key("openOrderInitialMargin"); writer.value(money(.zero))
@@ -160,7 +161,7 @@ extension SimService {
             writer.beginArray()
             for row in rows {
                 SimJSON.position(row.spec, row.position, mark: row.mark, leverage: row.leverage, v2: v2, time: snapshot.time,
-                                 marginType: row.marginType, into: &writer)
+                                 marginType: row.marginType, liquidationPrice: row.liquidationPrice, into: &writer)
             }
             writer.endArray()
             writer.endObject()
@@ -173,6 +174,8 @@ extension SimService {
         let mark: Amount
         let leverage: Int
         let marginType: String
+        /// Where the simulator would liquidate the account (nil: flat, or no price would).
+        let liquidationPrice: Amount?
     }
 
     /// v2 lists every symbol; v3 only those with a position or open orders (reference §3.7).
@@ -184,7 +187,8 @@ extension SimService {
                 let position = exchange.ledger.position(spec.name)
                 guard includeFlat || !position.amount.isZero || !exchange.openOrders(symbol: spec.name).isEmpty else { return nil }
                 return PositionRow(spec: spec, position: position, mark: exchange.prices[spec.name] ?? .zero,
-                                   leverage: exchange.leverage(for: spec.name), marginType: exchange.marginType[spec.name] ?? "CROSSED")
+                                   leverage: exchange.leverage(for: spec.name), marginType: exchange.marginType[spec.name] ?? "CROSSED",
+                                   liquidationPrice: exchange.liquidationPrice(for: spec.name))
             }
         }
     }
@@ -197,7 +201,7 @@ extension SimService {
             writer.beginArray()
             for row in rows {
                 SimJSON.position(row.spec, row.position, mark: row.mark, leverage: row.leverage, v2: v2, time: time,
-                                 marginType: row.marginType, into: &writer)
+                                 marginType: row.marginType, liquidationPrice: row.liquidationPrice, into: &writer)
             }
             writer.endArray()
         }

@@ -41,7 +41,8 @@ public struct SimOrderUpdate: Sendable, Equatable {
 public struct SimExchange: Sendable {
     public let symbols: [String: SimSymbol]
     public private(set) var prices: [String: Amount]
-    public private(set) var ledger: SimLedger
+    /// Set only here and in the liquidation extension.
+    public internal(set) var ledger: SimLedger
     public private(set) var orders: [Int64: SimOrder] = [:]
     // Indexes kept by `store`, so placing and matching do not scan every order ever placed.
     private var openOrderIds: Set<Int64> = []
@@ -53,7 +54,12 @@ public struct SimExchange: Sendable {
     public var liquidityPerLevel: Amount?
     /// "CROSSED" or "ISOLATED" per symbol (accounting is cross either way; the setting is kept and reported).
     public private(set) var marginType: [String: String] = [:]
-    private var nextOrderId: Int64 = 1_000_001
+    /// Maintenance margin as a share of the notional (the simulator's one leverage bracket) and the
+    /// liquidation clearance fee, as `exchangeInfo` and `leverageBracket` report them.
+    public var maintenanceMarginRate = Amount("0.004")!
+    public var liquidationFeeRate = Amount("0.0125")!
+    // Internal, not private: the liquidation extension places the exchange's own orders too.
+    var nextOrderId: Int64 = 1_000_001
 
     public init(symbols: [SimSymbol] = [.btcusdt, .ethusdt], prices: [String: Amount], initialBalance: Amount) {
         self.symbols = Dictionary(uniqueKeysWithValues: symbols.map { ($0.name, $0) })
@@ -106,6 +112,8 @@ public struct SimExchange: Sendable {
         var timeInForce = SimOrder.TimeInForce.gtc
         var stopPrice = Amount.zero
         switch request.kind {
+        case .liquidation:
+            throw BinanceError(code: -1116, "Invalid orderType.")
         case .market:
             guard request.price == nil else { throw BinanceError(code: -1106, "Parameter 'price' sent when not required.") }
         case .limit:
@@ -201,7 +209,7 @@ public struct SimExchange: Sendable {
     }
 
     /// Fills `quantity` at `price` as taker: the order is FILLED once nothing remains.
-    private mutating func fillAtMarket(_ order: inout SimOrder, quantity: Amount, price: Amount, time: Int64) -> SimOrderUpdate {
+    mutating func fillAtMarket(_ order: inout SimOrder, quantity: Amount, price: Amount, time: Int64) -> SimOrderUpdate {
         let trade = ledger.fill(orderId: order.orderId, symbol: order.symbol, side: order.side, price: price,
                                 quantity: quantity, maker: false, time: time)
         order.executedQuantity += quantity
@@ -260,7 +268,7 @@ public struct SimExchange: Sendable {
     }
 
     /// Records an order's new state and keeps the indexes in step.
-    private mutating func store(_ order: SimOrder) {
+    mutating func store(_ order: SimOrder) {
         if orders[order.orderId] == nil { latestByClientId[order.clientOrderId] = order.orderId }
         orders[order.orderId] = order
         if order.isOpen { openOrderIds.insert(order.orderId) } else { openOrderIds.remove(order.orderId) }
@@ -272,7 +280,8 @@ public struct SimExchange: Sendable {
 
     // MARK: Market
 
-    /// Moves a price; resting limits it reaches fill as maker at their own price.
+    /// Moves a price; resting limits it reaches fill as maker at their own price, triggered stops
+    /// execute, and then an account whose margin fell to its maintenance margin is liquidated.
     public mutating func setPrice(_ price: Amount, for symbol: String, time: Int64) -> [SimOrderUpdate] {
         prices[symbol] = price
         var updates: [SimOrderUpdate] = []
@@ -311,7 +320,7 @@ public struct SimExchange: Sendable {
             store(order)
             updates.append(SimOrderUpdate(order: order, trade: trade))
         }
-        return updates
+        return updates + liquidateIfBelowMaintenance(time: time)
     }
 
     /// A triggered conditional order executes at the market for its quantity, the position's size

@@ -75,6 +75,22 @@ public struct SimLedger: Sendable {
         record(.fundingFee, symbol: symbol, amount: payment, time: time, tradeId: nil)
     }
 
+    /// A liquidation's clearance fee, taken from what the wallet has left and never more.
+    mutating func chargeClearance(_ fee: Amount, symbol: String, time: Int64, tradeId: Int64) {
+        let taken = min(fee, max(walletBalance, .zero))
+        guard !taken.isZero else { return }
+        walletBalance -= taken
+        record(.insuranceClear, symbol: symbol, amount: -taken, time: time, tradeId: tradeId)
+    }
+
+    /// After a liquidation, a wallet below zero is brought back to zero by the insurance fund.
+    mutating func coverDeficit(symbol: String, time: Int64, tradeId: Int64?) {
+        guard walletBalance.isNegative else { return }
+        let cover = -walletBalance
+        walletBalance = .zero
+        record(.insuranceClear, symbol: symbol, amount: cover, time: time, tradeId: tradeId)
+    }
+
     /// Money moved in or out of the futures wallet (a deposit, a transfer from spot).
     public mutating func transfer(_ amount: Amount, time: Int64) {
         walletBalance += amount

@@ -7,6 +7,9 @@ public struct SimOrder: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case market = "MARKET", limit = "LIMIT"
         case stopMarket = "STOP_MARKET", takeProfitMarket = "TAKE_PROFIT_MARKET"
+        /// The exchange's own order that closes a position whose margin fell to its maintenance
+        /// margin; nobody can place one.
+        case liquidation = "LIQUIDATION"
 
         /// Waits for its stop price, then executes as a market order.
         public var isConditional: Bool { self == .stopMarket || self == .takeProfitMarket }
@@ -85,7 +88,10 @@ public struct SimTrade: Sendable, Equatable {
 /// A line of the income history (`GET /fapi/v1/income`).
 public struct SimIncome: Sendable, Equatable {
     public enum Kind: String, Sendable { case realizedPnl = "REALIZED_PNL", commission = "COMMISSION"
-        case fundingFee = "FUNDING_FEE", transfer = "TRANSFER" }
+        case fundingFee = "FUNDING_FEE", transfer = "TRANSFER"
+        /// A liquidation's clearance fee (negative), or the insurance fund covering a wallet that a
+        /// liquidation left below zero (positive).
+        case insuranceClear = "INSURANCE_CLEAR" }
     public let id: Int64
     public let kind: Kind
     public let symbol: String
