@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build demo test bench bench-http bench-sim bench-bot bench-strategy bench-web fuzz-http
+.PHONY: setup build demo test bench bench-http bench-sim bench-bot bench-strategy bench-web bench-backtest fuzz-http
 
 setup:
 	@scripts/setup
@@ -53,3 +53,8 @@ bench-sim: setup
 # app, and SSE fan-out commit → frame latency to 500 subscribers (see scripts/bench-web).
 bench-web: setup
 	scripts/bench-web
+
+# The backtest against backtesting.py on the same 200 000 one-minute candles, and tune on every
+# core (see scripts/bench-backtest for CANDLES, ROUNDS). Prints figures; never part of the tests.
+bench-backtest: setup
+	scripts/bench-backtest

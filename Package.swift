@@ -49,7 +49,7 @@ let package = Package(
                                                  .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // MARK: Backtests: the strategies on the simulator's matching, in process
-        .target(name: "AlphaBacktest", dependencies: ["AlphaBot", "AlphaCore", "AlphaJSON", "AlphaSim", "AlphaStrategy"], swiftSettings: strict),
+        .target(name: "AlphaBacktest", dependencies: ["AlphaBot", "AlphaCore", "AlphaJSON", "AlphaSim", "AlphaStore", "AlphaStrategy"], swiftSettings: strict),
 
         // MARK: The embedded Binance USDⓈ-M simulator
         .target(name: "AlphaSim", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaSystem", "AlphaWebSocket", "COpenSSL"], swiftSettings: strict),

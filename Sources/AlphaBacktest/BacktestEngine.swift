@@ -6,6 +6,8 @@ import AlphaStrategy
 /// What a backtest assumes (issue 16), each stated so a result can be read for what it is.
 public struct BacktestSettings: Sendable {
     public var symbol = "BTCUSDT"
+    /// The contract's filters; nil: the simulator's own for BTCUSDT and ETHUSDT.
+    public var contract: SimSymbol?
     public var initialBalance = Amount(10_000)
     /// Market orders fill at the next candle's open, this many basis points worse.
     public var slippageBasisPoints = Amount.zero
@@ -76,9 +78,10 @@ public struct BacktestEngine {
 
     public func run(_ file: CandleFile, progress: (Int, Int) -> Void = { _, _ in }) throws(Failure) -> BacktestReport {
         let candles = file.candles
-        guard let spec = [SimSymbol.btcusdt, .ethusdt].first(where: { $0.name == settings.symbol }) else {
-            throw Failure(message: "symbol \(settings.symbol): the backtest knows BTCUSDT and ETHUSDT (the simulator's symbols)")
+        guard let spec = settings.contract ?? [SimSymbol.btcusdt, .ethusdt].first(where: { $0.name == settings.symbol }) else {
+            throw Failure(message: "symbol \(settings.symbol): the backtest knows BTCUSDT and ETHUSDT (the simulator's symbols) and those whose filters the bot stored")
         }
+        guard !candles.isEmpty else { throw Failure(message: "no candles to backtest") }
         let symbol = spec.name
         let timeframe = file.timeframe
         var exchange = SimExchange(symbols: [spec], prices: [symbol: candles[0].open], initialBalance: settings.initialBalance)

@@ -1,5 +1,6 @@
 import AlphaBacktest
 import AlphaCore
+import AlphaCrypto
 import AlphaJSON
 import AlphaSettings
 import AlphaSim
@@ -21,6 +22,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Write the report as one self-contained HTML file with its charts.") var html: String?
     @Option(name: .customLong("chart-js"), help: "Chart.js's directory, copied into the HTML report (default: Debian's libjs-chart.js).")
     var chartJSDirectory = WebCommand.debianChartJS
+    @Flag(help: "Also save the run and its report in the store of --data-dir and --mode, where /api/backtests lists it.") var save = false
 
     func run() throws {
         let (file, settings) = try source.load()
@@ -45,6 +47,7 @@ struct BacktestCommand: ParsableCommand {
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
         } catch { throw ValidationFailure("backtest: \(error)", status: 1) }
+        if save { try saveRun(report) }
         if let html {
             // Chart.js's browser build (UMD: it defines the global `Chart` the drawing script uses).
             let library = ["chart.min.js", "Chart.min.js"].lazy.compactMap { try? String(contentsOfFile: chartJSDirectory + "/" + $0, encoding: .utf8) }.first
@@ -62,6 +65,23 @@ struct BacktestCommand: ParsableCommand {
         case nil: print(report.summary)
         }
         if let html { print("html: \(html)") }
+    }
+
+    /// The run as the bot would have recorded it, asked for by "cli".
+    func saveRun(_ report: BacktestReport) throws {
+        guard let tradingMode = TradingMode(rawValue: source.mode) else { throw ValidationError("--mode must be production, testnet or sim") }
+        try FileManager.default.createDirectory(atPath: source.dataDir, withIntermediateDirectories: true)
+        let store = BacktestStore(database: try Database.openMigrated(path: databasePath(dataDirectory: source.dataDir, mode: tradingMode)))
+        var request: JSONObject = ["strategy": .string(strategy), "parameters": .object(report.parameters), "symbol": .string(source.symbol),
+                                   "timeframe": .string(report.timeframe.name)]
+        request["source"] = .string(source.csv.map { "csv \($0)" } ?? (source.stored ? "stored" : "simulator seed \(source.simSeed)"))
+        let id = Hex.encode(SecureRandom.bytes(16))
+        let now = Timestamp.now()
+        _ = try store.start(BacktestRun(id: id, createdAt: now, requestedBy: "cli", strategy: strategy, request: request))
+        var writer = JSONWriter(capacity: 64 * 1024)
+        writer.write(report.json)
+        try store.finish(id: id, summary: report.headline, report: String(decoding: writer.bytes, as: UTF8.self), now: now)
+        print("saved: backtest \(id) (GET /api/backtests/\(id))")
     }
 
     static func write(_ data: Data, to path: String, flag: String) throws {

@@ -1,3 +1,4 @@
+import AlphaBacktest
 import AlphaBot
 import AlphaCore
 import AlphaExchange
@@ -60,6 +61,11 @@ struct BotCommand: ParsableCommand {
             let runner = try BotRunner(venue: venue, storage: storage, mode: mode, settings: settings,
                                        logger: { Logger(label: $0) },
                                        onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })
+            // Backtests run beside the loop, on a connection of their own (AlphaBacktest builds on the bot).
+            let backtests = BacktestDesk(commands: storage.commands, runs: storage.backtests, configs: storage.configs,
+                                         backend: SQLiteBackend(path: configuration.databasePath))
+            _ = try backtests.failInterrupted(now: .now())
+            runner.dispatcher.register(backtests, for: [.runBacktest], needsExchange: false)
             do {
                 try runner.boot(shouldStop: { shutdown.wait(milliseconds: 0) != nil })
             } catch let error as BotRunner.BootError {

@@ -116,6 +116,7 @@ final class RecordingStorage: Storage {
     var configs: any ConfigRepository { noted("configs", inner.configs) }
     var heartbeats: any HeartbeatRepository { noted("heartbeats", inner.heartbeats) }
     var marketData: any MarketDataRepository { noted("marketData", inner.marketData) }
+    var backtests: any BacktestRepository { noted("backtests", inner.backtests) }
     var users: any UserRepository { noted("users", inner.users) }
     var apiTokens: any APITokenRepository { noted("apiTokens", inner.apiTokens) }
     var sessionRevocations: any SessionRevocationRepository { noted("sessionRevocations", inner.sessionRevocations) }

@@ -62,6 +62,16 @@ import Testing
         #expect(html.contains(#"<canvas id="equity">"#) && html.contains(#"<canvas id="price">"#) && html.contains("Chart.js v"))
         #expect(!html.contains("src=\"") && html.components(separatedBy: "</script>").count == 4, "three inline scripts, nothing loaded")
 
+        // --save: the same report in the store, where /api/backtests lists it, asked for by "cli".
+        let saved = try run(["--strategy", "sma_cross", "--params", params, "--csv", csv, "--save", "--data-dir", directory.path, "--mode", "sim",
+                             "--json", directory.appendingPathComponent("saved.json").path])
+        #expect(saved.status == 0 && saved.output.contains("saved: backtest "), "\(saved.output) \(saved.errors)")
+        let store = BacktestStore(database: try Database.openMigrated(path: directory.appendingPathComponent("alphaengine-sim.db").path))
+        let runs = try store.runs(before: nil, limit: 10)
+        #expect(runs.count == 1 && runs.first?.requestedBy == "cli" && runs.first?.status == .done && runs.first?.summary?["metrics"] == .object(metrics))
+        let stored = try runs.first.flatMap { try store.report(id: $0.id) }.map { try JSONParser.parseObject($0) }
+        #expect(stored?["trades"] == .array(trades), "the stored report is the one written")
+
         let bad = directory.appendingPathComponent("bad.csv").path
         try "time,open,high,low,close,volume\n2026-01-01T00:00:00Z,1,1,1,x,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let refused = try run(["--strategy", "sma_cross", "--csv", bad])

@@ -20,6 +20,8 @@ public enum CommandRequest: Sendable, Equatable {
     case withdraw(WithdrawalRequest)
     /// A tuning run's winner: the strategy, its parameters and how they scored out of sample.
     case proposeParameters(strategy: String, parameters: JSONObject, evidence: JSONObject)
+    /// A backtest the bot runs beside its loop, over the candles it keeps.
+    case runBacktest(BacktestRequest)
 
     /// The symbol an exchange command acts on.
     public var symbol: String? {
@@ -104,6 +106,9 @@ public enum CommandRequest: Sendable, Equatable {
             let parameters = body.object("parameters")
             let evidence = body.object("evidence", required: false) ?? [:]
             if let strategy, let parameters { decoded = .proposeParameters(strategy: strategy, parameters: parameters, evidence: evidence) }
+        case .runBacktest:
+            body = PayloadReader(payload, accepts: BacktestRequest.fields, path: "payload")
+            decoded = BacktestRequest.read(&body, symbol: symbol).map { .runBacktest($0) }
         case .internalTransfer:
             body = PayloadReader(payload, accepts: ["asset", "amount", "direction"], path: "payload")
             let asset = Self.asset(&body)

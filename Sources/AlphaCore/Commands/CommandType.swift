@@ -15,6 +15,8 @@ public enum CommandType: String, Sendable, CaseIterable, Hashable {
     case setLeverage = "SetLeverage"
     // Tuning: records a proposal; applying it is an UpdateConfig
     case proposeParameters = "ProposeParameters"
+    // A backtest over the candles the bot keeps; its report is read at /api/backtests
+    case runBacktest = "RunBacktest"
     // Outside activity
     case resolveQuarantine = "ResolveQuarantine"
     // Transfers

@@ -131,6 +131,22 @@ public protocol MarketDataRepository: AnyObject {
     func symbolRules() throws -> [StoredSymbolRules]
 }
 
+/// Backtests run by the bot (a `RunBacktest` command) or saved from the CLI, with their reports.
+public protocol BacktestRepository: AnyObject {
+    /// Records a run as RUNNING; false when one with that id exists already (a command seen twice).
+    func start(_ run: BacktestRun) throws -> Bool
+    /// Stores a RUNNING run's summary and its full report (JSON text) and marks it DONE.
+    func finish(id: String, summary: JSONObject, report: String, now: Timestamp) throws
+    func fail(id: String, error: String, now: Timestamp) throws
+    /// Newest first, older than the run `before` names when given.
+    func runs(before: String?, limit: Int) throws -> [BacktestRun]
+    func run(id: String) throws -> BacktestRun?
+    /// The full report of a DONE run, as stored.
+    func report(id: String) throws -> String?
+    /// Runs still RUNNING from a process that stopped (at boot): FAILED with `reason`; the count.
+    func failRunning(reason: String, now: Timestamp) throws -> Int
+}
+
 /// The web's users.
 public protocol UserRepository: AnyObject {
     func add(name: String, role: String, passwordHash: String, now: Timestamp) throws
@@ -169,6 +185,7 @@ extension ProjectionStore: ProjectionReader {}
 extension ConfigStore: ConfigRepository {}
 extension HeartbeatStore: HeartbeatRepository {}
 extension MarketDataStore: MarketDataRepository {}
+extension BacktestStore: BacktestRepository {}
 extension UserStore: UserRepository {}
 extension ApiTokenStore: APITokenRepository {}
 extension SessionRevocations: SessionRevocationRepository {}

@@ -18,6 +18,7 @@ public protocol Storage: AnyObject {
     var configs: any ConfigRepository { get }
     var heartbeats: any HeartbeatRepository { get }
     var marketData: any MarketDataRepository { get }
+    var backtests: any BacktestRepository { get }
     var users: any UserRepository { get }
     var apiTokens: any APITokenRepository { get }
     var sessionRevocations: any SessionRevocationRepository { get }
@@ -84,6 +85,7 @@ public final class SQLiteStorage: Storage {
     public let configs: any ConfigRepository
     public let heartbeats: any HeartbeatRepository
     public let marketData: any MarketDataRepository
+    public let backtests: any BacktestRepository
     public let users: any UserRepository
     public let apiTokens: any APITokenRepository
     public let sessionRevocations: any SessionRevocationRepository
@@ -96,6 +98,7 @@ public final class SQLiteStorage: Storage {
         configs = ConfigStore(database: database)
         heartbeats = HeartbeatStore(database: database)
         marketData = MarketDataStore(database: database)
+        backtests = BacktestStore(database: database)
         users = UserStore(database: database)
         apiTokens = ApiTokenStore(database: database)
         sessionRevocations = SessionRevocations(database: database)

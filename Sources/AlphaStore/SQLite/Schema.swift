@@ -262,6 +262,22 @@ enum Schema {
                 record TEXT NOT NULL
             );
             """, rebuildsProjections: true),
+        // Not events: a backtest is a computation over candles, not a change of the account's state.
+        Migration(version: 10, name: "backtest runs", sql: """
+            CREATE TABLE backtest_runs (
+                id TEXT PRIMARY KEY,
+                created_at INTEGER NOT NULL,
+                requested_by TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('RUNNING', 'DONE', 'FAILED')),
+                strategy TEXT NOT NULL,
+                request_json TEXT NOT NULL,
+                summary_json TEXT,
+                report_json TEXT,
+                error TEXT,
+                finished_at INTEGER
+            );
+            CREATE INDEX backtest_runs_by_time ON backtest_runs (created_at, id);
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -18,10 +18,25 @@ enum CommandValidation {
     /// Every problem found (paths start with `payload.`); none means the payload may be stored.
     static func problems(_ type: CommandType, _ payload: JSONObject) -> [FieldProblem] {
         do throws(CommandPayloadError) {
-            let request = try CommandRequest(type: type, payload: payload, venue: venue)
-            // A configuration must also name a strategy that can run with those parameters.
-            guard case .updateConfig(let config, _) = request else { return [] }
-            return StrategyCatalog.problems(in: config).map { FieldProblem("payload.config.\($0.field)", $0.message) }
+            // A configuration, and a backtest, must also name a strategy that can run with those parameters.
+            switch try CommandRequest(type: type, payload: payload, venue: venue) {
+            case .updateConfig(let config, _):
+                return StrategyCatalog.problems(in: config).map { FieldProblem("payload.config.\($0.field)", $0.message) }
+            case .runBacktest(let backtest):
+                do throws(StrategyParameterError) {
+                    _ = try StrategyCatalog.prepare(name: backtest.strategy, parameters: backtest.parameters)
+                    return []
+                } catch {
+                    // The catalog names fields as the configuration has them (strategy.name, strategy.params.x).
+                    return error.errors.map { problem in
+                        let field = problem.field == "strategy.name" ? "strategy"
+                            : problem.field.hasPrefix("strategy.params") ? "parameters" + problem.field.dropFirst("strategy.params".count) : problem.field
+                        return FieldProblem("payload.\(field)", problem.message)
+                    }
+                }
+            default:
+                return []
+            }
         } catch {
             return error.problems
         }

@@ -65,6 +65,7 @@ final class WebAPI: Sendable {
         addPnLRoutes(to: &router)
         addCommandRoutes(to: &router)
         addOutsideActivityRoutes(to: &router)
+        addBacktestRoutes(to: &router)
         addConfigRoutes(to: &router)
         addStrategyRoutes(to: &router)
         addTokenRoutes(to: &router)
