@@ -1,0 +1,105 @@
+import Foundation
+
+/// Arithmetic, comparison and the canonical text, on the integer form when both sides have it and
+/// the result fits (overflow is checked, never wrapped), else on `Decimal`. Either way exact.
+extension Amount {
+    /// 10^0 … 10^18, the powers of ten an `Int64` holds.
+    static let powersOfTen: [Int64] = (0...18).reduce(into: []) { powers, n in powers.append(n == 0 ? 1 : powers[n - 1] * 10) }
+
+    /// `value × 10^shift` (shift ≥ 0), or nil when it does not fit.
+    @inline(__always)
+    static func scaled(_ value: Int64, by shift: Int) -> Int64? {
+        if value == 0 { return 0 }
+        guard shift <= 18 else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: powersOfTen[shift])
+        return overflow ? nil : product
+    }
+
+    /// Both sides at the smaller exponent, or nil when one does not fit.
+    @inline(__always)
+    static func aligned(_ lhs: Amount, _ rhs: Amount) -> (Int64, Int64, Int)? {
+        guard case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage else { return nil }
+        if ea == eb { return (a, b, Int(ea)) }
+        if ea < eb {
+            guard let b = scaled(b, by: Int(eb) - Int(ea)) else { return nil }
+            return (a, b, Int(ea))
+        }
+        guard let a = scaled(a, by: Int(ea) - Int(eb)) else { return nil }
+        return (a, b, Int(eb))
+    }
+
+    public static func + (lhs: Amount, rhs: Amount) -> Amount {
+        if let (a, b, exponent) = aligned(lhs, rhs) {
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            if !overflow { return Amount(fixed: sum, exponent) }
+        }
+        return Amount(lhs.decimal + rhs.decimal)
+    }
+
+    public static func - (lhs: Amount, rhs: Amount) -> Amount {
+        if let (a, b, exponent) = aligned(lhs, rhs) {
+            let (difference, overflow) = a.subtractingReportingOverflow(b)
+            if !overflow { return Amount(fixed: difference, exponent) }
+        }
+        return Amount(lhs.decimal - rhs.decimal)
+    }
+
+    public static func * (lhs: Amount, rhs: Amount) -> Amount {
+        if case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage {
+            let (product, overflow) = a.multipliedReportingOverflow(by: b)
+            let exponent = Int(ea) + Int(eb)
+            if !overflow, abs(exponent) <= maximumExponent { return Amount(fixed: product, exponent) }
+        }
+        return Amount(lhs.decimal * rhs.decimal)
+    }
+
+    public static prefix func - (value: Amount) -> Amount {
+        if case .fixed(let significand, let exponent) = value.storage, significand != .min { return Amount(fixed: -significand, Int(exponent)) }
+        return Amount(-value.decimal)
+    }
+
+    public static func += (lhs: inout Amount, rhs: Amount) { lhs = lhs + rhs }
+    public static func -= (lhs: inout Amount, rhs: Amount) { lhs = lhs - rhs }
+
+    /// -1, 0 or 1 as `lhs` is below, at or above `rhs`; nil when the integer forms cannot say.
+    @inline(__always)
+    private static func order(_ lhs: Amount, _ rhs: Amount) -> Int? {
+        guard case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage else { return nil }
+        if ea == eb { return a < b ? -1 : (a == b ? 0 : 1) }
+        // Signs differ (or a side is zero): no need to align.
+        if (a < 0) != (b < 0) || a == 0 || b == 0 { return a < b ? -1 : (a == b ? 0 : 1) }
+        let shift = abs(Int(ea) - Int(eb))
+        guard shift <= 18 else { return nil }
+        // |significand| < 9.3e18, × 10^18 < 1.7e38: an Int128 holds it.
+        let x = ea > eb ? Int128(a) * Int128(powersOfTen[shift]) : Int128(a)
+        let y = eb > ea ? Int128(b) * Int128(powersOfTen[shift]) : Int128(b)
+        return x < y ? -1 : (x == y ? 0 : 1)
+    }
+
+    public static func < (lhs: Amount, rhs: Amount) -> Bool {
+        if let order = order(lhs, rhs) { return order < 0 }
+        return lhs.decimal < rhs.decimal
+    }
+
+    public static func == (lhs: Amount, rhs: Amount) -> Bool {
+        if let order = order(lhs, rhs) { return order == 0 }
+        return lhs.decimal == rhs.decimal
+    }
+
+    /// The canonical plain string: no exponent, no trailing zeros after the point, "0" for zero.
+    public var description: String {
+        guard case .fixed(let significand, let exponent) = storage else { return decimal.description }
+        if significand == 0 { return "0" }
+        var digits = String(significand.magnitude)
+        if exponent >= 0 {
+            digits += String(repeating: "0", count: Int(exponent))
+        } else {
+            let places = -Int(exponent)
+            if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
+            while digits.last == "0" { digits.removeLast() }
+            if digits.last == "." { digits.removeLast() }
+        }
+        return significand < 0 ? "-" + digits : digits
+    }
+}
