@@ -135,6 +135,8 @@ public struct BacktestEngine {
                 throw Failure(message: "the strategy failed on the candle of \(Timestamp(millisecondsSinceEpoch: candle.openTime).iso8601): \(error)")
             }
             state = output.state
+            // Most candles decide nothing: the planner and the projections it reads are built only for a decision.
+            guard !output.decisions.isEmpty else { continue }
             let projection = Self.projection(exchange, symbol: symbol)
             let planner = DecisionPlanner(rules: rules, actor: actor, scope: scope, now: Timestamp(millisecondsSinceEpoch: candle.closeTime + 1),
                                           guardian: RiskGuard(limits: settings.risk), state: projection, marks: [symbol: candle.close],
@@ -189,7 +191,10 @@ public struct BacktestEngine {
     /// Low then high (high then low when short), pausing at each resting order's trigger and at the
     /// liquidation price on the way.
     private func walk(_ candle: Candle, on exchange: inout SimExchange, symbol: String) {
-        let short = exchange.ledger.position(symbol).amount.isNegative
+        let position = exchange.ledger.position(symbol).amount
+        // Flat with nothing resting: no price inside the candle can change anything.
+        if position.isZero && exchange.openOrderCount == 0 { return }
+        let short = position.isNegative
         for extreme in short ? [candle.high, candle.low] : [candle.low, candle.high] {
             let from = exchange.prices[symbol] ?? candle.open
             let up = extreme > from

@@ -26,32 +26,47 @@ public struct CandleFile: Sendable, Equatable {
 
     public static let header = ["time", "open", "high", "low", "close", "volume"]
 
-    /// Reads `text` as candles of `timeframe` (each row one candle, opening at its `time`).
+    /// Reads `text` as candles of `timeframe` (each row one candle, opening at its `time`). Rows are
+    /// read as bytes: a year of minutes is half a million of them.
     public static func parse(_ text: String, timeframe: Timeframe) throws(Invalid) -> CandleFile {
-        // "\r\n" is one Character in Swift, and a newline like "\n": CRLF files split the same way.
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let bytes = Array(text.utf8)
+        // Lines end in "\n" or "\r\n".
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+        }
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let first = lines.first else { throw Invalid(line: 1, reason: "the file is empty; the header is \(header.joined(separator: ","))") }
-        let names = first.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace.lowercased() }
+        let names = first.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { String(decoding: trimmed($0), as: UTF8.self).lowercased() }
         guard names == header else {
-            throw Invalid(line: 1, reason: "the header must be \(header.joined(separator: ",")) (found \(first.prefix(80)))")
+            throw Invalid(line: 1, reason: "the header must be \(header.joined(separator: ",")) (found \(String(decoding: first.prefix(80), as: UTF8.self)))")
         }
         var candles: [Candle] = []
-        var lineOfTime: [Int64: Int] = [:]
+        candles.reserveCapacity(lines.count - 1)
+        var values: [Amount] = []
+        values.reserveCapacity(5)
+        var fields: [ArraySlice<UInt8>] = []
+        fields.reserveCapacity(header.count)
         for (offset, line) in lines.enumerated().dropFirst() {
             let number = offset + 1
-            guard !line.trimmingWhitespace.isEmpty else { throw Invalid(line: number, reason: "the line is empty") }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmingWhitespace)
+            guard !trimmed(line).isEmpty else { throw Invalid(line: number, reason: "the line is empty") }
+            fields.removeAll(keepingCapacity: true)
+            var start = line.startIndex
+            for index in line.indices where line[index] == UInt8(ascii: ",") {
+                fields.append(trimmed(line[start..<index]))
+                start = index + 1
+            }
+            fields.append(trimmed(line[start...]))
             guard fields.count == header.count else {
                 throw Invalid(line: number, reason: "\(fields.count) fields; a row has \(header.count): \(header.joined(separator: ","))")
             }
+            func quoted(_ field: ArraySlice<UInt8>) -> String { String(decoding: field.prefix(40), as: UTF8.self) }
             guard let time = Self.time(fields[0]) else {
-                throw Invalid(line: number, reason: "time '\(fields[0].prefix(40))' is neither ISO-8601 UTC (2026-01-02T00:00:00Z) nor epoch milliseconds")
+                throw Invalid(line: number, reason: "time '\(quoted(fields[0]))' is neither ISO-8601 UTC (2026-01-02T00:00:00Z) nor epoch milliseconds")
             }
-            var values: [Amount] = []
-            for (index, name) in header.enumerated().dropFirst() {
-                guard let value = Amount(fields[index]), !value.isNegative, index == 5 || !value.isZero else {
-                    throw Invalid(line: number, reason: "\(name) '\(fields[index].prefix(40))' is not a \(index == 5 ? "decimal ≥ 0" : "positive decimal")")
+            values.removeAll(keepingCapacity: true)
+            for index in 1..<header.count {
+                guard let value = Amount(ascii: fields[index]), !value.isNegative, index == 5 || !value.isZero else {
+                    throw Invalid(line: number, reason: "\(header[index]) '\(quoted(fields[index]))' is not a \(index == 5 ? "decimal ≥ 0" : "positive decimal")")
                 }
                 values.append(value)
             }
@@ -60,21 +75,29 @@ public struct CandleFile: Sendable, Equatable {
             guard candle.isWellFormed else {
                 throw Invalid(line: number, reason: "high \(candle.high) and low \(candle.low) must hold open \(candle.open) and close \(candle.close)")
             }
-            if let earlier = lineOfTime[time] {
-                throw Invalid(line: number, reason: "time \(Timestamp(millisecondsSinceEpoch: time).iso8601) repeats line \(earlier)")
-            }
-            if let previous = candles.last, time < previous.openTime {
+            // Rows go forward in time, so a time that repeats is one not after the row before; only
+            // then is the earlier row looked for.
+            if let previous = candles.last, time <= previous.openTime {
+                if let earlier = candles.lastIndex(where: { $0.openTime == time }) {
+                    throw Invalid(line: number, reason: "time \(Timestamp(millisecondsSinceEpoch: time).iso8601) repeats line \(earlier + 2)")
+                }
                 throw Invalid(line: number, reason: "time \(Timestamp(millisecondsSinceEpoch: time).iso8601) comes before line \(number - 1)'s; "
                     + "the rows must be in time order")
             }
             if time % timeframe.milliseconds != 0 {
                 throw Invalid(line: number, reason: "time \(Timestamp(millisecondsSinceEpoch: time).iso8601) is not the start of a \(timeframe) candle")
             }
-            lineOfTime[time] = number
             candles.append(candle)
         }
         guard !candles.isEmpty else { throw Invalid(line: 2, reason: "no candles after the header") }
         return CandleFile(candles: candles, timeframe: timeframe)
+    }
+
+    /// A field without the spaces and tabs around it.
+    static func trimmed(_ field: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let blank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let start = field.firstIndex(where: { !blank($0) }), let end = field.lastIndex(where: { !blank($0) }) else { return field[field.endIndex...] }
+        return field[start...end]
     }
 
     /// Candles from elsewhere (the bot's store, the simulator's seeded market), in time order:
@@ -127,14 +150,12 @@ public struct CandleFile: Sendable, Equatable {
     }
 
     /// ISO-8601 UTC (with or without milliseconds) or whole epoch milliseconds.
-    static func time(_ text: String) -> Int64? {
-        if !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) { return Int64(text) }
-        return Timestamp(iso8601: text)?.millisecondsSinceEpoch
-    }
-}
+    static func time(_ text: String) -> Int64? { time(Array(text.utf8)[...]) }
 
-extension Substring {
-    var trimmingWhitespace: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    static func time(_ field: ArraySlice<UInt8>) -> Int64? {
+        if !field.isEmpty, field.count <= 18, field.allSatisfy({ (48...57).contains($0) }) {
+            return field.reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
+        }
+        return Timestamp(iso8601: String(decoding: field, as: UTF8.self))?.millisecondsSinceEpoch
     }
 }

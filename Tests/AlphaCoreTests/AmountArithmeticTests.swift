@@ -81,6 +81,6 @@ struct AmountArithmeticTests {
         #expect((-big - big).description == "-18446744073709551614")
         #expect(Amount("0.000000000000000000000000000000000000001")?.description == "0.000000000000000000000000000000000000001")
         #expect(Amount(jsonNumber: "2e-2") == Amount("0.02")! && Amount(jsonNumber: "1E+3")?.description == "1000")
-        #expect(Amount(ascii: Array("50003.1".utf8)) == Amount("50003.1")! && Amount(ascii: Array("5x".utf8)) == nil)
+        #expect(Amount(ascii: Array("50003.1".utf8)[...]) == Amount("50003.1")! && Amount(ascii: Array("5x".utf8)[...]) == nil)
     }
 }

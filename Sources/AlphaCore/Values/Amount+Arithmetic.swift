@@ -4,10 +4,10 @@ import Foundation
 /// the result fits (overflow is checked, never wrapped), else on `Decimal`. Either way exact.
 extension Amount {
     /// 10^0 … 10^18, the powers of ten an `Int64` holds.
-    static let powersOfTen: [Int64] = (0...18).reduce(into: []) { powers, n in powers.append(n == 0 ? 1 : powers[n - 1] * 10) }
+    @usableFromInline static let powersOfTen: [Int64] = (0...18).reduce(into: []) { powers, n in powers.append(n == 0 ? 1 : powers[n - 1] * 10) }
 
     /// `value × 10^shift` (shift ≥ 0), or nil when it does not fit.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func scaled(_ value: Int64, by shift: Int) -> Int64? {
         if value == 0 { return 0 }
         guard shift <= 18 else { return nil }
@@ -16,7 +16,7 @@ extension Amount {
     }
 
     /// Both sides at the smaller exponent, or nil when one does not fit.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func aligned(_ lhs: Amount, _ rhs: Amount) -> (Int64, Int64, Int)? {
         guard case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage else { return nil }
         if ea == eb { return (a, b, Int(ea)) }
@@ -28,7 +28,7 @@ extension Amount {
         return (a, b, Int(eb))
     }
 
-    public static func + (lhs: Amount, rhs: Amount) -> Amount {
+    @inlinable public static func + (lhs: Amount, rhs: Amount) -> Amount {
         if let (a, b, exponent) = aligned(lhs, rhs) {
             let (sum, overflow) = a.addingReportingOverflow(b)
             if !overflow { return Amount(fixed: sum, exponent) }
@@ -36,7 +36,7 @@ extension Amount {
         return Amount(lhs.decimal + rhs.decimal)
     }
 
-    public static func - (lhs: Amount, rhs: Amount) -> Amount {
+    @inlinable public static func - (lhs: Amount, rhs: Amount) -> Amount {
         if let (a, b, exponent) = aligned(lhs, rhs) {
             let (difference, overflow) = a.subtractingReportingOverflow(b)
             if !overflow { return Amount(fixed: difference, exponent) }
@@ -44,7 +44,7 @@ extension Amount {
         return Amount(lhs.decimal - rhs.decimal)
     }
 
-    public static func * (lhs: Amount, rhs: Amount) -> Amount {
+    @inlinable public static func * (lhs: Amount, rhs: Amount) -> Amount {
         if case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage {
             let (product, overflow) = a.multipliedReportingOverflow(by: b)
             let exponent = Int(ea) + Int(eb)
@@ -53,17 +53,17 @@ extension Amount {
         return Amount(lhs.decimal * rhs.decimal)
     }
 
-    public static prefix func - (value: Amount) -> Amount {
+    @inlinable public static prefix func - (value: Amount) -> Amount {
         if case .fixed(let significand, let exponent) = value.storage, significand != .min { return Amount(fixed: -significand, Int(exponent)) }
         return Amount(-value.decimal)
     }
 
-    public static func += (lhs: inout Amount, rhs: Amount) { lhs = lhs + rhs }
-    public static func -= (lhs: inout Amount, rhs: Amount) { lhs = lhs - rhs }
+    @inlinable public static func += (lhs: inout Amount, rhs: Amount) { lhs = lhs + rhs }
+    @inlinable public static func -= (lhs: inout Amount, rhs: Amount) { lhs = lhs - rhs }
 
     /// -1, 0 or 1 as `lhs` is below, at or above `rhs`; nil when the integer forms cannot say.
-    @inline(__always)
-    private static func order(_ lhs: Amount, _ rhs: Amount) -> Int? {
+    @inlinable @inline(__always)
+    static func order(_ lhs: Amount, _ rhs: Amount) -> Int? {
         guard case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage else { return nil }
         if ea == eb { return a < b ? -1 : (a == b ? 0 : 1) }
         // Signs differ (or a side is zero): no need to align.
@@ -76,30 +76,62 @@ extension Amount {
         return x < y ? -1 : (x == y ? 0 : 1)
     }
 
-    public static func < (lhs: Amount, rhs: Amount) -> Bool {
+    @inlinable public static func < (lhs: Amount, rhs: Amount) -> Bool {
         if let order = order(lhs, rhs) { return order < 0 }
         return lhs.decimal < rhs.decimal
     }
 
-    public static func == (lhs: Amount, rhs: Amount) -> Bool {
+    @inlinable public static func == (lhs: Amount, rhs: Amount) -> Bool {
         if let order = order(lhs, rhs) { return order == 0 }
         return lhs.decimal == rhs.decimal
     }
 
     /// The canonical plain string: no exponent, no trailing zeros after the point, "0" for zero.
     public var description: String {
-        guard case .fixed(let significand, let exponent) = storage else { return decimal.description }
+        guard case .fixed(let significand, let power) = storage else { return decimal.description }
         if significand == 0 { return "0" }
-        var digits = String(significand.magnitude)
-        if exponent >= 0 {
-            digits += String(repeating: "0", count: Int(exponent))
-        } else {
-            let places = -Int(exponent)
-            if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -places))
-            while digits.last == "0" { digits.removeLast() }
-            if digits.last == "." { digits.removeLast() }
+        var magnitude = significand.magnitude
+        var exponent = Int(power)
+        while exponent < 0 && magnitude % 10 == 0 {
+            magnitude /= 10
+            exponent += 1
         }
-        return significand < 0 ? "-" + digits : digits
+        // At most a sign, 20 digits, 38 zeros and a point.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                         UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { reversed in
+                repeat {
+                    reversed[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                    count += 1
+                } while magnitude > 0
+            }
+            var length = 0
+            func put(_ byte: UInt8) {
+                buffer[length] = byte
+                length += 1
+            }
+            if significand < 0 { put(UInt8(ascii: "-")) }
+            withUnsafeBytes(of: &digits) { reversed in
+                let places = -exponent
+                if places <= 0 {
+                    for index in stride(from: count - 1, through: 0, by: -1) { put(reversed[index]) }
+                    for _ in 0..<exponent { put(UInt8(ascii: "0")) }
+                } else if count <= places {
+                    put(UInt8(ascii: "0"))
+                    put(UInt8(ascii: "."))
+                    for _ in 0..<(places - count) { put(UInt8(ascii: "0")) }
+                    for index in stride(from: count - 1, through: 0, by: -1) { put(reversed[index]) }
+                } else {
+                    for index in stride(from: count - 1, through: 0, by: -1) {
+                        put(reversed[index])
+                        if index == places { put(UInt8(ascii: ".")) }
+                    }
+                }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self)
+        }
     }
 }

@@ -14,20 +14,20 @@ import Foundation
 /// what comes in as a `Decimal`; its arithmetic costs a few hundred nanoseconds an operation on
 /// Linux, which is what a backtest over millions of candles cannot afford.
 public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByIntegerLiteral {
-    enum Storage: Sendable {
+    @usableFromInline enum Storage: Sendable {
         /// significand × 10^exponent, |exponent| ≤ `Amount.maximumExponent`.
         case fixed(Int64, Int8)
         case decimal(Decimal)
     }
 
-    let storage: Storage
+    @usableFromInline let storage: Storage
 
     /// The largest |exponent| of the integer form; beyond it a value is a `Decimal`.
-    static let maximumExponent = 38
+    @usableFromInline static let maximumExponent = 38
 
     public static let zero = Amount(fixed: 0, 0)
 
-    init(fixed significand: Int64, _ exponent: Int) {
+    @inlinable init(fixed significand: Int64, _ exponent: Int) {
         storage = .fixed(significand, Int8(exponent))
     }
 
@@ -58,13 +58,14 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible, E
     /// Parses a plain decimal string: optional sign, digits, optional fraction. Nothing else is
     /// accepted (no exponent, no spaces, no trailing text): `Decimal(string:)` alone reads "1abc" as 1.
     public init?(_ text: String) {
-        guard let parsed = Amount.parse(text.utf8) else { return nil }
+        var text = text
+        guard let parsed = text.withUTF8(Amount.parse) else { return nil }
         self = parsed
     }
 
     /// The same as `init?(_ text:)`, from ASCII bytes (a field of a file being read).
-    public init?(ascii bytes: some Collection<UInt8>) {
-        guard let parsed = Amount.parse(bytes) else { return nil }
+    public init?(ascii bytes: ArraySlice<UInt8>) {
+        guard let parsed = bytes.withUnsafeBufferPointer(Amount.parse) else { return nil }
         self = parsed
     }
 
@@ -84,14 +85,14 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible, E
         }
     }
 
-    public var isZero: Bool {
+    @inlinable public var isZero: Bool {
         switch storage {
         case .fixed(let significand, _): significand == 0
         case .decimal(let value): value.isZero
         }
     }
 
-    public var isNegative: Bool {
+    @inlinable public var isNegative: Bool {
         switch storage {
         case .fixed(let significand, _): significand < 0
         case .decimal(let value): value < 0
@@ -104,7 +105,7 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible, E
     /// (1.5 and 1.50, the integer form and a `Decimal`); hashing the canonical string guarantees that.
     public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 
-    private static func parse(_ utf8: some Collection<UInt8>) -> Amount? {
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> Amount? {
         var bytes = utf8[...]
         var negative = false
         if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {

@@ -45,8 +45,9 @@ extension SimExchange {
     /// Liquidates the account when its margin balance is at or below its maintenance margin; returns
     /// what changed (cancelled orders, then each LIQUIDATION order new and filled).
     mutating func liquidateIfBelowMaintenance(time: Int64) -> [SimOrderUpdate] {
+        // Called on every price move: the usual answer (flat, or well above maintenance) without allocating.
+        guard ledger.positions.values.contains(where: { !$0.amount.isZero }), marginBalance <= maintenanceMargin else { return [] }
         let open = ledger.positions.filter { !$0.value.amount.isZero }
-        guard !open.isEmpty, marginBalance <= maintenanceMargin else { return [] }
         var updates: [SimOrderUpdate] = []
         for var order in openOrders(symbol: nil) {
             order.status = .canceled

@@ -45,7 +45,8 @@ public struct SimExchange: Sendable {
     public internal(set) var ledger: SimLedger
     public private(set) var orders: [Int64: SimOrder] = [:]
     // Indexes kept by `store`, so placing and matching do not scan every order ever placed.
-    private var openOrderIds: Set<Int64> = []
+    /// Ascending: ids only grow, so a new order goes at the end and the list stays in placing order.
+    private var openOrderIds: [Int64] = []
     /// Newest order id per client order id (an id may be reused once its order is closed).
     private var latestByClientId: [String: Int64] = [:]
     public private(set) var leverage: [String: Int] = [:]
@@ -271,11 +272,18 @@ public struct SimExchange: Sendable {
     mutating func store(_ order: SimOrder) {
         if orders[order.orderId] == nil { latestByClientId[order.clientOrderId] = order.orderId }
         orders[order.orderId] = order
-        if order.isOpen { openOrderIds.insert(order.orderId) } else { openOrderIds.remove(order.orderId) }
+        if order.isOpen {
+            if !openOrderIds.contains(order.orderId) { openOrderIds.append(order.orderId) }
+        } else if let index = openOrderIds.firstIndex(of: order.orderId) {
+            openOrderIds.remove(at: index)
+        }
     }
 
+    /// How many orders rest on the book, every symbol.
+    public var openOrderCount: Int { openOrderIds.count }
+
     public func openOrders(symbol: String?) -> [SimOrder] {
-        openOrderIds.compactMap { orders[$0] }.filter { symbol == nil || $0.symbol == symbol }.sorted { $0.orderId < $1.orderId }
+        openOrderIds.compactMap { id in orders[id].flatMap { symbol == nil || $0.symbol == symbol ? $0 : nil } }
     }
 
     // MARK: Market
@@ -285,7 +293,7 @@ public struct SimExchange: Sendable {
     public mutating func setPrice(_ price: Amount, for symbol: String, time: Int64) -> [SimOrderUpdate] {
         prices[symbol] = price
         var updates: [SimOrderUpdate] = []
-        for var order in openOrders(symbol: symbol) {
+        for var order in openOrderIds.isEmpty ? [] : openOrders(symbol: symbol) {
             if order.kind.isConditional {
                 guard order.kind.triggers(side: order.side, price: price, stopPrice: order.stopPrice) else { continue }
                 updates.append(trigger(&order, price: price, time: time))

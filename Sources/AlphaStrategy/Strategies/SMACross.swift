@@ -35,7 +35,8 @@ public struct SMACross: Strategy {
               let slowBefore = Indicators.sma(candles, period: slow, offset: 1) else {
             return .warmingUp(snapshot.state, have: candles.count, need: slow + 1)
         }
-        let values: JSONObject = ["fast": .amount(fastNow), "slow": .amount(slowNow)]
+        // Written out only on a cross: most candles have none, and text costs more than the averages.
+        var values: JSONObject { ["fast": .amount(fastNow), "slow": .amount(slowNow)] }
         let price = snapshot.lastPrice
         var output = StrategyOutput(state: snapshot.state)
         if fastBefore <= slowBefore, fastNow > slowNow {
