@@ -95,6 +95,7 @@ public struct BacktestEngine {
         let actor = Actor(kind: .strategy, id: "backtest:\(strategyName)")
         let scope = Scope(on: .binanceUSDM, mode: .sim)
         var report = BacktestReport(strategy: strategyName, parameters: parameters.values, settings: settings, file: file)
+        report.equity.reserveCapacity(candles.count)
         var pending: [Command] = []
         var state: JSONObject = [:]
         var nextOrder = 1
@@ -194,6 +195,15 @@ public struct BacktestEngine {
         let position = exchange.ledger.position(symbol).amount
         // Flat with nothing resting: no price inside the candle can change anything.
         if position.isZero && exchange.openOrderCount == 0 { return }
+        // Nothing rests within the candle's range and the liquidation price is outside it (by more
+        // than the tick it is rounded to): no price on the way changes anything either.
+        let tick = exchange.symbols[symbol]?.tickSize ?? .zero
+        let resting = exchange.openOrders(symbol: symbol).contains { order in
+            let level = order.kind.isConditional ? order.stopPrice : order.price
+            return level >= candle.low && level <= candle.high
+        }
+        let liquidation = exchange.liquidationPrice(for: symbol).map { $0 >= candle.low - tick && $0 <= candle.high + tick } ?? false
+        if !resting && !liquidation { return }
         let short = position.isNegative
         for extreme in short ? [candle.high, candle.low] : [candle.low, candle.high] {
             let from = exchange.prices[symbol] ?? candle.open

@@ -45,8 +45,15 @@ extension SimExchange {
     /// Liquidates the account when its margin balance is at or below its maintenance margin; returns
     /// what changed (cancelled orders, then each LIQUIDATION order new and filled).
     mutating func liquidateIfBelowMaintenance(time: Int64) -> [SimOrderUpdate] {
-        // Called on every price move: the usual answer (flat, or well above maintenance) without allocating.
-        guard ledger.positions.values.contains(where: { !$0.amount.isZero }), marginBalance <= maintenanceMargin else { return [] }
+        // Called on every price move: margin and maintenance in one pass, without allocating.
+        var margin = ledger.walletBalance, needed = Amount.zero, anyOpen = false
+        for (symbol, position) in ledger.positions where !position.amount.isZero {
+            anyOpen = true
+            let price = prices[symbol] ?? position.entryPrice
+            margin += position.unrealizedPnl(mark: price)
+            needed += maintenance(symbol, position, at: price)
+        }
+        guard anyOpen, margin <= needed else { return [] }
         let open = ledger.positions.filter { !$0.value.amount.isZero }
         var updates: [SimOrderUpdate] = []
         for var order in openOrders(symbol: nil) {

@@ -66,9 +66,6 @@ public struct SimSymbol: Sendable, Equatable {
     }
 
     static func isMultiple(_ value: Amount, of step: Amount) -> Bool {
-        var quotient = value.decimal / step.decimal
-        var whole = Decimal()
-        NSDecimalRound(&whole, &quotient, 0, .down)
-        return whole == quotient
+        value.rounded(toMultipleOf: step, mode: .down) == value
     }
 }
