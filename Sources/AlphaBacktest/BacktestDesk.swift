@@ -62,7 +62,7 @@ public final class BacktestDesk: CommandHandler {
         do {
             let report = try backtest(request, storage: storage)
             var writer = JSONWriter(capacity: 64 * 1024)
-            writer.write(report.json)
+            report.write(into: &writer)
             try storage.backtests.finish(id: id, summary: report.headline, report: String(decoding: writer.bytes, as: UTF8.self), now: .now())
         } catch {
             try? storage.backtests.fail(id: id, error: "\(error)", now: .now())
@@ -95,7 +95,7 @@ extension BacktestReport {
     /// What a list of runs shows: the settings, the data and the metrics, without the trades,
     /// fills and equity curve of the full report.
     public var headline: JSONObject {
-        let full = json
+        let full = json(equity: false)
         var headline: JSONObject = [:]
         for key in ["settings", "data", "metrics", "liquidations", "decisions"] { headline[key] = full[key] }
         return headline

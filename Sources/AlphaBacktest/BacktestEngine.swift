@@ -222,17 +222,17 @@ public struct BacktestEngine {
     /// The closed candles each requirement asks for, as of `time`: the primary's as they are,
     /// longer timeframes merged from them (only the ones already closed; with gaps in the data a
     /// longer candle may be merged from fewer primary ones, as the data has them).
-    static func window(_ candles: ArraySlice<Candle>, _ requirements: [CandleRequirement], primary: Timeframe, at time: Int64) -> [Timeframe: [Candle]] {
-        var window: [Timeframe: [Candle]] = [:]
+    static func window(_ candles: ArraySlice<Candle>, _ requirements: [CandleRequirement], primary: Timeframe, at time: Int64) -> [Timeframe: ArraySlice<Candle>] {
+        var window: [Timeframe: ArraySlice<Candle>] = [:]
         for requirement in requirements {
             if requirement.timeframe == primary {
-                window[primary] = Array(candles.suffix(requirement.count))
+                window[primary] = candles.suffix(requirement.count)  // a view of the run's candles: no copy
                 continue
             }
             // Only the primary candles the longer ones need (one more for the one in progress), not the whole run so far.
             let span = Int(max(1, requirement.timeframe.milliseconds / primary.milliseconds)) * (requirement.count + 1)
             let merged = CandleFile.merge(candles.suffix(span), into: requirement.timeframe).map(\.candle)
-            window[requirement.timeframe] = Array(merged.filter { $0.isClosed(at: time) }.suffix(requirement.count))
+            window[requirement.timeframe] = merged.filter { $0.isClosed(at: time) }.suffix(requirement.count)
         }
         return window
     }

@@ -235,8 +235,32 @@ extension BacktestReport {
     static func time(_ milliseconds: Int64) -> JSONValue { .string(Timestamp(millisecondsSinceEpoch: milliseconds).iso8601) }
     static func ratio(_ value: Double?) -> JSONValue { value.map { .string(String(format: "%.4f", $0)) } ?? .null }
 
+    /// The report written out as `json` holds it, the equity curve (a point per candle) streamed
+    /// rather than built as a tree first: the same document, in a fraction of the time.
+    public func write(into writer: inout JSONWriter) {
+        writer.beginObject()
+        for (key, value) in json(equity: false).members {
+            writer.key(escaping: key)
+            writer.value(value)
+        }
+        writer.key("equity")
+        writer.beginArray()
+        for point in equity {
+            writer.beginObject()
+            writer.key("time")
+            writer.value(Timestamp(millisecondsSinceEpoch: point.time).iso8601)
+            writer.key("equity")
+            writer.value(point.equity.description)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+    }
+
     /// The report as one JSON object, for tools: money as decimal strings, times in ISO-8601 UTC.
-    public var json: JSONObject {
+    public var json: JSONObject { json(equity: true) }
+
+    func json(equity withEquity: Bool) -> JSONObject {
         var gap: JSONValue = .null
         if let longestGap {
             gap = .object(["after": Self.time(longestGap.after), "resumes": Self.time(longestGap.resumes),
@@ -264,7 +288,7 @@ extension BacktestReport {
             "profitFactor": self.metrics.profitFactor.map { .amount($0) } ?? .null, "exposure": .amount(self.metrics.exposure),
             "trades": .int(Int64(self.metrics.trades)), "feesPaid": .amount(self.metrics.feesPaid), "funding": .amount(self.metrics.funding),
         ]
-        return [
+        var document: JSONObject = [
             "strategy": .string(strategy), "parameters": .object(parameters), "settings": .object(settings),
             "data": .object(["candles": .int(Int64(candles)), "from": Self.time(from), "until": Self.time(until), "gaps": .int(Int64(gaps)),
                              "longestGap": gap]),
@@ -280,10 +304,11 @@ extension BacktestReport {
                          "quantity": .amount(fill.quantity), "fee": .amount(fill.fee), "realizedPnl": .amount(fill.realizedPnl),
                          "liquidation": .bool(fill.liquidation)])
             }),
-            "equity": .array(equity.map { .object(["time": Self.time($0.time), "equity": .amount($0.equity)]) }),
             "rejections": .array(rejections.map { .object(["time": Self.time($0.time), "reason": .string($0.reason)]) }),
             "decisions": .int(Int64(decisions)), "unsentAtEnd": .int(Int64(unsentAtEnd)), "liquidations": .int(Int64(liquidations)),
         ]
+        if withEquity { document["equity"] = .array(equity.map { .object(["time": Self.time($0.time), "equity": .amount($0.equity)]) }) }
+        return document
     }
 
     /// A few lines for a person at a terminal.

@@ -4,20 +4,21 @@ import AlphaCore
 /// first). Each returns nil when there are too few candles, never a value from a partial window.
 public enum Indicators {
     /// The simple moving average of the last `period` closes, ending `offset` candles before the last.
-    public static func sma(_ candles: [Candle], period: Int, offset: Int = 0) -> Amount? {
+    public static func sma(_ candles: ArraySlice<Candle>, period: Int, offset: Int = 0) -> Amount? {
         guard period > 0, candles.count >= period + offset else { return nil }
-        let end = candles.count - offset
-        let sum = candles[(end - period)..<end].reduce(Amount.zero) { $0 + $1.close }
+        let end = candles.endIndex - offset
+        var sum = Amount.zero
+        for index in (end - period)..<end { sum += candles[index].close }
         return mean(sum, period)
     }
 
     /// The highest high of the `period` candles before the last `offset` ones (Donchian's upper band).
-    public static func highest(_ candles: [Candle], period: Int, offset: Int = 0) -> Amount? {
+    public static func highest(_ candles: ArraySlice<Candle>, period: Int, offset: Int = 0) -> Amount? {
         window(candles, period, offset)?.map(\.high).max()
     }
 
     /// The lowest low of the `period` candles before the last `offset` ones (Donchian's lower band).
-    public static func lowest(_ candles: [Candle], period: Int, offset: Int = 0) -> Amount? {
+    public static func lowest(_ candles: ArraySlice<Candle>, period: Int, offset: Int = 0) -> Amount? {
         window(candles, period, offset)?.map(\.low).min()
     }
 
@@ -27,16 +28,16 @@ public enum Indicators {
     }
 
     /// The average true range over the last `period` candles (a simple mean; it needs `period + 1` candles).
-    public static func atr(_ candles: [Candle], period: Int) -> Amount? {
+    public static func atr(_ candles: ArraySlice<Candle>, period: Int) -> Amount? {
         guard period > 0, candles.count >= period + 1 else { return nil }
         var sum = Amount.zero
-        for index in (candles.count - period)..<candles.count { sum += trueRange(candles[index], previous: candles[index - 1]) }
+        for index in (candles.endIndex - period)..<candles.endIndex { sum += trueRange(candles[index], previous: candles[index - 1]) }
         return mean(sum, period)
     }
 
-    private static func window(_ candles: [Candle], _ period: Int, _ offset: Int) -> ArraySlice<Candle>? {
+    private static func window(_ candles: ArraySlice<Candle>, _ period: Int, _ offset: Int) -> ArraySlice<Candle>? {
         guard period > 0, candles.count >= period + offset else { return nil }
-        let end = candles.count - offset
+        let end = candles.endIndex - offset
         return candles[(end - period)..<end]
     }
 

@@ -8,8 +8,9 @@ public struct StrategySnapshot: Sendable {
     public var timeframe: Timeframe
     /// The close time of that candle, plus one millisecond (the moment it became closed).
     public var time: Int64
-    /// Closed candles by timeframe, oldest first, at most what `requirements` asked for.
-    public var candles: [Timeframe: [Candle]]
+    /// Closed candles by timeframe, oldest first, at most what `requirements` asked for. Slices, so
+    /// a backtest hands each candle's window over without copying it.
+    public var candles: [Timeframe: ArraySlice<Candle>]
     /// The last traded price (the close of the candle that just closed when nothing newer is known).
     public var lastPrice: Amount
     /// The mark price, when the mark-price stream has given one.
@@ -24,7 +25,7 @@ public struct StrategySnapshot: Sendable {
     public var state: JSONObject
     public var parameters: StrategyParameters
 
-    public init(symbol: String, timeframe: Timeframe, time: Int64, candles: [Timeframe: [Candle]], lastPrice: Amount,
+    public init(symbol: String, timeframe: Timeframe, time: Int64, candles: [Timeframe: ArraySlice<Candle>], lastPrice: Amount,
                 markPrice: Amount? = nil, position: StrategyPosition = .flat, equity: Amount, availableBalance: Amount,
                 openOrders: [StrategyOpenOrder] = [], state: JSONObject = [:], parameters: StrategyParameters) {
         self.symbol = symbol
@@ -41,8 +42,16 @@ public struct StrategySnapshot: Sendable {
         self.parameters = parameters
     }
 
+    public init(symbol: String, timeframe: Timeframe, time: Int64, candles: [Timeframe: [Candle]], lastPrice: Amount,
+                markPrice: Amount? = nil, position: StrategyPosition = .flat, equity: Amount, availableBalance: Amount,
+                openOrders: [StrategyOpenOrder] = [], state: JSONObject = [:], parameters: StrategyParameters) {
+        self.init(symbol: symbol, timeframe: timeframe, time: time, candles: candles.mapValues { $0[...] }, lastPrice: lastPrice,
+                  markPrice: markPrice, position: position, equity: equity, availableBalance: availableBalance, openOrders: openOrders,
+                  state: state, parameters: parameters)
+    }
+
     /// The closed candles of the primary timeframe, oldest first.
-    public var primaryCandles: [Candle] { candles[timeframe] ?? [] }
+    public var primaryCandles: ArraySlice<Candle> { candles[timeframe] ?? [] }
 }
 
 /// The position in the strategy's symbol: signed quantity (negative is short) and entry price.

@@ -55,7 +55,7 @@ struct BacktestCommand: ParsableCommand {
             if library == nil { FileHandle.standardError.write(Data("alphaengine backtest: Chart.js not found in \(chartJSDirectory); the HTML has no charts\n".utf8)) }
         }
         var writer = JSONWriter(capacity: 64 * 1024)
-        writer.write(report.json)
+        report.write(into: &writer)
         switch json {
         case "-"?: FileHandle.standardOutput.write(Data(writer.bytes + [10]))
         case let path?:
@@ -79,7 +79,7 @@ struct BacktestCommand: ParsableCommand {
         let now = Timestamp.now()
         _ = try store.start(BacktestRun(id: id, createdAt: now, requestedBy: "cli", strategy: strategy, request: request))
         var writer = JSONWriter(capacity: 64 * 1024)
-        writer.write(report.json)
+        report.write(into: &writer)
         try store.finish(id: id, summary: report.headline, report: String(decoding: writer.bytes, as: UTF8.self), now: now)
         print("saved: backtest \(id) (GET /api/backtests/\(id))")
     }

@@ -137,4 +137,26 @@ struct QuarantineProcessTests {
         #expect(bot.quarantine() == nil && bot.projection().ownedAmount("BTCUSDT") == Amount("-0.004"))
         #expect(bot.stopBot() == 0)
     }
+    @Test("a liquidation on the exchange: the bot takes its LIQUIDATION order for what it is, an order it did not place, quarantines the symbol, records the fill once, and its money agrees with the ledger to the last decimal")
+    func liquidation() throws {
+        let bot = try BotWorld(balance: "10000")
+        try bot.startBot()
+        #expect(eventually(within: 15) { bot.count(.reconciliationPerformed) >= 1 })
+        // 3.5 BTC at about 50 000 on 10 000 USDT: 17.5× leverage, a few per cent from liquidation.
+        let buy = try bot.order("BUY", quantity: "3.500")
+        #expect(bot.settled(buy)?.status == .acknowledged, "\(bot.log.suffix(2000))")
+        #expect(eventually(within: 10) { bot.projection().positions["BTCUSDT"]?.amount == Amount("3.5") })
+        let price = try #require(bot.sim.withExchange { $0.liquidationPrice(for: "BTCUSDT") })
+        try bot.control("price", #"{"symbol":"BTCUSDT","price":"\#(price)"}"#)
+        let closed = bot.sim.withExchange { $0.orders.values.first { $0.kind == .liquidation } }
+        #expect(closed?.status == .filled && closed?.clientOrderId.hasPrefix("autoclose-") == true, "the simulator liquidated at \(price)")
+        #expect(bot.sim.withExchange { $0.ledger.position("BTCUSDT").amount.isZero })
+
+        #expect(eventually(within: 10) { bot.quarantine() != nil }, "\(bot.log.suffix(2000))")
+        let started = try #require(bot.stored(.quarantineStarted).first.map { try QuarantineStartedPayload(json: $0.payload) })
+        #expect(started.clientOrderID == closed?.clientOrderId, "the exchange's order started it: \(started)")
+        #expect(eventually(within: 15) { bot.moneyAgrees() && bot.projection().positions["BTCUSDT"]?.amount.isZero == true }, "\(bot.moneyReport())")
+        #expect(bot.storedTradeIDs() == bot.ledgerTradeIDs(), "the liquidation's fill once, with ours")
+        #expect(bot.stopBot() == 0)
+    }
 }

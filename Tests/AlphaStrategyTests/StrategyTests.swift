@@ -36,7 +36,7 @@ struct StrategyTests {
                                         equity: 10_000, availableBalance: 10_000, parameters: parameters)
         #expect(try strategy.decide(snapshot) == strategy.decide(snapshot))
         var early = snapshot
-        early.candles = [market.timeframe: Array(market.candles[0...2])]
+        early.candles = [market.timeframe: market.candles[0...2]]
         let output = try strategy.decide(early)
         #expect(output.decisions.isEmpty)
         #expect(output.signals.map(\.name) == ["warming_up"])

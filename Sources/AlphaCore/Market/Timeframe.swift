@@ -25,6 +25,11 @@ public struct Timeframe: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public static let oneMinute = Timeframe("1m")!
 
+    /// The length alone names a timeframe (every one has its own): hashing it skips the name's text,
+    /// which a backtest's window lookups would otherwise hash once a candle.
+    public func hash(into hasher: inout Hasher) { hasher.combine(milliseconds) }
+    public static func == (lhs: Timeframe, rhs: Timeframe) -> Bool { lhs.milliseconds == rhs.milliseconds }
+
     /// The open time of the candle that holds `time` (Binance aligns every interval to the epoch
     /// in UTC; the week starts on Monday, which the epoch's Thursday needs a shift for).
     public func openTime(containing time: Int64) -> Int64 {

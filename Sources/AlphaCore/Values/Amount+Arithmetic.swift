@@ -16,7 +16,7 @@ extension Amount {
     }
 
     /// Both sides at the smaller exponent, or nil when one does not fit.
-    @inlinable @inline(__always)
+    @usableFromInline
     static func aligned(_ lhs: Amount, _ rhs: Amount) -> (Int64, Int64, Int)? {
         guard case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage else { return nil }
         if ea == eb { return (a, b, Int(ea)) }
@@ -28,7 +28,19 @@ extension Amount {
         return (a, b, Int(eb))
     }
 
+    // The operators inline only the commonest case (both sides at one exponent, as a price series
+    // is); the rest is a call, so the inlined code stays small enough to be inlined.
+
     @inlinable public static func + (lhs: Amount, rhs: Amount) -> Amount {
+        if case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage, ea == eb {
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            if !overflow { return Amount(fixed: sum, Int(ea)) }
+        }
+        return sum(lhs, rhs)
+    }
+
+    @usableFromInline @inline(never)
+    static func sum(_ lhs: Amount, _ rhs: Amount) -> Amount {
         if let (a, b, exponent) = aligned(lhs, rhs) {
             let (sum, overflow) = a.addingReportingOverflow(b)
             if !overflow { return Amount(fixed: sum, exponent) }
@@ -37,6 +49,15 @@ extension Amount {
     }
 
     @inlinable public static func - (lhs: Amount, rhs: Amount) -> Amount {
+        if case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage, ea == eb {
+            let (difference, overflow) = a.subtractingReportingOverflow(b)
+            if !overflow { return Amount(fixed: difference, Int(ea)) }
+        }
+        return difference(lhs, rhs)
+    }
+
+    @usableFromInline @inline(never)
+    static func difference(_ lhs: Amount, _ rhs: Amount) -> Amount {
         if let (a, b, exponent) = aligned(lhs, rhs) {
             let (difference, overflow) = a.subtractingReportingOverflow(b)
             if !overflow { return Amount(fixed: difference, exponent) }
@@ -62,7 +83,7 @@ extension Amount {
     @inlinable public static func -= (lhs: inout Amount, rhs: Amount) { lhs = lhs - rhs }
 
     /// -1, 0 or 1 as `lhs` is below, at or above `rhs`; nil when the integer forms cannot say.
-    @inlinable @inline(__always)
+    @usableFromInline
     static func order(_ lhs: Amount, _ rhs: Amount) -> Int? {
         guard case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage else { return nil }
         if ea == eb { return a < b ? -1 : (a == b ? 0 : 1) }
@@ -77,13 +98,21 @@ extension Amount {
     }
 
     @inlinable public static func < (lhs: Amount, rhs: Amount) -> Bool {
-        if let order = order(lhs, rhs) { return order < 0 }
-        return lhs.decimal < rhs.decimal
+        if case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage, ea == eb { return a < b }
+        return compare(lhs, rhs) < 0
     }
 
     @inlinable public static func == (lhs: Amount, rhs: Amount) -> Bool {
-        if let order = order(lhs, rhs) { return order == 0 }
-        return lhs.decimal == rhs.decimal
+        if case .fixed(let a, let ea) = lhs.storage, case .fixed(let b, let eb) = rhs.storage, ea == eb { return a == b }
+        return compare(lhs, rhs) == 0
+    }
+
+    /// -1, 0 or 1 as `lhs` is below, at or above `rhs`.
+    @usableFromInline @inline(never)
+    static func compare(_ lhs: Amount, _ rhs: Amount) -> Int {
+        if let order = order(lhs, rhs) { return order }
+        let (x, y) = (lhs.decimal, rhs.decimal)
+        return x < y ? -1 : (x == y ? 0 : 1)
     }
 
     /// The canonical plain string: no exponent, no trailing zeros after the point, "0" for zero.
