@@ -151,6 +151,9 @@ public protocol BacktestRepository: AnyObject {
 public protocol UserRepository: AnyObject {
     func add(name: String, role: String, passwordHash: String, now: Timestamp) throws
     func user(named name: String) throws -> StoredUser?
+    func all() throws -> [StoredUser]
+    func setPassword(name: String, passwordHash: String, now: Timestamp) throws -> Bool
+    func setDisabled(name: String, _ disabled: Bool, now: Timestamp) throws -> Bool
 }
 
 extension UserRepository {

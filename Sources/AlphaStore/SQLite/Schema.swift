@@ -278,6 +278,12 @@ enum Schema {
             );
             CREATE INDEX backtest_runs_by_time ON backtest_runs (created_at, id);
             """),
+        // A disabled user cannot sign in; access tokens issued at or before sessions_valid_after
+        // (seconds since the epoch: a password change, a disable) are refused.
+        Migration(version: 11, name: "disabled users, sessions cut off", sql: """
+            ALTER TABLE users ADD COLUMN disabled_at TEXT;
+            ALTER TABLE users ADD COLUMN sessions_valid_after INTEGER NOT NULL DEFAULT 0;
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

@@ -8,6 +8,11 @@ public struct StoredUser: Sendable, Equatable {
     /// `PasswordHash` text: algorithm, cost, salt and hash; never the password.
     public let passwordHash: String
     public let createdAt: Timestamp
+    /// Set while the user may not sign in.
+    public var disabledAt: Timestamp? = nil
+    /// Access tokens issued at or before this second (since the epoch) are refused: the last
+    /// password change or disable.
+    public var sessionsValidAfter: Int64 = 0
 }
 
 /// `users`: who may sign in, with a salted slow hash of their password.
@@ -39,9 +44,39 @@ public final class UserStore {
         }
     }
 
+    private static let columns = "name, role, password_hash, created_at, disabled_at, sessions_valid_after"
+
+    private static func read(_ row: Statement) -> StoredUser {
+        StoredUser(name: row.text(0), role: row.text(1), passwordHash: row.text(2),
+                   createdAt: Timestamp(iso8601: row.text(3)) ?? Timestamp(millisecondsSinceEpoch: 0),
+                   disabledAt: row.optionalText(4).flatMap { Timestamp(iso8601: $0) }, sessionsValidAfter: row.int64(5))
+    }
+
     public func user(named name: String) throws -> StoredUser? {
-        try database.statement("SELECT name, role, password_hash, created_at FROM users WHERE name = ?").firstRow([.text(name)]) { row in
-            StoredUser(name: row.text(0), role: row.text(1), passwordHash: row.text(2), createdAt: Timestamp(iso8601: row.text(3)) ?? Timestamp(millisecondsSinceEpoch: 0))
+        try database.statement("SELECT \(Self.columns) FROM users WHERE name = ?").firstRow([.text(name)], Self.read)
+    }
+
+    /// Every user, by name.
+    public func all() throws -> [StoredUser] {
+        try database.statement("SELECT \(Self.columns) FROM users ORDER BY name").rows([], Self.read)
+    }
+
+    /// A new password; every session signed in before it ends. False when there is no such user.
+    public func setPassword(name: String, passwordHash: String, now: Timestamp = .now()) throws -> Bool {
+        try database.write {
+            try database.statement("UPDATE users SET password_hash = ?, sessions_valid_after = ? WHERE name = ?")
+                .run([.text(passwordHash), .integer(now.millisecondsSinceEpoch / 1000), .text(name)]) == 1
+        }
+    }
+
+    /// Disables (ending every session at once) or enables a user. False when there is no such user.
+    public func setDisabled(name: String, _ disabled: Bool, now: Timestamp = .now()) throws -> Bool {
+        try database.write {
+            if disabled {
+                return try database.statement("UPDATE users SET disabled_at = coalesce(disabled_at, ?), sessions_valid_after = ? WHERE name = ?")
+                    .run([.text(now.iso8601), .integer(now.millisecondsSinceEpoch / 1000), .text(name)]) == 1
+            }
+            return try database.statement("UPDATE users SET disabled_at = NULL WHERE name = ?").run([.text(name)]) == 1
         }
     }
 }

@@ -25,8 +25,12 @@ public final class Authenticator: Sendable {
     /// added to on every sign-out, which only this process performs.
     private let revoked = Mutex<Set<String>>([])
 
-    public init(tokens: AccessTokens, revokedTokenIDs: Set<String> = []) {
+    /// Disabled users and sessions older than a password change, when the web runs on a store.
+    private let cutoffs: SessionCutoffs?
+
+    init(tokens: AccessTokens, revokedTokenIDs: Set<String> = [], cutoffs: SessionCutoffs? = nil) {
         self.tokens = tokens
+        self.cutoffs = cutoffs
         revoked.withLock { $0 = revokedTokenIDs }
     }
 
@@ -56,6 +60,12 @@ public final class Authenticator: Sendable {
     }
 
     private func accessToken(_ presented: String, now: Int64) throws(APIFailure) -> Principal {
+        let principal = try verifiedAccessToken(presented, now: now)
+        if let cutoffs, !cutoffs.allows(principal.name, issuedAt: principal.issuedAt) { throw .unauthorized }
+        return principal
+    }
+
+    private func verifiedAccessToken(_ presented: String, now: Int64) throws(APIFailure) -> Principal {
         if let cached = verified.withLock({ $0[presented] }), let expires = cached.expiresAt, now < expires,
            !revoked.withLock({ $0.contains(cached.tokenID ?? "") }) {
             return cached

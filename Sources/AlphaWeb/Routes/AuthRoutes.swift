@@ -51,7 +51,8 @@ extension WebAPI {
         }
         let user = try context.storage.users.user(named: username)
         let matches = PasswordHash.verify(password, against: user?.passwordHash ?? Self.decoyHash)
-        guard let user, matches, let role = Role(rawValue: user.role) else {
+        // A disabled user is refused like a wrong password: the answer does not say which names exist.
+        guard let user, matches, user.disabledAt == nil, let role = Role(rawValue: user.role) else {
             throttle.recordFailure(user: username, address: address, now: now)
             throw APIFailure.unauthorized
         }

@@ -49,7 +49,7 @@ final class WebAPI: Sendable {
         tokens = try AccessTokens(secret: secret, lifetimeSeconds: settings.tokenLifetimeSeconds)
         let revoked = try settings.storage.open(memory: .lean).sessionRevocations
             .active(now: Timestamp.now().millisecondsSinceEpoch / 1000)
-        authenticator = Authenticator(tokens: tokens, revokedTokenIDs: revoked)
+        authenticator = Authenticator(tokens: tokens, revokedTokenIDs: revoked, cutoffs: SessionCutoffs(backend: settings.storage))
         throttle = LoginThrottle(limits: settings.loginLimits)
         pool = ConnectionPool(backend: settings.storage)
         tail = EventTail(backend: settings.storage, hub: hub, pollMicroseconds: settings.tailPollMicroseconds)
