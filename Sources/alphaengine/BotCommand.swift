@@ -23,13 +23,19 @@ struct BotCommand: ParsableCommand {
     var reconcileMs: Int?
     @Option(help: "How long a REST request may take before its outcome is unknown (ms).") var restTimeoutMs = 10_000
     @Option(help: "Request-weight thresholds per minute: warn,slow,stop.") var weightThresholds = "1500,2000,2300"
+    @Option(help: "Log lines as text (for a person) or json (one object a line, for journald).") var logFormat: LogFormat = .text
 
     func run() throws {
         try reportingFailures {
             let shutdown = try ShutdownSignal()
             // One level for every logger of the process; the runtime configuration's logging.level sets it.
             let levels = LogLevelSwitch(.info)
-            LoggingSystem.bootstrap { label in LineLogHandler(process: "bot", component: label, levels: levels) }
+            // As JSON every line also carries the boot id, once the boot has made one.
+            let context = LogContext()
+            LoggingSystem.bootstrap { [logFormat] label in
+                LineLogHandler(process: "bot", component: label, levels: levels, format: logFormat, context: logFormat == .json ? context : nil)
+            }
+            let announce = options.announcer(process: "bot", format: logFormat)
             // The bot runs for months and appends a few events a second: a small page cache.
             let (storage, configuration) = try options.openStorage(memory: .lean)
             let mode = configuration.mode, endpoints = configuration.endpoints
@@ -71,9 +77,10 @@ struct BotCommand: ParsableCommand {
             } catch let error as BotRunner.BootError {
                 throw ValidationFailure("boot: \(error)", status: 1)
             }
-            FileHandle.standardError.write(Data("alphaengine bot: running (\(mode.rawValue), \(endpoints.rest))\n".utf8))
+            context.set("boot", runner.engine.bootID)
+            announce("running (\(mode.rawValue), \(endpoints.rest))")
             try runner.run(until: { shutdown.wait(milliseconds: 0) != nil })
-            FileHandle.standardError.write(Data("alphaengine bot: stopped\n".utf8))
+            announce("stopped")
         }
     }
 

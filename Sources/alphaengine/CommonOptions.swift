@@ -1,8 +1,10 @@
 import AlphaCore
 import AlphaSettings
 import AlphaStore
+import AlphaSystem
 import ArgumentParser
 import Foundation
+import Logging
 
 /// Options every subcommand that touches the system shares.
 struct CommonOptions: ParsableArguments {
@@ -63,6 +65,23 @@ extension ParsableCommand {
         } catch let failure as ValidationFailure {
             FileHandle.standardError.write(Data("alphaengine: \(failure.description)\n".utf8))
             throw ExitCode(failure.status)
+        }
+    }
+}
+
+extension LogFormat: ExpressibleByArgument {}
+
+extension CommonOptions {
+    /// Says what a long-running process is doing (started, listening, stopped): as the plain
+    /// "alphaengine bot: …" line people and scripts read, or, with JSON logs, as a log line like
+    /// every other, so standard error stays one JSON object a line.
+    func announcer(process: String, format: LogFormat) -> (String) -> Void {
+        let lifecycle = Logger(label: "lifecycle")
+        return { text in
+            switch format {
+            case .text: FileHandle.standardError.write(Data("alphaengine \(process): \(text)\n".utf8))
+            case .json: lifecycle.notice("\(text)")
+            }
         }
     }
 }

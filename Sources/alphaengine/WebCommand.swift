@@ -29,6 +29,7 @@ struct WebCommand: ParsableCommand {
     var chartJSDirectory: String?
     @Option(help: "Event loops (default: one per core).") var eventLoops: Int?
     @Option(help: "Worker threads for database work.") var workers = 4
+    @Option(help: "Log lines as text (for a person) or json (one object a line, for journald).") var logFormat: LogFormat = .text
 
     func validate() throws {
         guard (60...86_400).contains(tokenTtl) else { throw ValidationError("--token-ttl must be from 60 to 86400 seconds") }
@@ -39,7 +40,8 @@ struct WebCommand: ParsableCommand {
         try reportingFailures {
             // One line per log event on stderr, as the bot writes them.
             let levels = LogLevelSwitch(.info)
-            LoggingSystem.bootstrap { label in LineLogHandler(process: "web", component: label, levels: levels) }
+            LoggingSystem.bootstrap { [logFormat] label in LineLogHandler(process: "web", component: label, levels: levels, format: logFormat) }
+            let announce = options.announcer(process: "web", format: logFormat)
             let shutdown = try ShutdownSignal()
             // --cors-origin is checked and added to web.cors_origins with the rest of the configuration.
             let (database, configuration) = try options.openDatabase(memory: .lean, corsOrigins: corsOrigins)
@@ -64,10 +66,10 @@ struct WebCommand: ParsableCommand {
             } catch {
                 throw ValidationFailure("cannot listen on \(host):\(port): \(error)", status: 1)
             }
-            FileHandle.standardError.write(Data("alphaengine web: listening on http://\(host):\(app.port) (\(configuration.mode.rawValue))\n".utf8))
+            announce("listening on http://\(host):\(app.port) (\(configuration.mode.rawValue))")
             while shutdown.wait(milliseconds: 1000) == nil {}
             app.stop()
-            FileHandle.standardError.write(Data("alphaengine web: stopped\n".utf8))
+            announce("stopped")
         }
     }
 

@@ -1,5 +1,8 @@
 import AlphaBot
+import AlphaCore
+import AlphaJSON
 import AlphaSystem
+import AlphaTestSupport
 import Logging
 import Synchronization
 import Testing
@@ -53,5 +56,43 @@ struct LoggingTests {
         log.warning("quiet on this logger only")
         #expect(lines.all.count == 1)
         #expect(logger(lines, levels).logLevel == .debug)
+    }
+
+    @Test("as JSON: one object a line with the time in UTC, level, process, component and message, the process's context and the metadata; quotes and newlines escaped; a field never hides the line's own")
+    func json() throws {
+        let lines = Lines()
+        let context = LogContext()
+        context.set("boot", "01a2boot")
+        let log = Logger(label: "orders") { _ in
+            LineLogHandler(process: "bot", component: "orders", levels: LogLevelSwitch(.info), format: .json, context: context) { line in
+                lines.captured.withLock { $0.append(line) }
+            }
+        }
+        log.warning("order \"ae-1\" outcome unknown\nresolving", metadata: ["clientOrderId": "ae-1", "level": "spoofed"])
+        log.debug("below the level: not written")
+        #expect(lines.all.count == 1 && lines.all[0].hasSuffix("}\n") && lines.all[0].filter { $0 == "\n" }.count == 1)
+        let object = try JSONParser.parseObject(String(lines.all[0].dropLast()))
+        #expect(object["level"] == .string("warning") && object["process"] == .string("bot") && object["component"] == .string("orders"))
+        #expect(object["message"] == .string("order \"ae-1\" outcome unknown\nresolving"))
+        #expect(object["boot"] == .string("01a2boot") && object["clientOrderId"] == .string("ae-1") && object["meta_level"] == .string("spoofed"))
+        guard case .string(let time)? = object["ts"] else { Issue.record("no ts"); return }
+        #expect(Timestamp(iso8601: time) != nil && time.hasSuffix("Z"), "\(time)")
+    }
+
+    @Test("the bot with --log-format json writes nothing but JSON objects to standard error, each line after the boot with its boot id, and no secret")
+    func botLogsJSON() throws {
+        let world = try BotWorld(botArguments: ["--not-found-grace-ms", "800", "--reconcile-ms", "1000", "--log-format", "json"])
+        try world.startBot()
+        #expect(eventually(within: 15) { world.count(.reconciliationPerformed) >= 1 })
+        #expect(world.stopBot() == 0)
+        let lines = world.log.split(separator: "\n").map(String.init)
+        let objects = lines.compactMap { try? JSONParser.parseObject($0) }
+        #expect(!lines.isEmpty && objects.count == lines.count, "every line JSON: \(lines.filter { (try? JSONParser.parseObject($0)) == nil })")
+        #expect(objects.allSatisfy { $0["process"] == .string("bot") })
+        let messages = objects.compactMap { object -> String? in if case .string(let text)? = object["message"] { text } else { nil } }
+        #expect(messages.contains { $0.hasPrefix("running (sim") } && messages.last == "stopped", "\(messages)")
+        let boot = world.stored(.engineStarted).first.flatMap { event -> String? in if case .string(let id)? = event.payload["bootId"] { id } else { nil } }
+        #expect(boot != nil && objects.last?["boot"] == boot.map { .string($0) }, "the boot id on the lines after boot")
+        #expect(!world.log.contains(world.sim.configuration.apiSecret), "the exchange secret is never logged")
     }
 }
