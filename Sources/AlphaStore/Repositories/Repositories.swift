@@ -23,6 +23,7 @@ public protocol EventLog: AnyObject {
                 limit: Int) throws -> [Event]
     func lastSeq() throws -> Int64
     func count() throws -> Int64
+    func counts(of types: Set<EventType>) throws -> [EventType: Int64]
 }
 
 extension EventLog {

@@ -97,6 +97,16 @@ public final class EventStore {
         try database.statement("SELECT COUNT(*) FROM event_store").firstRow { $0.int64(0) } ?? 0
     }
 
+    /// How many events of each of `types` are stored (on the type index: no table scan).
+    public func counts(of types: Set<EventType>) throws -> [EventType: Int64] {
+        var counts: [EventType: Int64] = [:]
+        for type in types {
+            counts[type] = try database.statement("SELECT COUNT(*) FROM event_store WHERE event_type = ?")
+                .firstRow([.text(type.rawValue)]) { $0.int64(0) } ?? 0
+        }
+        return counts
+    }
+
     static func decode(_ row: Statement) throws -> Event {
         let typeName = row.text(2)
         guard let type = EventType(rawValue: typeName) else {

@@ -44,7 +44,26 @@ final class WebMetrics: Sendable {
     }
 
     /// The request metrics, then `gauges` (name, help, value) as given.
-    func render(gauges: [(String, String, Double)]) -> String {
+    /// One metric and its samples, each with its labels already written (`state="RUNNING"`).
+    struct Family {
+        var name: String
+        var help: String
+        var type = "gauge"
+        var samples: [(labels: String, value: Double)]
+
+        init(_ name: String, _ help: String, type: String = "gauge", _ samples: [(labels: String, value: Double)]) {
+            self.name = name
+            self.help = help
+            self.type = type
+            self.samples = samples
+        }
+
+        init(_ name: String, _ help: String, type: String = "gauge", value: Double) {
+            self.init(name, help, type: type, [("", value)])
+        }
+    }
+
+    func render(gauges: [(String, String, Double)], families: [Family] = []) -> String {
         let snapshot = routes.withLock { $0 }.mapValues { route in route.series.withLock { $0 } }
         var lines: [String] = []
         lines.append("# HELP alphaengine_http_requests_total Requests answered, by route pattern and status.")
@@ -69,6 +88,13 @@ final class WebMetrics: Sendable {
             lines.append("# HELP \(name) \(help)")
             lines.append("# TYPE \(name) gauge")
             lines.append("\(name) \(value)")
+        }
+        for family in families {
+            lines.append("# HELP \(family.name) \(family.help)")
+            lines.append("# TYPE \(family.name) \(family.type)")
+            for sample in family.samples {
+                lines.append(family.name + (sample.labels.isEmpty ? "" : "{\(sample.labels)}") + " \(sample.value)")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
