@@ -10,12 +10,8 @@ import Testing
 struct AccountsCLITests {
     @Test("user list/disable/enable/passwd and token list/revoke take effect in the running web within a second, sessions included; config show masks every secret")
     func accounts() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-accounts-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let demo = try DemoTests.Demo(dataDirectory: directory, extra: ["--strategy", "none"])
-        defer { _ = demo.stop() }
-        let port = try #require(demo.port, "\(demo.banner)")
-        let adminPassword = try #require(demo.password, "\(demo.banner)")
+        let demo = try DemoSession("accounts")
+        let (directory, port, adminPassword) = (demo.directory, demo.port, demo.password)
         func cli(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
             let process = Process()
             process.executableURL = BuiltExecutable.url("alphaengine")

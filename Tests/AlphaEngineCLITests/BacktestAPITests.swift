@@ -13,15 +13,8 @@ struct BacktestAPITests {
 
     @Test("RunBacktest: bad fields refused by name; a good one ACKed at once, DONE with its report, listed newest first, equal to the CLI's over the same candles; an unknown id is a 404")
     func runThroughTheBot() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-backtest-api-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let demo = try DemoTests.Demo(dataDirectory: directory, extra: ["--strategy", "none"])
-        defer { _ = demo.stop() }
-        let port = try #require(demo.port, "\(demo.banner)")
-        let password = try #require(demo.password, "\(demo.banner)")
-        let login = try DemoTests.call(port, "POST", "/api/auth/login", body: #"{"username":"demo","password":"\#(password)"}"#)
-        let token = try #require(DemoTests.field("token", in: login.text), "\(login.text)")
-        #expect(eventually(within: 30) { (try? DemoTests.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up")
+        let session = try DemoSession("backtest-api")
+        let (directory, port, token) = (session.directory, session.port, session.token)
 
         func post(_ payload: String) throws -> RawClient.Response {
             try DemoTests.call(port, "POST", "/api/commands", token: token, body: #"{"type":"RunBacktest","payload":\#(payload)}"#)

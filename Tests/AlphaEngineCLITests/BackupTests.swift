@@ -30,15 +30,8 @@ struct BackupTests {
 
     @Test("a backup taken while the bot trades and the web serves is whole and checked: db verify accepts it, it holds every event up to its point exactly as the live store does, and restored into a data directory it verifies there too")
     func backupWhileTrading() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-backup-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let demo = try DemoTests.Demo(dataDirectory: directory, extra: ["--strategy", "none"])
-        defer { _ = demo.stop() }
-        let port = try #require(demo.port, "\(demo.banner)")
-        let password = try #require(demo.password, "\(demo.banner)")
-        let login = try DemoTests.call(port, "POST", "/api/auth/login", body: #"{"username":"demo","password":"\#(password)"}"#)
-        let token = try #require(DemoTests.field("token", in: login.text), "\(login.text)")
-        #expect(eventually(within: 30) { (try? DemoTests.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up")
+        let session = try DemoSession("backup")
+        let (directory, port, token) = (session.directory, session.port, session.token)
 
         // Orders keep flowing through the web and the bot while the backup is taken.
         let done = Flag()

@@ -10,15 +10,8 @@ import Testing
 struct MetricsTests {
     @Test("/metrics carries the bot's state, stream, reconcile, commands and order latency after a real order; every metric the Grafana dashboard queries is one /metrics serves")
     func metrics() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-metrics-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let demo = try DemoTests.Demo(dataDirectory: directory, extra: ["--strategy", "none"])
-        defer { _ = demo.stop() }
-        let port = try #require(demo.port, "\(demo.banner)")
-        let password = try #require(demo.password, "\(demo.banner)")
-        let login = try DemoTests.call(port, "POST", "/api/auth/login", body: #"{"username":"demo","password":"\#(password)"}"#)
-        let token = try #require(DemoTests.field("token", in: login.text), "\(login.text)")
-        #expect(eventually(within: 30) { (try? DemoTests.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up")
+        let session = try DemoSession("metrics")
+        let (port, token) = (session.port, session.token)
         let order = try DemoTests.call(port, "POST", "/api/commands", token: token,
                                        body: #"{"type":"PlaceOrder","payload":{"symbol":"BTCUSDT","side":"BUY","type":"MARKET","quantity":"0.010"}}"#)
         let location = try #require(order.header("Location"))

@@ -10,14 +10,8 @@ import Testing
 struct OperatorConsoleTests {
     @Test("pause and resume reach the bot and the web sees them; status shows the position an API order made; cancel-all and close --yes leave the symbol flat with nothing open; mistakes are refused before anything is queued; with the bot down a command waits, queued")
     func console() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-console-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let demo = try DemoTests.Demo(dataDirectory: directory, extra: ["--strategy", "none"])
-        let port = try #require(demo.port, "\(demo.banner)")
-        let password = try #require(demo.password, "\(demo.banner)")
-        let login = try DemoTests.call(port, "POST", "/api/auth/login", body: #"{"username":"demo","password":"\#(password)"}"#)
-        let token = try #require(DemoTests.field("token", in: login.text), "\(login.text)")
-        #expect(eventually(within: 30) { (try? DemoTests.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up")
+        let session = try DemoSession("console")
+        let (directory, port, token) = (session.directory, session.port, session.token)
         func console(_ arguments: [String]) throws -> (status: Int32, output: String) {
             try BackupTests.alphaengine(arguments + ["--data-dir", directory])
         }
@@ -56,7 +50,7 @@ struct OperatorConsoleTests {
         #expect(commands.contains(#""id":"cli:"#), "the console's commands carry their operator: \(commands.prefix(400))")
 
         // The bot stops; a command waits in the store and says so.
-        #expect(demo.stop().status == 0)
+        #expect(session.stop().status == 0)
         let waiting = try console(["pause", "--wait", "1"])
         #expect(waiting.status == 75 && waiting.output.contains("still NEW"), "\(waiting.output)")
         let store = CommandStore(database: try Database.openMigrated(path: directory + "/alphaengine-sim.db"))
