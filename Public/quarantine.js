@@ -20,6 +20,8 @@ const CAUSES = {
   OUTSIDE_POSITION: 'A position AlphaEngine\'s fills do not explain',
   // An adopt's stop or a close's flattening order failed: the symbol is back with the user.
   DECISION_FAILED: 'A decision that could not be carried out',
+  // The exchange closed the position itself (margin at the maintenance margin).
+  LIQUIDATION: 'The exchange liquidated the position',
 };
 
 /** isStopped() (the session ended), onSettled() (refresh the dashboard); set once by bindQuarantineActions. */

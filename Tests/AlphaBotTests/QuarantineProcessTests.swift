@@ -154,7 +154,8 @@ struct QuarantineProcessTests {
 
         #expect(eventually(within: 10) { bot.quarantine() != nil }, "\(bot.log.suffix(2000))")
         let started = try #require(bot.stored(.quarantineStarted).first.map { try QuarantineStartedPayload(json: $0.payload) })
-        #expect(started.clientOrderID == closed?.clientOrderId, "the exchange's order started it: \(started)")
+        #expect(started.clientOrderID == closed?.clientOrderId && started.cause == .liquidation && started.reason.contains("liquidated"),
+                "the exchange's order started it, named for what it is: \(started)")
         #expect(eventually(within: 15) { bot.moneyAgrees() && bot.projection().positions["BTCUSDT"]?.amount.isZero == true }, "\(bot.moneyReport())")
         #expect(bot.storedTradeIDs() == bot.ledgerTradeIDs(), "the liquidation's fill once, with ours")
         #expect(bot.stopBot() == 0)

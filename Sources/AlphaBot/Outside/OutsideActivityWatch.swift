@@ -67,8 +67,12 @@ public final class OutsideActivityWatch: BotComponent {
                   writer.state.quarantines[order.symbol] == nil, order.status.isOpen || !order.filledQuantity.isZero
             else { continue }
             let sides = "\(order.type.rawValue) \(order.side.rawValue) \(order.quantity)"
-            try start(symbol: order.symbol, cause: .outsideOrder, id: "order:\(order.clientOrderID)", clientOrderID: order.clientOrderID,
-                      reason: "order \(order.clientOrderID) (\(sides)) was placed outside AlphaEngine", time)
+            // The exchange's own order: a liquidation is not someone trading, and says so.
+            let liquidated = order.type == .liquidation
+            try start(symbol: order.symbol, cause: liquidated ? .liquidation : .outsideOrder, id: "order:\(order.clientOrderID)",
+                      clientOrderID: order.clientOrderID,
+                      reason: liquidated ? "the exchange liquidated the position (\(sides), order \(order.clientOrderID)): the margin fell to the maintenance margin"
+                                         : "order \(order.clientOrderID) (\(sides)) was placed outside AlphaEngine", time)
         }
     }
 

@@ -7,6 +7,9 @@ public enum QuarantineCause: String, Sendable, CaseIterable {
     /// A user's decision could not be carried out (the adopted position's stop, or the order
     /// flattening it, failed): the symbol is back with the user rather than silently unprotected.
     case decisionFailed = "DECISION_FAILED"
+    /// The exchange closed the position itself: the margin fell to the maintenance margin. Nothing
+    /// the strategy planned; a person should look before it trades the symbol again.
+    case liquidation = "LIQUIDATION"
 }
 
 /// How a user ended a quarantine.
