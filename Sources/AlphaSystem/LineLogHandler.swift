@@ -53,6 +53,8 @@ public final class LogContext: Sendable {
         }
     }
 
+    public func remove(_ key: String) { fields.withLock { fields in fields.removeAll { $0.key == key } } }
+
     var current: [(key: String, value: String)] { fields.withLock { $0 } }
 }
 

@@ -72,6 +72,16 @@ struct BotCommand: ParsableCommand {
                                          backend: SQLiteBackend(path: configuration.databasePath))
             _ = try backtests.failInterrupted(now: .now())
             runner.dispatcher.register(backtests, for: [.runBacktest], needsExchange: false)
+            // While a command is handled, its lines carry its correlation and command ids.
+            runner.dispatcher.commandInHand = { command in
+                if let command {
+                    context.set("correlation", command.correlationID)
+                    context.set("command", command.id)
+                } else {
+                    context.remove("correlation")
+                    context.remove("command")
+                }
+            }
             do {
                 try runner.boot(shouldStop: { shutdown.wait(milliseconds: 0) != nil })
             } catch let error as BotRunner.BootError {

@@ -79,11 +79,16 @@ struct LoggingTests {
         #expect(Timestamp(iso8601: time) != nil && time.hasSuffix("Z"), "\(time)")
     }
 
-    @Test("the bot with --log-format json writes nothing but JSON objects to standard error, each line after the boot with its boot id, and no secret")
+    @Test("the bot with --log-format json writes nothing but JSON objects to standard error, each line after the boot with its boot id, a command's lines with its correlation id, and no secret")
     func botLogsJSON() throws {
         let world = try BotWorld(botArguments: ["--not-found-grace-ms", "800", "--reconcile-ms", "1000", "--log-format", "json"])
         try world.startBot()
         #expect(eventually(within: 15) { world.count(.reconciliationPerformed) >= 1 })
+        // An order answered with a 500 (refused before it executed): the bot logs that it resolves
+        // it by query, inside the command, and fails it once the exchange has never heard of it.
+        try world.control("faults", #"{"fault":"http_5xx","path":"/fapi/v1/order","status":500,"count":1}"#)
+        let order = try world.order("BUY")
+        #expect(world.settled(order) != nil, "\(world.log.suffix(1500))")
         #expect(world.stopBot() == 0)
         let lines = world.log.split(separator: "\n").map(String.init)
         let objects = lines.compactMap { try? JSONParser.parseObject($0) }
@@ -94,5 +99,9 @@ struct LoggingTests {
         let boot = world.stored(.engineStarted).first.flatMap { event -> String? in if case .string(let id)? = event.payload["bootId"] { id } else { nil } }
         #expect(boot != nil && objects.last?["boot"] == boot.map { .string($0) }, "the boot id on the lines after boot")
         #expect(!world.log.contains(world.sim.configuration.apiSecret), "the exchange secret is never logged")
+        let resolving = objects.first { $0["message"] == .string("order outcome unknown; resolving by query") }
+        #expect(resolving?["correlation"] == .string(order.correlationID) && resolving?["command"] == .string(order.id),
+                "the command's correlation id on what is logged while it is handled: \(String(describing: resolving))")
+        #expect(objects.last?["correlation"] == nil, "and not after")
     }
 }

@@ -42,6 +42,10 @@ public final class CommandDispatcher: BotComponent {
         }
     }
 
+    /// Told the command about to be handled, then nil once it is: the process puts its
+    /// correlation id on what is logged meanwhile (the loop handles one command at a time).
+    public var commandInHand: ((Command?) -> Void)?
+
     /// Another component of this process inserted commands (the strategy runner): a write on our
     /// own connection moves no change feed, so say it, and the next turn claims at once.
     public func queued() { backlog = true }
@@ -61,6 +65,8 @@ public final class CommandDispatcher: BotComponent {
             _ = try commands.fail(command.id, error: "\(command.type.rawValue) is not supported by this bot yet")
             return true
         }
+        commandInHand?(command)
+        defer { commandInHand?(nil) }
         _ = try handler.handle(command, time)
         return true
     }
