@@ -61,9 +61,7 @@ public final class BacktestDesk: CommandHandler {
         guard let storage = try? backend.open(memory: .lean) else { return }  // left RUNNING; failed at the next boot
         do {
             let report = try backtest(request, storage: storage)
-            var writer = JSONWriter(capacity: 64 * 1024)
-            report.write(into: &writer)
-            try storage.backtests.finish(id: id, summary: report.headline, report: String(decoding: writer.bytes, as: UTF8.self), now: .now())
+            try storage.backtests.finish(id: id, summary: report.headline, report: String(decoding: report.document, as: UTF8.self), now: .now())
         } catch {
             try? storage.backtests.fail(id: id, error: "\(error)", now: .now())
         }

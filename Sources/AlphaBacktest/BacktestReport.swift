@@ -257,6 +257,13 @@ extension BacktestReport {
         writer.endObject()
     }
 
+    /// The report as JSON text: what `backtest --json` writes and `/api/backtests/{id}` hands out.
+    public var document: [UInt8] {
+        var writer = JSONWriter(capacity: 64 * 1024)
+        write(into: &writer)
+        return writer.bytes
+    }
+
     /// The report as one JSON object, for tools: money as decimal strings, times in ISO-8601 UTC.
     public var json: JSONObject { json(equity: true) }
 

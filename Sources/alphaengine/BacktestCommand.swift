@@ -47,19 +47,19 @@ struct BacktestCommand: ParsableCommand {
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
         } catch { throw ValidationFailure("backtest: \(error)", status: 1) }
-        if save { try saveRun(report) }
+        // Written out once, for the store and the file alike.
+        let document = report.document
+        if save { try saveRun(report, document: document) }
         if let html {
             // Chart.js's browser build (UMD: it defines the global `Chart` the drawing script uses).
             let library = ["chart.min.js", "Chart.min.js"].lazy.compactMap { try? String(contentsOfFile: chartJSDirectory + "/" + $0, encoding: .utf8) }.first
             try Self.write(Data(BacktestHTML.render(report, candles: file.candles, chartLibrary: library).utf8), to: html, flag: "--html")
             if library == nil { FileHandle.standardError.write(Data("alphaengine backtest: Chart.js not found in \(chartJSDirectory); the HTML has no charts\n".utf8)) }
         }
-        var writer = JSONWriter(capacity: 64 * 1024)
-        report.write(into: &writer)
         switch json {
-        case "-"?: FileHandle.standardOutput.write(Data(writer.bytes + [10]))
+        case "-"?: FileHandle.standardOutput.write(Data(document + [10]))
         case let path?:
-            try Self.write(Data(writer.bytes), to: path, flag: "--json")
+            try Self.write(Data(document), to: path, flag: "--json")
             print(report.summary)
             print("report: \(path)")
         case nil: print(report.summary)
@@ -68,7 +68,7 @@ struct BacktestCommand: ParsableCommand {
     }
 
     /// The run as the bot would have recorded it, asked for by "cli".
-    func saveRun(_ report: BacktestReport) throws {
+    func saveRun(_ report: BacktestReport, document: [UInt8]) throws {
         guard let tradingMode = TradingMode(rawValue: source.mode) else { throw ValidationError("--mode must be production, testnet or sim") }
         try FileManager.default.createDirectory(atPath: source.dataDir, withIntermediateDirectories: true)
         let store = BacktestStore(database: try Database.openMigrated(path: databasePath(dataDirectory: source.dataDir, mode: tradingMode)))
@@ -78,9 +78,7 @@ struct BacktestCommand: ParsableCommand {
         let id = Hex.encode(SecureRandom.bytes(16))
         let now = Timestamp.now()
         _ = try store.start(BacktestRun(id: id, createdAt: now, requestedBy: "cli", strategy: strategy, request: request))
-        var writer = JSONWriter(capacity: 64 * 1024)
-        report.write(into: &writer)
-        try store.finish(id: id, summary: report.headline, report: String(decoding: writer.bytes, as: UTF8.self), now: now)
+        try store.finish(id: id, summary: report.headline, report: String(decoding: document, as: UTF8.self), now: now)
         print("saved: backtest \(id) (GET /api/backtests/\(id))")
     }
 

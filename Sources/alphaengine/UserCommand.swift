@@ -9,6 +9,14 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage web users.",
                                                     subcommands: [Add.self, List.self, Passwd.self, Disable.self, Enable.self])
 
+    /// Disables or enables `name`; a name no user has is refused.
+    static func setDisabled(_ name: String, _ disabled: Bool, _ options: CommonOptions) throws {
+        let (storage, _) = try options.openStorage(memory: .lean)
+        guard try storage.users.setDisabled(name: name, disabled, now: .now()) else {
+            throw ValidationFailure("no user named \(name) (alphaengine user list)", status: 1)
+        }
+    }
+
     /// A password from standard input: one line, at least 12 characters.
     static func passwordFromStandardInput() throws -> String {
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
@@ -84,10 +92,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (storage, _) = try options.openStorage(memory: .lean)
-                guard try storage.users.setDisabled(name: name, true, now: .now()) else {
-                    throw ValidationFailure("no user named \(name) (alphaengine user list)", status: 1)
-                }
+                try UserCommand.setDisabled(name, true, options)
                 print("\(name) disabled: signed out, and no new sign-in until enabled")
             }
         }
@@ -100,10 +105,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let (storage, _) = try options.openStorage(memory: .lean)
-                guard try storage.users.setDisabled(name: name, false, now: .now()) else {
-                    throw ValidationFailure("no user named \(name) (alphaengine user list)", status: 1)
-                }
+                try UserCommand.setDisabled(name, false, options)
                 print("\(name) enabled")
             }
         }

@@ -13,19 +13,7 @@ struct AccountsCLITests {
         let demo = try DemoSession("accounts")
         let (directory, port, adminPassword) = (demo.directory, demo.port, demo.password)
         func cli(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = BuiltExecutable.url("alphaengine")
-            process.arguments = arguments + ["--data-dir", directory]
-            let output = Pipe(), stdin = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = stdin
-            try process.run()
-            if let input { stdin.fileHandleForWriting.write(Data((input + "\n").utf8)) }
-            try stdin.fileHandleForWriting.close()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            try BackupTests.alphaengine(arguments + ["--data-dir", directory], input: input.map { $0 + "\n" })
         }
         func login(_ name: String, _ password: String) throws -> String? {
             let answer = try DemoTests.call(port, "POST", "/api/auth/login", body: #"{"username":"\#(name)","password":"\#(password)"}"#)

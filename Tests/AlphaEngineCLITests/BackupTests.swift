@@ -8,17 +8,8 @@ import Testing
 /// taken while orders flow through the web and the bot.
 @Suite("alphaengine db backup and db verify", .serialized)
 struct BackupTests {
-    static func alphaengine(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = BuiltExecutable.url("alphaengine")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func alphaengine(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
+        try runProgram(BuiltExecutable.url("alphaengine"), arguments, input: input)
     }
 
     final class Flag: @unchecked Sendable {  // the lock guards `value`

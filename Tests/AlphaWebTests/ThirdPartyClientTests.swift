@@ -11,17 +11,8 @@ struct ThirdPartyClientTests {
 
     /// Runs a program to the end; its exit status and everything it printed.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try runProgram(URL(fileURLWithPath: executable), arguments, environment: environment)
+        return (result.status, result.output)
     }
 
     @Test("schemathesis: every operation, every check, against the live server and openapi.yaml — no failure")

@@ -21,36 +21,6 @@ public struct SimSymbol: Sendable, Equatable {
                                           stepSize: Amount("0.001")!, minQuantity: Amount("0.001")!, maxQuantity: Amount("10000")!,
                                           minNotional: Amount("20")!, pricePrecision: 2, quantityPrecision: 3)
 
-    /// A contract from the filters an exchange reported (a backtest of a symbol the simulator does
-    /// not list): the quote asset is the symbol's USDT or USDC ending, precisions those of the steps.
-    public init(rules: SymbolRules) {
-        name = rules.symbol
-        quoteAsset = ["USDT", "USDC"].first { rules.symbol.hasSuffix($0) } ?? "USDT"
-        baseAsset = String(rules.symbol.dropLast(quoteAsset.count))
-        tickSize = rules.tickSize
-        stepSize = rules.stepSize
-        minQuantity = rules.minQuantity
-        maxQuantity = rules.maxQuantity ?? Amount(1_000_000_000)
-        minNotional = rules.minNotional ?? .zero
-        func places(_ step: Amount) -> Int { max(0, -step.decimal.exponent) }
-        pricePrecision = places(rules.tickSize)
-        quantityPrecision = places(rules.stepSize)
-    }
-
-    init(name: String, baseAsset: String, quoteAsset: String, tickSize: Amount, stepSize: Amount, minQuantity: Amount, maxQuantity: Amount,
-         minNotional: Amount, pricePrecision: Int, quantityPrecision: Int) {
-        self.name = name
-        self.baseAsset = baseAsset
-        self.quoteAsset = quoteAsset
-        self.tickSize = tickSize
-        self.stepSize = stepSize
-        self.minQuantity = minQuantity
-        self.maxQuantity = maxQuantity
-        self.minNotional = minNotional
-        self.pricePrecision = pricePrecision
-        self.quantityPrecision = quantityPrecision
-    }
-
     /// Checks a quantity against LOT_SIZE (reference §7: -4003, -4004, -4005, -4023).
     func validate(quantity: Amount) throws(BinanceError) {
         guard !quantity.isNegative, !quantity.isZero else { throw BinanceError(code: -4003, "Quantity less than or equal to zero.") }
@@ -67,5 +37,23 @@ public struct SimSymbol: Sendable, Equatable {
 
     static func isMultiple(_ value: Amount, of step: Amount) -> Bool {
         value.rounded(toMultipleOf: step, mode: .down) == value
+    }
+}
+
+extension SimSymbol {
+    /// A contract from the filters an exchange reported (a backtest of a symbol the simulator does
+    /// not list): the quote asset is the symbol's USDT or USDC ending, precisions those of the steps.
+    public init(rules: SymbolRules) {
+        name = rules.symbol
+        quoteAsset = ["USDT", "USDC"].first { rules.symbol.hasSuffix($0) } ?? "USDT"
+        baseAsset = String(rules.symbol.dropLast(quoteAsset.count))
+        tickSize = rules.tickSize
+        stepSize = rules.stepSize
+        minQuantity = rules.minQuantity
+        maxQuantity = rules.maxQuantity ?? Amount(1_000_000_000)
+        minNotional = rules.minNotional ?? .zero
+        func places(_ step: Amount) -> Int { max(0, -step.decimal.exponent) }
+        pricePrecision = places(rules.tickSize)
+        quantityPrecision = places(rules.stepSize)
     }
 }
