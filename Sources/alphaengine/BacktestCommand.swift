@@ -79,7 +79,9 @@ struct BacktestCommand: ParsableCommand {
         let now = Timestamp.now()
         _ = try store.start(BacktestRun(id: id, createdAt: now, requestedBy: "cli", strategy: strategy, request: request))
         try store.finish(id: id, summary: report.headline, report: String(decoding: document, as: UTF8.self), now: now)
-        print("saved: backtest \(id) (GET /api/backtests/\(id))")
+        // With --json -, standard output is the report alone, for tools to read.
+        let line = "saved: backtest \(id) (GET /api/backtests/\(id))"
+        if json == "-" { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
     }
 
     static func write(_ data: Data, to path: String, flag: String) throws {

@@ -71,6 +71,10 @@ import Testing
         #expect(runs.count == 1 && runs.first?.requestedBy == "cli" && runs.first?.status == .done && runs.first?.summary?["metrics"] == .object(metrics))
         let stored = try runs.first.flatMap { try store.report(id: $0.id) }.map { try JSONParser.parseObject($0) }
         #expect(stored?["trades"] == .array(trades), "the stored report is the one written")
+        // With --json - standard output stays the report alone; the saved line goes to standard error.
+        let piped = try run(["--strategy", "sma_cross", "--params", params, "--csv", csv, "--save", "--data-dir", directory.path, "--json", "-"])
+        #expect(piped.status == 0 && (try? JSONParser.parseObject(piped.output)) != nil && piped.errors.contains("saved: backtest "),
+                "\(piped.output.prefix(200)) | \(piped.errors)")
 
         let bad = directory.appendingPathComponent("bad.csv").path
         try "time,open,high,low,close,volume\n2026-01-01T00:00:00Z,1,1,1,x,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
