@@ -158,6 +158,7 @@ struct QuarantineProcessTests {
                 "the exchange's order started it, named for what it is: \(started)")
         #expect(eventually(within: 15) { bot.moneyAgrees() && bot.projection().positions["BTCUSDT"]?.amount.isZero == true }, "\(bot.moneyReport())")
         #expect(bot.storedTradeIDs() == bot.ledgerTradeIDs(), "the liquidation's fill once, with ours")
+        #expect(bot.projection().ownedAmount("BTCUSDT").isZero, "the exchange closed our position: nothing is ours, nothing outside")
         #expect(bot.stopBot() == 0)
     }
 }

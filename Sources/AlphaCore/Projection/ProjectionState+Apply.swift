@@ -25,6 +25,12 @@ extension ProjectionState {
             if ClientOrderID.isOurs(order.clientOrderID), !filled.isZero {
                 holdings[order.symbol, default: .zero] += order.side == .buy ? filled : -filled
                 changes.holdings.insert(order.symbol)
+            } else if order.type == .liquidation, !filled.isZero, let held = holdings[order.symbol], !held.isZero {
+                // The exchange's liquidation closes the position, ours included: our holding goes
+                // toward zero by what it filled, never past it.
+                let after = held + (order.side == .buy ? filled : -filled)
+                holdings[order.symbol] = after.isZero || after.isNegative == held.isNegative ? after : .zero
+                changes.holdings.insert(order.symbol)
             }
 
         case .tradeExecuted:
