@@ -48,6 +48,10 @@ let package = Package(
         .target(name: "AlphaBot", dependencies: ["AlphaCore", "AlphaExchange", "AlphaStore", "AlphaStrategy", "AlphaJSON", "AlphaSystem",
                                                  .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
+        // MARK: Notifications: Slack and Telegram, beside the bot's kernel (issue 17)
+        .target(name: "AlphaNotify", dependencies: ["AlphaCore", "AlphaExchange", "AlphaJSON", "AlphaStore", "AlphaSystem",
+                                                    .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+
         // MARK: Backtests: the strategies on the simulator's matching, in process
         .target(name: "AlphaBacktest", dependencies: ["AlphaBot", "AlphaCore", "AlphaJSON", "AlphaSim", "AlphaStore", "AlphaStrategy"], swiftSettings: strict),
 
@@ -68,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "alphaengine",
             dependencies: [
-                "AlphaBacktest", "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim", "AlphaStrategy", "AlphaWeb",
+                "AlphaBacktest", "AlphaBot", "AlphaCore", "AlphaCrypto", "AlphaExchange", "AlphaNotify", "AlphaStore", "AlphaSettings", "AlphaSystem", "AlphaHTTP", "AlphaSim", "AlphaStrategy", "AlphaWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -148,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlphaBotTests",
-            dependencies: ["AlphaBot", "AlphaBacktest", "AlphaExchange", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "AlphaCrypto", "AlphaSystem", "AlphaWeb", "alphaengine",
+            dependencies: ["AlphaBot", "AlphaBacktest", "AlphaExchange", "AlphaNotify", "AlphaStore", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaJSON", "AlphaSettings", "AlphaTestSupport", "AlphaCrypto", "AlphaSystem", "AlphaWeb", "alphaengine",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"],  // databases made by earlier versions, loaded by migration tests
             swiftSettings: strict

@@ -17,10 +17,13 @@ import Foundation
 ///   enabled: true
 ///   fresh_login_seconds: 300
 ///   allow: [{ asset: USDT, address: "T...", network: TRX }]
+/// notifications:              # off unless a destination is set (see NotificationSettings)
+///   slack:    { webhook_url: "https://hooks.slack.com/services/...", kinds: [fills, drift, risk, quarantine, engine, daily_pnl] }
+///   telegram: { bot_token: "123:ABC", chat_id: 42, kinds: [...], command_chats: [42] }
 /// ```
 /// Environment: `ALPHAENGINE_MODE`, `ALPHAENGINE_DATA_DIR`, `ALPHAENGINE_<MODE>_API_KEY`,
 /// `ALPHAENGINE_<MODE>_API_SECRET`, `ALPHAENGINE_WEB_SECRET_KEY`, `ALPHAENGINE_REST_URL`,
-/// `ALPHAENGINE_WS_URL`. Flags: `--data-dir`, and the web's `--cors-origin` (added to the file's).
+/// `ALPHAENGINE_WS_URL`, `ALPHAENGINE_SLACK_WEBHOOK_URL`, `ALPHAENGINE_TELEGRAM_BOT_TOKEN`. Flags: `--data-dir`, and the web's `--cors-origin` (added to the file's).
 public enum ConfigurationLoader {
     public static let defaultPath = "config/secrets.yaml"
 
@@ -77,7 +80,8 @@ public enum ConfigurationLoader {
         }
         return EngineConfiguration(mode: mode, endpoints: endpoints, dataDirectory: dataDirectory, webCORSOrigins: origins,
                                    credentials: Credentials(exchange: exchange, webSecretKey: webSecret),
-                                   withdrawals: try withdrawals(mapping(file, "withdrawals")))
+                                   withdrawals: try withdrawals(mapping(file, "withdrawals")),
+                                   notifications: try notifications(mapping(file, "notifications"), environment))
     }
 
     /// `withdrawals`: off unless `enabled: true`; every `allow` entry names asset, address and network.
@@ -149,13 +153,14 @@ public enum ConfigurationLoader {
 
     private static let originRule = "each entry must be an origin such as https://dash.example.com (no path)"
 
-    private static let knownKeys: Set<String> = ["mode", "data_dir", "production", "testnet", "sim", "web", "withdrawals"]
+    private static let knownKeys: Set<String> = ["mode", "data_dir", "production", "testnet", "sim", "web", "withdrawals", "notifications"]
     private static let knownSectionKeys: [String: Set<String>] = [
         "production": ["api_key", "api_secret", "rest_url", "ws_url"],
         "testnet": ["api_key", "api_secret", "rest_url", "ws_url"],
         "sim": ["api_key", "api_secret", "rest_url", "ws_url"],
         "web": ["secret_key", "cors_origins"],
         "withdrawals": ["enabled", "fresh_login_seconds", "allow"],
+        "notifications": ["slack", "telegram", "per_minute", "quiet_seconds"],
     ]
 
     private static func readFile(_ path: String) throws(ConfigurationError) -> [String: Any] {
@@ -189,11 +194,11 @@ public enum ConfigurationLoader {
         return root
     }
 
-    private static func mapping(_ root: [String: Any], _ key: String) throws(ConfigurationError) -> [String: Any] {
+    static func mapping(_ root: [String: Any], _ key: String) throws(ConfigurationError) -> [String: Any] {
         root[key] as? [String: Any] ?? [:]
     }
 
-    private static func string(_ map: [String: Any], _ key: String, in section: String?) throws(ConfigurationError) -> String? {
+    static func string(_ map: [String: Any], _ key: String, in section: String?) throws(ConfigurationError) -> String? {
         guard let value = map[key], !(value is NSNull) else { return nil }
         guard let text = value as? String else { throw .notAString(key: section.map { "\($0).\(key)" } ?? key) }
         return nonEmpty(text)
@@ -208,7 +213,7 @@ public enum ConfigurationLoader {
         }
     }
 
-    private static func nonEmpty(_ text: String?) -> String? {
+    static func nonEmpty(_ text: String?) -> String? {
         guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
         return text
     }

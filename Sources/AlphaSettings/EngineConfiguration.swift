@@ -17,11 +17,15 @@ public struct EngineConfiguration: Sendable, CustomStringConvertible {
     public var credentials: Credentials
     /// Where withdrawals may go (the file's `withdrawals` section; off by default).
     public var withdrawals: WithdrawalPolicy
+    /// Slack and Telegram (the file's `notifications` section; off by default). Holds credentials.
+    public var notifications: NotificationSettings
 
     public static let defaultDataDirectory = "data"
 
     public init(mode: TradingMode, endpoints: Endpoints, dataDirectory: String = defaultDataDirectory,
-                webCORSOrigins: [String] = [], credentials: Credentials = Credentials(), withdrawals: WithdrawalPolicy = WithdrawalPolicy()) {
+                webCORSOrigins: [String] = [], credentials: Credentials = Credentials(), withdrawals: WithdrawalPolicy = WithdrawalPolicy(),
+                notifications: NotificationSettings = NotificationSettings()) {
+        self.notifications = notifications
         self.withdrawals = withdrawals
         self.mode = mode
         self.endpoints = endpoints
@@ -35,7 +39,7 @@ public struct EngineConfiguration: Sendable, CustomStringConvertible {
 
     public var description: String {
         "EngineConfiguration(mode: \(mode.rawValue), rest: \(endpoints.rest), ws: \(endpoints.webSocket), "
-            + "dataDirectory: \(dataDirectory), corsOrigins: \(webCORSOrigins.count), \(credentials))"
+            + "dataDirectory: \(dataDirectory), corsOrigins: \(webCORSOrigins.count), \(credentials), \(notifications))"
     }
 
     /// What the command line may set; nil (or empty) leaves the file's or the environment's value.

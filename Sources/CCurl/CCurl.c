@@ -15,6 +15,9 @@ CURLcode ae_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist
 CURLcode ae_curl_setopt_data_callback(CURL *handle, CURLoption option, ae_curl_data_callback value) {
     return curl_easy_setopt(handle, option, value);
 }
+CURLcode ae_curl_setopt_progress_callback(CURL *handle, ae_curl_progress_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
+}
 CURLcode ae_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -2,6 +2,7 @@ import AlphaBacktest
 import AlphaBot
 import AlphaCore
 import AlphaExchange
+import AlphaNotify
 import AlphaSettings
 import AlphaStore
 import AlphaSystem
@@ -82,6 +83,13 @@ struct BotCommand: ParsableCommand {
                     context.remove("command")
                 }
             }
+            // Slack and Telegram, beside the loop on threads and connections of their own: a receiver
+            // that hangs delays its messages, never an order. Started first, so the boot is reported.
+            let notifications = try NotificationService(settings: configuration.notifications, backend: SQLiteBackend(path: configuration.databasePath),
+                                                        mode: mode, logger: { Logger(label: $0) })
+            try notifications.start()
+            defer { notifications.stop() }
+            if !notifications.isEmpty { announce("notifications: \(configuration.notifications)") }
             do {
                 try runner.boot(shouldStop: { shutdown.wait(milliseconds: 0) != nil })
             } catch let error as BotRunner.BootError {

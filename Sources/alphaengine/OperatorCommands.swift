@@ -1,4 +1,5 @@
 import AlphaCore
+import AlphaNotify
 import AlphaStore
 import ArgumentParser
 import Foundation
@@ -13,34 +14,9 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let (storage, configuration) = try options.openStorage(memory: .lean)
-            let state = try storage.projections.load(recentTerminalOrders: 0)
-            let status = state.status
-            let symbol = try storage.configs.runtime().value.symbol
             print("mode:        \(configuration.mode.rawValue) (\(configuration.databasePath))")
-            var engine = "\(status.engineState.rawValue) (\(status.engineMode.rawValue))"
-            if let since = status.engineSince { engine += " since \(since.iso8601)" }
-            if let reason = status.engineReason, !reason.isEmpty { engine += ": \(reason)" }
-            print("engine:      \(engine)")
-            if let beat = try storage.heartbeats.heartbeat(process: "bot") {
-                let age = (Timestamp.now().millisecondsSinceEpoch - beat.beatAt.millisecondsSinceEpoch) / 1000
-                print("bot:         last heartbeat \(age) s ago (pid \(beat.pid))\(age > 10 ? " — not running?" : "")")
-            } else {
-                print("bot:         never started on this database")
-            }
-            let reconcile = status.lastReconcileAt.map { Timestamp(millisecondsSinceEpoch: $0).iso8601 } ?? "never"
-            print("stream:      \(status.streamState.rawValue); last reconcile \(reconcile), \(status.driftTotal) drifts in all")
-            print("symbol:      \(symbol) (runtime configuration version \(status.configVersion))")
-            let positions = state.positions.values.filter { !$0.amount.isZero }.sorted { $0.symbol < $1.symbol }
-            print("positions:   " + (positions.isEmpty ? "none" : positions.map { "\($0.symbol) \($0.amount) @ \($0.entryPrice)" }.joined(separator: ", ")))
-            let balances = state.balances.values.sorted { $0.asset < $1.asset }
-            print("balances:    " + (balances.isEmpty ? "none" : balances.map { "\($0.asset) \($0.walletBalance)" }.joined(separator: ", ")))
-            let open = state.orders.values.filter(\.status.isOpen).count
-            print("open orders: \(open)")
-            let today = String(Timestamp.now().iso8601.prefix(10))
-            let pnl = state.pnl.filter { $0.key.day == today }.map { "\($0.key.asset) \($0.value.net) net (\($0.value.trades) trades)" }
-            print("today (UTC): " + (pnl.isEmpty ? "no trades" : pnl.joined(separator: ", ")))
-            for quarantine in state.quarantines.values.sorted(by: { $0.symbol < $1.symbol }) {
-                print("quarantine:  \(quarantine.symbol) \(quarantine.status.rawValue): \(quarantine.started.reason)")
+            for line in try StatusReport.lines(storage, now: .now()) {
+                print("\(line.label):".padding(toLength: 13, withPad: " ", startingAt: 0) + line.text)
             }
         }
     }

@@ -120,6 +120,7 @@ final class RecordingStorage: Storage {
     var users: any UserRepository { noted("users", inner.users) }
     var apiTokens: any APITokenRepository { noted("apiTokens", inner.apiTokens) }
     var sessionRevocations: any SessionRevocationRepository { noted("sessionRevocations", inner.sessionRevocations) }
+    var notifications: any NotificationOutbox { noted("notifications", inner.notifications) }
     func transaction<T>(_ body: () throws -> T) throws -> T { recorder.note("transaction"); return try inner.transaction(body) }
     func snapshot<T>(_ body: () throws -> T) throws -> T { recorder.note("snapshot"); return try inner.snapshot(body) }
     func ping() throws { recorder.note("ping"); try inner.ping() }

@@ -29,6 +29,9 @@ public final class CurlHTTPClient {
 
     public var connectTimeoutMilliseconds = 5_000
     public var totalTimeoutMilliseconds = 10_000
+    /// Asked while a request runs (about once a second when idle); true gives the request up
+    /// (a long poll at shutdown). Nil for the exchange's requests, which always run to the end.
+    public var shouldAbort: (@Sendable () -> Bool)?
 
     public init() {
         _ = Self.globalInit
@@ -42,11 +45,13 @@ public final class CurlHTTPClient {
     private final class Sink {
         var body: [UInt8] = []
         var headers: [String: String] = [:]
+        var shouldAbort: (@Sendable () -> Bool)?
     }
 
     public func perform(method: String, url: String, headers: [(String, String)], body: [UInt8] = []) throws(TransportError) -> HTTPExchangeResponse {
         curl_easy_reset(handle)
         let sink = Sink()
+        sink.shouldAbort = shouldAbort
         var list: UnsafeMutablePointer<curl_slist>?
         for (name, value) in headers { list = curl_slist_append(list, "\(name): \(value)") }
         // An empty Expect stops libcurl from waiting for 100 Continue on POST bodies.
@@ -82,6 +87,13 @@ public final class CurlHTTPClient {
                 sink.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
             }
             return length
+        }
+        if shouldAbort != nil {
+            _ = ae_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            _ = ae_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, unmanaged.toOpaque())
+            _ = ae_curl_setopt_progress_callback(handle) { context, _, _, _, _ in
+                Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue().shouldAbort?() == true ? 1 : 0
+            }
         }
         let result: CURLcode = payload.withUnsafeBufferPointer { bytes in
             if !bytes.isEmpty || method == "POST" || method == "PUT" {

@@ -193,3 +193,25 @@ extension BacktestStore: BacktestRepository {}
 extension UserStore: UserRepository {}
 extension ApiTokenStore: APITokenRepository {}
 extension SessionRevocations: SessionRevocationRepository {}
+
+/// The notifier's outbox and its read positions (`NotificationStore` is SQLite's).
+public protocol NotificationOutbox: AnyObject {
+    /// How far the reader called `name` has got; nil when it never ran.
+    func cursor(_ name: String) throws -> Int64?
+    func setCursor(_ name: String, to position: Int64) throws
+    /// Queues `items` (one per destination and dedup key, whatever is offered twice; an item whose
+    /// topic was queued within `quietMilliseconds` is dropped) and moves `cursor` in the same
+    /// transaction. Returns how many were queued.
+    func enqueue(_ items: [OutboxItem], quietMilliseconds: Int64, advancing cursor: (name: String, position: Int64)?) throws -> Int
+    /// The oldest undelivered item of a destination, and when it may next be tried: a destination's
+    /// messages go out in order.
+    func next(destination: String) throws -> (item: OutboxItem, dueAt: Int64)?
+    func delivered(_ id: Int64, at time: Int64) throws
+    /// Tried and failed; tried again at `time`.
+    func retry(_ id: Int64, at time: Int64, error: String) throws
+    /// Refused for good (a revoked webhook, a chat the bot may not write to).
+    func failed(_ id: Int64, at time: Int64, error: String) throws
+    func counts() throws -> [String: OutboxCounts]
+    /// Every item of a destination, oldest first (for tests and `alphaengine notify status`).
+    func items(destination: String) throws -> [OutboxItem]
+}

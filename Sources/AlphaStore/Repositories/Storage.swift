@@ -22,6 +22,7 @@ public protocol Storage: AnyObject {
     var users: any UserRepository { get }
     var apiTokens: any APITokenRepository { get }
     var sessionRevocations: any SessionRevocationRepository { get }
+    var notifications: any NotificationOutbox { get }
 
     func transaction<T>(_ body: () throws -> T) throws -> T
     /// Reads made inside see one consistent snapshot, whatever commits meanwhile.
@@ -89,6 +90,7 @@ public final class SQLiteStorage: Storage {
     public let users: any UserRepository
     public let apiTokens: any APITokenRepository
     public let sessionRevocations: any SessionRevocationRepository
+    public let notifications: any NotificationOutbox
 
     public init(_ database: Database) {
         self.database = database
@@ -102,6 +104,7 @@ public final class SQLiteStorage: Storage {
         users = UserStore(database: database)
         apiTokens = ApiTokenStore(database: database)
         sessionRevocations = SessionRevocations(database: database)
+        notifications = NotificationStore(database: database)
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T { try database.write(body) }

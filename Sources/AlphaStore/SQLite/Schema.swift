@@ -284,6 +284,32 @@ enum Schema {
             ALTER TABLE users ADD COLUMN disabled_at TEXT;
             ALTER TABLE users ADD COLUMN sessions_valid_after INTEGER NOT NULL DEFAULT 0;
             """),
+        // The notifier's outbox: a message a destination, kept until delivered so a restart or
+        // a receiver that is down loses none; the cursors say how far it has read the event log
+        // (and Telegram's updates), advanced in the same transaction as the rows they produced.
+        Migration(version: 12, name: "notification outbox", sql: """
+            CREATE TABLE notification_outbox (
+                id INTEGER PRIMARY KEY,
+                destination TEXT NOT NULL,
+                dedup_key TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                topic TEXT,
+                message TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                delivered_at INTEGER,
+                failed_at INTEGER,
+                last_error TEXT,
+                UNIQUE (destination, dedup_key)
+            );
+            CREATE INDEX notification_outbox_pending ON notification_outbox (destination, id) WHERE delivered_at IS NULL AND failed_at IS NULL;
+            CREATE INDEX notification_outbox_topics ON notification_outbox (destination, topic, created_at) WHERE topic IS NOT NULL;
+            CREATE TABLE notifier_cursors (
+                name TEXT PRIMARY KEY,
+                position INTEGER NOT NULL
+            );
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }

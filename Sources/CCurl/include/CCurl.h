@@ -12,6 +12,11 @@ CURLcode ae_curl_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode ae_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
 CURLcode ae_curl_setopt_data_callback(CURL *handle, CURLoption option, ae_curl_data_callback value);
 
+// Called while a transfer runs (about once a second when idle); non-zero aborts it.
+typedef int (*ae_curl_progress_callback)(void *context, curl_off_t download_total, curl_off_t downloaded,
+                                         curl_off_t upload_total, curl_off_t uploaded);
+CURLcode ae_curl_setopt_progress_callback(CURL *handle, ae_curl_progress_callback value);
+
 CURLcode ae_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ae_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode ae_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
