@@ -24,6 +24,8 @@ struct ConfigCheck: ParsableCommand {
             print("api secret: \(credentials.exchange == nil ? "none" : "set")")
             print("web key:   \(credentials.webSecretKey == nil ? "none" : "set")")
             print("database:  \(configuration.databasePath)")
+            // Kinds and chats only: the webhook URL and the bot token are credentials.
+            print("notify:    \(configuration.notifications.isEmpty ? "off" : "\(configuration.notifications)")")
     }
 }
 

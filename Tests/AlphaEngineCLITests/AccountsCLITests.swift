@@ -73,13 +73,17 @@ struct AccountsCLITests {
               api_secret: "sim-secret-which-must-never-show"
             web:
               secret_key: "\(webKey)"
+            notifications:
+              slack: { webhook_url: "https://hooks.slack.com/services/T1/B1/slack-token-never-shown", kinds: [fills] }
+              telegram: { bot_token: "42:telegram-token-never-shown", chat_id: 7 }
             """.write(toFile: secrets, atomically: true, encoding: .utf8)
         chmod(secrets, 0o600)
         let shown = try cli(["config", "show", "--config", secrets])
         #expect(shown.status == 0 && shown.output.contains("web key:   set") && shown.output.contains("api key:   set (18 characters)")
                 && shown.output.contains("runtime:   version 1"), "\(shown.output)")
         #expect(shown.output.contains(#""trading":{"symbol":"BTCUSDT""#), "the runtime configuration as saved")
-        for secret in [webKey, "sim-secret-which-must-never-show", "sim-key-0123456789", adminPassword] {
+        #expect(shown.output.contains("notify:    NotificationSettings(slack: fills; telegram: chat 7"), "\(shown.output)")
+        for secret in [webKey, "sim-secret-which-must-never-show", "sim-key-0123456789", adminPassword, "slack-token-never-shown", "telegram-token-never-shown"] {
             #expect(!shown.output.contains(secret), "a secret was printed")
         }
     }

@@ -1,5 +1,6 @@
 import AlphaCore
 import AlphaJSON
+import AlphaStore
 import AlphaTestSupport
 import Foundation
 import Testing
@@ -17,6 +18,11 @@ struct MetricsTests {
         let location = try #require(order.header("Location"))
         #expect(eventually(within: 15) { (try? DemoTests.call(port, "GET", location, token: token)).flatMap { DemoTests.field("status", in: $0.text) } == "ACK" })
 
+        // A message waiting for Slack, as the notifier leaves one while the receiver is down.
+        let storage = SQLiteStorage(try Database.openMigrated(path: session.directory + "/alphaengine-sim.db"))
+        _ = try storage.notifications.enqueue([OutboxItem(destination: "slack", dedupKey: "event:1", kind: "fills", message: "{}", createdAt: 1)],
+                                              quietMilliseconds: 0, advancing: nil)
+
         var text = ""
         #expect(eventually(within: 15) {
             text = (try? DemoTests.call(port, "GET", "/metrics", token: token).text) ?? ""
@@ -32,6 +38,7 @@ struct MetricsTests {
         #expect((value(#"alphaengine_order_ack_seconds{quantile="0.5"}"#) ?? -1) >= 0)
         #expect(value("alphaengine_strategy_decisions_total") == 0 && value("alphaengine_risk_refusals_total") == 0)
         #expect(text.contains("# TYPE alphaengine_bot_drifts_total counter"))
+        #expect(value(#"alphaengine_notifications{destination="slack",state="pending"}"#) == 1)
 
         // The dashboard queries nothing /metrics does not serve.
         let dashboard = try JSONParser.parseObject(String(contentsOf: PythonPeer.repositoryRoot.appendingPathComponent("deploy/grafana/alphaengine.json"),

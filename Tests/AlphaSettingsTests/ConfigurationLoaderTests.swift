@@ -47,6 +47,56 @@ import Testing
         expectError(.unknownKey(path: misspelt, key: "withdrawals.allowlist"), path: misspelt)
     }
 
+    @Test("notifications: off by default; Slack and Telegram read with their kinds; the environment gives the secrets; mistakes name the key, never the value")
+    func notifications() throws {
+        #expect(try ConfigurationLoader.load(path: try file("mode: sim\n"), environment: [:]).notifications.isEmpty)
+        let webhook = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
+        let token = "123456:AAF-secret_token"
+        let loaded = try ConfigurationLoader.load(path: try file("""
+            mode: sim
+            notifications:
+              per_minute: 10
+              quiet_seconds: 60
+              slack: { webhook_url: "\(webhook)", kinds: [fills, daily_pnl] }
+              telegram: { bot_token: "\(token)", chat_id: -1001234567890, command_chats: [42, "43"] }
+            """), environment: [:])
+        let settings = loaded.notifications
+        #expect(settings.perMinute == 10 && settings.quietSeconds == 60)
+        #expect(settings.slack == .init(webhookURL: webhook, kinds: [.fills, .dailyPnL]))
+        #expect(settings.telegram == .init(botToken: token, chatID: -1_001_234_567_890, kinds: Set(NotificationKind.allCases), commandChats: [42, 43]))
+        // Printed and logged as kinds and counts only.
+        #expect(!loaded.description.contains("SECRET") && !loaded.description.contains("secret_token"), "\(loaded)")
+        #expect(loaded.description.contains("slack: daily_pnl,fills"), "\(loaded)")
+
+        let fromEnvironment = try ConfigurationLoader.load(path: try file("mode: sim\n"), environment: ["ALPHAENGINE_SLACK_WEBHOOK_URL": webhook])
+        #expect(fromEnvironment.notifications.slack?.webhookURL == webhook && fromEnvironment.notifications.slack?.kinds.count == 6)
+
+        func refused(_ section: String) throws -> String {
+            let path = try file("mode: sim\nnotifications:\n" + section)
+            do throws(ConfigurationError) {
+                _ = try ConfigurationLoader.load(path: path, environment: [:])
+                return "loaded"
+            } catch {
+                #expect(!error.description.contains("XXXXSECRET") && !error.description.contains("secret_token"), "\(error)")
+                return error.description
+            }
+        }
+        #expect(try refused("  slack: { webhook_url: \"http://hooks.example.com/XXXXSECRET\" }\n")
+            == "notifications.slack.webhook_url: must be https (http only to 127.0.0.1)")
+        #expect(try refused("  slack: { webhook_url: \"https://hooks.slack.com/XXXXSECRET\", kinds: [fill] }\n")
+            == "notifications.slack.kinds: 'fill' is not a kind; known: fills, drift, risk, quarantine, engine, daily_pnl")
+        #expect(try refused("  slack: { kinds: [fills] }\n") == "notifications.slack.webhook_url: is required (or ALPHAENGINE_SLACK_WEBHOOK_URL)")
+        #expect(try refused("  telegram: { bot_token: \"secret_token\", chat_id: 1 }\n")
+            == "notifications.telegram.bot_token: is not a bot token as @BotFather gives it (digits:letters)")
+        #expect(try refused("  telegram: { bot_token: \"1:secret_token\" }\n")
+            == "notifications.telegram: needs chat_id (where notifications go) or command_chats (who may send commands)")
+        #expect(try refused("  telegram: { bot_token: \"1:secret_token\", chat_id: \"me\" }\n")
+            == "notifications.telegram.chat_id: must be a chat id (a whole number)")
+        #expect(try refused("  telegram: { bot_token: \"1:secret_token\", chat: 1 }\n").hasPrefix("notifications.telegram.chat: unknown key"))
+        #expect(try refused("  per_minute: 0\n") == "notifications.per_minute: must be from 1 to 600")
+        #expect(try refused("  email: {}\n").contains("unknown key 'notifications.email'"))
+    }
+
     @Test func loadsTestnetFromFile() throws {
         let path = try file("""
             mode: testnet

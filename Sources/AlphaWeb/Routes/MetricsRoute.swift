@@ -55,6 +55,12 @@ extension WebAPI {
                   [0.5, 0.9, 0.99].map { ("quantile=\"\($0)\"", quantile($0)) }),
             .init("alphaengine_quarantines", "Symbols in quarantine.", value: Double(state.quarantines.count)),
             .init("alphaengine_open_orders", "Orders open on the exchange, as projected.", value: Double(state.orders.values.filter(\.status.isOpen).count)),
+            // A pending count that only grows is a receiver that stays down: worth an alert of its own.
+            .init("alphaengine_notifications", "Notifications in the outbox, by destination and state.",
+                  try storage.notifications.counts().sorted { $0.key < $1.key }.flatMap { destination, counts in
+                      [("pending", counts.pending), ("delivered", counts.delivered), ("failed", counts.failed)]
+                          .map { ("destination=\"\(destination)\",state=\"\($0.0)\"", Double($0.1)) }
+                  }),
         ]
     }
 }
