@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build demo test bench bench-http bench-sim bench-bot bench-strategy bench-web bench-backtest fuzz-http
+.PHONY: setup build demo test soak bench bench-http bench-sim bench-bot bench-strategy bench-web bench-backtest fuzz-http
 
 setup:
 	@scripts/setup
@@ -15,6 +15,12 @@ demo: setup
 test: setup
 	swift build --build-tests
 	swift test --disable-xctest
+
+# A full day of market time at 240× (6 min) through sim, bot, strategy, notifier, web, a stream
+# client and API reads; memory, logs and the chaos invariants checked at the end. CI runs 3 hours.
+soak: setup
+	swift build --build-tests
+	SOAK_MARKET_HOURS=$(or $(HOURS),24) swift test --disable-xctest --skip-build --filter SoakTests
 
 # Benchmarks print figures; they are never part of the tests (shared, noisy machines).
 bench: setup

@@ -73,6 +73,9 @@ final class BotWorld {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    var botPID: Int32? { bot?.processIdentifier }
+    var botIsRunning: Bool { bot?.isRunning ?? false }
+
     // MARK: Commands, as the web inserts them
 
     @discardableResult

@@ -103,6 +103,18 @@ struct NotifierProcessTests {
                 "\(Self.titles(messenger.slack).count) messages")
         let keys = messenger.slack.compactMap(\.idempotencyKey)
         #expect(keys.count == Set(keys).count)
+
+        // SIGTERM while the receiver holds a request: the bot gives the request up and stops
+        // cleanly, long before the receiver would have answered (60 s).
+        messenger.set(.hang)
+        #expect(world.settled(try world.order("SELL"))?.status == .acknowledged)
+        #expect(eventually(within: 10) { messenger.hanging > 0 })
+        let stopping = Date()
+        #expect(world.stopBot() == 0)
+        let stopSeconds = Date().timeIntervalSince(stopping)
+        print("bot stopped \(String(format: "%.1f", stopSeconds)) s after SIGTERM with a notification request held open")
+        #expect(stopSeconds < 30, "the stop waited for the hanging receiver")
+        messenger.set(.accept)
     }
 
     @Test("Telegram: an allow-listed chat's /pause and /resume become commands and are answered; another chat is ignored; a restart repeats none")
