@@ -79,6 +79,7 @@ public final class BotRunner {
         stream = StreamSupervisor(venue: venue, writer: writer, scheduler: scheduler, scope: scope, wake: kernel.wake, log: logger("stream"))
         stream.confirmMilliseconds = settings.streamConfirmMilliseconds
         heartbeat = HeartbeatComponent(store: storage.heartbeats, pacer: venue.pacer, engine: engine, log: logger("heartbeat"))
+        heartbeat.residentOrders = { writer.state.orders.count }
         runtime = RuntimeSettings(configs: storage.configs, reconciler: reconciler, scheduler: scheduler, executor: executor,
                                   extraSymbols: settings.extraSymbols, pollIntervalFixed: settings.reconcileIntervalFixed,
                                   log: logger("config"), onLogLevel: onLogLevel)

@@ -52,6 +52,8 @@ final class BotWorld {
             "ALPHAENGINE_REST_URL": "http://127.0.0.1:\(server.port)", "ALPHAENGINE_WS_URL": "ws://127.0.0.1:\(server.port)",
             "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
         ]
+        // The allocator's settings, as the systemd units set them (the soak run measures with them).
+        for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("MALLOC_") { process.environment?[name] = value }
         if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()

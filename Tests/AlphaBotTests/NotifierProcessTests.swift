@@ -21,7 +21,7 @@ struct NotifierProcessTests {
         received.compactMap { try? $0.body.string("text") }.map { String($0.split(separator: "—").first ?? "").trimmingCharacters(in: .whitespaces) }
     }
 
-    @Test("a fill and engine changes reach Slack and Telegram; the receiver down, the bot restarted, back up: each exactly once")
+    @Test("a fill, a risk refusal, a quarantine and engine changes reach Slack and Telegram; the receiver down, the bot restarted, back up: each exactly once")
     func exactlyOnceAcrossDownAndRestart() throws {
         let world = try BotWorld()
         let messenger = try FakeMessenger()
@@ -29,11 +29,23 @@ struct NotifierProcessTests {
               slack: { webhook_url: "\(messenger.slackURL)" }
               telegram: { bot_token: "123:abc", chat_id: 42, api_url: "\(messenger.apiURL)" }
             """)
+        let store = ConfigStore(database: world.database)
+        var runtime = try store.runtime().value
+        runtime.maxPosition = Amount("0.05")
+        runtime.guardManualOrders = true
+        _ = try store.updateRuntime(runtime, expectedVersion: try store.runtime().version, by: "test")
         try world.startBot(["--config", config])
         #expect(eventually(within: 20) { Self.titles(messenger.slack).contains("Engine started: RUNNING (normal)") }, "\(Self.titles(messenger.slack))\n\(world.log)")
         let buy = world.settled(try world.order("BUY"))
         #expect(buy?.status == .acknowledged)
         #expect(eventually(within: 10) { Self.titles(messenger.slack).contains { $0.hasPrefix("Fill: BUY 0.01 BTCUSDT @") } }, "\(Self.titles(messenger.slack))")
+        // A refusal by the risk guard, and an order placed by hand on the exchange.
+        #expect(world.settled(try world.order("BUY", quantity: "0.1"))?.status == .failed)
+        _ = try world.outsideOrder("BUY", quantity: "0.002")
+        #expect(eventually(within: 15) {
+            let titles = Self.titles(messenger.slack)
+            return titles.contains("Risk guard refused: MAX_POSITION") && titles.contains("Quarantine: BTCUSDT (OUTSIDE_ORDER)")
+        }, "\(Self.titles(messenger.slack))")
 
         // The receiver goes away; the engine pauses, the bot restarts, the engine resumes.
         messenger.down()

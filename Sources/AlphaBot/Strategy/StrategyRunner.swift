@@ -212,7 +212,7 @@ public final class StrategyRunner: BotComponent {
             wanted[each] = max(wanted[each] ?? 0, requirement.count)
         }
         feed.follow(wanted)
-        log.info("strategy loaded", metadata: ["strategy": "\(next.name)", "series": "\(series)", "parameters": "\(checked.values)"])
+        log.info("strategy loaded", metadata: ["strategy": "\(next.name)", "series": "\(series)", "parameters": "\(checked.values.serialized)"])
     }
 
     /// What the dashboard charts and marks positions with, strategy or not: one-minute candles

@@ -14,7 +14,6 @@ public final class BinanceMarketStream: MarketStream, Sendable {
     private let settings: UserDataStream.Settings
     private let running = Atomic<Bool>(false)
     private let finished = Mutex<DispatchSemaphore?>(nil)
-    private let handler = Mutex<(@Sendable (MarketSignal) -> Void)?>(nil)
 
     public init(webSocketBase: String, symbols: [String], timeframes: [Timeframe], settings: UserDataStream.Settings = .init()) {
         let base = webSocketBase.hasSuffix("/") ? String(webSocketBase.dropLast()) : webSocketBase
@@ -29,11 +28,14 @@ public final class BinanceMarketStream: MarketStream, Sendable {
 
     public func start(_ handler: @escaping @Sendable (MarketSignal) -> Void) {
         guard !running.exchange(true, ordering: .relaxed) else { return }
-        self.handler.withLock { $0 = handler }
         let done = DispatchSemaphore(value: 0)
         finished.withLock { $0 = done }
+        // The handler goes to the thread as a plain value. It used to live in a Mutex and be read
+        // with `withLock { $0 }`: that inout access wrote the closure back re-abstracted, one more
+        // thunk a message, so each call went deeper — the stream thread's stack grew ~500 bytes
+        // a message and would have overflowed within hours (found by the soak run).
         let thread = Thread { [self] in
-            run()
+            run(emit: handler)
             done.signal()
         }
         thread.name = "alphaengine-market-stream"
@@ -47,13 +49,12 @@ public final class BinanceMarketStream: MarketStream, Sendable {
     }
 
     private var isRunning: Bool { running.load(ordering: .relaxed) }
-    private func emit(_ signal: MarketSignal) { handler.withLock { $0 }?(signal) }
 
-    private func run() {
+    private func run(emit: @Sendable (MarketSignal) -> Void) {
         let reconnection = Reconnection(baseMilliseconds: settings.backoffBaseMilliseconds, maxMilliseconds: settings.backoffMaxMilliseconds)
         var failures = 0
         while isRunning {
-            let reason = session()
+            let reason = session(emit: emit)
             guard isRunning else { break }
             emit(.disconnected(reason: reason.text))
             failures = reason.healthy ? 0 : failures + 1
@@ -62,7 +63,7 @@ public final class BinanceMarketStream: MarketStream, Sendable {
     }
 
     /// One connection, until something ends it; returns why.
-    private func session() -> (text: String, healthy: Bool) {
+    private func session(emit: @Sendable (MarketSignal) -> Void) -> (text: String, healthy: Bool) {
         var options = WebSocketClient.Options()
         options.connectTimeoutMilliseconds = settings.connectTimeoutMilliseconds
         let socket: WebSocketClient

@@ -21,6 +21,8 @@ public final class EventStreamHub: Sendable {
         var ringStart = 0
         /// The highest sequence number that has left the ring (0 = none yet).
         var evictedThrough: Int64 = 0
+        /// The encoded bytes the ring holds (it is bounded by count; this says what that costs).
+        var ringBytes = 0
     }
 
     private let state = Mutex(State())
@@ -29,6 +31,10 @@ public final class EventStreamHub: Sendable {
     public init(retained: Int = 8192) { self.retained = max(1, retained) }
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// The events kept for resuming clients, and their encoded size: memory that grows until the
+    /// ring is full and then stays.
+    public var retainedEvents: (count: Int, bytes: Int) { state.withLock { ($0.ring.count, $0.ringBytes) } }
 
     /// Declares that nothing up to `sequence` was ever published here (the publisher starts
     /// following a log at that point): a client behind it cannot resume from the ring and is
@@ -55,9 +61,11 @@ public final class EventStreamHub: Sendable {
         let bytes = event.encoded
         let targets = state.withLock { state -> [EventStreamSubscriber] in
             let entry = Retained(sequence: sequence, name: event.event, bytes: bytes)
+            state.ringBytes += bytes.count
             if state.ring.count < retained {
                 state.ring.append(entry)
             } else {
+                state.ringBytes -= state.ring[state.ringStart].bytes.count
                 state.evictedThrough = state.ring[state.ringStart].sequence
                 state.ring[state.ringStart] = entry
                 state.ringStart = (state.ringStart + 1) % retained
