@@ -59,4 +59,29 @@ struct BinanceMarketDataTests {
         #expect(closed.map(\.2.close).suffix(2) == [Amount("50123.4")!, Amount("50200")!])
         #expect(signals.contains { if case .mark(let mark) = $0 { mark.symbol == "BTCUSDT" && mark.price > .zero } else { false } })
     }
+
+    @Test("The market stream calls its handler at the same stack depth message after message (a re-wrapped closure once went ~500 bytes deeper each time)")
+    func handlerDepthStaysPut() throws {
+        let exchange = try BinanceRESTClientTests.Exchange()
+        var settings = SimMarketDriver.Settings()
+        settings.speed = 60
+        settings.historyDays = 0
+        let driver = SimMarketDriver(service: exchange.service, settings: settings)
+        // Where on its thread's stack the handler runs, one address a call.
+        let depths = Mutex<[Int]>([])
+        let stream = BinanceMarketStream(webSocketBase: "ws://127.0.0.1:\(exchange.server.port)", symbols: ["BTCUSDT"],
+                                         timeframes: [.oneMinute])
+        stream.start { _ in
+            var marker = 0
+            let address = withUnsafeMutablePointer(to: &marker) { Int(bitPattern: $0) }
+            depths.withLock { $0.append(address) }
+        }
+        defer { stream.stop() }
+        #expect(eventually { !depths.withLock { $0 }.isEmpty })
+        for _ in 0..<800 { driver.step(realMilliseconds: 250) }
+        #expect(eventually(within: 20) { depths.withLock { $0 }.count >= 1_000 }, "\(depths.withLock { $0 }.count) messages")
+        let seen = depths.withLock { $0 }
+        let early = seen[min(20, seen.count - 1)], late = seen[seen.count - 1]
+        #expect(abs(early - late) < 4_096, "the handler ran \(early - late) bytes deeper after \(seen.count) messages")
+    }
 }
