@@ -12,5 +12,3 @@ unsigned long long ae_malloc_in_use(void) {
     struct mallinfo2 info = mallinfo2();
     return (unsigned long long)(info.uordblks + info.hblkhd);
 }
-
-void ae_malloc_trim(void) { malloc_trim(0); }

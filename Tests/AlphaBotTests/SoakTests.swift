@@ -38,7 +38,7 @@ struct SoakTests {
     /// The web process with its log in a file (a long run must not fill a pipe).
     static func startWeb(_ directory: String) throws -> (Process, UInt16) {
         let log = directory + "/web.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = BuiltExecutable.url("alphaengine")
         process.arguments = ["web", "--data-dir", directory, "--port", "0"]

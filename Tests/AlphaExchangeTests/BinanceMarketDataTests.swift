@@ -33,16 +33,23 @@ struct BinanceMarketDataTests {
         #expect(throws: ExchangeError.self) { _ = try market.candles(symbol: "NOPEUSDT", timeframe: minute, start: nil, end: nil, limit: 5) }
     }
 
-    @Test("The market stream: a scripted close arrives as a closed candle, and mark prices as marks")
-    func stream() throws {
+    /// The simulator with a market the test steps (one minute a wall second) and a market stream
+    /// for BTCUSDT's one-minute candles, not yet started.
+    static func streamWorld() throws -> (BinanceRESTClientTests.Exchange, SimMarketDriver, BinanceMarketStream) {
         let exchange = try BinanceRESTClientTests.Exchange()
         var settings = SimMarketDriver.Settings()
         settings.speed = 60
         settings.historyDays = 0
         let driver = SimMarketDriver(service: exchange.service, settings: settings)
-        let received = Mutex<[MarketSignal]>([])
         let stream = BinanceMarketStream(webSocketBase: "ws://127.0.0.1:\(exchange.server.port)", symbols: ["BTCUSDT"],
                                          timeframes: [.oneMinute])
+        return (exchange, driver, stream)
+    }
+
+    @Test("The market stream: a scripted close arrives as a closed candle, and mark prices as marks")
+    func stream() throws {
+        let (exchange, driver, stream) = try Self.streamWorld()
+        let received = Mutex<[MarketSignal]>([])
         stream.start { signal in received.withLock { $0.append(signal) } }
         defer { stream.stop() }
         #expect(eventually { received.withLock { $0.contains(.connected) } })
@@ -62,21 +69,15 @@ struct BinanceMarketDataTests {
 
     @Test("The market stream calls its handler at the same stack depth message after message (a re-wrapped closure once went ~500 bytes deeper each time)")
     func handlerDepthStaysPut() throws {
-        let exchange = try BinanceRESTClientTests.Exchange()
-        var settings = SimMarketDriver.Settings()
-        settings.speed = 60
-        settings.historyDays = 0
-        let driver = SimMarketDriver(service: exchange.service, settings: settings)
+        let (exchange, driver, stream) = try Self.streamWorld()
         // Where on its thread's stack the handler runs, one address a call.
         let depths = Mutex<[Int]>([])
-        let stream = BinanceMarketStream(webSocketBase: "ws://127.0.0.1:\(exchange.server.port)", symbols: ["BTCUSDT"],
-                                         timeframes: [.oneMinute])
         stream.start { _ in
             var marker = 0
             let address = withUnsafeMutablePointer(to: &marker) { Int(bitPattern: $0) }
             depths.withLock { $0.append(address) }
         }
-        defer { stream.stop() }
+        defer { stream.stop(); withExtendedLifetime(exchange) {} }
         #expect(eventually { !depths.withLock { $0 }.isEmpty })
         for _ in 0..<800 { driver.step(realMilliseconds: 250) }
         #expect(eventually(within: 20) { depths.withLock { $0 }.count >= 1_000 }, "\(depths.withLock { $0 }.count) messages")

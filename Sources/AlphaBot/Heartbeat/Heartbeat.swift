@@ -16,8 +16,6 @@ public final class HeartbeatComponent: BotComponent {
     public var periodMilliseconds: Int64 = 1_000
     private var lastBeat: Int64?
     private var failures = RepeatedFailureLog()
-    /// Once a minute, malloc's free pages go back to the kernel (a long-running process's RSS stays flat).
-    private var trim = PeriodicTrim()
     /// How many orders the projections keep in memory (open ones and the latest finished ones, bounded).
     public var residentOrders: () -> Int = { 0 }
 
@@ -31,7 +29,6 @@ public final class HeartbeatComponent: BotComponent {
     public func tick(_ time: KernelTime) throws -> Bool {
         if let lastBeat, time.monotonic - lastBeat < periodMilliseconds { return false }
         lastBeat = time.monotonic
-        trim.tick()
         var details = pacer.usage
         // Memory for /metrics: SQLite's caches grow with the database up to their limit; the rest must not grow.
         if let resident = ProcessMemory.residentBytes() { details["residentBytes"] = .int(resident) }

@@ -212,6 +212,6 @@ public protocol NotificationOutbox: AnyObject {
     /// Refused for good (a revoked webhook, a chat the bot may not write to).
     func failed(_ id: Int64, at time: Int64, error: String) throws
     func counts() throws -> [String: OutboxCounts]
-    /// Every item of a destination, oldest first (for tests and `alphaengine notify status`).
+    /// Every item of a destination, oldest first (what was queued and how it went).
     func items(destination: String) throws -> [OutboxItem]
 }

@@ -59,10 +59,7 @@ final class EventTail: Sendable {
         let events = storage.events
         let feed = storage.changeFeed(pollMicroseconds: pollMicroseconds)
         var failures = RepeatedFailureLog()
-        // This loop runs for the web's life: it also hands malloc's free pages back once a minute.
-        var trim = PeriodicTrim()
         while !stopping.load(ordering: .relaxed) {
-            trim.tick()
             do {
                 if try feed.hasChanged() {
                     changes.add(1, ordering: .relaxed)

@@ -29,7 +29,7 @@ extension WebAPI {
         }
         add(&router, "POST", "/api/withdrawals", .viewer) { [self] context in
             try QueryReader(context.request, accepts: []).finish()
-            var body = try BodyReader(context.request, accepts: ["asset", "amount", "address", "network"])
+            let body = try BodyReader(context.request, accepts: ["asset", "amount", "address", "network"])
             let payload = body.object
             try body.finish()
             let caller = context.caller

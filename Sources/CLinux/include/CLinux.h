@@ -16,6 +16,4 @@ int ae_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 int ae_sock_nonblock_cloexec(void);
 /// Bytes malloc has handed out and not had back (glibc's mallinfo2: uordblks + hblkhd).
 unsigned long long ae_malloc_in_use(void);
-/// Gives the free pages inside every malloc arena back to the kernel (glibc's malloc_trim(0)).
-void ae_malloc_trim(void);
 #endif
