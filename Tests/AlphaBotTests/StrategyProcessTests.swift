@@ -301,17 +301,23 @@ struct StrategyProcessTests {
             $0.strategyTimeframe = "1h"
             $0.strategyParams = ["k": "0.5", "zone": "Asia/Seoul", "quantity": "0.01", "stop_pct": "0.02"]
         }
+        let kstMidnight: (Int64) -> Bool = { ($0 + 9 * 3_600_000) % 86_400_000 == 0 }
+        // The market runs on the wall clock: when the entry hour (the one after the hour in
+        // progress) would itself end at 00:00 KST, the day would end with the entry, so that hour
+        // passes first (the test failed every day from 13:00 to 14:00 UTC).
+        let hourInProgressEnds = (world.world.sim.marketNow() / 3_600_000 + 1) * 3_600_000
+        if kstMidnight(hourInProgressEnds + 3_600_000) { world.closeHour() }
         // The next hour closes 20 000 higher (far past any day's range here), and the price holds there.
         let price = try #require(world.world.sim.withExchange { $0.prices["BTCUSDT"] })
         try world.world.control("market/path", #"{"symbol":"BTCUSDT","interval":"1h","closes":["\#(price + Amount(20_000))"],"after":"hold"}"#)
         world.closeHour()  // the hour in progress, at the old price
         try world.startBot()
-        let kstMidnight: (Int64) -> Bool = { ($0 + 9 * 3_600_000) % 86_400_000 == 0 }
+        let evaluatedAtBoot = world.evaluations().count
         var hours = 0
         repeat {
             #expect(world.next(world.closeHour), "an hour was not evaluated: \(world.world.log.suffix(2000))")
             hours += 1
-        } while !world.evaluations().contains(where: { kstMidnight($0.candleOpenTime + 3_600_000) }) && hours < 30
+        } while !world.evaluations().dropFirst(evaluatedAtBoot).contains(where: { kstMidnight($0.candleOpenTime + 3_600_000) }) && hours < 30
         let decisions = world.decisions()
         #expect(decisions.map { $0.details.text("target") } == ["0.01", "0"], "\(decisions)")
         // The exit is on the hour that ends at 00:00 KST, and the entry on the day before it.
