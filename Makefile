@@ -1,11 +1,18 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build demo test soak bench bench-http bench-sim bench-bot bench-strategy bench-web bench-backtest fuzz-http
+.PHONY: setup build release demo test soak bench bench-http bench-sim bench-bot bench-strategy bench-web bench-backtest fuzz-http
 
 setup:
 	@scripts/setup
 
 build: setup
 	swift build
+
+# The binary to ship: release, with the Swift runtime and Foundation linked in, so a server needs
+# only the Debian libraries (no Swift toolchain), and a command starts ~10 ms sooner. Its own
+# build directory, so the other release builds here are not rebuilt by the flag.
+release: setup
+	swift build -c release --static-swift-stdlib --scratch-path .build-static --product alphaengine
+	@echo ".build-static/release/alphaengine"
 
 # The whole system on this machine: simulator, bot and web; prints the URL and a login. Ctrl-C stops it.
 demo: setup

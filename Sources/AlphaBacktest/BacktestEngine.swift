@@ -100,34 +100,50 @@ public struct BacktestEngine {
         var state: JSONObject = [:]
         var nextOrder = 1
 
+        // Reused from candle to candle: the snapshot holding it is gone by the next one, so it is updated in place.
+        var window: [Timeframe: ArraySlice<Candle>] = [:]
+        var liquidation = LiquidationLevel()
+        // The position, read again whenever the exchange may have changed it (only off the quiet path).
+        var position = exchange.ledger.position(symbol)
+
         for (index, candle) in candles.enumerated() {
             progress(index, candles.count)
-            _ = exchange.setPrice(candle.open, for: symbol, time: candle.openTime)
-            for command in pending {
-                if let problem = send(command, to: &exchange, symbol: symbol, price: candle.open, time: candle.openTime, id: &nextOrder) {
-                    report.rejections.append(.init(time: candle.openTime, reason: problem))
+            if pending.isEmpty && !Self.reachesAnything(candle, exchange, symbol: symbol, position: position, liquidation: &liquidation) {
+                // A quiet candle (most are): nothing to send, nothing rests within its range and the
+                // liquidation price is outside it, so no price in it fills, triggers or liquidates.
+                exchange.movePriceUnmatched(candle.close, for: symbol)
+            } else {
+                _ = exchange.setPrice(candle.open, for: symbol, time: candle.openTime)
+                for command in pending {
+                    if let problem = send(command, to: &exchange, symbol: symbol, price: candle.open, time: candle.openTime, id: &nextOrder) {
+                        report.rejections.append(.init(time: candle.openTime, reason: problem))
+                    }
                 }
+                pending = []
+                position = exchange.ledger.position(symbol)
+                if Self.reachesAnything(candle, exchange, symbol: symbol, position: position, liquidation: &liquidation) {
+                    walk(candle, on: &exchange, symbol: symbol, short: position.amount.isNegative)
+                }
+                _ = exchange.setPrice(candle.close, for: symbol, time: candle.closeTime)
+                position = exchange.ledger.position(symbol)
             }
-            pending = []
-            walk(candle, on: &exchange, symbol: symbol)
-            _ = exchange.setPrice(candle.close, for: symbol, time: candle.closeTime)
             var due = (candle.openTime / Self.fundingPeriod + 1) * Self.fundingPeriod
             if candle.openTime % Self.fundingPeriod == 0 { due = candle.openTime }
             while due <= candle.closeTime {
                 if !settings.fundingRate.isZero { exchange.applyFunding(rate: settings.fundingRate, time: due) }
                 due += Self.fundingPeriod
             }
-            let position = exchange.ledger.position(symbol)
             let equity = exchange.ledger.walletBalance + position.unrealizedPnl(mark: candle.close)
             report.equity.append(.init(time: candle.closeTime + 1, equity: equity, exposed: !position.amount.isZero))
 
             // The strategy decides on the close, from what a live snapshot would hold.
-            let snapshot = StrategySnapshot(symbol: symbol, timeframe: timeframe, time: candle.closeTime + 1,
-                                            candles: Self.window(candles[...index], requirements, primary: timeframe, at: candle.closeTime + 1),
+            Self.window(&window, candles[...index], requirements, primary: timeframe, at: candle.closeTime + 1)
+            let snapshot = StrategySnapshot(symbol: symbol, timeframe: timeframe, time: candle.closeTime + 1, candles: window,
                                             lastPrice: candle.close, markPrice: candle.close,
                                             position: StrategyPosition(quantity: position.amount, entryPrice: position.entryPrice),
                                             equity: equity, availableBalance: exchange.availableBalance,
-                                            openOrders: exchange.openOrders(symbol: symbol).map(Self.openOrder), state: state, parameters: parameters)
+                                            openOrders: exchange.openOrderCount == 0 ? [] : exchange.openOrders(symbol: symbol).map(Self.openOrder),
+                                            state: state, parameters: parameters)
             let output: StrategyOutput
             do {
                 output = try strategy.decide(snapshot)
@@ -190,21 +206,8 @@ public struct BacktestEngine {
     }
 
     /// Low then high (high then low when short), pausing at each resting order's trigger and at the
-    /// liquidation price on the way.
-    private func walk(_ candle: Candle, on exchange: inout SimExchange, symbol: String) {
-        let position = exchange.ledger.position(symbol).amount
-        // Flat with nothing resting: no price inside the candle can change anything.
-        if position.isZero && exchange.openOrderCount == 0 { return }
-        // Nothing rests within the candle's range and the liquidation price is outside it (by more
-        // than the tick it is rounded to): no price on the way changes anything either.
-        let tick = exchange.symbols[symbol]?.tickSize ?? .zero
-        let resting = exchange.openOrders(symbol: symbol).contains { order in
-            let level = order.kind.isConditional ? order.stopPrice : order.price
-            return level >= candle.low && level <= candle.high
-        }
-        let liquidation = exchange.liquidationPrice(for: symbol).map { $0 >= candle.low - tick && $0 <= candle.high + tick } ?? false
-        if !resting && !liquidation { return }
-        let short = position.isNegative
+    /// liquidation price on the way: for a candle that `reachesAnything`.
+    private func walk(_ candle: Candle, on exchange: inout SimExchange, symbol: String, short: Bool) {
         for extreme in short ? [candle.high, candle.low] : [candle.low, candle.high] {
             let from = exchange.prices[symbol] ?? candle.open
             let up = extreme > from
@@ -219,11 +222,54 @@ public struct BacktestEngine {
         }
     }
 
+    /// Whether a price within the candle's range can change anything: an open order would fill or
+    /// trigger at its low or its high (at one of them if anywhere: each rule is a threshold), or the
+    /// liquidation price is reached (within the tick it is rounded to). Flat with nothing resting,
+    /// nothing can.
+    static func reachesAnything(_ candle: Candle, _ exchange: SimExchange, symbol: String, position: SimPosition,
+                                liquidation: inout LiquidationLevel) -> Bool {
+        if position.amount.isZero && exchange.openOrderCount == 0 { return false }
+        let resting = exchange.hasOpenOrder(symbol: symbol) { order in
+            if order.kind.isConditional {
+                return order.kind.triggers(side: order.side, price: candle.low, stopPrice: order.stopPrice)
+                    || order.kind.triggers(side: order.side, price: candle.high, stopPrice: order.stopPrice)
+            }
+            return order.side == .buy ? candle.low <= order.price : candle.high >= order.price
+        }
+        if resting || position.amount.isZero { return resting }
+        guard let level = liquidation.price(exchange, symbol: symbol, position: position) else { return false }
+        let tick = exchange.symbols[symbol]?.tickSize ?? .zero
+        // A long is liquidated at or below its price, a short at or above.
+        return position.amount.isNegative ? candle.high + tick >= level : candle.low - tick <= level
+    }
+
+    /// The liquidation price, worked out again only when what it depends on has changed: the
+    /// position and the wallet (a backtest holds one symbol, so no other position moves it).
+    struct LiquidationLevel {
+        private var basis: (amount: Amount, entry: Amount, wallet: Amount)?
+        private var level: Amount?
+
+        mutating func price(_ exchange: SimExchange, symbol: String, position: SimPosition) -> Amount? {
+            let current = (amount: position.amount, entry: position.entryPrice, wallet: exchange.ledger.walletBalance)
+            if let basis, basis == current { return level }
+            basis = current
+            level = exchange.liquidationPrice(for: symbol)
+            return level
+        }
+    }
+
     /// The closed candles each requirement asks for, as of `time`: the primary's as they are,
     /// longer timeframes merged from them (only the ones already closed; with gaps in the data a
     /// longer candle may be merged from fewer primary ones, as the data has them).
     static func window(_ candles: ArraySlice<Candle>, _ requirements: [CandleRequirement], primary: Timeframe, at time: Int64) -> [Timeframe: ArraySlice<Candle>] {
         var window: [Timeframe: ArraySlice<Candle>] = [:]
+        Self.window(&window, candles, requirements, primary: primary, at: time)
+        return window
+    }
+
+    /// The same, into `window` (its entries replaced, so a dictionary reused from candle to candle is not reallocated).
+    static func window(_ window: inout [Timeframe: ArraySlice<Candle>], _ candles: ArraySlice<Candle>, _ requirements: [CandleRequirement],
+                       primary: Timeframe, at time: Int64) {
         for requirement in requirements {
             if requirement.timeframe == primary {
                 window[primary] = candles.suffix(requirement.count)  // a view of the run's candles: no copy
@@ -234,7 +280,6 @@ public struct BacktestEngine {
             let merged = CandleFile.merge(candles.suffix(span), into: requirement.timeframe).map(\.candle)
             window[requirement.timeframe] = merged.filter { $0.isClosed(at: time) }.suffix(requirement.count)
         }
-        return window
     }
 
     static func openOrder(_ order: SimOrder) -> StrategyOpenOrder {

@@ -176,7 +176,7 @@ public struct BacktestReport: Sendable {
         metrics.finalEquity = equity.last?.equity ?? initial
         metrics.totalReturn = (metrics.finalEquity - initial).divided(by: initial, scale: 8, mode: .plain)
         let span = Double(until - from)
-        let total = Double(metrics.totalReturn.description) ?? 0
+        let total = metrics.totalReturn.doubleValue
         if span > 0, total > -1 { metrics.annualizedReturn = pow(1 + total, year / span) - 1 }
         // Drawdown: the deepest fall from a peak, and how long that fall lasted until a new high (or the end).
         var peak = initial, peakTime = from
@@ -191,6 +191,9 @@ public struct BacktestReport: Sendable {
                 continue
             }
             recovered = false
+            // Only a fall that may be deeper is divided exactly: one a billionth short of the deepest
+            // in floating point (good to about 1e-15 here) cannot be, so it is passed over.
+            guard (peak - point.equity).doubleValue / peak.doubleValue > deepest.doubleValue - 1e-9 else { continue }
             let fall = (peak - point.equity).divided(by: peak, scale: 8, mode: .plain)
             if fall > deepest {
                 deepest = fall
@@ -202,17 +205,24 @@ public struct BacktestReport: Sendable {
         metrics.maxDrawdownMilliseconds = deepest.isZero ? 0 : deepestEnd - deepestPeakTime
         // Per-candle returns, annualized by the candles in a year.
         var returns: [Double] = []
-        var previous = Double(initial.description) ?? 1
+        returns.reserveCapacity(equity.count)
+        var previous = initial.doubleValue
         for point in equity {
-            let value = Double(point.equity.description) ?? previous
+            let value = point.equity.doubleValue
             if previous != 0 { returns.append(value / previous - 1) }
             previous = value
         }
         if returns.count > 1, equity.count > 1 {
             let periodsPerYear = year / (span / Double(equity.count))
             let mean = returns.reduce(0, +) / Double(returns.count)
-            let deviation = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count - 1)).squareRoot()
-            let downside = (returns.map { min($0, 0) * min($0, 0) }.reduce(0, +) / Double(returns.count)).squareRoot()
+            // Both sums in one pass, each added in the returns' order.
+            var squares = 0.0, downsideSquares = 0.0
+            for value in returns {
+                squares += (value - mean) * (value - mean)
+                downsideSquares += min(value, 0) * min(value, 0)
+            }
+            let deviation = (squares / Double(returns.count - 1)).squareRoot()
+            let downside = (downsideSquares / Double(returns.count)).squareRoot()
             if deviation > 0 { metrics.sharpe = mean / deviation * periodsPerYear.squareRoot() }
             if downside > 0 { metrics.sortino = mean / downside * periodsPerYear.squareRoot() }
         }
@@ -225,7 +235,7 @@ public struct BacktestReport: Sendable {
         let lost = closed.filter { $0.net.isNegative }.reduce(Amount.zero) { $0 - $1.net }
         if lost > .zero { metrics.profitFactor = won.divided(by: lost, scale: 4, mode: .plain) }
         if !equity.isEmpty {
-            metrics.exposure = Amount(equity.filter(\.exposed).count).divided(by: Amount(equity.count), scale: 4, mode: .plain)
+            metrics.exposure = Amount(equity.reduce(0) { $0 + ($1.exposed ? 1 : 0) }).divided(by: Amount(equity.count), scale: 4, mode: .plain)
         }
         return metrics
     }
@@ -245,13 +255,22 @@ extension BacktestReport {
         }
         writer.key("equity")
         writer.beginArray()
-        for point in equity {
-            writer.beginObject()
-            writer.key("time")
-            writer.value(Timestamp(millisecondsSinceEpoch: point.time).iso8601)
-            writer.key("equity")
-            writer.value(point.equity.description)
-            writer.endObject()
+        // A point a candle: the time and the amount are written as text into one scratch buffer, not made Strings.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { scratch in
+            for point in equity {
+                writer.beginObject()
+                writer.key("time")
+                let time = Timestamp(millisecondsSinceEpoch: point.time)
+                let timeLength = time.writeISO8601(into: scratch)
+                if timeLength > 0 { writer.value(plain: UnsafeBufferPointer(rebasing: scratch[..<timeLength])) } else { writer.value(time.iso8601) }
+                writer.key("equity")
+                if let length = point.equity.writeCanonical(into: scratch) {
+                    writer.value(plain: UnsafeBufferPointer(rebasing: scratch[..<length]))
+                } else {
+                    writer.value(point.equity.description)
+                }
+                writer.endObject()
+            }
         }
         writer.endArray()
         writer.endObject()

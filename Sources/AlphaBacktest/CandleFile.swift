@@ -26,49 +26,58 @@ public struct CandleFile: Sendable, Equatable {
 
     public static let header = ["time", "open", "high", "low", "close", "volume"]
 
-    /// Reads `text` as candles of `timeframe` (each row one candle, opening at its `time`). Rows are
-    /// read as bytes: a year of minutes is half a million of them.
+    /// Reads `text` as candles of `timeframe` (each row one candle, opening at its `time`).
     public static func parse(_ text: String, timeframe: Timeframe) throws(Invalid) -> CandleFile {
-        let bytes = Array(text.utf8)
-        // Lines end in "\n" or "\r\n".
-        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
-            line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+        try parse(bytes: Array(text.utf8), timeframe: timeframe)
+    }
+
+    /// Reads a file's bytes as candles of `timeframe`, in one pass over them: a year of minutes is
+    /// half a million rows, so no row, line or field is copied out before it is read.
+    public static func parse(bytes: [UInt8], timeframe: Timeframe) throws(Invalid) -> CandleFile {
+        try bytes.withUnsafeBufferPointer { (all) throws(Invalid) -> CandleFile in try parse(all, timeframe: timeframe) }
+    }
+
+    public static func parse(_ all: UnsafeBufferPointer<UInt8>, timeframe: Timeframe) throws(Invalid) -> CandleFile {
+        // Lines end in "\n" or "\r\n"; blank lines at the end are allowed, nowhere else.
+        var lines = LineReader(all)
+        guard let first = lines.next(), !(trimmed(first).isEmpty && lines.restIsBlank) else {
+            throw Invalid(line: 1, reason: "the file is empty; the header is \(header.joined(separator: ","))")
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let first = lines.first else { throw Invalid(line: 1, reason: "the file is empty; the header is \(header.joined(separator: ","))") }
-        let names = first.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { String(decoding: trimmed($0), as: UTF8.self).lowercased() }
+        let names = first.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { String(decoding: trimmed(UnsafeBufferPointer(rebasing: $0)), as: UTF8.self).lowercased() }
         guard names == header else {
             throw Invalid(line: 1, reason: "the header must be \(header.joined(separator: ",")) (found \(String(decoding: first.prefix(80), as: UTF8.self)))")
         }
         var candles: [Candle] = []
-        candles.reserveCapacity(lines.count - 1)
-        var values: [Amount] = []
-        values.reserveCapacity(5)
-        var fields: [ArraySlice<UInt8>] = []
-        fields.reserveCapacity(header.count)
-        for (offset, line) in lines.enumerated().dropFirst() {
-            let number = offset + 1
-            guard !trimmed(line).isEmpty else { throw Invalid(line: number, reason: "the line is empty") }
-            fields.removeAll(keepingCapacity: true)
-            var start = line.startIndex
-            for index in line.indices where line[index] == UInt8(ascii: ",") {
-                fields.append(trimmed(line[start..<index]))
+        // A row is at least 30 bytes ("1767225600000,1,1,1,1,1" and its line end, roughly).
+        candles.reserveCapacity(all.count / 30)
+        var fields = [UnsafeBufferPointer<UInt8>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: header.count)
+        var values = [Amount](repeating: .zero, count: header.count - 1)
+        var number = 1
+        while let line = lines.next() {
+            number += 1
+            guard !trimmed(line).isEmpty else {
+                if lines.restIsBlank { break }
+                throw Invalid(line: number, reason: "the line is empty")
+            }
+            // The fields, trimmed; past the sixth only counted, for the error.
+            var count = 0, start = 0
+            for index in 0...line.count where index == line.count || line[index] == UInt8(ascii: ",") {
+                if count < fields.count { fields[count] = trimmed(UnsafeBufferPointer(rebasing: line[start..<index])) }
+                count += 1
                 start = index + 1
             }
-            fields.append(trimmed(line[start...]))
-            guard fields.count == header.count else {
-                throw Invalid(line: number, reason: "\(fields.count) fields; a row has \(header.count): \(header.joined(separator: ","))")
+            guard count == header.count else {
+                throw Invalid(line: number, reason: "\(count) fields; a row has \(header.count): \(header.joined(separator: ","))")
             }
-            func quoted(_ field: ArraySlice<UInt8>) -> String { String(decoding: field.prefix(40), as: UTF8.self) }
+            func quoted(_ field: UnsafeBufferPointer<UInt8>) -> String { String(decoding: field.prefix(40), as: UTF8.self) }
             guard let time = Self.time(fields[0]) else {
                 throw Invalid(line: number, reason: "time '\(quoted(fields[0]))' is neither ISO-8601 UTC (2026-01-02T00:00:00Z) nor epoch milliseconds")
             }
-            values.removeAll(keepingCapacity: true)
             for index in 1..<header.count {
                 guard let value = Amount(ascii: fields[index]), !value.isNegative, index == 5 || !value.isZero else {
                     throw Invalid(line: number, reason: "\(header[index]) '\(quoted(fields[index]))' is not a \(index == 5 ? "decimal ≥ 0" : "positive decimal")")
                 }
-                values.append(value)
+                values[index - 1] = value
             }
             let candle = Candle(openTime: time, closeTime: time + timeframe.milliseconds - 1, open: values[0], high: values[1], low: values[2],
                                 close: values[3], volume: values[4])
@@ -93,11 +102,35 @@ public struct CandleFile: Sendable, Equatable {
         return CandleFile(candles: candles, timeframe: timeframe)
     }
 
+    /// The lines of a file, each without its "\n" or "\r\n", as views of its bytes.
+    struct LineReader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        mutating func next() -> UnsafeBufferPointer<UInt8>? {
+            guard position < bytes.count else { return nil }
+            var end = position
+            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            var line = UnsafeBufferPointer(rebasing: bytes[position..<end])
+            if line.last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+            position = end + 1
+            return line
+        }
+
+        /// Whether only spaces, tabs and line ends are left.
+        var restIsBlank: Bool {
+            bytes[min(position, bytes.count)...].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+        }
+    }
+
     /// A field without the spaces and tabs around it.
-    static func trimmed(_ field: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        let blank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        guard let start = field.firstIndex(where: { !blank($0) }), let end = field.lastIndex(where: { !blank($0) }) else { return field[field.endIndex...] }
-        return field[start...end]
+    static func trimmed(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = field.count
+        while start < end && (field[start] == UInt8(ascii: " ") || field[start] == UInt8(ascii: "\t")) { start += 1 }
+        while end > start && (field[end - 1] == UInt8(ascii: " ") || field[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: field[start..<end])
     }
 
     /// Candles from elsewhere (the bot's store, the simulator's seeded market), in time order:
@@ -152,7 +185,9 @@ public struct CandleFile: Sendable, Equatable {
     /// ISO-8601 UTC (with or without milliseconds) or whole epoch milliseconds.
     static func time(_ text: String) -> Int64? { time(Array(text.utf8)[...]) }
 
-    static func time(_ field: ArraySlice<UInt8>) -> Int64? {
+    static func time(_ field: ArraySlice<UInt8>) -> Int64? { field.withUnsafeBufferPointer { time($0) } }
+
+    static func time(_ field: UnsafeBufferPointer<UInt8>) -> Int64? {
         if !field.isEmpty, field.count <= 18, field.allSatisfy({ (48...57).contains($0) }) {
             return field.reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
         }

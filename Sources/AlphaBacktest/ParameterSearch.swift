@@ -14,7 +14,7 @@ public struct ParameterSearch {
         func of(_ report: BacktestReport) -> Double {
             switch self {
             case .sharpe: report.metrics.sharpe ?? 0
-            case .return: Double(report.metrics.totalReturn.description) ?? 0
+            case .return: report.metrics.totalReturn.doubleValue
             }
         }
     }

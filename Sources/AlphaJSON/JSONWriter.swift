@@ -27,6 +27,11 @@ public struct JSONWriter: ~Copyable {
     /// A copy of what was written.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: written)) }
 
+    /// What was written, lent without a copy (a report of many megabytes goes straight to its file).
+    public func withBytes<Result, Failure: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Result) throws(Failure) -> Result {
+        try body(UnsafeBufferPointer(start: storage, count: written))
+    }
+
     public var string: String { String(decoding: UnsafeBufferPointer(start: storage, count: written), as: UTF8.self) }
 
     // MARK: Raw appends

@@ -12,6 +12,15 @@ public enum Indicators {
         return mean(sum, period)
     }
 
+    /// The simple moving average of the last `period` closes and the one a candle earlier, the closes
+    /// they share summed once: a crossover needs both on every candle.
+    public static func smaNowAndBefore(_ candles: ArraySlice<Candle>, period: Int) -> (now: Amount, before: Amount)? {
+        guard period > 0, candles.count >= period + 1 else { return nil }
+        let end = candles.endIndex
+        let shared = candles[(end - period)..<(end - 1)].lazy.map { $0.close }.sum()
+        return (mean(shared + candles[end - 1].close, period), mean(shared + candles[end - period - 1].close, period))
+    }
+
     /// The highest high of the `period` candles before the last `offset` ones (Donchian's upper band).
     public static func highest(_ candles: ArraySlice<Candle>, period: Int, offset: Int = 0) -> Amount? {
         window(candles, period, offset)?.map(\.high).max()

@@ -47,9 +47,10 @@ struct BacktestCommand: ParsableCommand {
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             }
         } catch { throw ValidationFailure("backtest: \(error)", status: 1) }
-        // Written out once, for the store and the file alike.
-        let document = report.document
-        if save { try saveRun(report, document: document) }
+        // Written out once, for the store and the file alike, and only for them.
+        var document = JSONWriter(capacity: save || json != nil ? 1 << 20 : 16)
+        if save || json != nil { report.write(into: &document) }
+        if save { try document.withBytes { bytes in try saveRun(report, document: String(decoding: bytes, as: UTF8.self)) } }
         if let html {
             // Chart.js's browser build (UMD: it defines the global `Chart` the drawing script uses).
             let library = ["chart.min.js", "Chart.min.js"].lazy.compactMap { try? String(contentsOfFile: chartJSDirectory + "/" + $0, encoding: .utf8) }.first
@@ -57,9 +58,12 @@ struct BacktestCommand: ParsableCommand {
             if library == nil { FileHandle.standardError.write(Data("alphaengine backtest: Chart.js not found in \(chartJSDirectory); the HTML has no charts\n".utf8)) }
         }
         switch json {
-        case "-"?: FileHandle.standardOutput.write(Data(document + [10]))
+        case "-"?: document.withBytes { bytes in FileHandle.standardOutput.write(Data(bytes) + [10]) }
         case let path?:
-            try Self.write(Data(document), to: path, flag: "--json")
+            // Lent to the file as it is: the report is megabytes (a point a candle), not worth a copy.
+            try document.withBytes { bytes in
+                try Self.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none), to: path, flag: "--json")
+            }
             print(report.summary)
             print("report: \(path)")
         case nil: print(report.summary)
@@ -68,7 +72,7 @@ struct BacktestCommand: ParsableCommand {
     }
 
     /// The run as the bot would have recorded it, asked for by "cli".
-    func saveRun(_ report: BacktestReport, document: [UInt8]) throws {
+    func saveRun(_ report: BacktestReport, document: String) throws {
         guard let tradingMode = TradingMode(rawValue: source.mode) else { throw ValidationError("--mode must be production, testnet or sim") }
         try FileManager.default.createDirectory(atPath: source.dataDir, withIntermediateDirectories: true)
         let store = BacktestStore(database: try Database.openMigrated(path: databasePath(dataDirectory: source.dataDir, mode: tradingMode)))
@@ -78,7 +82,7 @@ struct BacktestCommand: ParsableCommand {
         let id = Hex.encode(SecureRandom.bytes(16))
         let now = Timestamp.now()
         _ = try store.start(BacktestRun(id: id, createdAt: now, requestedBy: "cli", strategy: strategy, request: request))
-        try store.finish(id: id, summary: report.headline, report: String(decoding: document, as: UTF8.self), now: now)
+        try store.finish(id: id, summary: report.headline, report: document, now: now)
         // With --json -, standard output is the report alone, for tools to read.
         let line = "saved: backtest \(id) (GET /api/backtests/\(id))"
         if json == "-" { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
@@ -132,10 +136,9 @@ struct BacktestCommand: ParsableCommand {
             let sources = [csv != nil, stored, simDays != nil].filter { $0 }.count
             guard sources == 1 else { throw ValidationError("give one source of candles: --csv FILE, --stored or --sim-days N") }
             if let csv {
-                guard let data = FileManager.default.contents(atPath: csv), let text = String(data: data, encoding: .utf8) else {
-                    throw ValidationError("--csv \(csv) cannot be read as UTF-8 text")
-                }
-                do { return try CandleFile.parse(text, timeframe: frame) } catch { throw ValidationFailure("\(csv): \(error)", status: 65) }
+                guard let data = FileManager.default.contents(atPath: csv) else { throw ValidationError("--csv \(csv) cannot be read") }
+                // Read where it lies: a year of minutes is tens of megabytes.
+                do { return try data.withUnsafeBytes { (raw) throws(CandleFile.Invalid) in try CandleFile.parse(raw.bindMemory(to: UInt8.self), timeframe: frame) } } catch { throw ValidationFailure("\(csv): \(error)", status: 65) }
             }
             if let simDays {
                 guard (1...365).contains(simDays) else { throw ValidationError("--sim-days must be from 1 to 365") }

@@ -128,6 +128,30 @@ struct BacktestSemanticsTests {
         #expect(report.summary.contains("LIQUIDATED 1"))
     }
 
+    @Test("funding that leaves the margin under the maintenance liquidates at the next open, though no price reaches the old liquidation price")
+    func liquidationAfterFunding() throws {
+        let eight: Int64 = Self.start + 8 * 3_600_000
+        let file = Self.candles([
+            ("50000", "50000", "50000", "50000"),  // 07:58 decide: long 0.3, stop 30000
+            ("50000", "50000", "50000", "50000"),  // 07:59 bought at 50000: fee 7.5, wallet 992.5; liquidation price 46879.1
+            ("50000", "50000", "47000", "47000"),  // 08:00 the low stays above it; at the close, funding 0.3 × 47000 × 0.01 = 141: wallet 851.5
+            ("47000", "47000", "47000", "47000"),  // 08:01 margin 851.5 − 900 is under the maintenance: liquidated at the open
+            ("47000", "47000", "47000", "47000"),
+        ], from: eight - 2 * Self.minute)
+        let report = try Self.run(file, [0: StrategyDecision(.targetPosition(Amount("0.3")!), stopLoss: Amount(30000), reason: "test")]) {
+            Self.leveraged(&$0)
+            $0.fundingRate = Amount("0.01")!
+        }
+        // Sold at 47000: PnL −900, taker fee 14100 × 0.0005 = 7.05, wallet −55.55: no clearance fee is
+        // left to take, and the insurance fund's 55.55 shows in the fill's PnL.
+        #expect(report.fills.map { "\($0.side.rawValue) @\($0.price) fee \($0.fee) pnl \($0.realizedPnl) \($0.liquidation)" } == [
+            "BUY @50000 fee 7.5 pnl 0 false",
+            "SELL @47000 fee 7.05 pnl -844.45 true",
+        ])
+        #expect(report.fills.last?.time == eight + Self.minute)
+        #expect(report.metrics.finalEquity == .zero && report.metrics.funding == Amount(-141))
+    }
+
     @Test("liquidation past the bankruptcy price: a short the open gaps far above is closed at the open, and the insurance fund brings the wallet back to zero, not below")
     func liquidationThroughAGap() throws {
         let file = Self.candles([

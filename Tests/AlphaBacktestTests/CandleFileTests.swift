@@ -46,5 +46,9 @@ struct CandleFileTests {
         #expect(failure(Self.header + "2026-01-01T00:00:30Z,1,1,1,1,1\n").hasPrefix("line 2: time 2026-01-01T00:00:30.000Z is not the start of a 1m candle"))
         #expect(failure(Self.header + "yesterday,1,1,1,1,1\n").hasPrefix("line 2: time 'yesterday'"))
         #expect(failure(Self.header) == "line 2: no candles after the header")
+        #expect(failure("") == "line 1: the file is empty; the header is time,open,high,low,close,volume")
+        #expect(failure(Self.header + "2026-01-01T00:00:00Z,1,1,1,1,1\n \n2026-01-01T00:01:00Z,1,1,1,1,1\n") == "line 3: the line is empty")
+        #expect(failure(Self.header + "2026-01-01T00:00:00Z,1,1,1,1,1,7\n") == "line 2: 7 fields; a row has 6: time,open,high,low,close,volume")
+        #expect(failure(Self.header + "2026-01-01T00:00:00Z,1,1,1,1,1\n \t\r\n\n") == "no error", "blank lines at the end are allowed")
     }
 }

@@ -73,6 +73,35 @@ struct AmountArithmeticTests {
         }
     }
 
+    @Test("a collection's sum equals adding one at a time, whatever the mix: one exponent, several, overflow, Decimal; 2 000 random lists")
+    func collectionSum() throws {
+        var random = SeededGenerator(seed: 11)
+        for round in 0..<2_000 {
+            // Every fourth list is a price series (one exponent), the fast path; the rest are mixed.
+            let count = Int(random.next() % 60)
+            let values = try (0..<count).map { _ in
+                round % 4 == 0 ? Amount(fixed: Int64(random.next() % 1_000_000_000_000), -2) : try #require(Amount(Self.text(&random)))
+            }
+            #expect(values.sum() == values.reduce(Amount.zero, +), "\(values)")
+            #expect(values[...].lazy.map { $0 }.sum() == values.reduce(Amount.zero, +))
+        }
+        // Significands that overflow 64 bits together fall back to adding one at a time, exactly.
+        let large = [Amount(fixed: .max - 1, 0), Amount(fixed: .max - 1, 0), Amount(fixed: 5, 0)]
+        #expect(large.sum().description == (Decimal(Int64.max - 1) * 2 + 5).description)
+        #expect([Amount]().sum() == .zero)
+    }
+
+    @Test("doubleValue is the Double that parsing the text gives: 20 000 random amounts, the integer form and the Decimal form")
+    func nearestDouble() throws {
+        var random = SeededGenerator(seed: 3)
+        for _ in 0..<20_000 {
+            let text = Self.text(&random)
+            let value = try #require(Amount(text))
+            #expect(value.doubleValue == Double(text)!, "\(text)")
+            #expect(Amount(Self.reference(text)).doubleValue == Double(text)!, "\(text) as a Decimal")
+        }
+    }
+
     @Test("past 64 bits the Decimal form takes over, exactly: sums and products that overflow, and back")
     func overflow() throws {
         let big = try #require(Amount("9223372036854775807")), one = Amount(1)

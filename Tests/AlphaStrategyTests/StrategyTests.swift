@@ -42,6 +42,21 @@ struct StrategyTests {
         #expect(output.signals.map(\.name) == ["warming_up"])
     }
 
+    @Test("the SMA now and a candle before, summed once, equal two separate averages, for every period the candles allow")
+    func smaNowAndBefore() {
+        let closes: [Amount] = [100, Amount("100.5")!, 99, Amount("101.25")!, 103, 97, Amount("0.001")!, 250, 250, Amount("98.7")!]
+        let candles = ScriptedMarket(closes: closes).candles[...]
+        for period in 1...closes.count {
+            let pair = Indicators.smaNowAndBefore(candles, period: period)
+            if period == closes.count {
+                #expect(pair == nil, "one candle short for the earlier average")
+                continue
+            }
+            #expect(pair?.now == Indicators.sma(candles, period: period) && pair?.before == Indicators.sma(candles, period: period, offset: 1),
+                    "period \(period)")
+        }
+    }
+
     @Test("ma_trend follows the regime: long while the fast SMA is above, out when it is not")
     func maTrend() throws {
         let (strategy, parameters) = try make("ma_trend", ["fast": 2, "slow": 4])

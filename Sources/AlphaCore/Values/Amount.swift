@@ -69,6 +69,11 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible, E
         self = parsed
     }
 
+    public init?(ascii bytes: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Amount.parse(bytes) else { return nil }
+        self = parsed
+    }
+
     /// A JSON number's own text, read exactly, exponent included ("0.02", "2e-2", "1E+1"). An
     /// exponent beyond ±40 is refused: no amount or fraction in this engine needs one.
     public init?(jsonNumber text: String) {

@@ -44,30 +44,39 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
                 + "." + pad(msOfDay % 1000, 3) + "Z"
         }
         // Written into 24 bytes: reports write one per candle, and string concatenation costs ten times more.
-        return String(unsafeUninitializedCapacity: 24) { buffer in
-            func put(_ value: Int64, _ width: Int, at offset: Int) {
-                var value = value
-                for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                    buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                }
+        return String(unsafeUninitializedCapacity: 24) { buffer in writeISO8601(into: buffer) }
+    }
+
+    /// The same text as `iso8601` written into `buffer` (24 bytes at least), for a year from 0 to
+    /// 9999; returns the bytes written, 0 for a year outside (`iso8601` has those). A report writes
+    /// one a candle, straight into its output.
+    public func writeISO8601(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let (year, month, day) = civil
+        guard (0...9999).contains(year), buffer.count >= 24 else { return 0 }
+        let msOfDay = millisecondsSinceEpoch - floorDiv(millisecondsSinceEpoch, 86_400_000) * 86_400_000
+        let seconds = msOfDay / 1000
+        func put(_ value: Int64, _ width: Int, at offset: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
             }
-            put(year, 4, at: 0)
-            buffer[4] = UInt8(ascii: "-")
-            put(month, 2, at: 5)
-            buffer[7] = UInt8(ascii: "-")
-            put(day, 2, at: 8)
-            buffer[10] = UInt8(ascii: "T")
-            put(seconds / 3600, 2, at: 11)
-            buffer[13] = UInt8(ascii: ":")
-            put(seconds / 60 % 60, 2, at: 14)
-            buffer[16] = UInt8(ascii: ":")
-            put(seconds % 60, 2, at: 17)
-            buffer[19] = UInt8(ascii: ".")
-            put(msOfDay % 1000, 3, at: 20)
-            buffer[23] = UInt8(ascii: "Z")
-            return 24
         }
+        put(year, 4, at: 0)
+        buffer[4] = UInt8(ascii: "-")
+        put(month, 2, at: 5)
+        buffer[7] = UInt8(ascii: "-")
+        put(day, 2, at: 8)
+        buffer[10] = UInt8(ascii: "T")
+        put(seconds / 3600, 2, at: 11)
+        buffer[13] = UInt8(ascii: ":")
+        put(seconds / 60 % 60, 2, at: 14)
+        buffer[16] = UInt8(ascii: ":")
+        put(seconds % 60, 2, at: 17)
+        buffer[19] = UInt8(ascii: ".")
+        put(msOfDay % 1000, 3, at: 20)
+        buffer[23] = UInt8(ascii: "Z")
+        return 24
     }
 
     public var description: String { iso8601 }

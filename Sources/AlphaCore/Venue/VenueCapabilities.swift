@@ -69,10 +69,13 @@ public struct SymbolFormat: Sendable, Equatable {
         self.separators = separators
     }
 
+    /// Read as bytes: every allowed character is ASCII, and a command checks its symbol each time.
     public func isValid(_ symbol: String) -> Bool {
-        guard !symbol.isEmpty, symbol.utf8.count <= maximumLength else { return false }
-        let allowed = symbol.allSatisfy { ($0.isASCII && ($0.isUppercase || $0.isNumber)) || separators.contains($0) }
-        return allowed && symbol.first.map { !separators.contains($0) } == true && symbol.last.map { !separators.contains($0) } == true
+        let bytes = symbol.utf8
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= maximumLength else { return false }
+        func separator(_ byte: UInt8) -> Bool { byte < 0x80 && separators.contains(Character(Unicode.Scalar(byte))) }
+        let allowed = bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || separator($0) }
+        return allowed && !separator(first) && !separator(last)
     }
 }
 

@@ -228,14 +228,23 @@ public struct SimExchange: Sendable {
 
     /// Initial margin held by the open positions at the current prices and leverage.
     public var usedMargin: Amount {
-        ledger.positions.reduce(Amount.zero) { total, entry in
-            total + (entry.value.amount.magnitude * (prices[entry.key] ?? entry.value.entryPrice))
-                .divided(by: Amount(leverage(for: entry.key)), scale: 8)
-        }
+        ledger.positions.reduce(Amount.zero) { total, entry in total + initialMargin(entry.key, entry.value, at: prices[entry.key] ?? entry.value.entryPrice) }
+    }
+
+    private func initialMargin(_ symbol: String, _ position: SimPosition, at price: Amount) -> Amount {
+        (position.amount.magnitude * price).divided(by: Amount(leverage(for: symbol)), scale: 8)
     }
 
     /// What is free for new margin or a transfer out: wallet + unrealized PnL − used margin.
-    public var availableBalance: Amount { ledger.walletBalance + ledger.unrealizedPnl(marks: prices) - usedMargin }
+    /// (In one pass over the open positions: a backtest asks once a candle.)
+    public var availableBalance: Amount {
+        var available = ledger.walletBalance
+        for (symbol, position) in ledger.positions where !position.amount.isZero {
+            let price = prices[symbol] ?? position.entryPrice
+            available += position.unrealizedPnl(mark: price) - initialMargin(symbol, position, at: price)
+        }
+        return available
+    }
 
     /// The order by exchange id or client id (`origClientOrderId`), open or not (-2013).
     public func order(symbol: String, orderId: Int64?, clientOrderId: String?) throws(BinanceError) -> SimOrder {
@@ -281,6 +290,16 @@ public struct SimExchange: Sendable {
 
     /// How many orders rest on the book, every symbol.
     public var openOrderCount: Int { openOrderIds.count }
+
+    /// Whether an open order of `symbol` satisfies `predicate` (without listing them: a backtest asks once a candle).
+    public func hasOpenOrder(symbol: String, where predicate: (SimOrder) -> Bool) -> Bool {
+        openOrderIds.contains { id in orders[id].map { $0.symbol == symbol && predicate($0) } ?? false }
+    }
+
+    /// Moves a price without matching or the margin check: only for a caller that has shown nothing
+    /// can happen between the old price and this one (a backtest's quiet candle: nothing rests within
+    /// its range and the liquidation price is outside it). Everything else goes through `setPrice`.
+    public mutating func movePriceUnmatched(_ price: Amount, for symbol: String) { prices[symbol] = price }
 
     public func openOrders(symbol: String?) -> [SimOrder] {
         openOrderIds.compactMap { id in orders[id].flatMap { symbol == nil || $0.symbol == symbol ? $0 : nil } }

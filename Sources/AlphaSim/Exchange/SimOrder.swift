@@ -15,7 +15,7 @@ public struct SimOrder: Sendable, Equatable {
         public var isConditional: Bool { self == .stopMarket || self == .takeProfitMarket }
 
         /// Whether `price` reaches `stopPrice` for this kind and side (reference §3.3, "Trigger rules").
-        func triggers(side: OrderSide, price: Amount, stopPrice: Amount) -> Bool {
+        public func triggers(side: OrderSide, price: Amount, stopPrice: Amount) -> Bool {
             switch (self, side) {
             case (.stopMarket, .buy), (.takeProfitMarket, .sell): price >= stopPrice
             case (.stopMarket, .sell), (.takeProfitMarket, .buy): price <= stopPrice

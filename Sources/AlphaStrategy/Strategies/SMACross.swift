@@ -30,9 +30,8 @@ public struct SMACross: Strategy {
 
     public func decide(_ snapshot: StrategySnapshot) throws -> StrategyOutput {
         let candles = snapshot.primaryCandles
-        guard let fastNow = Indicators.sma(candles, period: fast), let slowNow = Indicators.sma(candles, period: slow),
-              let fastBefore = Indicators.sma(candles, period: fast, offset: 1),
-              let slowBefore = Indicators.sma(candles, period: slow, offset: 1) else {
+        guard let (fastNow, fastBefore) = Indicators.smaNowAndBefore(candles, period: fast),
+              let (slowNow, slowBefore) = Indicators.smaNowAndBefore(candles, period: slow) else {
             return .warmingUp(snapshot.state, have: candles.count, need: slow + 1)
         }
         // Written out only on a cross: most candles have none, and text costs more than the averages.
