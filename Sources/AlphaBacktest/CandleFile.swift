@@ -1,4 +1,5 @@
 import AlphaCore
+import Glibc
 
 /// Candles from a CSV file (issue 16): the header `time,open,high,low,close,volume`, time as
 /// ISO-8601 UTC (`2026-01-02T00:00:00Z`) or epoch milliseconds. Real data has holes — a weekend,
@@ -110,9 +111,12 @@ public struct CandleFile: Sendable, Equatable {
         init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
         mutating func next() -> UnsafeBufferPointer<UInt8>? {
-            guard position < bytes.count else { return nil }
-            var end = position
-            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            guard position < bytes.count, let base = bytes.baseAddress else { return nil }
+            // memchr: the C library's vectorized search, several times faster than a byte loop over megabytes.
+            var end = bytes.count
+            if let found = memchr(base + position, Int32(UInt8(ascii: "\n")), bytes.count - position) {
+                end = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            }
             var line = UnsafeBufferPointer(rebasing: bytes[position..<end])
             if line.last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
             position = end + 1

@@ -38,6 +38,10 @@ public enum CommandRequest: Sendable, Equatable {
 
     /// Decodes `payload` for `type` under the venue's rules (symbols, leverage, time in force).
     /// Every problem is reported at once, each named `payload.<field>`.
+    // The order commands' fields, built once: a strategy's orders (a backtest's thousands) are read here one by one.
+    static let placeOrderFields: Set<String> = ["symbol", "side", "type", "quantity", "price", "stopPrice", "timeInForce", "reduceOnly"]
+    static let cancelOrderFields: Set<String> = ["symbol", "clientOrderId"]
+
     public init(type: CommandType, payload: JSONObject, venue: VenueCapabilities = .binanceUSDM) throws(CommandPayloadError) {
         var body: PayloadReader
         var decoded: CommandRequest?
@@ -78,12 +82,11 @@ public enum CommandRequest: Sendable, Equatable {
             }
             if let config, let expected { decoded = .updateConfig(config, expectedVersion: expected) }
         case .placeOrder:
-            body = PayloadReader(payload, accepts: ["symbol", "side", "type", "quantity", "price", "stopPrice", "timeInForce", "reduceOnly"],
-                                 path: "payload")
+            body = PayloadReader(payload, accepts: Self.placeOrderFields, path: "payload")
             let symbol = symbol(&body)
             decoded = Self.placeOrder(&body, symbol: symbol, venue: venue).map { .placeOrder($0) }
         case .cancelOrder:
-            body = PayloadReader(payload, accepts: ["symbol", "clientOrderId"], path: "payload")
+            body = PayloadReader(payload, accepts: Self.cancelOrderFields, path: "payload")
             let symbol = symbol(&body)
             let clientOrderID = body.string("clientOrderId", maxLength: 36)
             if let symbol, let clientOrderID { decoded = .cancelOrder(symbol: symbol, clientOrderID: clientOrderID) }
