@@ -31,7 +31,7 @@ let package = Package(
         // MARK: Protocol-level code that knows nothing of trading
         .target(name: "AlphaJSON", swiftSettings: strict),
         .target(name: "AlphaSystem", dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "AlphaCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "AlphaCrypto", dependencies: ["COpenSSL", "CJWT"], swiftSettings: strict),
         .target(name: "AlphaWebSocket", dependencies: ["AlphaCrypto", "AlphaSystem", "COpenSSL"], swiftSettings: strict),
         .target(name: "AlphaHTTP", dependencies: ["AlphaJSON", "AlphaSystem", "AlphaWebSocket", "CLinux"], swiftSettings: strict),
 
@@ -40,7 +40,7 @@ let package = Package(
                 swiftSettings: strict),
 
         // MARK: The web process: JSON API, auth, SSE (reads the store, inserts commands)
-        .target(name: "AlphaWeb", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaStore", "AlphaStrategy", "AlphaSystem", "CJWT",
+        .target(name: "AlphaWeb", dependencies: ["AlphaCore", "AlphaCrypto", "AlphaHTTP", "AlphaJSON", "AlphaStore", "AlphaStrategy", "AlphaSystem",
                                                  .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
 

@@ -1,6 +1,5 @@
 import AlphaCore
-import CJWT
-import Glibc
+import AlphaCrypto
 
 /// What a user may do: `admin` sends commands and changes config, `viewer` only reads.
 public enum Role: String, Sendable, CaseIterable {
@@ -66,53 +65,33 @@ public struct AccessTokens: Sendable {
     /// A token for `subject` with `role`, valid from `now` (seconds since the epoch, UTC), named
     /// by `tokenID` (random when not given).
     public func issue(subject: String, role: Role, now: Int64, tokenID: String = Identifier.random()) -> String {
-        var token: OpaquePointer?
-        guard jwt_new(&token) == 0, let token else { fatalError("jwt_new failed: out of memory") }
-        defer { jwt_free(token) }
-        precondition(jwt_set_alg(token, JWT_ALG_HS256, secret, Int32(secret.count)) == 0, "jwt_set_alg HS256 failed")
-        jwt_add_grant(token, "iss", Self.issuer)
-        jwt_add_grant(token, "aud", Self.audience)
-        jwt_add_grant(token, "typ", Self.type)
-        jwt_add_grant(token, "sub", subject)
-        jwt_add_grant(token, "role", role.rawValue)
-        jwt_add_grant(token, "jti", tokenID)
-        jwt_add_grant_int(token, "iat", Int(now))
-        jwt_add_grant_int(token, "nbf", Int(now))
-        jwt_add_grant_int(token, "exp", Int(now + lifetimeSeconds))
-        guard let encoded = jwt_encode_str(token) else { fatalError("jwt_encode_str failed: out of memory") }
-        defer { free(encoded) }  // libjwt 1.10 has no jwt_free_str
-        return String(cString: encoded)
+        JSONWebToken.sign([("iss", .string(Self.issuer)), ("aud", .string(Self.audience)), ("typ", .string(Self.type)),
+                           ("sub", .string(subject)), ("role", .string(role.rawValue)), ("jti", .string(tokenID)),
+                           ("iat", .integer(now)), ("nbf", .integer(now)), ("exp", .integer(now + lifetimeSeconds))],
+                          algorithm: .hs256, secret: secret)
     }
 
     /// The token's claims if it is genuine, HS256, current and meant for this API.
     public func verify(_ text: String, now: Int64) throws(Rejection) -> Claims {
-        var decoded: OpaquePointer?
-        guard jwt_decode(&decoded, text, secret, Int32(secret.count)) == 0, let token = decoded else { throw .malformedOrBadSignature }
-        defer { jwt_free(token) }
-        guard jwt_get_alg(token) == JWT_ALG_HS256 else { throw .wrongAlgorithm }
-        let expires = try integer(token, "exp"), notBefore = try integer(token, "nbf"), issued = try integer(token, "iat")
-        guard try string(token, "iss") == Self.issuer else { throw .wrongIssuer }
-        guard try string(token, "aud") == Self.audience else { throw .wrongAudience }
-        guard try string(token, "typ") == Self.type else { throw .wrongType }
-        let subject = try string(token, "sub")
-        guard let role = Role(rawValue: try string(token, "role")) else { throw .unknownRole }
+        guard let token = JSONWebToken.verify(text, secret: secret) else { throw .malformedOrBadSignature }
+        guard token.algorithm == .hs256 else { throw .wrongAlgorithm }
+        func string(_ name: String) throws(Rejection) -> String {
+            guard let value = token.string(name) else { throw .missingClaim(name) }
+            return value
+        }
+        func integer(_ name: String) throws(Rejection) -> Int64 {
+            guard let value = token.integer(name) else { throw .missingClaim(name) }
+            return value
+        }
+        let expires = try integer("exp"), notBefore = try integer("nbf"), issued = try integer("iat")
+        guard try string("iss") == Self.issuer else { throw .wrongIssuer }
+        guard try string("aud") == Self.audience else { throw .wrongAudience }
+        guard try string("typ") == Self.type else { throw .wrongType }
+        let subject = try string("sub")
+        guard let role = Role(rawValue: try string("role")) else { throw .unknownRole }
         guard now < expires else { throw .expired }
         guard now + leewaySeconds >= notBefore else { throw .notYetValid }
         guard issued <= now + leewaySeconds else { throw .issuedInTheFuture }
-        let tokenID = jwt_get_grant(token, "jti").map { String(cString: $0) }
-        return Claims(subject: subject, role: role, issuedAt: issued, expiresAt: expires, tokenID: tokenID)
-    }
-
-    private func string(_ token: OpaquePointer, _ name: String) throws(Rejection) -> String {
-        guard let value = jwt_get_grant(token, name) else { throw .missingClaim(name) }
-        return String(cString: value)
-    }
-
-    /// libjwt answers 0 with errno ENOENT for a missing (or non-integer) claim.
-    private func integer(_ token: OpaquePointer, _ name: String) throws(Rejection) -> Int64 {
-        errno = 0
-        let value = jwt_get_grant_int(token, name)
-        guard errno == 0 else { throw .missingClaim(name) }
-        return Int64(value)
+        return Claims(subject: subject, role: role, issuedAt: issued, expiresAt: expires, tokenID: token.string("jti"))
     }
 }
