@@ -8,11 +8,14 @@ import ArgumentParser
 import Foundation
 
 /// `alphaengine sim`: the embedded Binance USDⓈ-M simulator on its own, for curl, ccxt or the
-/// official connectors. Its first line on standard output is one JSON object with the URLs and
-/// keys; it runs until SIGINT or SIGTERM.
+/// official connectors (`--venue upbit`: the Upbit KRW spot simulator, for pyupbit and upbit-sdk).
+/// Its first line on standard output is one JSON object with the URLs and keys; it runs until
+/// SIGINT or SIGTERM.
 struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sim", abstract: "Run the Binance USDⓈ-M simulator on loopback.")
+        commandName: "sim", abstract: "Run the Binance USDⓈ-M simulator (or, with --venue upbit, Upbit's) on loopback.")
+
+    @Option(help: "binance (USDⓈ-M futures) or upbit (KRW spot).") var venue = "binance"
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port (0 picks a free one).") var port: UInt16 = 9901
@@ -41,9 +44,14 @@ struct SimCommand: ParsableCommand {
         }
         if let historyDays, !(0...25).contains(historyDays) { throw ValidationError("--history-days must be from 0 to 25") }
         if (apiKey == nil) != (apiSecret == nil) { throw ValidationError("give both --api-key and --api-secret, or neither") }
+        guard ["binance", "upbit"].contains(venue) else { throw ValidationError("--venue must be binance or upbit, not \(venue)") }
+        if venue == "upbit", config != nil || replay != nil || liquidity != nil || speed != nil {
+            throw ValidationError("--venue upbit takes --api-key/--api-secret (its access and secret keys), --balance (KRW), --seed and --history-days")
+        }
     }
 
     func run() throws {
+        if venue == "upbit" { return try runUpbit() }
         var file = SimSettingsFile()
         if let config {
             do {
@@ -105,6 +113,36 @@ struct SimCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data((banner.serialized + "\n").utf8))
         while shutdown.wait(milliseconds: 1000) == nil {}
         driver.stop()
+        server.shutdown()
+    }
+
+    /// The Upbit KRW spot simulator: REST with Upbit's paths, JWT checks and JSON, and a control API.
+    func runUpbit() throws {
+        let shutdown = try ShutdownSignal()
+        var configuration = UpbitSimConfiguration.randomKeys()
+        if let apiKey, let apiSecret { configuration = UpbitSimConfiguration(accessKey: apiKey, secretKey: apiSecret) }
+        if let balance = balance.flatMap({ Amount($0) }) { configuration.krw = balance }
+        if let seed { configuration.seed = seed }
+        if let historyDays { configuration.historyDays = historyDays }
+        let service = UpbitSimService(configuration: configuration)
+        var serverConfiguration = HTTPServerConfiguration()
+        serverConfiguration.host = host
+        serverConfiguration.port = port
+        let server = HTTPServer(configuration: serverConfiguration, handler: service.router.handler)
+        do {
+            try server.start()
+        } catch {
+            FileHandle.standardError.write(Data("alphaengine sim: cannot listen on \(host):\(port): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let base = "\(host):\(server.port)"
+        let banner: JSONValue = .object([
+            "venue": "upbit", "rest": .string("http://\(base)"), "control": .string("http://\(base)/sim/v1"),
+            "controlToken": .string(configuration.controlToken), "accessKey": .string(configuration.accessKey),
+            "secretKey": .string(configuration.secretKey),
+        ])
+        FileHandle.standardOutput.write(Data((banner.serialized + "\n").utf8))
+        while shutdown.wait(milliseconds: 1000) == nil {}
         server.shutdown()
     }
 }

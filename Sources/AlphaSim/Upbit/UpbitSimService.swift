@@ -1,0 +1,178 @@
+import AlphaCore
+import AlphaHTTP
+import AlphaJSON
+import Foundation
+import Synchronization
+
+/// How an Upbit simulator starts: keys, money, prices.
+public struct UpbitSimConfiguration: Sendable {
+    public var accessKey: String
+    public var secretKey: String
+    public var krw = Amount(10_000_000)
+    public var prices: [String: Amount] = ["KRW-BTC": Amount(140_000_000), "KRW-ETH": Amount(5_000_000)]
+    /// Days of one-minute candles before the start (`/v1/candles`).
+    public var historyDays = 2
+    public var seed: UInt64 = 1
+    /// The bearer token of the control API (`/sim/v1/…`).
+    public var controlToken = SimConfiguration.randomHex()
+
+    public init(accessKey: String, secretKey: String) {
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+    }
+
+    public static func randomKeys() -> UpbitSimConfiguration {
+        UpbitSimConfiguration(accessKey: SimConfiguration.randomHex(), secretKey: SimConfiguration.randomHex())
+    }
+
+    static let names = ["KRW-BTC": ("비트코인", "Bitcoin"), "KRW-ETH": ("이더리움", "Ethereum")]
+}
+
+/// Upbit's REST face over one `UpbitSpotExchange` (issue 18): its paths, parameters (query, or
+/// pyupbit's bodies), JWT checks, JSON shapes and error names, a `Remaining-Req` header on every
+/// answer, so third-party Upbit clients work against it with only their base URL changed.
+/// Exchange figures are decimal strings, quotation figures JSON numbers, as Upbit sends them.
+public final class UpbitSimService: Sendable {
+    public let configuration: UpbitSimConfiguration
+    struct State {
+        var exchange: UpbitSpotExchange
+        var authenticator: UpbitAuthenticator
+        var candles: SimCandleBook
+    }
+    let state: Mutex<State>
+
+    public init(configuration: UpbitSimConfiguration, now: Int64 = Timestamp.now().millisecondsSinceEpoch) {
+        self.configuration = configuration
+        var candles = SimCandleBook()
+        for (market, price) in configuration.prices {
+            let spec = SimSymbol(name: market, baseAsset: UpbitSpotExchange.coin(of: market), quoteAsset: "KRW",
+                                 tickSize: UpbitKRWMarket.priceUnit(at: price), stepSize: Amount("0.00000001")!, minQuantity: Amount("0.00000001")!,
+                                 maxQuantity: Amount(1_000_000), minNotional: UpbitKRWMarket.minimumOrderValue, pricePrecision: 0, quantityPrecision: 8)
+            candles.seed(symbol: market, history: SimHistory.candles(symbol: spec, price: price, end: now - now % 60_000, minutes: configuration.historyDays * 1440,
+                                                 seed: configuration.seed &+ UInt64(market.utf8.reduce(0) { $0 &* 31 &+ Int($1) }), volatility: 0.8))
+        }
+        state = Mutex(State(exchange: UpbitSpotExchange(prices: configuration.prices, krw: configuration.krw),
+                            authenticator: UpbitAuthenticator(keys: [configuration.accessKey: configuration.secretKey]), candles: candles))
+    }
+
+    public func withExchange<Result>(_ body: (inout UpbitSpotExchange) -> Result) -> Result { state.withLock { body(&$0.exchange) } }
+
+    func now() -> Int64 { Timestamp.now().millisecondsSinceEpoch }
+
+    /// Moves a market's price (the control API and tests); resting orders it reaches fill.
+    public func setPrice(_ price: Amount, market: String) {
+        let time = now()
+        state.withLock { state in
+            state.exchange.setPrice(price, market: market, time: time)
+            state.candles.record(symbol: market, price: price, time: time)
+        }
+    }
+
+    public var router: Router {
+        var router = Router()
+        addQuotationRoutes(to: &router)
+        addExchangeRoutes(to: &router)
+        router.post("/sim/v1/price", control { [self] body throws(HTTPRequestRejection) in
+            guard case .string(let market)? = body["market"], case .string(let text)? = body["price"], let price = Amount(text), price > .zero else {
+                throw HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: "send {\"market\":\"KRW-BTC\",\"price\":\"140000000\"}"))
+            }
+            guard withExchange({ $0.prices[market] }) != nil else { throw HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: "unknown market \(market)")) }
+            setPrice(price, market: market)
+            return .response(.json(.object(["market": .string(market), "price": .string(price.description)])))
+        })
+        router.fallback = { _ in Self.answer(UpbitAPIError(404, "not_found", "Not found")) }
+        return router
+    }
+
+    // MARK: Answers
+
+    /// Every answer carries `Remaining-Req` (pyupbit fails without one) and is JSON, errors too.
+    static func answer(_ value: JSONValue, status: HTTPStatus = .ok, group: String = "default") -> HTTPReply {
+        var response = HTTPResponse.json(value, status: status)
+        response.setHeader("Remaining-Req", "group=\(group); min=1800; sec=29")
+        return .response(response)
+    }
+
+    static func answer(_ error: UpbitAPIError, group: String = "default") -> HTTPReply {
+        answer(.object(error.json), status: HTTPStatus(error.status, error.status == 401 ? "Unauthorized" : error.status == 404 ? "Not Found" : "Bad Request"),
+               group: group)
+    }
+
+    typealias Endpoint = @Sendable (UpbitParameters) throws(UpbitAPIError) -> (JSONValue, HTTPStatus)
+
+    /// A private endpoint: parameters read, the token checked, then `body`.
+    func exchange(group: String = "default", _ body: @escaping Endpoint) -> HTTPHandler {
+        { [self] request in
+            do throws(UpbitAPIError) {
+                let parameters = try UpbitParameters(request)
+                let header = request.headers["authorization"]
+                _ = try state.withLock { state throws(UpbitAPIError) in try state.authenticator.authenticate(authorization: header, parameters: parameters) }
+                let (value, status) = try body(parameters)
+                return Self.answer(value, status: status, group: group)
+            } catch {
+                return Self.answer(error, group: group)
+            }
+        }
+    }
+
+    /// A public endpoint: no token.
+    func quotation(group: String, _ body: @escaping Endpoint) -> HTTPHandler {
+        { request in
+            do throws(UpbitAPIError) {
+                let (value, status) = try body(try UpbitParameters(request))
+                return Self.answer(value, status: status, group: group)
+            } catch {
+                return Self.answer(error, group: group)
+            }
+        }
+    }
+
+    func control(_ body: @escaping @Sendable (JSONObject) throws(HTTPRequestRejection) -> HTTPReply) -> HTTPHandler {
+        { [self] request in
+            guard request.headers["authorization"] == "Bearer \(configuration.controlToken)" else {
+                return .response(.error(.unauthorized, code: "unauthorized", message: "send Authorization: Bearer <control token>"))
+            }
+            do throws(HTTPRequestRejection) {
+                return try body(request.body.isEmpty ? JSONObject() : try request.jsonObject())
+            } catch {
+                return .response(error.response)
+            }
+        }
+    }
+
+    // MARK: JSON
+
+    /// Upbit's order times: ISO-8601 in KST, "2026-12-07T23:00:00+09:00".
+    static func kst(_ milliseconds: Int64) -> String {
+        String(Timestamp(millisecondsSinceEpoch: milliseconds + 9 * 3_600_000).iso8601.prefix(19)) + "+09:00"
+    }
+
+    static func text(_ amount: Amount) -> JSONValue { .string(amount.description) }
+
+    static func json(_ order: UpbitOrder, trades withTrades: Bool = false) -> JSONValue {
+        var object: JSONObject = [
+            "uuid": .string(order.uuid), "side": .string(order.side.rawValue), "ord_type": .string(order.kind.rawValue),
+            "price": order.price.map(text) ?? .null, "state": .string(order.state.rawValue), "market": .string(order.market),
+            "created_at": .string(kst(order.createdAt)), "volume": order.volume.map(text) ?? .null,
+            "remaining_volume": order.remainingVolume.map(text) ?? .null, "reserved_fee": text(order.reservedFee),
+            "remaining_fee": text(order.remainingFee), "paid_fee": text(order.paidFee), "locked": text(order.locked),
+            "executed_volume": text(order.executedVolume), "executed_funds": text(order.executedFunds),
+            "trades_count": .int(Int64(order.trades.count)), "prevented_volume": "0", "prevented_locked": "0",
+        ]
+        if let identifier = order.identifier { object["identifier"] = .string(identifier) }
+        if let tif = order.timeInForce { object["time_in_force"] = .string(tif) }
+        if withTrades {
+            object["trades"] = .array(order.trades.map { trade in
+                .object(["market": .string(trade.market), "uuid": .string(trade.uuid), "price": text(trade.price), "volume": text(trade.volume),
+                         "funds": text(trade.funds), "trend": .string(trade.side == .bid ? "up" : "down"),
+                         "created_at": .string(kst(trade.time)), "side": .string(trade.side.rawValue)])
+            })
+        }
+        return .object(object)
+    }
+
+    static func json(_ currency: String, _ holding: UpbitHolding) -> JSONValue {
+        .object(["currency": .string(currency), "balance": text(holding.balance), "locked": text(holding.locked),
+                 "avg_buy_price": text(holding.averageBuyPrice), "avg_buy_price_modified": .bool(false), "unit_currency": "KRW"])
+    }
+}
