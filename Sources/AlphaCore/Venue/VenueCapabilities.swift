@@ -88,3 +88,13 @@ extension VenueCapabilities {
         idKind: .numeric, symbols: SymbolFormat(description: "1 to 20 upper-case letters or digits, such as BTCUSDT", maximumLength: 20),
         timeInForce: ["GTC", "IOC", "FOK", "GTX"])
 }
+
+extension VenueCapabilities {
+    /// Upbit KRW spot (issue 18): holdings only (no leverage, funding or hedge mode), UUID order
+    /// ids, markets spelled `KRW-BTC`, and `ioc`/`fok` as the only times in force besides resting.
+    public static let upbitKRW = VenueCapabilities(
+        name: "Upbit KRW", scopeExchange: "UPBIT", scopeVenue: "KRW", market: .spot, leverage: nil, hasFunding: false, hasHedgeMode: false,
+        historyPageLimit: 100, tradeWindowMilliseconds: 7 * 24 * 3_600_000, fundingHistoryMilliseconds: 0,
+        idKind: .uuid, symbols: SymbolFormat(description: "a market such as KRW-BTC", maximumLength: 20, separators: ["-"]),
+        timeInForce: ["IOC", "FOK"])
+}

@@ -33,15 +33,15 @@ public enum BinanceEventTranslator {
                                    price: try order.amount("p"), quantity: try order.amount("q"),
                                    filledQuantity: try order.amount("z"), averagePrice: try order.amount("ap"),
                                    reduceOnly: try order.bool("R"), time: time)
-        var events = [orderEvent(payload, source: .webSocket, scope: scope)]
+        var events = [ExchangeEvents.order(payload, source: .webSocket, scope: scope)]
         if try order.string("x") == "TRADE" {
             let trade = TradePayload(symbol: symbol, tradeID: try order.identifier("t"), orderID: orderID, clientOrderID: clientOrderID,
                                      side: side, price: try order.amount("L"), quantity: try order.amount("l"),
                                      realizedPnl: try order.amount("rp"), maker: try order.bool("m"), time: time)
-            events.append(tradeEvent(trade, source: .webSocket, scope: scope))
+            events.append(ExchangeEvents.trade(trade, source: .webSocket, scope: scope))
             if order["n"] != nil {
                 let fee = FeePayload(symbol: symbol, tradeID: trade.tradeID, asset: try order.string("N"), amount: try order.amount("n"), time: time)
-                events.append(feeEvent(fee, source: .webSocket, scope: scope))
+                events.append(ExchangeEvents.fee(fee, source: .webSocket, scope: scope))
             }
         }
         return events
@@ -56,7 +56,7 @@ public enum BinanceEventTranslator {
                                    status: try algoStatus(try order.string("X")), price: try order.amount("tp"),
                                    quantity: try order.amount("q"), filledQuantity: try order.amount("aq"),
                                    averagePrice: try order.amount("ap"), reduceOnly: try order.bool("R"), time: try message.int64("T"))
-        return [orderEvent(payload, source: .webSocket, scope: scope)]
+        return [ExchangeEvents.order(payload, source: .webSocket, scope: scope)]
     }
 
     /// Algo statuses as order states: waiting and triggering count as open, FINISHED as filled.
@@ -112,10 +112,10 @@ public enum BinanceEventTranslator {
                                      side: try row.choice("side", as: OrderSide.self), price: try row.amount("price"),
                                      quantity: try row.amount("qty"), realizedPnl: try row.amount("realizedPnl"),
                                      maker: try row.bool("maker"), time: time)
-            events.append(tradeEvent(trade, source: .rest, scope: scope))
+            events.append(ExchangeEvents.trade(trade, source: .rest, scope: scope))
             let fee = FeePayload(symbol: symbol, tradeID: trade.tradeID, asset: try row.string("commissionAsset"),
                                  amount: try row.amount("commission"), time: time)
-            events.append(feeEvent(fee, source: .rest, scope: scope))
+            events.append(ExchangeEvents.fee(fee, source: .rest, scope: scope))
         }
         return events
     }
@@ -144,7 +144,7 @@ public enum BinanceEventTranslator {
                                        price: try row.amount("triggerPrice"), quantity: try row.amount("quantity"),
                                        filledQuantity: (try? row.amount("actualQty")) ?? .zero, averagePrice: (try? row.amount("actualPrice")) ?? .zero,
                                        reduceOnly: try row.bool("reduceOnly"), time: try row.int64("updateTime"))
-            return orderEvent(payload, source: .rest, scope: scope)
+            return ExchangeEvents.order(payload, source: .rest, scope: scope)
         }
         let statusText = try row.string("status")
         guard let status = OrderState(binanceStatus: statusText) else {
@@ -156,32 +156,7 @@ public enum BinanceEventTranslator {
                                    quantity: try row.amount("origQty"), filledQuantity: try row.amount("executedQty"),
                                    averagePrice: try row.amount("avgPrice"), reduceOnly: try row.bool("reduceOnly"),
                                    time: try row.int64("updateTime"))
-        return orderEvent(payload, source: .rest, scope: scope)
-    }
-
-    // MARK: Shared
-
-    static func orderEvent(_ payload: OrderPayload, source: EventSource, scope: Scope) -> Event {
-        let type: EventType = switch payload.status {
-        case .acknowledged: .orderPlaced
-        case .cancelled: .orderCancelled
-        case .rejected: .orderRejected
-        default: .orderUpdated
-        }
-        let key = DedupKey.order(symbol: payload.symbol, orderID: payload.orderID ?? "0", status: payload.status,
-                                 filledQuantity: payload.filledQuantity)
-        return Event(type: type, source: source, entityKind: .order, entityID: payload.clientOrderID, scope: scope, dedupKey: key,
-                     payload: payload.json)
-    }
-
-    static func tradeEvent(_ payload: TradePayload, source: EventSource, scope: Scope) -> Event {
-        Event(type: .tradeExecuted, source: source, entityKind: .trade, entityID: "\(payload.symbol):\(payload.tradeID)", scope: scope,
-              dedupKey: DedupKey.trade(symbol: payload.symbol, tradeID: payload.tradeID), payload: payload.json)
-    }
-
-    static func feeEvent(_ payload: FeePayload, source: EventSource, scope: Scope) -> Event {
-        Event(type: .feeCharged, source: source, entityKind: .fee, entityID: "\(payload.symbol):\(payload.tradeID)", scope: scope,
-              dedupKey: DedupKey.fee(symbol: payload.symbol, tradeID: payload.tradeID), payload: payload.json)
+        return ExchangeEvents.order(payload, source: .rest, scope: scope)
     }
 }
 
