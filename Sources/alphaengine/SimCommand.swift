@@ -71,16 +71,7 @@ struct SimCommand: ParsableCommand {
         for (symbol, price) in file.prices where configuration.prices[symbol] != nil { configuration.prices[symbol] = price }
         let service = SimService(configuration: configuration)
         if let level = liquidity.flatMap({ Amount($0) }) ?? file.liquidity { service.withExchange { $0.liquidityPerLevel = level } }
-        var serverConfiguration = HTTPServerConfiguration()
-        serverConfiguration.host = host
-        serverConfiguration.port = port
-        let server = HTTPServer(configuration: serverConfiguration, handler: service.router.handler)
-        do {
-            try server.start()
-        } catch {
-            FileHandle.standardError.write(Data("alphaengine sim: cannot listen on \(host):\(port): \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        let server = try listen(service.router.handler)
         let base = "\(host):\(server.port)"
         let banner: JSONValue = .object([
             "rest": .string("http://\(base)"),
@@ -125,16 +116,7 @@ struct SimCommand: ParsableCommand {
         if let seed { configuration.seed = seed }
         if let historyDays { configuration.historyDays = historyDays }
         let service = UpbitSimService(configuration: configuration)
-        var serverConfiguration = HTTPServerConfiguration()
-        serverConfiguration.host = host
-        serverConfiguration.port = port
-        let server = HTTPServer(configuration: serverConfiguration, handler: service.router.handler)
-        do {
-            try server.start()
-        } catch {
-            FileHandle.standardError.write(Data("alphaengine sim: cannot listen on \(host):\(port): \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        let server = try listen(service.router.handler)
         let base = "\(host):\(server.port)"
         let banner: JSONValue = .object([
             "venue": "upbit", "rest": .string("http://\(base)"), "control": .string("http://\(base)/sim/v1"),
@@ -144,5 +126,20 @@ struct SimCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data((banner.serialized + "\n").utf8))
         while shutdown.wait(milliseconds: 1000) == nil {}
         server.shutdown()
+    }
+
+    /// The server on --host and --port, started; exit status 1 when it cannot listen there.
+    func listen(_ handler: @escaping HTTPHandler) throws -> HTTPServer {
+        var configuration = HTTPServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        let server = HTTPServer(configuration: configuration, handler: handler)
+        do {
+            try server.start()
+        } catch {
+            FileHandle.standardError.write(Data("alphaengine sim: cannot listen on \(host):\(port): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        return server
     }
 }
