@@ -1,6 +1,7 @@
 import AlphaCore
 import AlphaHTTP
 import AlphaSim
+import Foundation
 import Testing
 @testable import AlphaExchange
 
@@ -93,6 +94,44 @@ struct UpbitAccountTests {
                                         clientOrderID: "ae-stop")
         } throws: { ($0 as? ExchangeError)?.isDefinitive == true }
         #expect(world.account.client.pacer.usage["default"] != nil, "Remaining-Req was read")
+    }
+
+    /// Arms a fault through the simulator's control API, as an operator's script would.
+    static func arm(_ world: World, _ fault: String, count: Int = 1) throws {
+        let answer = try CurlHTTPClient().perform(method: "POST", url: "http://127.0.0.1:\(world.server.port)/sim/v1/faults",
+                                                  headers: [("Authorization", "Bearer \(world.service.configuration.controlToken)"),
+                                                            ("Content-Type", "application/json")],
+                                                  body: Array(#"{"fault":"\#(fault)","count":\#(count)}"#.utf8))
+        #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+    }
+
+    @Test("an order placed and then answered 500 is an unknown outcome, found by its identifier: one order, never two; a 500 before anything is done leaves nothing; a 429 closes the pacer for a second")
+    func faults() throws {
+        let world = try World()
+        try Self.arm(world, "unknown_after_execute")
+        let buy = OrderRequest(symbol: "KRW-BTC", side: .buy, type: .limit, quantity: Amount("0.001")!, price: Amount(141_000_000))
+        #expect {
+            _ = try world.account.place(buy, clientOrderID: "ae-lost-answer")
+        } throws: { ($0 as? ExchangeError)?.isDefinitive == false }
+        // Resolved as the executor resolves it: by asking for our id. It went through, and filled.
+        #expect(try Self.payload(world.account.order(symbol: "KRW-BTC", clientOrderID: "ae-lost-answer", type: .limit)).status == .filled)
+        world.service.withExchange { #expect($0.placed.count == 1) }
+
+        try Self.arm(world, "http_5xx")
+        #expect {
+            _ = try world.account.place(buy, clientOrderID: "ae-failed")
+        } throws: { ($0 as? ExchangeError)?.isDefinitive == false }
+        #expect {
+            _ = try world.account.order(symbol: "KRW-BTC", clientOrderID: "ae-failed", type: .limit)
+        } throws: { ($0 as? ExchangeError)?.isNotFound == true }
+        world.service.withExchange { #expect($0.placed.count == 1, "nothing was placed") }
+
+        try Self.arm(world, "rate_limit")
+        #expect(throws: ExchangeError.rateLimited(retryAfterSeconds: 1)) { _ = try world.account.balances() }
+        // Held back without being sent: the simulator's next answer would have been served.
+        #expect(throws: ExchangeError.self) { _ = try world.account.balances() }
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try world.account.balances().count == 1)
     }
 
     @Test("Upbit's times with an offset, fractions too")

@@ -38,6 +38,7 @@ public final class UpbitSimService: Sendable {
         var exchange: UpbitSpotExchange
         var authenticator: UpbitAuthenticator
         var candles: SimCandleBook
+        var faults = UpbitFaults()
     }
     let state: Mutex<State>
 
@@ -80,6 +81,26 @@ public final class UpbitSimService: Sendable {
             setPrice(price, market: market)
             return .response(.json(.object(["market": .string(market), "price": .string(price.description)])))
         })
+        router.post("/sim/v1/faults", control { [self] body throws(HTTPRequestRejection) in
+            guard case .string(let fault)? = body["fault"], case .number(let text)? = body["count"] ?? .number("1"), let count = Int(text), count > 0 else {
+                throw HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: "send {\"fault\": \"unknown_after_execute\" | \"http_5xx\" | \"rate_limit\", \"count\": N}"))
+            }
+            let armed = state.withLock { state -> Bool in
+                switch fault {
+                case "unknown_after_execute": state.faults.unknownAfterExecute += count
+                case "http_5xx": state.faults.failing += count
+                case "rate_limit": state.faults.rateLimited += count
+                default: return false
+                }
+                return true
+            }
+            guard armed else { throw HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: "unknown fault \(fault)")) }
+            return .response(.json(.object(["fault": .string(fault), "count": .int(Int64(count))])))
+        })
+        router.delete("/sim/v1/faults", control { [self] _ in
+            state.withLock { $0.faults = UpbitFaults() }
+            return .response(.json(.object([:])))
+        })
         router.fallback = { _ in Self.answer(UpbitAPIError(404, "not_found", "Not found")) }
         return router
     }
@@ -94,8 +115,14 @@ public final class UpbitSimService: Sendable {
     }
 
     static func answer(_ error: UpbitAPIError, group: String = "default") -> HTTPReply {
-        answer(.object(error.json), status: HTTPStatus(error.status, error.status == 401 ? "Unauthorized" : error.status == 404 ? "Not Found" : "Bad Request"),
-               group: group)
+        let reason = switch error.status {
+        case 401: "Unauthorized"
+        case 404: "Not Found"
+        case 429: "Too Many Requests"
+        case 500...: "Internal Server Error"
+        default: "Bad Request"
+        }
+        return answer(.object(error.json), status: HTTPStatus(error.status, reason), group: group)
     }
 
     typealias Endpoint = @Sendable (UpbitParameters) throws(UpbitAPIError) -> (JSONValue, HTTPStatus)
@@ -104,10 +131,15 @@ public final class UpbitSimService: Sendable {
     func exchange(group: String = "default", _ body: @escaping Endpoint) -> HTTPHandler {
         { [self] request in
             do throws(UpbitAPIError) {
+                let (limited, failing) = state.withLock { (UpbitFaults.take(&$0.faults.rateLimited), UpbitFaults.take(&$0.faults.failing)) }
+                if limited { throw UpbitFaults.tooManyRequests }
+                if failing { throw UpbitFaults.serverError }
                 let parameters = try UpbitParameters(request)
                 let header = request.headers["authorization"]
                 _ = try state.withLock { state throws(UpbitAPIError) in try state.authenticator.authenticate(authorization: header, parameters: parameters) }
                 let (value, status) = try body(parameters)
+                // Done, and then the answer is lost: the client cannot know the order went through.
+                if group == "order", state.withLock({ UpbitFaults.take(&$0.faults.unknownAfterExecute) }) { throw UpbitFaults.serverError }
                 return Self.answer(value, status: status, group: group)
             } catch {
                 return Self.answer(error, group: group)
