@@ -144,7 +144,7 @@ let package = Package(
             exclude: ["Peers"],  // Python programs the tests run as third-party peers
             swiftSettings: strict
         ),
-        .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaWebSocket", "AlphaTestSupport", "alphaengine"], exclude: ["Peers"], swiftSettings: strict),
+        .testTarget(name: "AlphaSimTests", dependencies: ["AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaCrypto", "AlphaWebSocket", "AlphaTestSupport", "alphaengine"], exclude: ["Peers"], swiftSettings: strict),
         .testTarget(
             name: "AlphaExchangeTests",
             dependencies: ["AlphaExchange", "AlphaSim", "AlphaHTTP", "AlphaCore", "AlphaTestSupport"],

@@ -70,6 +70,7 @@ extension UpbitSimService {
             let new = try Self.newOrder(parameters)
             let time = now()
             let order = try state.withLock { state throws(UpbitAPIError) in try state.exchange.place(new, time: time) }
+            publishChanges()
             return (Self.json(order), .created)
         })
         router.get("/v1/order", exchange { [self] parameters throws(UpbitAPIError) in
@@ -79,7 +80,9 @@ extension UpbitSimService {
         })
         router.delete("/v1/order", exchange { [self] parameters throws(UpbitAPIError) in
             let (uuid, identifier) = try Self.orderKey(parameters)
-            return (Self.json(try withExchangeThrowing { exchange throws(UpbitAPIError) in try exchange.cancel(uuid: uuid, identifier: identifier) }), .ok)
+            let before = try withExchangeThrowing { exchange throws(UpbitAPIError) in try exchange.cancel(uuid: uuid, identifier: identifier) }
+            publishChanges()
+            return (Self.json(before), .ok)
         })
         // pyupbit's list (deprecated by Upbit, still served); the SDK's open, closed and by-id lists.
         router.get("/v1/orders", exchange { [self] parameters throws(UpbitAPIError) in

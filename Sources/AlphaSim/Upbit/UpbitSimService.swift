@@ -41,6 +41,7 @@ public final class UpbitSimService: Sendable {
         var faults = UpbitFaults()
     }
     let state: Mutex<State>
+    let streams = UpbitStreamHub()
 
     public init(configuration: UpbitSimConfiguration, now: Int64 = Timestamp.now().millisecondsSinceEpoch) {
         self.configuration = configuration
@@ -67,12 +68,18 @@ public final class UpbitSimService: Sendable {
             state.exchange.setPrice(price, market: market, time: time)
             state.candles.record(symbol: market, price: price, time: time)
         }
+        publishChanges()
     }
+
+    /// Private WebSocket sessions open (tests wait for a subscriber).
+    public var streamSessionCount: Int { streams.count }
+    public var orderStreamCount: Int { streams.orderSubscriberCount }
 
     public var router: Router {
         var router = Router()
         addQuotationRoutes(to: &router)
         addExchangeRoutes(to: &router)
+        addStreamRoutes(to: &router)
         router.post("/sim/v1/price", control { [self] body throws(HTTPRequestRejection) in
             guard case .string(let market)? = body["market"], case .string(let text)? = body["price"], let price = Amount(text), price > .zero else {
                 throw HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: "send {\"market\":\"KRW-BTC\",\"price\":\"140000000\"}"))

@@ -42,6 +42,14 @@ public struct UpbitTrade: Sendable, Equatable {
     public let time: Int64
 }
 
+/// One change of one order, as Upbit's private stream tells it (`myOrder`): `wait` when it rests,
+/// `trade` for a fill (with it), then `done` or `cancel`.
+public struct UpbitOrderUpdate: Sendable, Equatable {
+    public let state: String
+    public let order: UpbitOrder
+    public let trade: UpbitTrade?
+}
+
 /// A currency's holdings: free, held by open orders, and the average price paid (KRW per unit).
 public struct UpbitHolding: Sendable, Equatable {
     public var balance: Amount
@@ -70,6 +78,8 @@ public struct UpbitSpotExchange: Sendable {
     /// Every identifier ever used, with its order: Upbit never accepts one twice.
     private var identifiers: [String: String] = [:]
     public var feeRate = UpbitKRWMarket.feeRate
+    /// Changes not yet taken by `takeUpdates` (the simulator's stream pushes them).
+    private var updates: [UpbitOrderUpdate] = []
     /// The most decimals a volume may have.
     public static let volumeDecimals = 8
 
@@ -159,14 +169,22 @@ public struct UpbitSpotExchange: Sendable {
         case .limit: new.side == .bid ? mark <= new.price! : mark >= new.price!
         case .price, .market: true
         }
+        updates.append(UpbitOrderUpdate(state: "wait", order: order, trade: nil))
         if marketable {
             fill(&order, at: mark, time: time)
         } else if new.timeInForce != nil {
             release(&order)  // ioc and fok: what cannot fill now is cancelled
             order.state = .cancel
+            updates.append(UpbitOrderUpdate(state: "cancel", order: order, trade: nil))
         }
         orders[uuid] = order
         return order
+    }
+
+    /// The changes since the last call, oldest first.
+    public mutating func takeUpdates() -> [UpbitOrderUpdate] {
+        defer { updates = [] }
+        return updates
     }
 
     /// Cancels an open order; returns it as it was before (Upbit answers with the order still `wait`).
@@ -177,6 +195,7 @@ public struct UpbitSpotExchange: Sendable {
         release(&order)
         order.state = .cancel
         orders[order.uuid] = order
+        updates.append(UpbitOrderUpdate(state: "cancel", order: order, trade: nil))
         return before
     }
 
@@ -222,6 +241,8 @@ public struct UpbitSpotExchange: Sendable {
         let leftOver = order.locked
         release(&order)
         order.state = order.kind == .price && !leftOver.isZero ? .cancel : .done
+        updates.append(UpbitOrderUpdate(state: "trade", order: order, trade: order.trades.last))
+        updates.append(UpbitOrderUpdate(state: order.state.rawValue, order: order, trade: nil))
     }
 
     /// Gives back what the order still holds.
