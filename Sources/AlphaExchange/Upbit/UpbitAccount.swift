@@ -148,31 +148,22 @@ public final class UpbitAccount: ExchangeAccount {
         return price
     }
 
-    /// One order's state as an event: `wait` is acknowledged (partly filled once it has fills),
-    /// `done` filled, `cancel` cancelled — except a market buy, which Upbit ends as `cancel` with
-    /// the few won its amount could not buy: that is a fill.
+    /// One order's state as an event (`UpbitEventTranslator`), its figures read from REST's strings.
     func orderEvent(_ answer: JSONValue) throws -> Event {
         guard case .object(let row) = answer else { throw ExchangeError.unknown(reason: "the order answer is not an object") }
-        let kind = try row.string("ord_type")
-        let executed = try row.amount("executed_volume")
-        let status: OrderState = switch try row.string("state") {
-        case "done": .filled
-        case "cancel": kind == "price" && executed > .zero ? .filled : .cancelled
-        default: executed > .zero ? .partiallyFilled : .acknowledged
-        }
         var funds = (try? row.amount("executed_funds")) ?? .zero
         if case .array(let trades)? = row["trades"], funds.isZero {
             funds = trades.reduce(Amount.zero) { total, trade in
                 if case .object(let fill) = trade, let value = try? fill.amount("funds") { total + value } else { total }
             }
         }
-        let limit = kind == "limit" ? try row.amount("price") : .zero
-        let payload = OrderPayload(symbol: try row.string("market"), clientOrderID: (try? row.string("identifier")) ?? "",
-                                   orderID: try row.string("uuid"), side: try row.string("side") == "bid" ? .buy : .sell,
-                                   type: kind == "limit" ? .limit : .market, status: status, price: limit,
-                                   quantity: kind == "price" ? executed : try row.amount("volume"), filledQuantity: executed,
-                                   averagePrice: executed > .zero ? funds.divided(by: executed, scale: 8) : .zero,
-                                   time: Self.time(try row.string("created_at")) ?? Timestamp.now().millisecondsSinceEpoch)
+        let kind = try row.string("ord_type")
+        let payload = UpbitEventTranslator.order(
+            market: try row.string("market"), uuid: try row.string("uuid"), identifier: try? row.string("identifier"),
+            bid: try row.string("side") == "bid", kind: kind, state: try row.string("state"),
+            price: kind == "limit" ? try row.amount("price") : .zero, volume: kind == "price" ? nil : try row.amount("volume"),
+            executed: try row.amount("executed_volume"), funds: funds,
+            time: Self.time(try row.string("created_at")) ?? Timestamp.now().millisecondsSinceEpoch)
         return ExchangeEvents.order(payload, source: .rest, scope: scope)
     }
 
