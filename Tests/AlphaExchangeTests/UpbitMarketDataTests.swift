@@ -33,4 +33,21 @@ struct UpbitMarketDataTests {
                                                 minQuantity: Amount("0.00000001")!, minNotional: Amount(5000)))
         #expect(rules.keys.sorted() == ["KRW-BTC", "KRW-ETH"])
     }
+
+    @Test("minutes in which the price did not move are flat candles: the newest is always the current minute's, however long ago the simulator started")
+    func currentMinute() throws {
+        let started = Timestamp.now().millisecondsSinceEpoch - 5 * 60_000
+        let service = UpbitSimService(configuration: .randomKeys(), now: started)
+        let server = HTTPServer(handler: service.router.handler)
+        try server.start()
+        defer { server.shutdown() }
+        let data = UpbitMarketData(client: UpbitRESTClient(baseURL: "http://127.0.0.1:\(server.port)",
+                                                           credentials: UpbitCredentials(accessKey: "unused", secretKey: "unused")))
+        let before = Timestamp.now().millisecondsSinceEpoch
+        let newest = try data.candles(symbol: "KRW-BTC", timeframe: .oneMinute, start: nil, end: nil, limit: 8)
+        let after = Timestamp.now().millisecondsSinceEpoch
+        #expect(newest.count == 8 && zip(newest, newest.dropFirst()).allSatisfy { $1.openTime == $0.openTime + 60_000 }, "no gap")
+        #expect([before - before % 60_000, after - after % 60_000].contains(newest.last!.openTime))
+        #expect(newest.suffix(4).allSatisfy { $0.open == Amount(140_000_000) && $0.high == $0.low }, "flat while nothing moved")
+    }
 }

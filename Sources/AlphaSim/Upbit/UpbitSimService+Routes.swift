@@ -121,7 +121,10 @@ extension UpbitSimService {
 
     func ticker(_ market: String, time: Int64) -> JSONValue {
         let price = withExchange { $0.prices[market]! }
-        let day = state.withLock { $0.candles.klines(symbol: market, interval: 86_400_000, startTime: nil, endTime: nil, limit: 1) }.last
+        let day = state.withLock { state in
+            Self.extendCandles(&state, market: market, to: time)
+            return state.candles.klines(symbol: market, interval: 86_400_000, startTime: nil, endTime: nil, limit: 1)
+        }.last
         let open = day?.open ?? price
         let change = price - open
         let utc = Timestamp(millisecondsSinceEpoch: time).iso8601, kst = Timestamp(millisecondsSinceEpoch: time + 9 * 3_600_000).iso8601
@@ -154,7 +157,11 @@ extension UpbitSimService {
         }
         let length = Int64(minutes) * 60_000
         // Upbit's `to` is exclusive: the candles that open before it.
-        let merged = state.withLock { $0.candles.klines(symbol: market, interval: length, startTime: nil, endTime: until - 1, limit: count) }
+        let time = now()
+        let merged = state.withLock { state in
+            Self.extendCandles(&state, market: market, to: time)
+            return state.candles.klines(symbol: market, interval: length, startTime: nil, endTime: until - 1, limit: count)
+        }
         return .array(merged.reversed().map { candle in
             var object: JSONObject = [
                 "market": .string(market),

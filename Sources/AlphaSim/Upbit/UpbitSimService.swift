@@ -61,10 +61,22 @@ public final class UpbitSimService: Sendable {
 
     func now() -> Int64 { Timestamp.now().millisecondsSinceEpoch }
 
+    /// The candle book brought up to `time`: a minute in which the price did not move is a flat
+    /// candle at it, as on Upbit, so the newest candles are always the current minute's.
+    static func extendCandles(_ state: inout State, market: String, to time: Int64) {
+        guard let price = state.exchange.prices[market], let last = state.candles.current(symbol: market)?.openTime else { return }
+        var minute = last + SimCandleBook.minute
+        while minute <= time {
+            state.candles.record(symbol: market, price: price, time: minute)
+            minute += SimCandleBook.minute
+        }
+    }
+
     /// Moves a market's price (the control API and tests); resting orders it reaches fill.
     public func setPrice(_ price: Amount, market: String) {
         let time = now()
         state.withLock { state in
+            Self.extendCandles(&state, market: market, to: time)
             state.exchange.setPrice(price, market: market, time: time)
             state.candles.record(symbol: market, price: price, time: time)
         }
