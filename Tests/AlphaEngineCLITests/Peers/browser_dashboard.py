@@ -28,6 +28,7 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -72,7 +73,8 @@ def texts(driver, selector):
 
 def wait_for(driver, seconds, condition, what):
     try:
-        WebDriverWait(driver, seconds, poll_frequency=0.02).until(lambda d: condition(d))
+        # A row read while the page re-renders it is stale: the next poll reads the new one.
+        WebDriverWait(driver, seconds, poll_frequency=0.02, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition(d))
     except Exception:
         fail(f"{what} within {seconds} s (page: {driver.find_element(By.TAG_NAME, 'body').text[:600]!r})")
 
@@ -187,7 +189,10 @@ def start_web(port):
 
 
 def feed_seqs(driver):
-    return [int(r.get_attribute("data-seq")) for r in driver.find_elements(By.CSS_SELECTOR, "#event-feed tbody tr[data-seq]")]
+    # Read in one script, in the page: the live feed re-renders its rows as events arrive, so rows
+    # found first and read one by one afterwards can be gone by then (StaleElementReferenceException).
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#event-feed tbody tr[data-seq]'), row => Number(row.dataset.seq));")
 
 
 desktop = browser(1280, 900)
