@@ -256,20 +256,29 @@ extension BacktestReport {
         writer.key("equity")
         writer.beginArray()
         // A point a candle: the time and the amount are written as text into one scratch buffer, not made Strings.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { scratch in
+        // A point a candle: each is written whole into one scratch buffer — the time and the amount
+        // as text, no Strings — and appended in one piece.
+        let open = Array(#"{"time":""#.utf8), middle = Array(#"","equity":""#.utf8), close = Array(#""}"#.utf8)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 160) { scratch in
             for point in equity {
-                writer.beginObject()
-                writer.key("time")
                 let time = Timestamp(millisecondsSinceEpoch: point.time)
-                let timeLength = time.writeISO8601(into: scratch)
-                if timeLength > 0 { writer.value(plain: UnsafeBufferPointer(rebasing: scratch[..<timeLength])) } else { writer.value(time.iso8601) }
-                writer.key("equity")
-                if let length = point.equity.writeCanonical(into: scratch) {
-                    writer.value(plain: UnsafeBufferPointer(rebasing: scratch[..<length]))
-                } else {
-                    writer.value(point.equity.description)
+                var length = 0
+                func put(_ bytes: [UInt8]) {
+                    for byte in bytes { scratch[length] = byte; length += 1 }
                 }
-                writer.endObject()
+                put(open)
+                let timeLength = time.writeISO8601(into: UnsafeMutableBufferPointer(rebasing: scratch[length...]))
+                length += timeLength
+                put(middle)
+                let amountLength = point.equity.writeCanonical(into: UnsafeMutableBufferPointer(rebasing: scratch[length...]))
+                guard timeLength > 0, let amountLength else {
+                    // A year past 9999 or an amount held as a Decimal: the slower way, same text.
+                    writer.value(.object(["time": .string(time.iso8601), "equity": .string(point.equity.description)]))
+                    continue
+                }
+                length += amountLength
+                put(close)
+                writer.value(serialized: UnsafeBufferPointer(rebasing: scratch[..<length]))
             }
         }
         writer.endArray()

@@ -48,7 +48,8 @@ struct BacktestCommand: ParsableCommand {
             }
         } catch { throw ValidationFailure("backtest: \(error)", status: 1) }
         // Written out once, for the store and the file alike, and only for them.
-        var document = JSONWriter(capacity: save || json != nil ? 1 << 20 : 16)
+        // Sized for the equity curve (about 66 bytes a point) so the megabytes are not copied as it grows.
+        var document = JSONWriter(capacity: save || json != nil ? report.equity.count * 72 + (1 << 20) : 16)
         if save || json != nil { report.write(into: &document) }
         if save { try document.withBytes { bytes in try saveRun(report, document: String(decoding: bytes, as: UTF8.self)) } }
         if let html {
