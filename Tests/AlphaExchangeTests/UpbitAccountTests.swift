@@ -134,6 +134,17 @@ struct UpbitAccountTests {
         #expect(try world.account.balances().count == 1)
     }
 
+    @Test("Remaining-Req paces the client: 75 exchange requests in a burst (30 a second allowed) get no 429; a client that ignores it gets some")
+    func remainingRequests() throws {
+        let world = try World()
+        for _ in 0..<75 { _ = try world.account.balances() }
+        #expect(world.service.rateLimitRefusals == 0, "the pacer waited for the next second each time the group's were spent")
+        let http = CurlHTTPClient()
+        var statuses: [Int] = []
+        for _ in 0..<100 { statuses.append(try http.perform(method: "GET", url: "http://127.0.0.1:\(world.server.port)/v1/market/all", headers: []).status) }
+        #expect(statuses.contains(429) && world.service.rateLimitRefusals == statuses.filter { $0 == 429 }.count)
+    }
+
     @Test("Upbit's times with an offset, fractions too")
     func times() {
         #expect(UpbitAccount.time("2026-12-07T23:00:00+09:00") == 1_796_652_000_000)

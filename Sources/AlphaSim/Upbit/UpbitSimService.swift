@@ -39,6 +39,9 @@ public final class UpbitSimService: Sendable {
         var authenticator: UpbitAuthenticator
         var candles: SimCandleBook
         var faults = UpbitFaults()
+        var budget = UpbitRequestBudget()
+        /// 429s given for requests past a group's limit (not those a fault forced).
+        var refusals = 0
     }
     let state: Mutex<State>
     let streams = UpbitStreamHub()
@@ -127,13 +130,14 @@ public final class UpbitSimService: Sendable {
     // MARK: Answers
 
     /// Every answer carries `Remaining-Req` (pyupbit fails without one) and is JSON, errors too.
-    static func answer(_ value: JSONValue, status: HTTPStatus = .ok, group: String = "default") -> HTTPReply {
+    /// `min` is fixed and unused by Upbit (pyupbit reads it all the same); `sec` is what is left of the second.
+    static func answer(_ value: JSONValue, status: HTTPStatus = .ok, group: String = "default", remaining: Int = 0) -> HTTPReply {
         var response = HTTPResponse.json(value, status: status)
-        response.setHeader("Remaining-Req", "group=\(group); min=1800; sec=29")
+        response.setHeader("Remaining-Req", "group=\(group); min=1800; sec=\(remaining)")
         return .response(response)
     }
 
-    static func answer(_ error: UpbitAPIError, group: String = "default") -> HTTPReply {
+    static func answer(_ error: UpbitAPIError, group: String = "default", remaining: Int = 0) -> HTTPReply {
         let reason = switch error.status {
         case 401: "Unauthorized"
         case 404: "Not Found"
@@ -141,7 +145,7 @@ public final class UpbitSimService: Sendable {
         case 500...: "Internal Server Error"
         default: "Bad Request"
         }
-        return answer(.object(error.json), status: HTTPStatus(error.status, reason), group: group)
+        return answer(.object(error.json), status: HTTPStatus(error.status, reason), group: group, remaining: remaining)
     }
 
     typealias Endpoint = @Sendable (UpbitParameters) throws(UpbitAPIError) -> (JSONValue, HTTPStatus)
@@ -149,6 +153,7 @@ public final class UpbitSimService: Sendable {
     /// A private endpoint: parameters read, the token checked, then `body`.
     func exchange(group: String = "default", _ body: @escaping Endpoint) -> HTTPHandler {
         { [self] request in
+            guard let remaining = spend(group) else { return Self.answer(UpbitFaults.tooManyRequests, group: group) }
             do throws(UpbitAPIError) {
                 let (limited, failing) = state.withLock { (UpbitFaults.take(&$0.faults.rateLimited), UpbitFaults.take(&$0.faults.failing)) }
                 if limited { throw UpbitFaults.tooManyRequests }
@@ -159,24 +164,38 @@ public final class UpbitSimService: Sendable {
                 let (value, status) = try body(parameters)
                 // Done, and then the answer is lost: the client cannot know the order went through.
                 if group == "order", state.withLock({ UpbitFaults.take(&$0.faults.unknownAfterExecute) }) { throw UpbitFaults.serverError }
-                return Self.answer(value, status: status, group: group)
+                return Self.answer(value, status: status, group: group, remaining: remaining)
             } catch {
-                return Self.answer(error, group: group)
+                return Self.answer(error, group: group, remaining: remaining)
             }
         }
     }
 
     /// A public endpoint: no token.
     func quotation(group: String, _ body: @escaping Endpoint) -> HTTPHandler {
-        { request in
+        { [self] request in
+            guard let remaining = spend(group) else { return Self.answer(UpbitFaults.tooManyRequests, group: group) }
             do throws(UpbitAPIError) {
                 let (value, status) = try body(try UpbitParameters(request))
-                return Self.answer(value, status: status, group: group)
+                return Self.answer(value, status: status, group: group, remaining: remaining)
             } catch {
-                return Self.answer(error, group: group)
+                return Self.answer(error, group: group, remaining: remaining)
             }
         }
     }
+
+    /// Counts a request against its group's second; nil (and a refusal counted) when none is left.
+    func spend(_ group: String) -> Int? {
+        let time = now()
+        return state.withLock { state in
+            let left = state.budget.spend(group, now: time)
+            if left == nil { state.refusals += 1 }
+            return left
+        }
+    }
+
+    /// Requests refused for passing a group's limit: a polite client gets none.
+    public var rateLimitRefusals: Int { state.withLock { $0.refusals } }
 
     func control(_ body: @escaping @Sendable (JSONObject) throws(HTTPRequestRejection) -> HTTPReply) -> HTTPHandler {
         { [self] request in
