@@ -12,8 +12,7 @@ import Synchronization
 public final class BinanceMarketStream: MarketStream, Sendable {
     private let url: String
     private let settings: UserDataStream.Settings
-    private let running = Atomic<Bool>(false)
-    private let finished = Mutex<DispatchSemaphore?>(nil)
+    private let thread = BackgroundThread(name: "alphaengine-market-stream")
 
     public init(webSocketBase: String, symbols: [String], timeframes: [Timeframe], settings: UserDataStream.Settings = .init()) {
         let base = webSocketBase.hasSuffix("/") ? String(webSocketBase.dropLast()) : webSocketBase
@@ -27,28 +26,17 @@ public final class BinanceMarketStream: MarketStream, Sendable {
     }
 
     public func start(_ handler: @escaping @Sendable (MarketSignal) -> Void) {
-        guard !running.exchange(true, ordering: .relaxed) else { return }
-        let done = DispatchSemaphore(value: 0)
-        finished.withLock { $0 = done }
         // The handler goes to the thread as a plain value. It used to live in a Mutex and be read
         // with `withLock { $0 }`: that inout access wrote the closure back re-abstracted, one more
         // thunk a message, so each call went deeper — the stream thread's stack grew ~500 bytes
         // a message and would have overflowed within hours (found by the soak run).
-        let thread = Thread { [self] in
-            run(emit: handler)
-            done.signal()
-        }
-        thread.name = "alphaengine-market-stream"
-        thread.start()
+        thread.start { [self] in run(emit: handler) }
     }
 
     /// Stops within about a second (the receive timeout) and returns when the thread has ended.
-    public func stop() {
-        guard running.exchange(false, ordering: .relaxed) else { return }
-        finished.withLock { $0 }?.wait()
-    }
+    public func stop() { thread.stop() }
 
-    private var isRunning: Bool { running.load(ordering: .relaxed) }
+    private var isRunning: Bool { thread.isRunning }
 
     private func run(emit: @Sendable (MarketSignal) -> Void) {
         let reconnection = Reconnection(baseMilliseconds: settings.backoffBaseMilliseconds, maxMilliseconds: settings.backoffMaxMilliseconds)

@@ -33,8 +33,7 @@ public final class UserDataStream: Sendable {
     private let webSocketBase: String
     private let settings: Settings
     private let handler: @Sendable (Event) -> Void
-    private let running = Atomic<Bool>(false)
-    private let finished = Mutex<DispatchSemaphore?>(nil)
+    private let thread = BackgroundThread(name: "alphaengine-user-stream")
 
     /// `makeClient` builds the REST client this stream's thread uses (a client is single-threaded).
     public init(webSocketBase: String, settings: Settings = Settings(), makeClient: @escaping @Sendable () -> BinanceRESTClient,
@@ -46,24 +45,13 @@ public final class UserDataStream: Sendable {
     }
 
     public func start() {
-        guard !running.exchange(true, ordering: .relaxed) else { return }
-        let done = DispatchSemaphore(value: 0)
-        finished.withLock { $0 = done }
-        let thread = Thread { [self] in
-            run()
-            done.signal()
-        }
-        thread.name = "alphaengine-user-stream"
-        thread.start()
+        thread.start { [self] in run() }
     }
 
     /// Stops within about a second (the receive timeout) and returns when the thread has ended.
-    public func stop() {
-        guard running.exchange(false, ordering: .relaxed) else { return }
-        finished.withLock { $0 }?.wait()
-    }
+    public func stop() { thread.stop() }
 
-    private var isRunning: Bool { running.load(ordering: .relaxed) }
+    private var isRunning: Bool { thread.isRunning }
 
     private func run() {
         let rest = makeClient()

@@ -13,8 +13,7 @@ public final class PollingMarketStream: MarketStream, Sendable {
     private let symbols: [String]
     private let timeframes: [Timeframe]
     private let intervalMilliseconds: Int
-    private let running = Atomic<Bool>(false)
-    private let finished = Mutex<DispatchSemaphore?>(nil)
+    private let thread = BackgroundThread(name: "alphaengine-market-poll")
 
     /// `makeMarketData` builds the client this stream's thread uses (a client is single-threaded).
     public init(makeMarketData: @escaping @Sendable () -> any ExchangeMarketData, symbols: [String], timeframes: [Timeframe],
@@ -26,24 +25,13 @@ public final class PollingMarketStream: MarketStream, Sendable {
     }
 
     public func start(_ handler: @escaping @Sendable (MarketSignal) -> Void) {
-        guard !running.exchange(true, ordering: .relaxed) else { return }
-        let done = DispatchSemaphore(value: 0)
-        finished.withLock { $0 = done }
-        let thread = Thread { [self] in
-            run(emit: handler)
-            done.signal()
-        }
-        thread.name = "alphaengine-market-poll"
-        thread.start()
+        thread.start { [self] in run(emit: handler) }
     }
 
     /// Returns when the thread has ended (within one poll's requests and 100 ms).
-    public func stop() {
-        guard running.exchange(false, ordering: .relaxed) else { return }
-        finished.withLock { $0 }?.wait()
-    }
+    public func stop() { thread.stop() }
 
-    private var isRunning: Bool { running.load(ordering: .relaxed) }
+    private var isRunning: Bool { thread.isRunning }
 
     private func run(emit: @Sendable (MarketSignal) -> Void) {
         let data = makeMarketData()

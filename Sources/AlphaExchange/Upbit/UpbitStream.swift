@@ -24,8 +24,7 @@ public final class UpbitStream: ExchangeStream, @unchecked Sendable {
     private let markets: [String]
     private let scope: Scope
     private let settings: Settings
-    private let running = Atomic<Bool>(false)
-    private let finished = Mutex<DispatchSemaphore?>(nil)
+    private let thread = BackgroundThread(name: "alphaengine-upbit-stream")
 
     /// `webSocketBase`: `wss://api.upbit.com` (or the simulator's `ws://…`); the path is Upbit's.
     public init(webSocketBase: String, credentials: UpbitCredentials, markets: [String], scope: Scope, settings: Settings = Settings()) {
@@ -37,24 +36,13 @@ public final class UpbitStream: ExchangeStream, @unchecked Sendable {
     }
 
     public func start(_ handler: @escaping @Sendable (StreamSignal) -> Void) {
-        guard !running.exchange(true, ordering: .relaxed) else { return }
-        let done = DispatchSemaphore(value: 0)
-        finished.withLock { $0 = done }
-        let thread = Thread { [self] in
-            run(handler)
-            done.signal()
-        }
-        thread.name = "alphaengine-upbit-stream"
-        thread.start()
+        thread.start { [self] in run(handler) }
     }
 
     /// Stops within about a second (the receive timeout) and returns when the thread has ended.
-    public func stop() {
-        guard running.exchange(false, ordering: .relaxed) else { return }
-        finished.withLock { $0 }?.wait()
-    }
+    public func stop() { thread.stop() }
 
-    private var isRunning: Bool { running.load(ordering: .relaxed) }
+    private var isRunning: Bool { thread.isRunning }
 
     private func run(_ handler: @Sendable (StreamSignal) -> Void) {
         var failures = 0
