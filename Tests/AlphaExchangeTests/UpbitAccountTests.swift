@@ -2,6 +2,7 @@ import AlphaCore
 import AlphaHTTP
 import AlphaSim
 import Foundation
+import Synchronization
 import Testing
 @testable import AlphaExchange
 
@@ -143,6 +144,19 @@ struct UpbitAccountTests {
         var statuses: [Int] = []
         for _ in 0..<100 { statuses.append(try http.perform(method: "GET", url: "http://127.0.0.1:\(world.server.port)/v1/market/all", headers: []).status) }
         #expect(statuses.contains(429) && world.service.rateLimitRefusals == statuses.filter { $0 == 429 }.count)
+    }
+
+    @Test("the pacer holds a spent group a whole second from the answer that said so (Upbit's second edges are its clock's, not ours); other groups go on")
+    func pacerWindow() {
+        let clock = Mutex<Int64>(10_900)
+        let pacer = UpbitPacer(clock: { clock.withLock { $0 } })
+        pacer.observe(remainingRequests: "group=default; min=1800; sec=0")
+        pacer.observe(remainingRequests: "group=order; min=1800; sec=5")
+        #expect(pacer.mustWait(group: "default", now: 11_100) == 11_900, "not at our next second, 11 000")
+        #expect(pacer.mustWait(group: "default", now: 11_900) == nil && pacer.mustWait(group: "order", now: 11_100) == nil)
+        #expect(pacer.usage == ["default": 0, "order": 5])
+        pacer.observe(remainingRequests: "no header of Upbit's")
+        #expect(pacer.usage == ["default": 0, "order": 5])
     }
 
     @Test("Upbit's times with an offset, fractions too")

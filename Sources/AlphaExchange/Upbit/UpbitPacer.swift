@@ -5,12 +5,13 @@ import Foundation
 import Synchronization
 
 /// Upbit's pacing (reference: the Upbit notes §5): each answer's `Remaining-Req: group=…; min=…;
-/// sec=N` says how many requests of that group are left this second. A group at its last request
-/// is held until the next second; a 429 holds everything a second, a 418 (after 429s were ignored)
-/// for the time Upbit gives or a minute.
+/// sec=N` says how many requests of that group are left this second. A group that has none left
+/// is held for a whole second from that answer (Upbit's second is its own clock's, which ours
+/// cannot see the edges of); a 429 holds everything a second, a 418 (after 429s were ignored) for
+/// the time Upbit gives or a minute.
 public final class UpbitPacer: RequestPacer, Sendable {
     struct State {
-        var remaining: [String: (left: Int, second: Int64)] = [:]
+        var remaining: [String: (left: Int, at: Int64)] = [:]
         var closed: PacerClosure?
     }
     private let state = Mutex(State())
@@ -29,8 +30,8 @@ public final class UpbitPacer: RequestPacer, Sendable {
             if pair[0] == "sec" { left = Int(pair[1]) }
         }
         guard let group, let left else { return }
-        let second = clock() / 1000
-        state.withLock { $0.remaining[group] = (left, second) }
+        let now = clock()
+        state.withLock { $0.remaining[group] = (left, now) }
     }
 
     /// Upbit refused for the rate (429) or banned (418).
@@ -47,11 +48,11 @@ public final class UpbitPacer: RequestPacer, Sendable {
         }
     }
 
-    /// Whether `group` has spent this second's requests: wait for the next second.
+    /// Until when (monotonic ms) `group` must wait: it has spent its second's requests.
     public func mustWait(group: String, now: Int64) -> Int64? {
         state.withLock { state in
-            guard let entry = state.remaining[group], entry.second == now / 1000, entry.left <= 0 else { return nil }
-            return (entry.second + 1) * 1000
+            guard let entry = state.remaining[group], entry.left <= 0, now < entry.at + 1000 else { return nil }
+            return entry.at + 1000
         }
     }
 
