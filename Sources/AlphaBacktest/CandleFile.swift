@@ -29,15 +29,11 @@ public struct CandleFile: Sendable, Equatable {
 
     /// Reads `text` as candles of `timeframe` (each row one candle, opening at its `time`).
     public static func parse(_ text: String, timeframe: Timeframe) throws(Invalid) -> CandleFile {
-        try parse(bytes: Array(text.utf8), timeframe: timeframe)
+        try Array(text.utf8).withUnsafeBufferPointer { (all) throws(Invalid) -> CandleFile in try parse(all, timeframe: timeframe) }
     }
 
     /// Reads a file's bytes as candles of `timeframe`, in one pass over them: a year of minutes is
     /// half a million rows, so no row, line or field is copied out before it is read.
-    public static func parse(bytes: [UInt8], timeframe: Timeframe) throws(Invalid) -> CandleFile {
-        try bytes.withUnsafeBufferPointer { (all) throws(Invalid) -> CandleFile in try parse(all, timeframe: timeframe) }
-    }
-
     public static func parse(_ all: UnsafeBufferPointer<UInt8>, timeframe: Timeframe) throws(Invalid) -> CandleFile {
         // Lines end in "\n" or "\r\n"; blank lines at the end are allowed, nowhere else.
         var lines = LineReader(all)
@@ -187,10 +183,6 @@ public struct CandleFile: Sendable, Equatable {
     }
 
     /// ISO-8601 UTC (with or without milliseconds) or whole epoch milliseconds.
-    static func time(_ text: String) -> Int64? { time(Array(text.utf8)[...]) }
-
-    static func time(_ field: ArraySlice<UInt8>) -> Int64? { field.withUnsafeBufferPointer { time($0) } }
-
     static func time(_ field: UnsafeBufferPointer<UInt8>) -> Int64? {
         if !field.isEmpty, field.count <= 18, field.allSatisfy({ (48...57).contains($0) }) {
             return field.reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }

@@ -60,17 +60,6 @@ extension JSONWriter {
         needsComma = true
     }
 
-    /// A string value from bytes that need no escaping, as is: the caller vouches for no quote,
-    /// backslash or control byte (a number or a time written as text into a scratch buffer).
-    @inlinable
-    public mutating func value(plain text: UnsafeBufferPointer<UInt8>) {
-        separate()
-        put(UInt8(ascii: "\""))
-        put(text)
-        put(UInt8(ascii: "\""))
-        needsComma = true
-    }
-
     @inlinable
     public mutating func value(_ number: Int64) {
         separate()
