@@ -81,7 +81,7 @@ public final class BotRunner {
         heartbeat = HeartbeatComponent(store: storage.heartbeats, pacer: venue.pacer, engine: engine, log: logger("heartbeat"))
         heartbeat.residentOrders = { writer.state.orders.count }
         runtime = RuntimeSettings(configs: storage.configs, reconciler: reconciler, scheduler: scheduler, executor: executor,
-                                  extraSymbols: settings.extraSymbols, pollIntervalFixed: settings.reconcileIntervalFixed,
+                                  extraSymbols: settings.extraSymbols, pollIntervalFixed: settings.reconcileIntervalFixed, venue: capabilities,
                                   log: logger("config"), onLogLevel: onLogLevel)
         market = MarketDataFeed(venue: venue, store: storage.marketData, wake: kernel.wake, settings: settings.market, log: logger("market"))
         let feed = market
@@ -89,7 +89,7 @@ public final class BotRunner {
         var strategySettings = settings.strategy
         if mode == .sim { strategySettings.simulator = true }
         strategy = StrategyRunner(runtime: runtime, feed: market, executor: executor, writer: writer, commands: commands, events: storage.events,
-                                  scope: scope, settings: strategySettings, log: logger("strategy"))
+                                  scope: scope, venue: capabilities, settings: strategySettings, log: logger("strategy"))
         dispatcher = CommandDispatcher(commands: commands, changes: storage.changeFeed(), pacer: venue.pacer)
         strategy.commandsQueued = { [unowned dispatcher] in dispatcher.queued() }
         dispatcher.register(executor, for: OrderExecutor.commandTypes, needsExchange: true)

@@ -99,7 +99,7 @@ public final class TelegramCommands: @unchecked Sendable {
 
     /// Queues the command as this chat's and waits a little for the bot's outcome.
     private func command(_ type: CommandType, chat: Int64, updateID: Int64) throws -> String {
-        let command = Command(type: type, actor: Actor(kind: .user, id: "telegram:\(chat)"), scope: Scope(on: .binanceUSDM, mode: mode),
+        let command = Command(type: type, actor: Actor(kind: .user, id: "telegram:\(chat)"), scope: Scope(on: storage.venue, mode: mode),
                               idempotencyKey: "telegram:\(updateID)")
         let queued = try storage.commands.insert(command).command
         log.notice("telegram: command queued", metadata: ["type": "\(type.rawValue)", "command": "\(queued.id)", "chat": "\(chat)"])

@@ -10,6 +10,8 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     case notAMapping(path: String)
     case unknownKey(path: String, key: String)
     case unknownMode(String, source: String)
+    case unknownExchange(String, source: String)
+    case noTestnet(exchange: String)
     case notAString(key: String)
     case missingCredential(key: String, environmentVariable: String, mode: TradingMode)
     case webSecretTooShort(key: String, bytes: Int)
@@ -29,6 +31,10 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case .unknownKey(let path, let key): "\(path): unknown key '\(key)' (is it misspelt?)"
         case .unknownMode(let mode, let source):
             "mode '\(mode)' from \(source) is not one of production, testnet, sim"
+        case .unknownExchange(let name, let source):
+            "exchange '\(name)' from \(source) is not one of \(VenueCapabilities.all.map(\.configurationName).joined(separator: ", "))"
+        case .noTestnet(let exchange):
+            "\(exchange) has no testnet; use mode sim (its simulator, `alphaengine sim --venue \(exchange)`) or production"
         case .notAString(let key): "\(key) must be a string"
         case .missingCredential(let key, let variable, let mode):
             "mode \(mode.rawValue) needs \(key) in secrets.yaml or the environment variable \(variable)"

@@ -7,6 +7,7 @@ import Foundation
 ///
 /// File shape (seed guide §4.1, plus `sim`, `data_dir` and optional endpoint overrides):
 /// ```yaml
+/// exchange: binance        # binance (USDⓈ-M futures, the default) | upbit (KRW spot; no testnet)
 /// mode: testnet            # production | testnet | sim
 /// data_dir: /var/lib/alphaengine
 /// production: { api_key: "...", api_secret: "..." }
@@ -21,7 +22,7 @@ import Foundation
 ///   slack:    { webhook_url: "https://hooks.slack.com/services/...", kinds: [fills, drift, risk, quarantine, engine, daily_pnl] }
 ///   telegram: { bot_token: "123:ABC", chat_id: 42, kinds: [...], command_chats: [42] }
 /// ```
-/// Environment: `ALPHAENGINE_MODE`, `ALPHAENGINE_DATA_DIR`, `ALPHAENGINE_<MODE>_API_KEY`,
+/// Environment: `ALPHAENGINE_EXCHANGE`, `ALPHAENGINE_MODE`, `ALPHAENGINE_DATA_DIR`, `ALPHAENGINE_<MODE>_API_KEY`,
 /// `ALPHAENGINE_<MODE>_API_SECRET`, `ALPHAENGINE_WEB_SECRET_KEY`, `ALPHAENGINE_REST_URL`,
 /// `ALPHAENGINE_WS_URL`, `ALPHAENGINE_SLACK_WEBHOOK_URL`, `ALPHAENGINE_TELEGRAM_BOT_TOKEN`. Flags: `--data-dir`, and the web's `--cors-origin` (added to the file's).
 public enum ConfigurationLoader {
@@ -45,6 +46,13 @@ public enum ConfigurationLoader {
         }
         mode = parsed
 
+        let fileExchange = try string(file, "exchange", in: nil)
+        let exchangeText = nonEmpty(environment["ALPHAENGINE_EXCHANGE"]) ?? fileExchange ?? VenueCapabilities.binanceUSDM.configurationName
+        guard let venue = VenueCapabilities.named(exchangeText) else {
+            throw .unknownExchange(exchangeText, source: environment["ALPHAENGINE_EXCHANGE"] != nil ? "ALPHAENGINE_EXCHANGE" : source)
+        }
+        guard var endpoints = Endpoints.defaults(for: mode, venue: venue) else { throw .noTestnet(exchange: venue.configurationName) }
+
         let section = try mapping(file, mode.rawValue)
         let exchange = try apiKey(section, mode: mode, environment)
 
@@ -58,7 +66,6 @@ public enum ConfigurationLoader {
             throw .missingCredential(key: "web.secret_key", environmentVariable: "ALPHAENGINE_WEB_SECRET_KEY", mode: mode)
         }
 
-        var endpoints = Endpoints.defaults(for: mode)
         let fileRest = try string(section, "rest_url", in: mode.rawValue)
         let fileWebSocket = try string(section, "ws_url", in: mode.rawValue)
         if let rest = nonEmpty(environment["ALPHAENGINE_REST_URL"]) ?? fileRest {
@@ -78,7 +85,7 @@ public enum ConfigurationLoader {
             try checkOrigin(origin, key: "--cors-origin")
             origins.append(origin)
         }
-        return EngineConfiguration(mode: mode, endpoints: endpoints, dataDirectory: dataDirectory, webCORSOrigins: origins,
+        return EngineConfiguration(mode: mode, venue: venue, endpoints: endpoints, dataDirectory: dataDirectory, webCORSOrigins: origins,
                                    credentials: Credentials(exchange: exchange, webSecretKey: webSecret),
                                    withdrawals: try withdrawals(mapping(file, "withdrawals")),
                                    notifications: try notifications(mapping(file, "notifications"), environment))
@@ -153,7 +160,7 @@ public enum ConfigurationLoader {
 
     private static let originRule = "each entry must be an origin such as https://dash.example.com (no path)"
 
-    private static let knownKeys: Set<String> = ["mode", "data_dir", "production", "testnet", "sim", "web", "withdrawals", "notifications"]
+    private static let knownKeys: Set<String> = ["exchange", "mode", "data_dir", "production", "testnet", "sim", "web", "withdrawals", "notifications"]
     private static let knownSectionKeys: [String: Set<String>] = [
         "production": ["api_key", "api_secret", "rest_url", "ws_url"],
         "testnet": ["api_key", "api_secret", "rest_url", "ws_url"],

@@ -8,6 +8,8 @@ import AlphaCore
 /// is the runtime configuration in the database (`RuntimeConfig`), changed through the API.
 public struct EngineConfiguration: Sendable, CustomStringConvertible {
     public var mode: TradingMode
+    /// The exchange traded (`exchange: binance | upbit`): its rules, money and endpoints.
+    public var venue: VenueCapabilities
     public var endpoints: Endpoints
     /// Where the database files (one per mode) and the web's generated key live.
     public var dataDirectory: String
@@ -22,23 +24,24 @@ public struct EngineConfiguration: Sendable, CustomStringConvertible {
 
     public static let defaultDataDirectory = "data"
 
-    public init(mode: TradingMode, endpoints: Endpoints, dataDirectory: String = defaultDataDirectory,
+    public init(mode: TradingMode, venue: VenueCapabilities = .binanceUSDM, endpoints: Endpoints, dataDirectory: String = defaultDataDirectory,
                 webCORSOrigins: [String] = [], credentials: Credentials = Credentials(), withdrawals: WithdrawalPolicy = WithdrawalPolicy(),
                 notifications: NotificationSettings = NotificationSettings()) {
         self.notifications = notifications
         self.withdrawals = withdrawals
         self.mode = mode
+        self.venue = venue
         self.endpoints = endpoints
         self.dataDirectory = dataDirectory
         self.webCORSOrigins = webCORSOrigins
         self.credentials = credentials
     }
 
-    /// This mode's database: production, testnet and sim never share a file.
-    public var databasePath: String { AlphaSettings.databasePath(dataDirectory: dataDirectory, mode: mode) }
+    /// This venue's and mode's database: production, testnet and sim never share a file, nor two venues.
+    public var databasePath: String { AlphaSettings.databasePath(dataDirectory: dataDirectory, mode: mode, venue: venue) }
 
     public var description: String {
-        "EngineConfiguration(mode: \(mode.rawValue), rest: \(endpoints.rest), ws: \(endpoints.webSocket), "
+        "EngineConfiguration(exchange: \(venue.configurationName), mode: \(mode.rawValue), rest: \(endpoints.rest), ws: \(endpoints.webSocket), "
             + "dataDirectory: \(dataDirectory), corsOrigins: \(webCORSOrigins.count), \(credentials), \(notifications))"
     }
 

@@ -44,18 +44,7 @@ struct BotCommand: ParsableCommand {
                 throw ValidationFailure("configuration: no API key for mode sim; set ALPHAENGINE_SIM_API_KEY and "
                     + "ALPHAENGINE_SIM_API_SECRET (or sim.api_key and sim.api_secret) to the keys `alphaengine sim` printed", status: 78)
             }
-            var venueSettings = BinanceVenue.Settings(restURL: endpoints.rest, webSocketURL: endpoints.webSocket,
-                                                      apiKey: apiKey.key, apiSecret: apiKey.secret)
-            venueSettings.restTimeoutMilliseconds = restTimeoutMs
-            // The wallet API: the simulator serves it at its own address; the futures testnet has none.
-            venueSettings.walletURL = switch mode {
-            case .sim: endpoints.rest
-            case .production: "https://api.binance.com"
-            case .testnet: nil
-            }
-            venueSettings.rateLimits = try Self.thresholds(weightThresholds)
-            let clientLog = Logger(label: "exchange")
-            venueSettings.log = { line in clientLog.notice("\(line)") }
+            let venue = try makeVenue(configuration, apiKey: apiKey)
             var settings = BotRunner.Settings()
             settings.extraSymbols = (symbols ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             settings.executor.notFoundGraceMilliseconds = Int64(notFoundGraceMs)
@@ -64,13 +53,12 @@ struct BotCommand: ParsableCommand {
                 settings.reconcile.intervalMilliseconds = Int64(reconcileMs)
                 settings.reconcileIntervalFixed = true
             }
-            let venue = BinanceVenue(settings: venueSettings, scope: Scope(on: .binanceUSDM, mode: mode))
             let runner = try BotRunner(venue: venue, storage: storage, mode: mode, settings: settings,
                                        logger: { Logger(label: $0) },
                                        onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })
             // Backtests run beside the loop, on a connection of their own (AlphaBacktest builds on the bot).
             let backtests = BacktestDesk(commands: storage.commands, runs: storage.backtests, configs: storage.configs,
-                                         backend: SQLiteBackend(path: configuration.databasePath))
+                                         backend: SQLiteBackend(path: configuration.databasePath, venue: configuration.venue))
             _ = try backtests.failInterrupted(now: .now())
             runner.dispatcher.register(backtests, for: [.runBacktest], needsExchange: false)
             // While a command is handled, its lines carry its correlation and command ids.
@@ -85,7 +73,7 @@ struct BotCommand: ParsableCommand {
             }
             // Slack and Telegram, beside the loop on threads and connections of their own: a receiver
             // that hangs delays its messages, never an order. Started first, so the boot is reported.
-            let notifications = try NotificationService(settings: configuration.notifications, backend: SQLiteBackend(path: configuration.databasePath),
+            let notifications = try NotificationService(settings: configuration.notifications, backend: SQLiteBackend(path: configuration.databasePath, venue: configuration.venue),
                                                         mode: mode, logger: { Logger(label: $0) })
             try notifications.start()
             defer { notifications.stop() }
@@ -96,10 +84,36 @@ struct BotCommand: ParsableCommand {
                 throw ValidationFailure("boot: \(error)", status: 1)
             }
             context.set("boot", runner.engine.bootID)
-            announce("running (\(mode.rawValue), \(endpoints.rest))")
+            announce("running (\(configuration.venue.configurationName), \(mode.rawValue), \(endpoints.rest))")
             try runner.run(until: { shutdown.wait(milliseconds: 0) != nil })
             announce("stopped")
         }
+    }
+
+    /// The configured exchange's venue: Binance USDⓈ-M (with its wallet API and weight
+    /// thresholds) or Upbit KRW spot (paced by its own `Remaining-Req` groups).
+    private func makeVenue(_ configuration: EngineConfiguration, apiKey: APIKey) throws -> any ExchangeVenue {
+        let mode = configuration.mode, endpoints = configuration.endpoints
+        let scope = Scope(on: configuration.venue, mode: mode)
+        let clientLog = Logger(label: "exchange")
+        if configuration.venue == .upbitKRW {
+            var settings = UpbitVenue.Settings(restURL: endpoints.rest, webSocketURL: endpoints.webSocket,
+                                               credentials: UpbitCredentials(accessKey: apiKey.key, secretKey: apiKey.secret))
+            settings.restTimeoutMilliseconds = restTimeoutMs
+            settings.log = { line in clientLog.notice("\(line)") }
+            return UpbitVenue(settings: settings, scope: scope)
+        }
+        var settings = BinanceVenue.Settings(restURL: endpoints.rest, webSocketURL: endpoints.webSocket, apiKey: apiKey.key, apiSecret: apiKey.secret)
+        settings.restTimeoutMilliseconds = restTimeoutMs
+        // The wallet API: the simulator serves it at its own address; the futures testnet has none.
+        settings.walletURL = switch mode {
+        case .sim: endpoints.rest
+        case .production: "https://api.binance.com"
+        case .testnet: nil
+        }
+        settings.rateLimits = try Self.thresholds(weightThresholds)
+        settings.log = { line in clientLog.notice("\(line)") }
+        return BinanceVenue(settings: settings, scope: scope)
     }
 
     static func thresholds(_ text: String) throws -> RateLimitGate.Thresholds {

@@ -42,7 +42,7 @@ extension CommonOptions {
     /// The current mode's store, reached through the repository protocols (SQLite today).
     func openStorage(memory: Database.MemoryProfile = .bulk, corsOrigins: [String] = []) throws -> (any Storage, EngineConfiguration) {
         let (database, configuration) = try openDatabase(memory: memory, corsOrigins: corsOrigins)
-        return (SQLiteStorage(database), configuration)
+        return (SQLiteStorage(database, venue: configuration.venue), configuration)
     }
 }
 

@@ -33,12 +33,12 @@ struct ConsoleOptions: ParsableArguments {
     func send(_ type: CommandType, _ payload: JSONObject = [:]) throws {
         let (storage, configuration) = try options.openStorage(memory: .lean)
         do throws(CommandPayloadError) {
-            _ = try CommandRequest(type: type, payload: payload)
+            _ = try CommandRequest(type: type, payload: payload, venue: configuration.venue)
         } catch {
             throw ValidationFailure("\(type.rawValue): \(error)", status: 64)
         }
         let user = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
-        let command = Command(type: type, actor: Actor(kind: .user, id: "cli:\(user)"), scope: Scope(on: .binanceUSDM, mode: configuration.mode),
+        let command = Command(type: type, actor: Actor(kind: .user, id: "cli:\(user)"), scope: Scope(on: configuration.venue, mode: configuration.mode),
                               payload: payload)
         let queued = try storage.commands.insert(command).command
         print("\(type.rawValue): queued as \(queued.id)")

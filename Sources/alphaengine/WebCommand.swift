@@ -47,7 +47,7 @@ struct WebCommand: ParsableCommand {
             let (database, configuration) = try options.openDatabase(memory: .lean, corsOrigins: corsOrigins)
             let secret = try webSecret(configuration)
             let document = try openAPIDocument()
-            var settings = WebSettings(databasePath: database.path, mode: configuration.mode, openAPIDocument: document)
+            var settings = WebSettings(databasePath: database.path, venue: configuration.venue, mode: configuration.mode, openAPIDocument: document)
             settings.http.host = host
             settings.http.port = port
             if let eventLoops { settings.http.eventLoops = eventLoops }

@@ -17,7 +17,7 @@ final class BotWorld {
     let database: Database
     let commands: CommandStore
     let events: EventStore
-    private(set) var bot: Process?
+    let process: BotProcess
     /// Options every start of the bot gets (faster resolution and reconciling for tests).
     var botArguments: [String]
 
@@ -31,52 +31,34 @@ final class BotWorld {
         database = try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim))
         commands = CommandStore(database: database)
         events = EventStore(database: database)
+        process = BotProcess(directory: directory)
         self.botArguments = botArguments
     }
 
     deinit {
-        if let bot, bot.isRunning { kill(bot.processIdentifier, SIGKILL); bot.waitUntilExit() }
+        process.kill()
         server.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    var logPath: String { directory + "/bot.log" }
+    var logPath: String { process.logPath }
 
     /// Starts the bot (its stderr appends to `bot.log` in the data directory).
     func startBot(_ extra: [String] = []) throws {
-        let process = Process()
-        process.executableURL = BuiltExecutable.url("alphaengine")
-        process.arguments = ["bot", "--data-dir", directory] + botArguments + extra
-        process.environment = [
-            "PATH": "/usr/bin:/bin",
+        try process.start(botArguments + extra, environment: [
             "ALPHAENGINE_REST_URL": "http://127.0.0.1:\(server.port)", "ALPHAENGINE_WS_URL": "ws://127.0.0.1:\(server.port)",
             "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
-        ]
-        // The allocator's settings, as the systemd units set them (the soak run measures with them).
-        for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("MALLOC_") { process.environment?[name] = value }
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
-        process.standardError = log
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        bot = process
+        ])
     }
 
     /// Stops the bot with `signal` and returns its exit status (the signal number when killed).
     @discardableResult
-    func stopBot(_ signal: Int32 = SIGTERM) -> Int32 {
-        guard let bot else { return -1 }
-        kill(bot.processIdentifier, signal)
-        bot.waitUntilExit()
-        self.bot = nil
-        return bot.terminationStatus
-    }
+    func stopBot(_ signal: Int32 = SIGTERM) -> Int32 { process.stop(signal) }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    var log: String { process.log }
 
-    var botPID: Int32? { bot?.processIdentifier }
-    var botIsRunning: Bool { bot?.isRunning ?? false }
+    var botPID: Int32? { process.pid }
+    var botIsRunning: Bool { process.isRunning }
 
     // MARK: Commands, as the web inserts them
 
@@ -179,5 +161,51 @@ final class BotWorld {
         var payload: JSONObject = ["symbol": .string(symbol), "action": .string(action.rawValue)]
         if let stopPrice { payload["stopPrice"] = .string(stopPrice) }
         return settled(try command(.resolveQuarantine, payload))
+    }
+}
+
+/// The real `alphaengine bot` process of a test, on a data directory; its stderr appends to
+/// `bot.log` there, across restarts.
+final class BotProcess {
+    let directory: String
+    private var process: Process?
+
+    init(directory: String) { self.directory = directory }
+
+    var logPath: String { directory + "/bot.log" }
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    var pid: Int32? { process?.processIdentifier }
+    var isRunning: Bool { process?.isRunning ?? false }
+
+    /// `alphaengine bot --data-dir <directory> <arguments>`, with `environment` (and the
+    /// allocator's settings, as the systemd units set them: the soak run measures with them).
+    func start(_ arguments: [String], environment: [String: String]) throws {
+        let process = Process()
+        process.executableURL = BuiltExecutable.url("alphaengine")
+        process.arguments = ["bot", "--data-dir", directory] + arguments
+        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { mine, _ in mine }
+        for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("MALLOC_") { process.environment?[name] = value }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardError = log
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+    }
+
+    /// Stops the bot with `signal` and returns its exit status (the signal number when killed).
+    @discardableResult
+    func stop(_ signal: Int32 = SIGTERM) -> Int32 {
+        guard let process else { return -1 }
+        Foundation.kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    /// SIGKILL, if it still runs (a test that failed half-way).
+    func kill() {
+        if isRunning { stop(SIGKILL) }
     }
 }

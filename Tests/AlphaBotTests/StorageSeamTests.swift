@@ -110,6 +110,7 @@ final class RecordingStorage: Storage {
         return value
     }
 
+    var venue: VenueCapabilities { inner.venue }
     var events: any EventLog { noted("events", inner.events) }
     var commands: any CommandQueue { noted("commands", inner.commands) }
     var projections: any ProjectionReader { noted("projections", inner.projections) }

@@ -18,10 +18,14 @@ public final class RuntimeSettings: BotComponent {
     private let pollIntervalFixed: Bool
     private let log: Logger
     private let onLogLevel: (String) -> Void
-    public private(set) var current = RuntimeConfig()
+    /// The venue traded: its symbols and its money.
+    public let venue: VenueCapabilities
+    public private(set) var current: RuntimeConfig
 
     public init(configs: any ConfigRepository, reconciler: Reconciler, scheduler: ReconcileScheduler, executor: OrderExecutor, extraSymbols: [String], pollIntervalFixed: Bool,
-                log: Logger, onLogLevel: @escaping (String) -> Void) {
+                venue: VenueCapabilities = .binanceUSDM, log: Logger, onLogLevel: @escaping (String) -> Void) {
+        self.venue = venue
+        current = RuntimeConfig(venue: venue)
         self.configs = configs
         self.reconciler = reconciler
         self.scheduler = scheduler
@@ -43,7 +47,7 @@ public final class RuntimeSettings: BotComponent {
         guard let change = events.last(where: { $0.type == .configChanged }) else { return }
         do {
             let payload = try ConfigChangedPayload(json: change.payload)
-            apply(try RuntimeConfig(json: payload.config))
+            apply(try RuntimeConfig(json: payload.config, venue: venue))
             log.info("configuration applied", metadata: ["version": "\(payload.version)", "symbols": "\(symbols.joined(separator: ","))"])
         } catch {
             // Validated before it was stored, so this is a bug: said, and the bot keeps what it had.
@@ -55,7 +59,7 @@ public final class RuntimeSettings: BotComponent {
         current = config
         reconciler.symbols = symbols
         if !pollIntervalFixed { scheduler.intervalMilliseconds = config.pollIntervalSeconds * 1000 }
-        executor.manualOrderLimits = config.guardManualOrders ? RiskLimits(config) : nil
+        executor.manualOrderLimits = config.guardManualOrders ? RiskLimits(config, venue: venue) : nil
         onLogLevel(config.logLevel)
     }
 }

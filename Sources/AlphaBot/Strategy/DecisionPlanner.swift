@@ -5,7 +5,8 @@ import AlphaStrategy
 /// through. A target position becomes: cancel the strategy's old protective orders (sized for the
 /// old position), one market order for the difference (reduce-only when it reduces), and a
 /// STOP_MARKET (and TAKE_PROFIT_MARKET when asked) for the new position, so a dead bot never
-/// leaves it naked. Quantities go down to the step, stops away from the price to the tick. Pure:
+/// leaves it naked. On a venue that holds no stop orders (Upbit spot) the protective levels are
+/// not sent: the strategy runner watches them (`LocalProtection`). Quantities go down to the step, stops away from the price to the tick. Pure:
 /// what it needs is handed in — so the backtest plans with it too, and a backtest and a live run
 /// turn a decision into the same orders.
 public struct DecisionPlanner {
@@ -19,9 +20,12 @@ public struct DecisionPlanner {
     let ordersInLastMinute: Int
     /// The strategy's own open stops and take-profits on the symbol.
     let protective: [OrderPayload]
+    /// Whether the venue holds stop and take-profit orders (else none are planned).
+    let venueHoldsStops: Bool
 
     public init(rules: SymbolRules, actor: Actor, scope: Scope, now: Timestamp, guardian: RiskGuard, state: ProjectionState,
-                marks: [String: Amount], ordersInLastMinute: Int, protective: [OrderPayload]) {
+                marks: [String: Amount], ordersInLastMinute: Int, protective: [OrderPayload], venueHoldsStops: Bool = true) {
+        self.venueHoldsStops = venueHoldsStops
         self.rules = rules
         self.actor = actor
         self.scope = scope
@@ -78,7 +82,7 @@ public struct DecisionPlanner {
             } else if !protective.isEmpty || target.isZero {
                 return Plan()  // already there, already protected
             }
-            if !target.isZero {
+            if !target.isZero, venueHoldsStops {
                 let exit: OrderSide = target > .zero ? .sell : .buy
                 let long = target > .zero
                 if let stop = decision.stopLoss {

@@ -41,6 +41,9 @@ public final class StrategyRunner: BotComponent {
     private let commands: any CommandQueue
     private let events: any EventLog
     private let scope: Scope
+    /// The venue: its quote asset counts the money; without stop orders of its own, the
+    /// strategy's stops are watched here (`protection`).
+    private let venue: VenueCapabilities
     private let settings: Settings
     private let log: Logger
     private var loaded: Loaded?
@@ -60,6 +63,8 @@ public final class StrategyRunner: BotComponent {
     private var sentOrders: [Int64] = []
     /// Whether an order (by client id) was placed by a strategy's command, remembered once asked.
     private var strategyOrders: [String: Bool] = [:]
+    /// The levels protecting the strategy's position where the venue holds no stop orders.
+    private var protection: LocalProtection?
     /// The UTC day an admin resumed the engine after the daily loss limit paused it.
     private var lossOverrideDay: String?
     private var waitingLogged = false
@@ -79,7 +84,9 @@ public final class StrategyRunner: BotComponent {
     static let dailyLossReason = "risk guard: daily loss limit reached"
 
     public init(runtime: RuntimeSettings, feed: MarketDataFeed, executor: OrderExecutor, writer: any EventJournal, commands: any CommandQueue,
-                events: any EventLog, scope: Scope, settings: Settings = Settings(), log: Logger = Logger(label: "strategy")) {
+                events: any EventLog, scope: Scope, venue: VenueCapabilities = .binanceUSDM, settings: Settings = Settings(),
+                log: Logger = Logger(label: "strategy")) {
+        self.venue = venue
         self.runtime = runtime
         self.feed = feed
         self.executor = executor
@@ -115,7 +122,7 @@ public final class StrategyRunner: BotComponent {
             case .engineResumed where event.commandID != nil && time.now.utcDay == event.ts.utcDay:
                 // An admin resumed the engine: if the daily loss limit had paused it, it stays
                 // resumed until the next UTC day.
-                if writer.state.dailyLossUsed(day: time.now.utcDay, asset: "USDT") >= runtime.current.dailyLossLimit {
+                if writer.state.dailyLossUsed(day: time.now.utcDay, asset: venue.quoteAsset) >= runtime.current.dailyLossLimit {
                     lossOverrideDay = time.now.utcDay
                 }
             default: break
@@ -132,6 +139,7 @@ public final class StrategyRunner: BotComponent {
             }
         }
         if try guardDailyLoss(time) { worked = true }
+        if try watchProtection(time) { worked = true }
         guard let loaded, let candle = pending else { return worked }
         let status = writer.state.status
         guard status.engineState == .running else {
@@ -204,6 +212,13 @@ public final class StrategyRunner: BotComponent {
                let payload = try? StrategyEvaluatedPayload(json: last.payload) {
                 lastEvaluated = payload.candleOpenTime
                 if restoring { state = payload.state }
+            }
+            // The levels the strategy's last decision set, watched again after a restart.
+            protection = nil
+            if !venue.hasStopOrders,
+               let last = try? events.latest(matching: EventFilter(types: [.decisionMade], entityKind: .strategy, entityID: next.entityID)),
+               let payload = try? DecisionMadePayload(json: last.payload) {
+                protection = LocalProtection(decision: payload, dedupKey: last.dedupKey)
             }
         }
         var wanted = dashboardSeries
@@ -288,8 +303,8 @@ public final class StrategyRunner: BotComponent {
             .map { StrategyOpenOrder(clientOrderID: $0.clientOrderID, side: $0.side, type: $0.type, quantity: $0.quantity, price: $0.price) }
         return StrategySnapshot(symbol: symbol, timeframe: loaded.series.timeframe, time: closed.candle.closeTime + 1, candles: candles,
                                 lastPrice: closed.candle.close, markPrice: marks[symbol], position: position,
-                                equity: RiskGuard.equity(projections, asset: "USDT", marks: marks),
-                                availableBalance: projections.balances["USDT"]?.crossWalletBalance ?? .zero,
+                                equity: RiskGuard.equity(projections, asset: venue.quoteAsset, marks: marks, spot: venue.market == .spot),
+                                availableBalance: projections.balances[venue.quoteAsset]?.crossWalletBalance ?? .zero,
                                 openOrders: openOrders, state: state, parameters: loaded.checked)
     }
 
@@ -304,12 +319,13 @@ public final class StrategyRunner: BotComponent {
             .sorted { $0.clientOrderID < $1.clientOrderID }
         return DecisionPlanner(rules: rules, actor: Actor(kind: .strategy, id: "strategy:\(loaded.name)"), scope: scope, now: time.now,
                                guardian: RiskGuard(limits: limits(time)), state: writer.state, marks: feed.marks.mapValues(\.price),
-                               ordersInLastMinute: sentOrders.filter { $0 > time.monotonic - 60_000 }.count, protective: protective)
+                               ordersInLastMinute: sentOrders.filter { $0 > time.monotonic - 60_000 }.count, protective: protective,
+                               venueHoldsStops: venue.hasStopOrders)
     }
 
     /// The configured limits, with the daily loss limit lifted on a day an admin overrode it.
     private func limits(_ time: KernelTime) -> RiskLimits {
-        var limits = RiskLimits(runtime.current)
+        var limits = RiskLimits(runtime.current, venue: venue)
         if lossOverrideDay == time.now.utcDay { limits.dailyLossLimit = Amount(1) }
         return limits
     }
@@ -333,6 +349,12 @@ public final class StrategyRunner: BotComponent {
         for (index, decision) in output.decisions.enumerated() {
             let plan = planning?.plan(decision, index: index, snapshot: snapshot, candleKey: candleKey) ?? DecisionPlanner.Plan()
             let (planned, refusal) = (plan.commands, plan.refusal)
+            if !venue.hasStopOrders, refusal == nil, case .targetPosition = decision.action {
+                // The decision's levels replace the last ones (a flat target has none to watch).
+                let decided = DecisionMadePayload(strategy: loaded.name, symbol: symbol, candleOpenTime: closed.candle.openTime, index: Int64(index),
+                                                  kind: decision.kind, details: details(decision), reason: decision.reason, commandIDs: [])
+                protection = LocalProtection(decision: decided, dedupKey: "\(candleKey):decision:\(index)")
+            }
             if let target = plan.target {
                 let markets = planned.filter { $0.type == .placeOrder && $0.payload["type"] == "MARKET" }.map(\.id)
                 targets.append(Expectation(symbol: symbol, amount: target, orders: markets))
@@ -363,6 +385,42 @@ public final class StrategyRunner: BotComponent {
             log.info("strategy decided", metadata: ["strategy": "\(loaded.name)", "candle": "\(closed.candle.openTime)",
                                                     "decisions": "\(output.decisions.map(\.reason))", "commands": "\(toInsert.count)"])
         }
+    }
+
+    /// Where the venue holds no stop orders: sends the exit when the mark reaches the position's
+    /// stop-loss or take-profit (once: the exit is keyed by the decision that set the levels).
+    /// Waits while orders are settling; a position closed meanwhile (by hand, say) ends the watch.
+    private func watchProtection(_ time: KernelTime) throws -> Bool {
+        guard let watched = protection, let loaded, watched.symbol == loaded.series.symbol,
+              writer.state.status.engineState == .running,
+              !executor.hasUnresolved, try outstandingSettled(), try accountCaughtUp() else { return false }
+        let position = writer.state.positions[watched.symbol]?.amount ?? .zero
+        guard !position.isZero, position.isNegative == watched.target.isNegative else {
+            protection = nil
+            log.info("protection ended: no position left to protect", metadata: ["symbol": "\(watched.symbol)"])
+            return false
+        }
+        guard let mark = feed.marks[watched.symbol], let reason = watched.reached(mark: mark.price) else { return false }
+        protection = nil
+        let key = "\(watched.decisionKey):protect"
+        if try events.event(dedupKey: key) != nil { return false }  // sent before a restart
+        let symbol = watched.symbol
+        let exit = Command(type: .placeOrder, ts: time.now, actor: Actor(kind: .strategy, id: "strategy:\(loaded.name)"), scope: scope,
+                           idempotencyKey: key,
+                           payload: ["symbol": .string(symbol), "side": .string(position > .zero ? OrderSide.sell.rawValue : OrderSide.buy.rawValue),
+                                     "type": .string(OrderType.market.rawValue), "quantity": .amount(position.magnitude), "reduceOnly": .bool(true)])
+        let decided = DecisionMadePayload(strategy: loaded.name, symbol: symbol, candleOpenTime: mark.time - mark.time % 60_000, index: 0,
+                                          kind: "target", details: ["target": .amount(.zero)], reason: reason, commandIDs: [exit.id])
+        _ = try writer.append([Event(type: .decisionMade, ts: time.now, source: .bot, entityKind: .strategy, entityID: loaded.entityID, scope: scope,
+                                     dedupKey: key, payload: decided.json)]) {
+            _ = try self.commands.insert(exit)
+        }
+        outstanding = [exit.id]
+        expected = Expectation(symbol: symbol, amount: .zero, orders: [exit.id])
+        sentOrders.append(time.monotonic)
+        commandsQueued()
+        log.notice("protective exit sent", metadata: ["symbol": "\(symbol)", "reason": "\(reason)"])
+        return true
     }
 
     private func details(_ decision: StrategyDecision) -> JSONObject {
@@ -434,7 +492,7 @@ public final class StrategyRunner: BotComponent {
             return true
         }
         guard status.engineState == .running, loaded != nil, lossOverrideDay != today else { return false }
-        let used = writer.state.dailyLossUsed(day: today, asset: "USDT")
+        let used = writer.state.dailyLossUsed(day: today, asset: venue.quoteAsset)
         let limit = runtime.current.dailyLossLimit
         guard used >= limit else { return false }
         let reason = "\(Self.dailyLossReason) (\(used) of the wallet lost on \(today) UTC; the limit is \(limit)); the strategy stops until the next UTC day"

@@ -29,6 +29,11 @@ public struct RuntimeConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// The defaults on `venue`: its symbol.
+    public init(venue: VenueCapabilities) {
+        symbol = venue.defaultSymbol
+    }
+
     /// The intervals a strategy can run on: Binance's fixed-length ones (not the month, "1M").
     public static let timeframes: Set<String> = Set(Timeframe.all.map(\.name))
     public static let logLevels: Set<String> = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -81,7 +86,7 @@ extension RuntimeConfig {
     /// `venue` says which symbols exist (Binance's by default; the web and the bot pass theirs).
     public init(json: JSONObject, venue: VenueCapabilities = .binanceUSDM) throws(ConfigValidationError) {
         var errors: [ConfigFieldError] = []
-        var config = RuntimeConfig()
+        var config = RuntimeConfig(venue: venue)
         let sections: [String: Set<String>] = [
             "trading": ["symbol", "account_id"], "strategy": ["name", "timeframe", "params"],
             "risk": ["max_risk_per_trade", "daily_loss_limit", "max_leverage", "max_position", "max_orders_per_minute",

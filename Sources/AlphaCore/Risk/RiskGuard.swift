@@ -14,9 +14,12 @@ public struct RiskLimits: Sendable, Equatable {
     public var tradableSymbols: Set<String>
     /// The margin asset equity and the daily loss are counted in.
     public var asset: String
+    /// Spot: what is held is owned outright, so equity counts it at the mark (not only its PnL).
+    public var spot: Bool
 
     public init(maxRiskPerTrade: Amount, dailyLossLimit: Amount, maxLeverage: Amount, maxPosition: Amount? = nil, maxOrdersPerMinute: Int,
-                tradableSymbols: Set<String>, asset: String = "USDT") {
+                tradableSymbols: Set<String>, asset: String = "USDT", spot: Bool = false) {
+        self.spot = spot
         self.maxRiskPerTrade = maxRiskPerTrade
         self.dailyLossLimit = dailyLossLimit
         self.maxLeverage = maxLeverage
@@ -26,9 +29,10 @@ public struct RiskLimits: Sendable, Equatable {
         self.asset = asset
     }
 
-    public init(_ config: RuntimeConfig) {
+    public init(_ config: RuntimeConfig, venue: VenueCapabilities = .binanceUSDM) {
         self.init(maxRiskPerTrade: config.maxRiskPerTrade, dailyLossLimit: config.dailyLossLimit, maxLeverage: Amount(Int(config.maxLeverage)),
-                  maxPosition: config.maxPosition, maxOrdersPerMinute: Int(config.maxOrdersPerMinute), tradableSymbols: config.tradableSymbols)
+                  maxPosition: config.maxPosition, maxOrdersPerMinute: Int(config.maxOrdersPerMinute), tradableSymbols: config.tradableSymbols,
+                  asset: venue.quoteAsset, spot: venue.market == .spot)
     }
 }
 
@@ -81,11 +85,13 @@ public struct RiskGuard: Sendable {
 
     public init(limits: RiskLimits) { self.limits = limits }
 
-    /// Equity in the margin asset: the wallet plus the open positions' unrealized PnL at `marks`
-    /// (the position's own figure where no mark is known).
-    public static func equity(_ state: ProjectionState, asset: String, marks: [String: Amount]) -> Amount {
+    /// Equity in the margin asset at `marks`. Futures: the wallet plus each position's unrealized
+    /// PnL. Spot (`spot`): the wallet (the quote asset, free and held) plus each holding at the
+    /// mark, or at its average buy price before a mark is known.
+    public static func equity(_ state: ProjectionState, asset: String, marks: [String: Amount], spot: Bool = false) -> Amount {
         let wallet = state.balances[asset]?.walletBalance ?? .zero
         return state.positions.values.reduce(wallet) { total, position in
+            if spot { return total + position.amount * (marks[position.symbol] ?? position.entryPrice) }
             guard let mark = marks[position.symbol], !position.amount.isZero else { return total + position.unrealizedPnl }
             return total + position.amount * (mark - position.entryPrice)
         }
@@ -116,7 +122,7 @@ public struct RiskGuard: Sendable {
             return RiskRefusal(rule: "MAX_POSITION", reason: "the position would be \(after) \(order.symbol); the limit is \(maxPosition)",
                                measured: after.magnitude, limit: maxPosition)
         }
-        let equity = Self.equity(state, asset: limits.asset, marks: marks)
+        let equity = Self.equity(state, asset: limits.asset, marks: marks, spot: limits.spot)
         guard equity > .zero else {
             return RiskRefusal(rule: "NO_EQUITY", reason: "equity is \(equity) \(limits.asset): nothing to risk", measured: equity, limit: .zero)
         }

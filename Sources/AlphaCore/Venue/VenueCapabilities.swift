@@ -34,10 +34,20 @@ public struct VenueCapabilities: Sendable, Equatable {
     public var symbols: SymbolFormat
     /// Time-in-force values the venue accepts for limit orders.
     public var timeInForce: Set<String>
+    /// The asset money is counted in: the wallet, equity, PnL and the daily loss limit.
+    public var quoteAsset: String
+    /// The symbol a new installation trades.
+    public var defaultSymbol: String
+    /// Whether the venue holds stop and take-profit orders itself; where it does not (Upbit), the
+    /// bot watches the price and sends the market order when a stop is reached.
+    public var hasStopOrders: Bool
+    /// The time zone the venue's traders count days in, for showing times (stored times stay UTC).
+    public var displayTimeZone: String
 
     public init(name: String, scopeExchange: String, scopeVenue: String, market: Market, leverage: ClosedRange<Int64>?, hasFunding: Bool, hasHedgeMode: Bool,
                 historyPageLimit: Int, tradeWindowMilliseconds: Int64?, fundingHistoryMilliseconds: Int64, idKind: IDKind,
-                symbols: SymbolFormat, timeInForce: Set<String>) {
+                symbols: SymbolFormat, timeInForce: Set<String>, quoteAsset: String, defaultSymbol: String, hasStopOrders: Bool,
+                displayTimeZone: String) {
         self.name = name
         self.scopeExchange = scopeExchange
         self.scopeVenue = scopeVenue
@@ -51,6 +61,10 @@ public struct VenueCapabilities: Sendable, Equatable {
         self.idKind = idKind
         self.symbols = symbols
         self.timeInForce = timeInForce
+        self.quoteAsset = quoteAsset
+        self.defaultSymbol = defaultSymbol
+        self.hasStopOrders = hasStopOrders
+        self.displayTimeZone = displayTimeZone
     }
 }
 
@@ -80,21 +94,32 @@ public struct SymbolFormat: Sendable, Equatable {
 }
 
 extension VenueCapabilities {
+    /// The venues the engine trades, by the name configuration gives them (`exchange: upbit`).
+    public static let all: [VenueCapabilities] = [.binanceUSDM, .upbitKRW]
+
+    /// The name configuration and the command line use: `binance`, `upbit`.
+    public var configurationName: String { scopeExchange.lowercased() }
+
+    public static func named(_ name: String) -> VenueCapabilities? { all.first { $0.configurationName == name } }
+}
+
+extension VenueCapabilities {
     /// Binance USDⓈ-M Futures (reference: 1000 rows a page, fills in windows of at most 7 days,
     /// three months of income history, leverage 1–125).
     public static let binanceUSDM = VenueCapabilities(
         name: "Binance USDⓈ-M Futures", scopeExchange: "BINANCE", scopeVenue: "USDM", market: .futures, leverage: 1...125, hasFunding: true, hasHedgeMode: true,
         historyPageLimit: 1000, tradeWindowMilliseconds: 7 * 24 * 3_600_000, fundingHistoryMilliseconds: 90 * 24 * 3_600_000,
         idKind: .numeric, symbols: SymbolFormat(description: "1 to 20 upper-case letters or digits, such as BTCUSDT", maximumLength: 20),
-        timeInForce: ["GTC", "IOC", "FOK", "GTX"])
+        timeInForce: ["GTC", "IOC", "FOK", "GTX"], quoteAsset: "USDT", defaultSymbol: "BTCUSDT", hasStopOrders: true, displayTimeZone: "UTC")
 }
 
 extension VenueCapabilities {
     /// Upbit KRW spot (issue 18): holdings only (no leverage, funding or hedge mode), UUID order
-    /// ids, markets spelled `KRW-BTC`, and `ioc`/`fok` as the only times in force besides resting.
+    /// ids, markets spelled `KRW-BTC`, and `ioc`/`fok` besides resting (GTC: Upbit's default, sent as no `time_in_force`);
+    /// money in KRW, no stop orders, days counted in KST.
     public static let upbitKRW = VenueCapabilities(
         name: "Upbit KRW", scopeExchange: "UPBIT", scopeVenue: "KRW", market: .spot, leverage: nil, hasFunding: false, hasHedgeMode: false,
         historyPageLimit: 100, tradeWindowMilliseconds: 7 * 24 * 3_600_000, fundingHistoryMilliseconds: 0,
         idKind: .uuid, symbols: SymbolFormat(description: "a market such as KRW-BTC", maximumLength: 20, separators: ["-"]),
-        timeInForce: ["IOC", "FOK"])
+        timeInForce: ["GTC", "IOC", "FOK"], quoteAsset: "KRW", defaultSymbol: "KRW-BTC", hasStopOrders: false, displayTimeZone: "Asia/Seoul")
 }

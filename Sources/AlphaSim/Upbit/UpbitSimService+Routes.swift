@@ -14,7 +14,7 @@ extension UpbitSimService {
         })
         router.get("/v1/ticker", quotation(group: "ticker") { [self] parameters throws(UpbitAPIError) in
             let markets = try known(parameters.list("markets"))
-            let time = now()
+            let time = marketNow()
             return (.array(markets.map { market in ticker(market, time: time) }), .ok)
         })
         router.get("/v1/orderbook", quotation(group: "orderbook") { [self] parameters throws(UpbitAPIError) in
@@ -150,14 +150,14 @@ extension UpbitSimService {
         _ = try known([market])
         let count = Int(parameters["count"] ?? "1") ?? 0
         guard (1...200).contains(count) else { throw .validation("count must be from 1 to 200") }
-        var until = now() + 1
+        let time = marketNow()
+        var until = time + 1
         if let to = parameters["to"] {
             guard let parsed = Self.time(to) else { throw .validation("to must be a time such as 2026-12-07T04:56:53Z") }
             until = parsed
         }
         let length = Int64(minutes) * 60_000
         // Upbit's `to` is exclusive: the candles that open before it.
-        let time = now()
         let merged = state.withLock { state in
             Self.extendCandles(&state, market: market, to: time)
             return state.candles.klines(symbol: market, interval: length, startTime: nil, endTime: until - 1, limit: count)

@@ -42,6 +42,8 @@ public final class UpbitSimService: Sendable {
         var budget = UpbitRequestBudget()
         /// 429s given for requests past a group's limit (not those a fault forced).
         var refusals = 0
+        /// How far the market's clock is ahead of the wall clock (tests move it by hours).
+        var marketOffset: Int64 = 0
     }
     let state: Mutex<State>
     let streams = UpbitStreamHub()
@@ -62,7 +64,22 @@ public final class UpbitSimService: Sendable {
 
     public func withExchange<Result>(_ body: (inout UpbitSpotExchange) -> Result) -> Result { state.withLock { body(&$0.exchange) } }
 
+    /// Request and order times: the wall clock (clients sign with it).
     func now() -> Int64 { Timestamp.now().millisecondsSinceEpoch }
+
+    /// The market's clock, which candles and tickers are on: the wall clock, unless a test or the
+    /// control API moved it ahead to make hours pass in seconds.
+    public func marketNow() -> Int64 { now() + state.withLock { $0.marketOffset } }
+
+    /// Moves the market's clock ahead; every market's minutes up to then are flat candles at its
+    /// price (as on Upbit, a minute without trades repeats the last price).
+    public func advanceMarket(milliseconds: Int64) {
+        let time = now()
+        state.withLock { state in
+            state.marketOffset += max(0, milliseconds)
+            for market in state.exchange.prices.keys { Self.extendCandles(&state, market: market, to: time + state.marketOffset) }
+        }
+    }
 
     /// The candle book brought up to `time`: a minute in which the price did not move is a flat
     /// candle at it, as on Upbit, so the newest candles are always the current minute's.
@@ -79,9 +96,10 @@ public final class UpbitSimService: Sendable {
     public func setPrice(_ price: Amount, market: String) {
         let time = now()
         state.withLock { state in
-            Self.extendCandles(&state, market: market, to: time)
+            let marketTime = time + state.marketOffset
+            Self.extendCandles(&state, market: market, to: marketTime)
             state.exchange.setPrice(price, market: market, time: time)
-            state.candles.record(symbol: market, price: price, time: time)
+            state.candles.record(symbol: market, price: price, time: marketTime)
         }
         publishChanges()
     }
@@ -102,6 +120,13 @@ public final class UpbitSimService: Sendable {
             guard withExchange({ $0.prices[market] }) != nil else { throw HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: "unknown market \(market)")) }
             setPrice(price, market: market)
             return .response(.json(.object(["market": .string(market), "price": .string(price.description)])))
+        })
+        router.post("/sim/v1/market/advance", control { [self] body throws(HTTPRequestRejection) in
+            guard case .number(let text)? = body["minutes"], let minutes = Int64(text), (1...100_000).contains(minutes) else {
+                throw HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: "send {\"minutes\": N} with N from 1 to 100000"))
+            }
+            advanceMarket(milliseconds: minutes * 60_000)
+            return .response(.json(.object(["marketTime": .string(Timestamp(millisecondsSinceEpoch: marketNow()).iso8601)])))
         })
         router.post("/sim/v1/faults", control { [self] body throws(HTTPRequestRejection) in
             guard case .string(let fault)? = body["fault"], case .number(let text)? = body["count"] ?? .number("1"), let count = Int(text), count > 0 else {

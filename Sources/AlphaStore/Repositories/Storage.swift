@@ -12,6 +12,8 @@ public protocol StorageBackend: Sendable {
 /// One connection to the engine's data, with every repository over it. Writes made inside
 /// `transaction` commit together or not at all; a repository called inside it joins it.
 public protocol Storage: AnyObject {
+    /// The venue this store's account trades (a database holds one venue's account).
+    var venue: VenueCapabilities { get }
     var events: any EventLog { get }
     var commands: any CommandQueue { get }
     var projections: any ProjectionReader { get }
@@ -69,11 +71,15 @@ extension EventJournal {
 /// The engine's data in one SQLite file in WAL mode, shared by the bot and the web.
 public struct SQLiteBackend: StorageBackend {
     public let path: String
+    public let venue: VenueCapabilities
 
-    public init(path: String) { self.path = path }
+    public init(path: String, venue: VenueCapabilities = .binanceUSDM) {
+        self.path = path
+        self.venue = venue
+    }
 
     public func open(memory: Database.MemoryProfile = .lean) throws -> any Storage {
-        SQLiteStorage(try Database(path: path, memory: memory))
+        SQLiteStorage(try Database(path: path, memory: memory), venue: venue)
     }
 }
 
@@ -92,12 +98,15 @@ public final class SQLiteStorage: Storage {
     public let sessionRevocations: any SessionRevocationRepository
     public let notifications: any NotificationOutbox
 
-    public init(_ database: Database) {
+    public let venue: VenueCapabilities
+
+    public init(_ database: Database, venue: VenueCapabilities = .binanceUSDM) {
         self.database = database
+        self.venue = venue
         events = EventStore(database: database)
         commands = CommandStore(database: database)
         projections = ProjectionStore(database: database)
-        configs = ConfigStore(database: database)
+        configs = ConfigStore(database: database, venue: venue)
         heartbeats = HeartbeatStore(database: database)
         marketData = MarketDataStore(database: database)
         backtests = BacktestStore(database: database)

@@ -16,7 +16,13 @@ public final class ConfigStore {
     /// The key of the runtime configuration (seed guide §4.4).
     public static let runtimeKey = "runtime"
 
-    public init(database: Database) { self.database = database }
+    /// The venue the database trades: its symbols, and the defaults before anything is stored.
+    public let venue: VenueCapabilities
+
+    public init(database: Database, venue: VenueCapabilities = .binanceUSDM) {
+        self.database = database
+        self.venue = venue
+    }
 
     public func value(forKey key: String) throws -> VersionedConfig<JSONObject>? {
         try database.statement("SELECT value_json, version, updated_at, updated_by FROM config_store WHERE key = ?")
@@ -29,9 +35,9 @@ public final class ConfigStore {
     /// The runtime configuration: the stored one, or the defaults at version 0.
     public func runtime() throws -> VersionedConfig<RuntimeConfig> {
         guard let stored = try value(forKey: Self.runtimeKey) else {
-            return VersionedConfig(value: RuntimeConfig(), version: 0, updatedAt: nil, updatedBy: nil)
+            return VersionedConfig(value: RuntimeConfig(venue: venue), version: 0, updatedAt: nil, updatedBy: nil)
         }
-        return VersionedConfig(value: try RuntimeConfig(json: stored.value), version: stored.version,
+        return VersionedConfig(value: try RuntimeConfig(json: stored.value, venue: venue), version: stored.version,
                                updatedAt: stored.updatedAt, updatedBy: stored.updatedBy)
     }
 

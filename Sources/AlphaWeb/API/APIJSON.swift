@@ -16,6 +16,15 @@ enum APIJSON {
         return .object(json)
     }
 
+    /// The venue the account trades, so a client shows it right: spot holdings or futures
+    /// positions, amounts in the quote asset, times in the venue's zone.
+    static func venue(_ venue: VenueCapabilities) -> JSONValue {
+        .object([
+            "exchange": .string(venue.configurationName), "name": .string(venue.name), "market": .string(venue.market.rawValue),
+            "quoteAsset": .string(venue.quoteAsset), "timeZone": .string(venue.displayTimeZone), "stopOrders": .bool(venue.hasStopOrders),
+        ])
+    }
+
     static func event(_ event: Event) -> JSONValue {
         .object([
             "seq": .int(event.seq ?? 0), "id": .string(event.id), "type": .string(event.type.rawValue),

@@ -10,13 +10,9 @@ enum CommandValidation {
     /// Types `POST /api/commands` accepts: withdrawals go through `POST /api/withdrawals`, which
     /// holds them to more rules than the admin role; proposals come from `alphaengine tune --propose`.
     static let accepted: [CommandType] = CommandType.allCases.filter { $0 != .withdraw && $0 != .proposeParameters }
-    /// The venue's rules: symbols, leverage, time in force (one source, the venue's capabilities).
-    static let venue = VenueCapabilities.binanceUSDM
-
-    static func isSymbol(_ text: String) -> Bool { venue.symbols.isValid(text) }
-
     /// Every problem found (paths start with `payload.`); none means the payload may be stored.
-    static func problems(_ type: CommandType, _ payload: JSONObject) -> [FieldProblem] {
+    /// `venue` gives the rules: symbols, leverage, time in force (the store's venue's capabilities).
+    static func problems(_ type: CommandType, _ payload: JSONObject, venue: VenueCapabilities) -> [FieldProblem] {
         do throws(CommandPayloadError) {
             // A configuration, and a backtest, must also name a strategy that can run with those parameters.
             switch try CommandRequest(type: type, payload: payload, venue: venue) {

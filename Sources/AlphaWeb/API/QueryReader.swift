@@ -96,11 +96,11 @@ struct QueryReader {
         return text
     }
 
-    /// An exchange symbol, as the venue spells them.
-    mutating func symbol(_ name: String) -> String? {
+    /// An exchange symbol, as `venue` spells them.
+    mutating func symbol(_ name: String, venue: VenueCapabilities) -> String? {
         guard let text = single(name) else { return nil }
-        guard CommandValidation.isSymbol(text) else {
-            problems.append(FieldProblem(name, "must be \(CommandValidation.venue.symbols.description)"))
+        guard venue.symbols.isValid(text) else {
+            problems.append(FieldProblem(name, "must be \(venue.symbols.description)"))
             return nil
         }
         return text

@@ -52,12 +52,12 @@ extension WebAPI {
     func submit(_ type: CommandType, payload: JSONObject, context: Context) throws -> HTTPResponse {
         let caller = context.caller
         let key = try idempotencyKey(context.request)
-        let problems = CommandValidation.problems(type, payload)
+        let problems = CommandValidation.problems(type, payload, venue: context.storage.venue)
         if !problems.isEmpty { throw APIFailure.invalid(problems) }
         let symbol: String? = if case .string(let text)? = payload["symbol"] { text } else { nil }
         // Keys are per user: two people picking the same key must not see each other's command.
         let command = Command(type: type, actor: Actor(kind: .user, id: "web:\(caller.name)"),
-                              scope: Scope(on: CommandValidation.venue, symbol: symbol, mode: settings.mode),
+                              scope: Scope(on: context.storage.venue, symbol: symbol, mode: settings.mode),
                               idempotencyKey: key.map { "\(caller.name):\($0)" }, payload: payload)
         let outcome = try context.storage.commands.insert(command)
         var response: HTTPResponse

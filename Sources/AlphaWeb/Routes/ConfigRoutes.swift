@@ -24,7 +24,7 @@ extension WebAPI {
             let config = body.object("config")
             if let config {
                 do throws(ConfigValidationError) {
-                    let parsed = try RuntimeConfig(json: config)
+                    let parsed = try RuntimeConfig(json: config, venue: context.storage.venue)
                     for problem in StrategyCatalog.problems(in: parsed) { body.fail("config.\(problem.field)", problem.message) }
                 } catch {
                     for problem in error.errors { body.fail("config.\(problem.field)", problem.message) }

@@ -122,13 +122,14 @@ extension WebAPI {
         ]
         let risk: JSONObject = [
             "maxRiskPerTrade": .amount(config.value.maxRiskPerTrade), "dailyLossLimit": .amount(config.value.dailyLossLimit),
-            "dailyLossUsed": .amount(state.dailyLossUsed(day: today, asset: "USDT")), "configVersion": .int(config.version),
+            "dailyLossUsed": .amount(state.dailyLossUsed(day: today, asset: storage.venue.quoteAsset)), "configVersion": .int(config.version),
         ]
         var commandCounts: JSONObject = [:]
         for status in CommandStatus.allCases { commandCounts[status.rawValue] = .int(counts[status] ?? 0) }
         var dashboard: JSONObject = ["generatedAt": .string(now.iso8601), "seq": .int(lastSeq)]
         dashboard["engine"] = .object(engine)
         dashboard["tradingMode"] = .string(settings.mode.rawValue)
+        dashboard["venue"] = APIJSON.venue(storage.venue)
         dashboard["symbol"] = .string(config.value.symbol)
         dashboard["bot"] = .object(bot)
         dashboard["stream"] = .object(stream)

@@ -48,9 +48,9 @@ extension WebAPI {
                 throw APIFailure.forbidden("LOGIN_NOT_FRESH: you signed in \(age) s ago; withdrawals need a login from the last "
                     + "\(settings.withdrawals.freshLoginSeconds) s — sign in again")
             }
-            let problems = CommandValidation.problems(.withdraw, payload)
+            let problems = CommandValidation.problems(.withdraw, payload, venue: context.storage.venue)
             if !problems.isEmpty { throw APIFailure.invalid(problems) }
-            guard case .withdraw(let request)? = try? CommandRequest(type: .withdraw, payload: payload, venue: CommandValidation.venue) else {
+            guard case .withdraw(let request)? = try? CommandRequest(type: .withdraw, payload: payload, venue: context.storage.venue) else {
                 throw APIFailure.invalid("payload", "is not a withdrawal")
             }
             if let refusal = settings.withdrawals.check(request, actor: Actor(kind: .user, id: "web:\(caller.name)")) {

@@ -37,8 +37,8 @@ public struct WebSettings: Sendable {
         self.openAPIDocument = openAPIDocument
     }
 
-    /// The SQLite file at `databasePath` (the only backend today).
-    public init(databasePath: String, mode: TradingMode, openAPIDocument: [UInt8]) {
-        self.init(storage: SQLiteBackend(path: databasePath), mode: mode, openAPIDocument: openAPIDocument)
+    /// The SQLite file at `databasePath` (the only backend today), of an account on `venue`.
+    public init(databasePath: String, venue: VenueCapabilities = .binanceUSDM, mode: TradingMode, openAPIDocument: [UInt8]) {
+        self.init(storage: SQLiteBackend(path: databasePath, venue: venue), mode: mode, openAPIDocument: openAPIDocument)
     }
 }
