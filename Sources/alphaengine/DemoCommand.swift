@@ -19,8 +19,11 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the demo keeps its database, logs and login.") var dataDirectory = "data/demo"
     @Option(help: "The web's port (0 picks a free one).") var port: UInt16 = 8080
     @Option(help: "The simulator's port (0 picks a free one).") var simPort: UInt16 = 0
-    @Option(help: "The symbol the demo trades (the runtime configuration's trading.symbol).") var symbol = RuntimeConfig.defaultSymbol
-    @Option(help: "The strategy the demo's bot runs on one-minute candles (none: trade by hand).") var strategy = "sma_cross"
+    @Option(help: "binance (USDⓈ-M futures) or upbit (KRW spot, volatility_breakout on KST days by default).") var venue = "binance"
+    @Option(help: "The symbol the demo trades (the runtime configuration's trading.symbol; default BTCUSDT, or KRW-BTC on Upbit).")
+    var symbol: String?
+    @Option(help: "The strategy the demo's bot runs (none: trade by hand; default sma_cross on one-minute candles, or volatility_breakout on Upbit).")
+    var strategy: String?
     @Option(help: "How much faster than the wall clock the simulator's market runs (60: a one-minute candle every second).")
     var speed: Double = 60
 
@@ -31,12 +34,22 @@ struct DemoCommand: ParsableCommand {
         "sma_cross": ["fast": 3, "slow": 8, "quantity": "0.01"],
         "ma_trend": ["fast": 5, "slow": 20, "quantity": "0.01"],
         "turtle": ["entry": 10, "exit": 5, "atr": 10],
+        "volatility_breakout": ["k": "0.5", "zone": "Asia/Seoul", "quantity": "0.01", "stop_pct": "0.02"],
     ]
 
+    var venueCapabilities: VenueCapabilities { VenueCapabilities.named(venue) ?? .binanceUSDM }
+    var upbit: Bool { venueCapabilities == .upbitKRW }
+    var chosenStrategy: String { strategy ?? (upbit ? "volatility_breakout" : "sma_cross") }
+    var chosenSymbol: String { symbol ?? venueCapabilities.defaultSymbol }
+    /// Day-long strategies look at five-minute candles (at 60× one closes every 5 s), the rest at one-minute ones.
+    var timeframe: String { chosenStrategy == "volatility_breakout" ? "5m" : "1m" }
+
     func validate() throws {
-        guard StrategyCatalog.names.contains(strategy) else {
+        guard VenueCapabilities.named(venue) != nil else { throw ValidationError("--venue must be binance or upbit, not \(venue)") }
+        guard StrategyCatalog.names.contains(chosenStrategy) else {
             throw ValidationError("--strategy must be one of \(StrategyCatalog.names.joined(separator: ", "))")
         }
+        guard venueCapabilities.symbols.isValid(chosenSymbol) else { throw ValidationError("--symbol must be \(venueCapabilities.symbols.description)") }
     }
 
     func run() throws {
@@ -45,26 +58,15 @@ struct DemoCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
             let password = try demoLogin()
 
-            let sim = SimService(configuration: SimConfiguration.randomKeys())
-            var simHTTP = HTTPServerConfiguration()
-            simHTTP.port = simPort
-            let simServer = HTTPServer(configuration: simHTTP, handler: sim.router.handler)
-            do { try simServer.start() } catch { throw ValidationFailure("simulator: cannot listen on port \(simPort): \(error)", status: 1) }
             guard speed > 0, speed <= 10_000 else { throw ValidationError("--speed must be above 0 and at most 10000") }
-            var marketSettings = SimMarketDriver.Settings()
-            marketSettings.speed = speed
-            let market = SimMarketDriver(service: sim, settings: marketSettings)
-            market.start()
-            defer {
-                market.stop()
-                simServer.shutdown()
-            }
+            let sim = try startSimulator()
+            defer { sim.stop() }
 
-            let simURL = "127.0.0.1:\(simServer.port)"
+            let simURL = "127.0.0.1:\(sim.port)"
             let environment = [
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "ALPHAENGINE_MODE": "sim",
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "ALPHAENGINE_MODE": "sim", "ALPHAENGINE_EXCHANGE": venue,
                 "ALPHAENGINE_REST_URL": "http://\(simURL)", "ALPHAENGINE_WS_URL": "ws://\(simURL)",
-                "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
+                "ALPHAENGINE_SIM_API_KEY": sim.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.apiSecret,
             ]
             let webLogStart = logSize("web.log")
             let bot = try child(["bot", "--data-dir", dataDirectory], log: "bot.log", environment: environment)
@@ -80,15 +82,15 @@ struct DemoCommand: ParsableCommand {
                 AlphaEngine demo: simulator, bot and web on this machine (Ctrl-C stops all three)
                   web:        \(base)   (API: \(base)/api/…, contract: \(base)/api/openapi.yaml)
                   login:      \(Self.user) / \(password)   (admin)
-                  simulator:  http://\(simURL)   (Binance USDⓈ-M API; control token \(sim.configuration.controlToken))
-                  market:     \(String(format: "%g", speed))× the wall clock; strategy \(strategy)\(strategy == RuntimeConfig.noStrategy ? "" : " on one-minute candles, 0.01 BTC a trade")
+                  simulator:  http://\(simURL)   (\(upbit ? "Upbit" : "Binance USDⓈ-M") API; control token \(sim.controlToken))
+                  market:     \(String(format: "%g", speed))× the wall clock; strategy \(chosenStrategy)\(chosenStrategy == RuntimeConfig.noStrategy ? "" : " on \(timeframe) candles of \(chosenSymbol), 0.01 BTC a trade")
                   logs:       \(dataDirectory)/bot.log, \(dataDirectory)/web.log
                 try:
                   TOKEN=$(curl -s -X POST \(base)/api/auth/login -H 'Content-Type: application/json' \\
                           -d '{"username":"\(Self.user)","password":"\(password)"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
                   curl -s \(base)/api/dashboard -H "Authorization: Bearer $TOKEN"
                   curl -s -X POST \(base)/api/commands -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-                       -d '{"type":"PlaceOrder","payload":{"symbol":"BTCUSDT","side":"BUY","type":"MARKET","quantity":"0.010"}}'
+                       -d '{"type":"PlaceOrder","payload":{"symbol":"\(chosenSymbol)","side":"BUY","type":"MARKET","quantity":"0.010"}}'
                 """)
             fflush(nil)  // every stream: the banner reaches a pipe at once
             while shutdown.wait(milliseconds: 500) == nil {
@@ -106,36 +108,72 @@ struct DemoCommand: ParsableCommand {
     /// prints the same login.
     private func demoLogin() throws -> String {
         let path = (dataDirectory as NSString).appendingPathComponent("demo-password")
-        let database = try Database.openMigrated(path: databasePath(dataDirectory: dataDirectory, mode: .sim))
+        let database = try Database.openMigrated(path: databasePath(dataDirectory: dataDirectory, mode: .sim, venue: venueCapabilities))
         let users = UserStore(database: database)
+        let saved = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         if try users.user(named: Self.user) != nil {
-            guard let saved = try? String(contentsOfFile: path, encoding: .utf8) else {
+            guard let saved else {
                 throw ValidationFailure("\(dataDirectory) has a demo user but no \(path); remove \(dataDirectory) to start afresh", status: 1)
             }
-            return saved.trimmingCharacters(in: .whitespacesAndNewlines)
+            return saved
         }
-        let password = Hex.encode(SecureRandom.bytes(12))
-        guard FileManager.default.createFile(atPath: path, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ValidationFailure("cannot write \(path)", status: 1)
+        // One login for the directory: a second venue's database gets the first one's.
+        let password = saved ?? Hex.encode(SecureRandom.bytes(12))
+        if saved == nil {
+            guard FileManager.default.createFile(atPath: path, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationFailure("cannot write \(path)", status: 1)
+            }
         }
         try users.add(name: Self.user, role: "admin", passwordHash: PasswordHash.make(password))
         // The runtime configuration names the symbol and the strategy the demo trades, through the
         // same versioned UpdateConfig command a user would send (the bot applies it at boot).
-        if try ConfigStore(database: database).runtime().version == 0 {
-            var config = RuntimeConfig()
-            config.symbol = symbol
-            config.strategyName = strategy
-            if strategy != RuntimeConfig.noStrategy {
+        if try ConfigStore(database: database, venue: venueCapabilities).runtime().version == 0 {
+            var config = RuntimeConfig(venue: venueCapabilities)
+            config.symbol = chosenSymbol
+            config.strategyName = chosenStrategy
+            if chosenStrategy != RuntimeConfig.noStrategy {
                 // Short periods on one-minute candles: at 60× a candle closes every second, so
                 // crosses come within the first minute.
-                config.strategyTimeframe = "1m"
-                config.strategyParams = Self.demoParameters[strategy] ?? [:]
+                config.strategyTimeframe = timeframe
+                config.strategyParams = Self.demoParameters[chosenStrategy] ?? [:]
             }
             _ = try CommandStore(database: database).insert(Command(
-                type: .updateConfig, actor: Actor(kind: .system, id: "demo"), scope: Scope(on: .binanceUSDM, mode: .sim),
+                type: .updateConfig, actor: Actor(kind: .system, id: "demo"), scope: Scope(on: venueCapabilities, mode: .sim),
                 idempotencyKey: "demo:initial-config", payload: ["config": .object(config.json), "expectedVersion": .int(0)]))
         }
         return password
+    }
+
+    /// The venue's simulator in this process, its market moving at `speed`.
+    struct RunningSimulator {
+        let port: UInt16, apiKey: String, apiSecret: String, controlToken: String
+        let stop: () -> Void
+    }
+
+    private func startSimulator() throws -> RunningSimulator {
+        var http = HTTPServerConfiguration()
+        http.port = simPort
+        func listen(_ handler: @escaping HTTPHandler) throws -> HTTPServer {
+            let server = HTTPServer(configuration: http, handler: handler)
+            do { try server.start() } catch { throw ValidationFailure("simulator: cannot listen on port \(simPort): \(error)", status: 1) }
+            return server
+        }
+        if upbit {
+            let sim = UpbitSimService(configuration: UpbitSimConfiguration.randomKeys())
+            let server = try listen(sim.router.handler)
+            let market = UpbitMarketDriver(service: sim, speed: speed)
+            market.start()
+            return RunningSimulator(port: server.port, apiKey: sim.configuration.accessKey, apiSecret: sim.configuration.secretKey,
+                                    controlToken: sim.configuration.controlToken, stop: { market.stop(); server.shutdown() })
+        }
+        let sim = SimService(configuration: SimConfiguration.randomKeys())
+        let server = try listen(sim.router.handler)
+        var settings = SimMarketDriver.Settings()
+        settings.speed = speed
+        let market = SimMarketDriver(service: sim, settings: settings)
+        market.start()
+        return RunningSimulator(port: server.port, apiKey: sim.configuration.apiKey, apiSecret: sim.configuration.apiSecret,
+                                controlToken: sim.configuration.controlToken, stop: { market.stop(); server.shutdown() })
     }
 
     private func logSize(_ log: String) -> Int {

@@ -18,7 +18,7 @@ struct SimCommand: ParsableCommand {
     @Option(help: "binance (USDⓈ-M futures) or upbit (KRW spot).") var venue = "binance"
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port (0 picks a free one).") var port: UInt16 = 9901
+    @Option(help: "Port (0 picks a free one; default 9901, or 9902 for Upbit, where the bot looks for each).") var port: UInt16?
     @Option(help: "The simulator's YAML settings (keys, balance, prices, seed, speed…); flags override it.") var config: String?
     @Option(help: "API key clients must send (default: random).") var apiKey: String?
     @Option(help: "API secret clients sign with (default: random).") var apiSecret: String?
@@ -128,16 +128,19 @@ struct SimCommand: ParsableCommand {
         server.shutdown()
     }
 
+    /// --port, or the venue's own default (Binance's simulator on 9901, Upbit's on 9902).
+    var listenPort: UInt16 { port ?? (venue == "upbit" ? 9902 : 9901) }
+
     /// The server on --host and --port, started; exit status 1 when it cannot listen there.
     func listen(_ handler: @escaping HTTPHandler) throws -> HTTPServer {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
-        configuration.port = port
+        configuration.port = listenPort
         let server = HTTPServer(configuration: configuration, handler: handler)
         do {
             try server.start()
         } catch {
-            FileHandle.standardError.write(Data("alphaengine sim: cannot listen on \(host):\(port): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("alphaengine sim: cannot listen on \(host):\(listenPort): \(error)\n".utf8))
             throw ExitCode(1)
         }
         return server

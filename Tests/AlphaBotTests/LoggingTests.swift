@@ -95,7 +95,7 @@ struct LoggingTests {
         #expect(!lines.isEmpty && objects.count == lines.count, "every line JSON: \(lines.filter { (try? JSONParser.parseObject($0)) == nil })")
         #expect(objects.allSatisfy { $0["process"] == .string("bot") })
         let messages = objects.compactMap { object -> String? in if case .string(let text)? = object["message"] { text } else { nil } }
-        #expect(messages.contains { $0.hasPrefix("running (sim") } && messages.last == "stopped", "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("running (binance, sim") } && messages.last == "stopped", "\(messages)")
         let boot = world.stored(.engineStarted).first.flatMap { event -> String? in if case .string(let id)? = event.payload["bootId"] { id } else { nil } }
         #expect(boot != nil && objects.last?["boot"] == boot.map { .string($0) }, "the boot id on the lines after boot")
         #expect(!world.log.contains(world.sim.configuration.apiSecret), "the exchange secret is never logged")

@@ -126,6 +126,9 @@ extension UpbitSimService {
     /// Under the state's lock, so two requests' changes go out in the order they happened.
     func publishChanges() {
         let time = now()
-        state.withLock { state in streams.publish(state.exchange.takeUpdates(), holdings: state.exchange.holdings, time: time) }
+        state.withLock { state in
+            let updates = state.exchange.takeUpdates().filter { _ in !state.faults.strikes("drop_events") }
+            streams.publish(updates, holdings: state.exchange.holdings, time: time)
+        }
     }
 }

@@ -128,28 +128,61 @@ public final class UpbitSimService: Sendable {
             advanceMarket(milliseconds: minutes * 60_000)
             return .response(.json(.object(["marketTime": .string(Timestamp(millisecondsSinceEpoch: marketNow()).iso8601)])))
         })
-        router.post("/sim/v1/faults", control { [self] body throws(HTTPRequestRejection) in
-            guard case .string(let fault)? = body["fault"], case .number(let text)? = body["count"] ?? .number("1"), let count = Int(text), count > 0 else {
-                throw HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: "send {\"fault\": \"unknown_after_execute\" | \"http_5xx\" | \"rate_limit\", \"count\": N}"))
-            }
-            let armed = state.withLock { state -> Bool in
-                switch fault {
-                case "unknown_after_execute": state.faults.unknownAfterExecute += count
-                case "http_5xx": state.faults.failing += count
-                case "rate_limit": state.faults.rateLimited += count
-                default: return false
-                }
-                return true
-            }
-            guard armed else { throw HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: "unknown fault \(fault)")) }
-            return .response(.json(.object(["fault": .string(fault), "count": .int(Int64(count))])))
-        })
+        router.post("/sim/v1/faults", control { [self] body throws(HTTPRequestRejection) in try armFault(body) })
         router.delete("/sim/v1/faults", control { [self] _ in
             state.withLock { $0.faults = UpbitFaults() }
             return .response(.json(.object([:])))
         })
         router.fallback = { _ in Self.answer(UpbitAPIError(404, "not_found", "Not found")) }
         return router
+    }
+
+    // MARK: Faults
+
+    /// `{"fault": kind, "count": N}` arms N of one kind (hang also takes `milliseconds`);
+    /// `{"fault": "schedule", "seed": 7, "probability": "0.2", "kinds": [...], "milliseconds": 2500}`
+    /// draws the kinds on every request, order and stream message.
+    func armFault(_ body: JSONObject) throws(HTTPRequestRejection) -> HTTPReply {
+        func reject(_ message: String) -> HTTPRequestRejection { HTTPRequestRejection(.error(.badRequest, code: "bad_request", message: message)) }
+        func number(_ key: String, default value: Int) throws(HTTPRequestRejection) -> Int {
+            guard let field = body[key] else { return value }
+            guard case .number(let text) = field, let number = Int(text), number > 0 else { throw reject("\(key) must be a positive whole number") }
+            return number
+        }
+        let kinds = UpbitFaults.schedulable.sorted().joined(separator: ", ")
+        guard case .string(let fault)? = body["fault"] else { throw reject("send {\"fault\": one of \(kinds) or schedule, \"count\": N}") }
+        let hang = try number("milliseconds", default: 30_000)
+        if fault == "schedule" {
+            guard case .number(let seedText)? = body["seed"], let seed = UInt64(seedText) else { throw reject("seed must be a whole number") }
+            guard case .string(let text)? = body["probability"], let probability = Double(text), (0...1).contains(probability) else {
+                throw reject("probability must be a string between \"0\" and \"1\"")
+            }
+            guard case .array(let list)? = body["kinds"] else { throw reject("kinds must be a list of \(kinds)") }
+            var chosen: Set<String> = []
+            for item in list {
+                guard case .string(let kind) = item, UpbitFaults.schedulable.contains(kind) else { throw reject("kinds must be a list of \(kinds)") }
+                chosen.insert(kind)
+            }
+            state.withLock {
+                $0.faults.schedule = SimFaults.Schedule(seed: seed, probability: probability, kinds: chosen)
+                $0.faults.hangMilliseconds = hang
+            }
+            return .response(.json(.object(["fault": "schedule", "kinds": .array(chosen.sorted().map { .string($0) })])))
+        }
+        let count = try number("count", default: 1)
+        let armed = state.withLock { state -> Bool in
+            switch fault {
+            case "unknown_after_execute": state.faults.unknownAfterExecute += count
+            case "http_5xx": state.faults.failing += count
+            case "rate_limit": state.faults.rateLimited += count
+            case "hang": state.faults.hanging += count; state.faults.hangMilliseconds = hang
+            case "drop_events": state.faults.droppedMessages += count
+            default: return false
+            }
+            return true
+        }
+        guard armed else { throw reject("unknown fault \(fault); one of \(kinds) or schedule") }
+        return .response(.json(.object(["fault": .string(fault), "count": .int(Int64(count))])))
     }
 
     // MARK: Answers
@@ -180,16 +213,26 @@ public final class UpbitSimService: Sendable {
         { [self] request in
             guard let remaining = spend(group) else { return Self.answer(UpbitFaults.tooManyRequests, group: group) }
             do throws(UpbitAPIError) {
-                let (limited, failing) = state.withLock { (UpbitFaults.take(&$0.faults.rateLimited), UpbitFaults.take(&$0.faults.failing)) }
+                let (limited, failing) = state.withLock { ($0.faults.strikes("rate_limit"), $0.faults.strikes("http_5xx")) }
                 if limited { throw UpbitFaults.tooManyRequests }
                 if failing { throw UpbitFaults.serverError }
                 let parameters = try UpbitParameters(request)
                 let header = request.headers["authorization"]
                 _ = try state.withLock { state throws(UpbitAPIError) in try state.authenticator.authenticate(authorization: header, parameters: parameters) }
                 let (value, status) = try body(parameters)
+                let answer = Self.answer(value, status: status, group: group, remaining: remaining)
+                guard group == "order", request.method == "POST" else { return answer }
+                let (lost, hang) = state.withLock { ($0.faults.strikes("unknown_after_execute"), $0.faults.strikes("hang") ? $0.faults.hangMilliseconds : nil) }
                 // Done, and then the answer is lost: the client cannot know the order went through.
-                if group == "order", state.withLock({ UpbitFaults.take(&$0.faults.unknownAfterExecute) }) { throw UpbitFaults.serverError }
-                return Self.answer(value, status: status, group: group, remaining: remaining)
+                if lost { throw UpbitFaults.serverError }
+                // Done, and answered only after the client has given up.
+                if let hang, case .response(let response) = answer {
+                    return .offload {
+                        usleep(UInt32(min(hang, 120_000)) * 1000)
+                        return response
+                    }
+                }
+                return answer
             } catch {
                 return Self.answer(error, group: group, remaining: remaining)
             }

@@ -129,8 +129,8 @@ extension WebAPI {
         var dashboard: JSONObject = ["generatedAt": .string(now.iso8601), "seq": .int(lastSeq)]
         dashboard["engine"] = .object(engine)
         dashboard["tradingMode"] = .string(settings.mode.rawValue)
-        dashboard["venue"] = APIJSON.venue(storage.venue)
         dashboard["symbol"] = .string(config.value.symbol)
+        dashboard["venue"] = APIJSON.venue(storage.venue)
         dashboard["bot"] = .object(bot)
         dashboard["stream"] = .object(stream)
         dashboard["rateLimit"] = .object(rateLimit)
