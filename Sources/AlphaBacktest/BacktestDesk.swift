@@ -15,11 +15,15 @@ public final class BacktestDesk: CommandHandler {
     private let runs: any BacktestRepository
     private let configs: any ConfigRepository
     private let backend: any StorageBackend
+    /// The venue whose symbols a backtest may name.
+    private let venue: VenueCapabilities
     private let queue = DispatchQueue(label: "alphaengine.backtests")
     /// The most candles one run reads (about 3.8 years of minutes).
     public static let candleLimit = 2_000_000
 
-    public init(commands: any CommandQueue, runs: any BacktestRepository, configs: any ConfigRepository, backend: any StorageBackend) {
+    public init(commands: any CommandQueue, runs: any BacktestRepository, configs: any ConfigRepository, backend: any StorageBackend,
+                venue: VenueCapabilities = .binanceUSDM) {
+        self.venue = venue
         self.commands = commands
         self.runs = runs
         self.configs = configs
@@ -34,7 +38,7 @@ public final class BacktestDesk: CommandHandler {
     public func handle(_ command: Command, _ time: KernelTime) throws -> Command {
         let decoded: CommandRequest
         do throws(CommandPayloadError) {
-            decoded = try CommandRequest(type: command.type, payload: command.payload)
+            decoded = try CommandRequest(type: command.type, payload: command.payload, venue: venue)
         } catch {
             return try commands.fail(command.id, error: "\(error)", now: time.now)
         }

@@ -94,7 +94,7 @@ public final class BotRunner {
         strategy.commandsQueued = { [unowned dispatcher] in dispatcher.queued() }
         dispatcher.register(executor, for: OrderExecutor.commandTypes, needsExchange: true)
         dispatcher.register(scheduler, for: [.runReconcile], needsExchange: true)
-        dispatcher.register(ControlCommands(writer: writer, commands: commands, configs: storage.configs), for: ControlCommands.commandTypes, needsExchange: false)
+        dispatcher.register(ControlCommands(writer: writer, commands: commands, configs: storage.configs, venue: capabilities), for: ControlCommands.commandTypes, needsExchange: false)
         let desk = QuarantineDesk(account: account, writer: writer, commands: commands, capabilities: capabilities, log: logger("quarantine"))
         desk.commandsQueued = { [unowned dispatcher] in dispatcher.queued() }
         desk.marks = { feed.marks.mapValues(\.price) }

@@ -37,6 +37,9 @@ public enum StreamSignal: Sendable, Equatable {
     case facts([Event])
     /// Funding was paid or charged: its per-symbol lines are in the income history now.
     case fundingSettled
+    /// The holdings changed, but the message lacks what the projections need (Upbit's `myAsset`
+    /// has no average buy price): the account is read over REST.
+    case holdingsChanged
     /// A message that could not be read; the reconciler fetches the same facts over REST.
     case unreadable(reason: String)
 }

@@ -58,7 +58,7 @@ struct BotCommand: ParsableCommand {
                                        onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })
             // Backtests run beside the loop, on a connection of their own (AlphaBacktest builds on the bot).
             let backtests = BacktestDesk(commands: storage.commands, runs: storage.backtests, configs: storage.configs,
-                                         backend: SQLiteBackend(path: configuration.databasePath, venue: configuration.venue))
+                                         backend: SQLiteBackend(path: configuration.databasePath, venue: configuration.venue), venue: configuration.venue)
             _ = try backtests.failInterrupted(now: .now())
             runner.dispatcher.register(backtests, for: [.runBacktest], needsExchange: false)
             // While a command is handled, its lines carry its correlation and command ids.

@@ -146,3 +146,21 @@ struct UpbitVolatilityBreakoutTests {
         #expect(world.stopBot() == 0)
     }
 }
+
+/// The bot's own reconcile interval is long here (30 s, the runtime configuration's default):
+/// what the holdings are after a fill must come from the stream's word that they changed.
+@Suite("Bot on Upbit: holdings after a fill", .serialized)
+struct UpbitHoldingsTests {
+    @Test("a market buy's coin is on the dashboard's position within seconds, not at the next scheduled reconcile")
+    func holdingsFollowTheStream() throws {
+        let world = try UpbitBotWorld()
+        world.botArguments = ["--not-found-grace-ms", "800"]
+        try world.startBot()
+        #expect(eventually(within: 20) { world.projection().balances["KRW"]?.walletBalance == Amount(10_000_000) }, "\(world.log.suffix(3000))")
+        let buy = try #require(world.settled(try world.order("BUY", quantity: "0.001")))
+        #expect(buy.status == .acknowledged)
+        #expect(eventually(within: 5) { world.projection().positions["KRW-BTC"]?.amount == Amount("0.001") && world.moneyAgrees() }, "\(world.moneyReport())")
+        #expect(world.stored(.reconciliationPerformed).contains { $0.payload["trigger"] == "holdings-changed" })
+        #expect(world.stopBot() == 0)
+    }
+}

@@ -58,5 +58,9 @@ struct CommandRequestTests {
         #expect(throws: CommandPayloadError.self) {
             try CommandRequest(type: .setLeverage, payload: ["symbol": "KRW-BTC", "leverage": 2], venue: upbitLike)
         }
+        // Upbit's own rules: KRW markets only, so a Binance symbol is refused before the exchange sees it.
+        let upbit = VenueCapabilities.upbitKRW
+        #expect(["KRW-BTC", "KRW-ETH", "KRW-1INCH"].allSatisfy(upbit.symbols.isValid))
+        #expect(!["BTCUSDT", "KRW-", "KRW", "BTC-KRW", "krw-btc", "KRW-BTC-"].contains(where: upbit.symbols.isValid))
     }
 }

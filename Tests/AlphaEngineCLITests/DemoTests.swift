@@ -89,12 +89,43 @@ struct DemoTests {
         #expect(second.stop().status == 0)
     }
 
+    @Test("demo --venue upbit: the Upbit simulator, bot and web; volatility_breakout evaluates KRW-BTC five-minute candles; an order by the API holds coin; KRW and KST on the dashboard; a Binance symbol is refused")
+    func upbitDemo() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-demo-upbit-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let demo = try Demo(dataDirectory: directory, extra: ["--venue", "upbit"])
+        #expect(demo.banner.contains("(Upbit API;") && demo.banner.contains("strategy volatility_breakout on 5m candles of KRW-BTC"), "\(demo.banner)")
+        let port = try #require(demo.port, "\(demo.banner)")
+        let password = try #require(demo.password, "\(demo.banner)")
+        let login = try Self.call(port, "POST", "/api/auth/login", body: #"{"username":"demo","password":"\#(password)"}"#)
+        let token = try #require(Self.field("token", in: login.text), "\(login.text)")
+        #expect(eventually(within: 30) { (try? Self.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up and beating")
+        let dashboard = try Self.call(port, "GET", "/api/dashboard", token: token).text
+        #expect(dashboard.contains(#""symbol":"KRW-BTC","venue":{"exchange":"upbit","name":"Upbit KRW","market":"spot","quoteAsset":"KRW","timeZone":"Asia/Seoul","stopOrders":false}"#),
+                "\(dashboard)")
+        // The strategy runs: at 60× a five-minute candle closes every five seconds.
+        #expect(eventually(within: 30) {
+            (try? Self.call(port, "GET", "/api/events?type=StrategyEvaluated", token: token))?.text.contains(#""strategy":"volatility_breakout""#) == true
+        })
+        let refused = try Self.call(port, "POST", "/api/commands", token: token,
+                                    body: #"{"type":"PlaceOrder","payload":{"symbol":"BTCUSDT","side":"BUY","type":"MARKET","quantity":"0.001"}}"#)
+        #expect(refused.status == 400 && refused.text.contains("a market such as KRW-BTC"), "\(refused.text)")
+        let order = try Self.call(port, "POST", "/api/commands", token: token,
+                                  body: #"{"type":"PlaceOrder","payload":{"symbol":"KRW-BTC","side":"BUY","type":"MARKET","quantity":"0.001"}}"#)
+        #expect(order.status == 202, "\(order.text)")
+        let location = try #require(order.header("Location"))
+        #expect(eventually(within: 15) { (try? Self.call(port, "GET", location, token: token)).flatMap { Self.field("status", in: $0.text) } == "ACK" })
+        #expect(eventually(within: 10) { (try? Self.call(port, "GET", "/api/positions", token: token))?.text.contains(#""symbol":"KRW-BTC","amount":"0.001""#) == true })
+        #expect(try Self.call(port, "GET", "/api/balances", token: token).text.contains(#""asset":"KRW""#))
+        #expect(demo.stop().status == 0)
+    }
+
     @Test("the demo, run as a new user runs it, opens and closes a position by itself within a minute: sma_cross on one-minute candles at 60×")
     func demoTradesByItself() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-demo-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let demo = try Demo(dataDirectory: directory)
-        #expect(demo.banner.contains("strategy sma_cross on one-minute candles"), "\(demo.banner)")
+        #expect(demo.banner.contains("strategy sma_cross on 1m candles of BTCUSDT"), "\(demo.banner)")
         let port = try #require(demo.port, "\(demo.banner)")
         let password = try #require(demo.password, "\(demo.banner)")
         let login = try Self.call(port, "POST", "/api/auth/login", body: #"{"username":"demo","password":"\#(password)"}"#)

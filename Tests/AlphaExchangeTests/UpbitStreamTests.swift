@@ -61,6 +61,8 @@ struct UpbitStreamAdapterTests {
         let fees = try streamed.filter { $0.type == .feeCharged }.map { try FeePayload(json: $0.payload).amount }
         #expect(fees == [Amount("69.5")!])
         #expect(streamed.allSatisfy { $0.source == .webSocket })
+        // myAsset has no average buy price: it says the holdings changed, for the bot to read them.
+        #expect(signals.list.withLock { $0.contains(.holdingsChanged) })
 
         server.shutdown()
         #expect(signals.wait { $0.list.withLock { $0.contains { if case .disconnected = $0 { true } else { false } } } })

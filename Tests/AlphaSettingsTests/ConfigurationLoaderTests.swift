@@ -271,4 +271,27 @@ import Testing
         #expect(paths == ["/var/lib/alphaengine/alphaengine-production.db", "/var/lib/alphaengine/alphaengine-testnet.db",
                           "/var/lib/alphaengine/alphaengine-sim.db"])
     }
+
+    @Test("exchange: upbit takes Upbit's endpoints (the simulator on 9902), its keys and a database of its own; it has no testnet; a misspelt exchange is named")
+    func upbitExchange() throws {
+        let sim = try ConfigurationLoader.load(path: try file("exchange: upbit\nmode: sim\n"), environment: [:])
+        #expect(sim.venue == .upbitKRW && sim.endpoints == Endpoints(rest: "http://127.0.0.1:9902", webSocket: "ws://127.0.0.1:9902"))
+        #expect(sim.databasePath == "data/alphaengine-upbit-sim.db")
+        let production = try ConfigurationLoader.load(path: try file("""
+            exchange: upbit
+            mode: production
+            production: { api_key: "access", api_secret: "\(apiSecret)" }
+            web: { secret_key: "\(webSecret)" }
+            """), environment: [:])
+        #expect(production.venue == .upbitKRW && production.endpoints.rest == "https://api.upbit.com")
+        #expect(production.credentials.exchange == APIKey(key: "access", secret: apiSecret))
+        #expect(production.databasePath == "data/alphaengine-upbit-production.db")
+        // The environment chooses too, over the file; Binance stays the default and keeps its file names.
+        #expect(try ConfigurationLoader.load(path: try file("mode: sim\n"), environment: ["ALPHAENGINE_EXCHANGE": "upbit"]).venue == .upbitKRW)
+        #expect(try ConfigurationLoader.load(path: try file("mode: sim\n"), environment: [:]).databasePath == "data/alphaengine-sim.db")
+        expectError(.noTestnet(exchange: "upbit"), path: try file("exchange: upbit\nmode: testnet\n"))
+        let misspelt = try file("exchange: upbits\nmode: sim\n")
+        expectError(.unknownExchange("upbits", source: misspelt), path: misspelt)
+        #expect(ConfigurationError.noTestnet(exchange: "upbit").description.contains("alphaengine sim --venue upbit"))
+    }
 }

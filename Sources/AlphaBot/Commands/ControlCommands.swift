@@ -13,8 +13,11 @@ public final class ControlCommands: CommandHandler {
     private let writer: any EventJournal
     private let commands: any CommandQueue
     private let configs: any ConfigRepository
+    /// The venue whose symbols a configuration may name.
+    private let venue: VenueCapabilities
 
-    public init(writer: any EventJournal, commands: any CommandQueue, configs: any ConfigRepository) {
+    public init(writer: any EventJournal, commands: any CommandQueue, configs: any ConfigRepository, venue: VenueCapabilities = .binanceUSDM) {
+        self.venue = venue
         self.writer = writer
         self.commands = commands
         self.configs = configs
@@ -31,7 +34,7 @@ public final class ControlCommands: CommandHandler {
     public func execute(_ command: Command) throws -> Command {
         let request: CommandRequest
         do throws(CommandPayloadError) {
-            request = try CommandRequest(type: command.type, payload: command.payload)
+            request = try CommandRequest(type: command.type, payload: command.payload, venue: venue)
         } catch {
             let what = command.type == .updateConfig ? "invalid configuration" : "invalid \(command.type.rawValue) payload"
             return try commands.fail(command.id, error: "\(what): \(error)", now: now)

@@ -13,6 +13,8 @@ public final class Reconciler {
         case boot, reconnect, schedule, command
         /// One of our orders was acknowledged and the stream never mentioned it.
         case streamSilent = "stream-silent"
+        /// The stream said the holdings changed without the figures to record (Upbit's `myAsset`).
+        case holdingsChanged = "holdings-changed"
     }
 
     private let account: any ExchangeAccount

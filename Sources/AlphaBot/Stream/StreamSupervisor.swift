@@ -83,6 +83,8 @@ public final class StreamSupervisor: BotComponent {
                 if !events.isEmpty { try writer.append(events) }
             case .fundingSettled:
                 scheduler.requestFunding()
+            case .holdingsChanged:
+                scheduler.request(.holdingsChanged)
             case .unreadable(let reason):
                 // The reconciler fetches the same facts over REST.
                 unreadable.failed("reading a stream message", StreamMessageError(reason: reason), log)

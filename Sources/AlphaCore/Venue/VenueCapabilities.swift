@@ -76,11 +76,14 @@ public struct SymbolFormat: Sendable, Equatable {
     public var maximumLength: Int
     /// Characters allowed besides A-Z and 0-9 (Upbit's "-").
     public var separators: Set<Character>
+    /// What every symbol starts with ("KRW-" on Upbit's KRW market), if anything.
+    public var prefix: String
 
-    public init(description: String, maximumLength: Int, separators: Set<Character> = []) {
+    public init(description: String, maximumLength: Int, separators: Set<Character> = [], prefix: String = "") {
         self.description = description
         self.maximumLength = maximumLength
         self.separators = separators
+        self.prefix = prefix
     }
 
     /// Read as bytes: every allowed character is ASCII, and a command checks its symbol each time.
@@ -89,7 +92,7 @@ public struct SymbolFormat: Sendable, Equatable {
         guard let first = bytes.first, let last = bytes.last, bytes.count <= maximumLength else { return false }
         func separator(_ byte: UInt8) -> Bool { byte < 0x80 && separators.contains(Character(Unicode.Scalar(byte))) }
         let allowed = bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || separator($0) }
-        return allowed && !separator(first) && !separator(last)
+        return allowed && !separator(first) && !separator(last) && bytes.count > prefix.utf8.count && bytes.starts(with: prefix.utf8)
     }
 }
 
@@ -120,6 +123,6 @@ extension VenueCapabilities {
     public static let upbitKRW = VenueCapabilities(
         name: "Upbit KRW", scopeExchange: "UPBIT", scopeVenue: "KRW", market: .spot, leverage: nil, hasFunding: false, hasHedgeMode: false,
         historyPageLimit: 100, tradeWindowMilliseconds: 7 * 24 * 3_600_000, fundingHistoryMilliseconds: 0,
-        idKind: .uuid, symbols: SymbolFormat(description: "a market such as KRW-BTC", maximumLength: 20, separators: ["-"]),
+        idKind: .uuid, symbols: SymbolFormat(description: "a market such as KRW-BTC", maximumLength: 20, separators: ["-"], prefix: "KRW-"),
         timeInForce: ["GTC", "IOC", "FOK"], quoteAsset: "KRW", defaultSymbol: "KRW-BTC", hasStopOrders: false, displayTimeZone: "Asia/Seoul")
 }

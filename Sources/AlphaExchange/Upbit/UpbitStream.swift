@@ -103,8 +103,9 @@ public final class UpbitStream: ExchangeStream, @unchecked Sendable {
         return "stopped"
     }
 
-    /// A message as a signal: `myOrder` becomes facts; `myAsset` carries none (balances are read
-    /// over REST); anything unreadable is said so, for the reconciler to fetch.
+    /// A message as a signal: `myOrder` becomes facts; `myAsset` says the holdings changed (it has
+    /// no average buy price, so they are read over REST); anything unreadable is said so, for the
+    /// reconciler to fetch.
     static func signal(_ text: String, scope: Scope) -> StreamSignal? {
         guard let message = try? JSONParser.parseObject(text) else { return .unreadable(reason: "a message that is not a JSON object") }
         switch message["type"] {
@@ -114,7 +115,7 @@ public final class UpbitStream: ExchangeStream, @unchecked Sendable {
             } catch {
                 return .unreadable(reason: "myOrder: \(error)")
             }
-        case .string("myAsset")?: return nil
+        case .string("myAsset")?: return .holdingsChanged
         default:
             if case .object(let error)? = message["error"] { return .unreadable(reason: "error: \(JSONValue.object(error).serialized)") }
             return nil
