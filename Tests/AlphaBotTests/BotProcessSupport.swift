@@ -76,14 +76,7 @@ final class BotWorld {
     }
 
     /// The command once it is ACK or FAILED (nil if it is not settled within the time).
-    func settled(_ command: Command, within seconds: Double = 15) -> Command? {
-        var final: Command?
-        _ = eventually(within: seconds) {
-            final = (try? commands.command(id: command.id)) ?? nil
-            return final?.status == .acknowledged || final?.status == .failed
-        }
-        return final?.status == .acknowledged || final?.status == .failed ? final : nil
-    }
+    func settled(_ command: Command, within seconds: Double = 15) -> Command? { commands.settled(command, within: seconds) }
 
     // MARK: What the store says
 
@@ -207,5 +200,17 @@ final class BotProcess {
     /// SIGKILL, if it still runs (a test that failed half-way).
     func kill() {
         if isRunning { stop(SIGKILL) }
+    }
+}
+
+extension CommandStore {
+    /// The command once it is ACK or FAILED (nil if it is not settled within the time).
+    func settled(_ command: Command, within seconds: Double = 15) -> Command? {
+        var final: Command?
+        _ = eventually(within: seconds) {
+            final = (try? self.command(id: command.id)) ?? nil
+            return final?.status == .acknowledged || final?.status == .failed
+        }
+        return final?.status == .acknowledged || final?.status == .failed ? final : nil
     }
 }

@@ -29,6 +29,8 @@ struct UpbitBotProcessTests {
                 "\(world.moneyReport()); trades \(world.storedTradeIDs()) vs \(world.ledgerTradeIDs())")
         // Bought 0.001 at 140 000 000 (140 070 with the 0.05 % fee) and sold at 141 000 000 (140 929.5 after it).
         #expect(world.sim.withExchange { $0.holding("KRW").balance } == Amount("10000859.5")!)
+        // Upbit reports no realized PnL: the sale's 1 000 000 over the average buy price, on 0.001.
+        #expect(world.projection().pnl.values.reduce(Amount.zero) { $0 + $1.realizedPnl } == Amount(1000))
         #expect(world.stopBot() == 0)
     }
 }

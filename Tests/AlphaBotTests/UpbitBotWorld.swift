@@ -68,15 +68,7 @@ final class UpbitBotWorld {
         return try command(.placeOrder, payload)
     }
 
-    /// The command once it is ACK or FAILED (nil if it is not settled within the time).
-    func settled(_ command: Command, within seconds: Double = 15) -> Command? {
-        var final: Command?
-        _ = eventually(within: seconds) {
-            final = (try? commands.command(id: command.id)) ?? nil
-            return final?.status == .acknowledged || final?.status == .failed
-        }
-        return final?.status == .acknowledged || final?.status == .failed ? final : nil
-    }
+    func settled(_ command: Command, within seconds: Double = 15) -> Command? { commands.settled(command, within: seconds) }
 
     /// The runtime configuration the bot starts with.
     func configure(_ edit: (inout RuntimeConfig) -> Void) throws {

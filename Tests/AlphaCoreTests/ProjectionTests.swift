@@ -91,6 +91,39 @@ import AlphaTestSupport
         #expect(totals?.net == Amount("12.45")!)
     }
 
+    @Test("spot (Upbit): a sale realizes its price less the average buy price of the coin; buys move the average, sales do not; futures trades keep the exchange's figure")
+    func spotRealizedPnL() throws {
+        var state = ProjectionState()
+        let upbit = Scope(on: .upbitKRW, mode: .sim)
+        let day = Int64(1_795_297_521_000)
+        var seq: Int64 = 0
+        func trade(_ side: OrderSide, _ quantity: String, at price: Int, scope: Scope) throws {
+            seq += 1
+            let payload = TradePayload(symbol: "KRW-BTC", tradeID: "t\(seq)", orderID: "o\(seq)", clientOrderID: "ae-\(seq)", side: side,
+                                       price: Amount(price), quantity: Amount(quantity)!, realizedPnl: .zero, pnlAsset: "KRW", maker: false, time: day)
+            try state.apply(Event(seq: seq, type: .tradeExecuted, source: .rest, entityKind: .trade, entityID: "t\(seq)", scope: scope,
+                                  dedupKey: "t\(seq)", payload: payload.json))
+        }
+        let key = PnLKey(day: "2026-11-21", asset: "KRW")
+        try trade(.buy, "0.01", at: 100_000_000, scope: upbit)
+        try trade(.buy, "0.01", at: 110_000_000, scope: upbit)
+        #expect(state.costBasis["KRW-BTC"] == CostBasis(quantity: Amount("0.02")!, averagePrice: Amount(105_000_000)))
+        try trade(.sell, "0.005", at: 120_000_000, scope: upbit)  // 15 000 000 over the average on 0.005
+        #expect(state.pnl[key]?.realizedPnl == Amount(75_000))
+        try trade(.sell, "0.015", at: 100_000_000, scope: upbit)  // 5 000 000 under it on 0.015
+        #expect(state.pnl[key]?.realizedPnl == Amount(0))
+        #expect(state.costBasis["KRW-BTC"] == CostBasis())
+        // Coin from before the account's fills here: its cost is the position's average buy price.
+        try state.apply(Event(seq: 99, type: .positionChanged, source: .rest, entityKind: .position, entityID: "KRW-BTC", scope: upbit,
+                              dedupKey: "p", payload: PositionPayload(symbol: "KRW-BTC", amount: Amount("0.01")!, entryPrice: Amount(90_000_000),
+                                                                     reason: "reconcile", time: day).json))
+        try trade(.sell, "0.01", at: 100_000_000, scope: upbit)
+        #expect(state.pnl[key]?.realizedPnl == Amount(100_000))
+        // A futures trade is the exchange's own realized PnL, untouched.
+        try trade(.sell, "0.01", at: 200_000_000, scope: scope)
+        #expect(state.pnl[key]?.realizedPnl == Amount(100_000) && state.pnl[key]?.trades == 6)
+    }
+
     @Test func engineLeavesSafeOnlyThroughPaused() throws {
         var state = ProjectionState()
         func apply(_ type: EventType, _ payload: JSONObject) throws {

@@ -18,7 +18,7 @@ import Testing
         let database = try file.open()
         #expect(try database.statement("PRAGMA journal_mode").firstRow([]) { $0.text(0) } == "wal")
         #expect(try database.statement("PRAGMA synchronous").firstRow([]) { $0.int64(0) } == 1) // NORMAL
-        #expect(try database.schemaVersion() == 12)
+        #expect(try database.schemaVersion() == 13)
         #expect(try database.statement("SELECT count(*) FROM sqlite_master WHERE name = 'backtest_runs'").firstRow([]) { $0.int64(0) } == 1)
         #expect(try database.statement("SELECT count(*) FROM sqlite_master WHERE name IN ('api_tokens', 'revoked_sessions', 'process_heartbeat')").firstRow([]) { $0.int64(0) } == 3)
         #expect(try database.statement("SELECT count(*) FROM sqlite_master WHERE name = 'projection_orders_by_status_time'").firstRow([]) { $0.int64(0) } == 1)
@@ -183,7 +183,7 @@ import Testing
         try writer.database.execute("""
             DELETE FROM projection_orders; DELETE FROM projection_positions; DELETE FROM projection_balances;
             DELETE FROM projection_pnl_daily; DELETE FROM projection_status; DELETE FROM projection_holdings;
-            DELETE FROM projection_quarantines; UPDATE projection_checkpoint SET last_seq = 0;
+            DELETE FROM projection_quarantines; DELETE FROM projection_cost_basis; UPDATE projection_checkpoint SET last_seq = 0;
             """)
         let restarted = try EventWriter(database: try file.open())
         #expect(restarted.state == expected)

@@ -36,7 +36,12 @@ extension ProjectionState {
         case .tradeExecuted:
             let trade = try TradePayload(json: event.payload)
             let key = PnLKey(day: Timestamp(millisecondsSinceEpoch: trade.time).utcDay, asset: trade.pnlAsset)
-            pnl[key, default: PnLTotals()].realizedPnl += trade.realizedPnl
+            var realized = trade.realizedPnl
+            if VenueCapabilities.all.first(where: { $0.scopeExchange == event.scope.exchange })?.market == .spot {
+                realized += realizeSpot(trade)
+                changes.costBasis.insert(trade.symbol)
+            }
+            pnl[key, default: PnLTotals()].realizedPnl += realized
             pnl[key, default: PnLTotals()].trades += 1
             changes.pnl.insert(key)
 
@@ -180,5 +185,27 @@ extension EngineStatus {
         engineState = next
         engineSince = event.ts
         engineReason = reason
+    }
+}
+
+extension ProjectionState {
+    /// A spot fill against the symbol's cost basis: a buy moves the average; a sale realizes its
+    /// price less the average on what it sold and leaves the average. Coin held from before the
+    /// account's first fill here costs the exchange's average buy price (the position's entry);
+    /// where neither is known, the sale realizes nothing rather than a guess.
+    mutating func realizeSpot(_ trade: TradePayload) -> Amount {
+        var basis = costBasis[trade.symbol] ?? CostBasis()
+        defer { costBasis[trade.symbol] = basis }
+        if trade.side == .buy {
+            let quantity = basis.quantity + trade.quantity
+            guard quantity > .zero else { return .zero }
+            basis.averagePrice = (basis.quantity * basis.averagePrice + trade.quantity * trade.price).divided(by: quantity, scale: 8)
+            basis.quantity = quantity
+            return .zero
+        }
+        let average = basis.quantity > .zero ? basis.averagePrice : (positions[trade.symbol]?.entryPrice ?? .zero)
+        basis.quantity = max(.zero, basis.quantity - trade.quantity)
+        if basis.quantity.isZero { basis.averagePrice = .zero }
+        return average > .zero ? (trade.price - average) * trade.quantity : .zero
     }
 }

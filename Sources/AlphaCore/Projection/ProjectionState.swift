@@ -18,10 +18,25 @@ public struct ProjectionState: Sendable, Equatable {
     public var holdings: [String: Amount] = [:]
     /// Symbols under quarantine, by symbol.
     public var quarantines: [String: Quarantine] = [:]
+    /// Per symbol on a spot venue, the coin the account's fills hold and its average cost: a sale
+    /// realizes its price less that average (Upbit reports no realized PnL of its own).
+    public var costBasis: [String: CostBasis] = [:]
     /// The seq of the last event applied: the checkpoint.
     public var lastSeq: Int64 = 0
 
     public init() {}
+}
+
+/// What a spot holding cost: the quantity the fills bought (less what they sold) at its average
+/// price, the way Upbit keeps `avg_buy_price` (a sale leaves the average as it was; fees apart).
+public struct CostBasis: Sendable, Equatable {
+    public var quantity: Amount
+    public var averagePrice: Amount
+
+    public init(quantity: Amount = .zero, averagePrice: Amount = .zero) {
+        self.quantity = quantity
+        self.averagePrice = averagePrice
+    }
 }
 
 /// A day's bucket for one asset.
@@ -86,6 +101,7 @@ public struct ProjectionChanges: Sendable, Equatable {
     public var balances: Set<String> = []
     public var pnl: Set<PnLKey> = []
     public var holdings: Set<String> = []
+    public var costBasis: Set<String> = []
     /// Quarantines written (or, when gone from the state, deleted), by symbol.
     public var quarantines: Set<String> = []
     public var status = false
@@ -93,7 +109,8 @@ public struct ProjectionChanges: Sendable, Equatable {
     public init() {}
 
     public var isEmpty: Bool {
-        orders.isEmpty && positions.isEmpty && balances.isEmpty && pnl.isEmpty && holdings.isEmpty && quarantines.isEmpty && !status
+        orders.isEmpty && positions.isEmpty && balances.isEmpty && pnl.isEmpty && holdings.isEmpty && costBasis.isEmpty && quarantines.isEmpty
+            && !status
     }
 
     public mutating func formUnion(_ other: ProjectionChanges) {
@@ -102,6 +119,7 @@ public struct ProjectionChanges: Sendable, Equatable {
         balances.formUnion(other.balances)
         pnl.formUnion(other.pnl)
         holdings.formUnion(other.holdings)
+        costBasis.formUnion(other.costBasis)
         quarantines.formUnion(other.quarantines)
         status = status || other.status
     }

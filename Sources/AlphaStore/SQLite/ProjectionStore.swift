@@ -52,6 +52,7 @@ public final class ProjectionStore {
                 state.pnl[key] = totals
             }
             for (symbol, amount) in try holdings() { state.holdings[symbol] = amount }
+            for (symbol, basis) in try costBasis() { state.costBasis[symbol] = basis }
             for quarantine in try quarantines() { state.quarantines[quarantine.symbol] = quarantine }
             if let status = try status() { state.status = status }
             return state
@@ -81,6 +82,13 @@ public final class ProjectionStore {
     public func holdings() throws -> [(String, Amount)] {
         try database.statement("SELECT symbol, amount FROM projection_holdings ORDER BY symbol").rows([]) { row in
             (row.text(0), try Self.amount(row, 1))
+        }
+    }
+
+    /// Spot holdings' cost, by symbol.
+    public func costBasis() throws -> [(String, CostBasis)] {
+        try database.statement("SELECT symbol, quantity, average_price FROM projection_cost_basis ORDER BY symbol").rows([]) { row in
+            (row.text(0), CostBasis(quantity: try Self.amount(row, 1), averagePrice: try Self.amount(row, 2)))
         }
     }
 
@@ -116,6 +124,7 @@ public final class ProjectionStore {
         for key in changes.balances { if let balance = state.balances[key] { try upsert(balance) } }
         for key in changes.pnl { if let totals = state.pnl[key] { try upsert(key, totals) } }
         for symbol in changes.holdings { if let amount = state.holdings[symbol] { try upsert(holding: symbol, amount) } }
+        for symbol in changes.costBasis { if let basis = state.costBasis[symbol] { try upsert(costBasis: symbol, basis) } }
         for symbol in changes.quarantines { try write(quarantine: state.quarantines[symbol], symbol: symbol) }
         if changes.status { try upsert(state.status) }
         try database.statement("UPDATE projection_checkpoint SET last_seq = ? WHERE id = 1").run([.integer(state.lastSeq)])
@@ -126,7 +135,7 @@ public final class ProjectionStore {
         try database.execute("""
             DELETE FROM projection_orders; DELETE FROM projection_positions; DELETE FROM projection_balances;
             DELETE FROM projection_pnl_daily; DELETE FROM projection_status;
-            DELETE FROM projection_holdings; DELETE FROM projection_quarantines;
+            DELETE FROM projection_holdings; DELETE FROM projection_quarantines; DELETE FROM projection_cost_basis;
             """)
         var everything = ProjectionChanges()
         everything.orders = Set(state.orders.keys)
@@ -134,6 +143,7 @@ public final class ProjectionStore {
         everything.balances = Set(state.balances.keys)
         everything.pnl = Set(state.pnl.keys)
         everything.holdings = Set(state.holdings.keys)
+        everything.costBasis = Set(state.costBasis.keys)
         everything.quarantines = Set(state.quarantines.keys)
         everything.status = state.status != EngineStatus()
         try write(everything, from: state)
@@ -156,6 +166,11 @@ public final class ProjectionStore {
     private func upsert(holding symbol: String, _ amount: Amount) throws {
         try database.statement("INSERT OR REPLACE INTO projection_holdings (symbol, amount) VALUES (?, ?)")
             .run([.text(symbol), .text(amount.description)])
+    }
+
+    private func upsert(costBasis symbol: String, _ basis: CostBasis) throws {
+        try database.statement("INSERT OR REPLACE INTO projection_cost_basis (symbol, quantity, average_price) VALUES (?, ?, ?)")
+            .run([.text(symbol), .text(basis.quantity.description), .text(basis.averagePrice.description)])
     }
 
     /// Writes the symbol's quarantine, or deletes its row when it has ended.

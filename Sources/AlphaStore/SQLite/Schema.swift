@@ -310,6 +310,15 @@ enum Schema {
                 position INTEGER NOT NULL
             );
             """),
+        // A spot venue's realized PnL is the sale price less the holding's average cost, which
+        // the projections now keep; replayed from the events, like the holdings (rule 7).
+        Migration(version: 13, name: "spot cost basis", sql: """
+            CREATE TABLE projection_cost_basis (
+                symbol TEXT PRIMARY KEY,
+                quantity TEXT NOT NULL,
+                average_price TEXT NOT NULL
+            );
+            """, rebuildsProjections: true),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -327,7 +336,9 @@ enum Schema {
                 }
                 guard current < migration.version else { return false }
                 try database.execute(migration.sql)
-                if migration.rebuildsProjections {
+                // Today's code rebuilds into today's tables: only the last migration that asks does,
+                // once every table exists (a later one always runs after, in this same binary).
+                if migration.rebuildsProjections, !migrations.contains(where: { $0.version > migration.version && $0.rebuildsProjections }) {
                     try ProjectionStore(database: database).replaceAll(with: try EventWriter.replay(EventStore(database: database)).state)
                 }
                 try database.execute("PRAGMA user_version = \(migration.version)")
