@@ -7,7 +7,7 @@
 import * as api from './api.js';
 import { openLive } from './live.js';
 import * as view from './dashboard.js';
-import { cycleZone } from './format.js';
+import { cycleZone, setVenue } from './format.js';
 import * as historyPage from './history.js';
 import * as settings from './settings.js';
 import * as controls from './controls.js';
@@ -213,6 +213,26 @@ function stopDashboard() {
   stopCharts();
   controls.resetControls();
   view.resetDashboard();
+  // The next user's server may be another venue: until it says, the default zone is Local again.
+  if (setVenue(null)) view.renderZone();
+}
+
+/**
+ * Shows a dashboard answer, and what its venue changes: the controls (spot has no leverage or
+ * stops) and, while the user has picked no zone, the default one (KST on Upbit).
+ */
+function showBoard(board) {
+  const zoneMoved = setVenue(board && board.venue);
+  view.renderDashboard(board);
+  controls.renderVenue(board && board.venue);
+  if (zoneMoved) zoneChanged();
+}
+
+/** Redraws every time shown after the zone changed (picked on the toggle, or the venue's default). */
+function zoneChanged() {
+  view.rerenderTimes();
+  if (shownPage && shownPage.module.rerenderTimes) shownPage.module.rerenderTimes();
+  if (session && session.recent) session.recent();
 }
 
 /** setTimeout that is cancelled with the session. */
@@ -247,7 +267,7 @@ async function load(s) {
     return;
   }
   view.showStatus('');
-  view.renderDashboard(board.value);
+  showBoard(board.value);
   // For measuring the first paint (navigation start → data on screen), once per page load.
   if (performance.getEntriesByName('dashboard-shown').length === 0) performance.mark('dashboard-shown');
   s.markReady();
@@ -352,7 +372,7 @@ function makeRefresher(s) {
     try {
       const board = await api.dashboard();
       if (s.stopped) return;
-      view.renderDashboard(board);
+      showBoard(board);
       if (view.statusKind() === 'error') view.showStatus(''); // the problem went away
     } catch (error) {
       if (!s.stopped) report(error, 'Could not refresh: ');
@@ -419,9 +439,7 @@ function start() {
   $('sign-out').addEventListener('click', signOut);
   $('tz-toggle').addEventListener('click', () => {
     cycleZone();
-    view.rerenderTimes();
-    if (shownPage && shownPage.module.rerenderTimes) shownPage.module.rerenderTimes();
-    if (session && session.recent) session.recent();
+    zoneChanged();
   });
   window.addEventListener('hashchange', route);
   // Nothing may escape as an uncaught error: show it instead.

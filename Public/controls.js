@@ -2,11 +2,12 @@
 // destructive one confirmed by a dialog that says what will happen), set leverage and a manual
 // order checked against the symbol's filters before it is sent. Admins only: a viewer sees them
 // disabled with the reason (the API refuses a viewer's command anyway). One command at a time;
-// each shows its progress NEW → SENT → ACK / FAILED with the reason.
+// each shows its progress NEW → SENT → ACK / FAILED with the reason. On a spot venue (Upbit) the
+// futures-only ones go: no leverage, no reduce-only, no stop orders, and "close" sells what is held.
 
 import * as api from './api.js';
 import { followCommand } from './commands.js';
-import { trimDecimal, absDecimal, isZero } from './format.js';
+import { trimDecimal, absDecimal, isZero, isSpot, quoteAsset } from './format.js';
 import { parseDecimal, compareDecimal, isMultipleOf, multiplyDecimal, formatDecimal, isPositive } from './decimal.js';
 import { sideOf } from './summaries.js';
 
@@ -18,6 +19,10 @@ const ACTION_IDS = ['pause', 'resume', 'run-reconcile', 'cancel-all', 'close-pos
   'command-reason'];
 const BUTTON_IDS = new Set(['pause', 'resume', 'run-reconcile', 'cancel-all', 'close-position', 'set-leverage', 'order-submit']);
 const ORDER_FIELDS = { quantity: 'order-quantity', price: 'order-price', stopPrice: 'order-stop-price', timeInForce: 'order-tif' };
+/** Order types the exchange holds until a trigger: none on a venue without stop orders (Upbit). */
+const STOP_TYPES = ['STOP_MARKET', 'TAKE_PROFIT_MARKET'];
+/** Binance's post-only time in force; Upbit has GTC, IOC and FOK. */
+const FUTURES_ONLY_TIF = ['GTX'];
 
 let app = null;
 let canAct = false;
@@ -59,6 +64,35 @@ export function renderControls(admin, isBusy = busy) {
   $('order-form').dataset.readonly = canAct ? 'false' : 'true';
 }
 
+/**
+ * Fits the controls to the dashboard's venue (null: an older server, Binance futures): on spot
+ * the leverage form, reduce-only and GTX go, "Close position" sells the holdings, and the order
+ * types the exchange cannot hold (stops, where `stopOrders` is false) are not offered.
+ */
+export function renderVenue(venue) {
+  const spot = isSpot(venue);
+  const stops = !(venue && venue.stopOrders === false);
+  $('leverage-form').hidden = spot;
+  $('close-position').textContent = spot ? 'Sell holdings' : 'Close position';
+  const reduceOnly = $('order-reduce-only');
+  reduceOnly.closest('.check-row').hidden = spot;
+  if (spot) reduceOnly.checked = false;
+  offer('order-type', (value) => stops || !STOP_TYPES.includes(value), 'MARKET');
+  offer('order-tif', (value) => !spot || !FUTURES_ONLY_TIF.includes(value), 'GTC');
+  showOrderFields();
+}
+
+/** Shows the select's options `allowed` says yes to; a chosen one that is not moves to `fallback`. */
+function offer(selectId, allowed, fallback) {
+  const select = $(selectId);
+  for (const option of select.options) {
+    const shown = allowed(option.value);
+    option.hidden = !shown;
+    option.disabled = !shown;
+  }
+  if (!allowed(select.value)) select.value = fallback;
+}
+
 /** `text` in a status line; data-state is "pending", "ack" or "failed". */
 export function renderCommandStatus(text, state, id = 'command-status') {
   const node = $(id);
@@ -76,7 +110,7 @@ export function resetControls() {
   clearOrderErrors();
   $('order-rules').textContent = 'Symbol filters not loaded yet';
   $('leverage-known').textContent = '—';
-  showOrderFields();
+  renderVenue(null);
 }
 
 // ---- reading what the controls need ------------------------------------------------------------
@@ -114,7 +148,8 @@ export function knownLeverage() {
 function describeRules(r) {
   const parts = [`tick ${trimDecimal(r.tickSize)}`, `step ${trimDecimal(r.stepSize)}`, `min quantity ${trimDecimal(r.minQuantity)}`];
   if (r.maxQuantity) parts.push(`max ${trimDecimal(r.maxQuantity)}`);
-  if (r.minNotional) parts.push(`min notional ${trimDecimal(r.minNotional)}`);
+  // The notional is money: in the quote asset (KRW on Upbit).
+  if (r.minNotional) parts.push(`min notional ${trimDecimal(r.minNotional)} ${quoteAsset()}`);
   return `${r.symbol}: ${parts.join(', ')}`;
 }
 
@@ -159,10 +194,12 @@ async function confirmCancelAll() {
   const d = app && app.dashboard();
   if (!d || !d.symbol) return;
   const count = openOrdersOf(d, d.symbol).length;
+  // Where the exchange holds no stops (Upbit) the strategy's stop is the bot's to watch, not an order here.
+  const stopsHere = !(d.venue && d.venue.stopOrders === false);
   const ok = await confirmAction(`Cancel all orders on ${d.symbol}?`, [
-    count ? `This cancels the ${count} open order${count === 1 ? '' : 's'} on ${d.symbol} at the exchange, the strategy's protective stops included.`
+    count ? `This cancels the ${count} open order${count === 1 ? '' : 's'} on ${d.symbol} at the exchange${stopsHere ? ', the strategy\'s protective stops included' : ''}.`
       : `No open order is shown for ${d.symbol}; the exchange is asked to cancel any it has.`,
-    'The position, if any, stays open.',
+    isSpot(d.venue) ? 'The coins held, if any, stay held.' : 'The position, if any, stays open.',
   ], 'Cancel all orders');
   if (ok) run('CancelAll', { symbol: d.symbol }, 'Cancel all', 'command-status');
 }
@@ -170,6 +207,7 @@ async function confirmCancelAll() {
 async function confirmClosePosition() {
   const d = app && app.dashboard();
   if (!d || !d.symbol) return;
+  if (isSpot(d.venue)) return confirmSellHoldings(d);
   const position = (d.positions || []).find((p) => p.symbol === d.symbol);
   const side = sideOf(position && position.amount);
   const count = openOrdersOf(d, d.symbol).length;
@@ -183,6 +221,21 @@ async function confirmClosePosition() {
   }
   const ok = await confirmAction(`Close the ${d.symbol} position?`, lines, 'Close position');
   if (ok) run('ClosePosition', { symbol: d.symbol }, 'Close position', 'command-status');
+}
+
+/** Spot's "close": a plain MARKET SELL of all that is held (spot has no reduce-only or short). */
+async function confirmSellHoldings(d) {
+  const held = (d.positions || []).find((p) => p.symbol === d.symbol);
+  const count = openOrdersOf(d, d.symbol).length;
+  const lines = [`First the ${count || 'open'} order${count === 1 ? '' : 's'} on ${d.symbol} ${count ? 'are' : 'if any, are'} cancelled.`];
+  if (sideOf(held && held.amount) === 'FLAT') {
+    lines.push(`Nothing is shown held in ${d.symbol}: if the exchange holds none either, nothing more is sent.`);
+  } else {
+    lines.push(`Then a MARKET SELL of ${trimDecimal(absDecimal(held.amount))} ${d.symbol}, the whole amount held, sells it at the market price`
+      + (held.markPrice ? ` (about ${trimDecimal(held.markPrice)} ${quoteAsset(d.venue)} now)` : '') + '.');
+  }
+  const ok = await confirmAction(`Sell the ${d.symbol} holdings?`, lines, 'Sell holdings');
+  if (ok) run('ClosePosition', { symbol: d.symbol }, 'Sell holdings', 'command-status');
 }
 
 function submitLeverage(event) {
@@ -267,7 +320,7 @@ export function checkOrder(form, symbolRules, markPrice) {
     const minNotional = symbolRules.minNotional ? parseDecimal(symbolRules.minNotional) : null;
     if (!form.reduceOnly && quantity && at && minNotional && !problems['order-quantity']
         && compareDecimal(multiplyDecimal(quantity, at), minNotional) < 0) {
-      problems['order-quantity'] = `Worth ${formatDecimal(multiplyDecimal(quantity, at))}; the minimum notional is ${trimDecimal(symbolRules.minNotional)}`;
+      problems['order-quantity'] = `Worth ${formatDecimal(multiplyDecimal(quantity, at))} ${quoteAsset()}; the minimum notional is ${trimDecimal(symbolRules.minNotional)} ${quoteAsset()}`;
     }
   }
   return { payload, problems };

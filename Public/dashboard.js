@@ -4,10 +4,10 @@
 
 import {
   trimDecimal, isZero, absDecimal, fractionToPercent, formatDateTime, formatTime, isoString, formatAge, currentZone,
-  decimalPlaces, MONEY_PLACES,
+  decimalPlaces, MONEY_PLACES, isSpot,
 } from './format.js';
 import { el, setText, cell, numberCell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
-import { summarize, kindOf, sideOf } from './summaries.js';
+import { summarize, kindOf, positionSide } from './summaries.js';
 import { renderQuarantines, resetQuarantines } from './quarantine.js';
 import { renderFunds } from './funds.js';
 
@@ -69,6 +69,24 @@ function renderMode(mode, symbol) {
   document.title = pageTitle(currentPage, mode, symbol);
 }
 
+/**
+ * The venue beside the mode (hidden from an older server that does not say), and what spot
+ * changes in the cards: holdings rather than a position, no futures-only columns (style.css hides
+ * them under data-market="spot"), the free KRW rather than a cross wallet.
+ */
+function renderVenue(venue) {
+  const badge = $('venue-badge');
+  const name = venue && typeof venue.name === 'string' ? venue.name : '';
+  badge.textContent = name;
+  badge.dataset.market = (venue && venue.market) || '';
+  badge.hidden = !name;
+  const spot = isSpot(venue);
+  $('dashboard-view').dataset.market = (venue && venue.market) || '';
+  $('position-title').textContent = spot ? 'Holdings' : 'Position';
+  // Upbit's cross wallet figure is the KRW not held by open bids.
+  $('balances-free-head').textContent = spot ? 'Available' : 'Cross wallet';
+}
+
 export function renderUser(user) {
   $('user-name').textContent = user && user.name ? user.name : '';
   $('user-role').textContent = user && user.role ? user.role : '';
@@ -122,11 +140,12 @@ export function renderDashboard(d) {
   if (lastDashboard && Number(d.seq) < Number(lastDashboard.seq)) return;
   lastDashboard = d;
   renderMode(d.tradingMode, d.symbol);
+  renderVenue(d.venue);
   renderEngine(d.engine || {}, d.bot || {});
   renderStream(d.stream || {}, d.reconcile || {}, d.rateLimit || {});
   const positions = Array.isArray(d.positions) ? d.positions : [];
   renderQuarantines(Array.isArray(d.quarantines) ? d.quarantines : [], positions);
-  renderPositions(positions, d.symbol);
+  renderPositions(positions, d.symbol, isSpot(d.venue));
   renderBalances(Array.isArray(d.balances) ? d.balances : []);
   renderPnL(d.pnl || {});
   renderRisk(d.risk || {});
@@ -185,13 +204,13 @@ function renderStream(stream, reconcile, rateLimit) {
   setText('rate-limit', rate);
 }
 
-function renderPositions(positions, symbol) {
-  const rows = positions.map((p) => positionRow(p));
+function renderPositions(positions, symbol, spot) {
+  const rows = positions.map((p) => positionRow(p, spot));
   // The traded symbol always has a row, so "no position" reads FLAT rather than an empty table.
   if (symbol && !positions.some((p) => p.symbol === symbol)) {
-    rows.unshift(positionRow({ symbol, amount: '0' }));
+    rows.unshift(positionRow({ symbol, amount: '0' }, spot));
   }
-  fillTable('position', rows, 'No position');
+  fillTable('position', rows, spot ? 'Nothing held' : 'No position');
 }
 
 /** The leverage last set from here ({symbol, value}), shown in the position row. */
@@ -199,7 +218,8 @@ let leverage = null;
 
 /** The positions again from the dashboard shown (after the leverage or the tick became known). */
 function rerenderPositions() {
-  if (lastDashboard) renderPositions(Array.isArray(lastDashboard.positions) ? lastDashboard.positions : [], lastDashboard.symbol);
+  const d = lastDashboard;
+  if (d) renderPositions(Array.isArray(d.positions) ? d.positions : [], d.symbol, isSpot(d.venue));
 }
 
 /** Decimals of each symbol's price tick, from /api/symbols once loaded; until then prices show in full. */
@@ -219,8 +239,9 @@ export function renderLeverage(symbol, value) {
   rerenderPositions();
 }
 
-function positionRow(p) {
-  const side = sideOf(p.amount);
+/** One position; on spot (`spot`) a coin held, its side HELD, its entry the average buy price. */
+function positionRow(p, spot) {
+  const side = positionSide(p.amount, spot);
   const flat = side === 'FLAT';
   return el('tr', { attrs: { 'data-symbol': p.symbol || '' } }, [
     cell(p.symbol, { field: 'symbol' }),
@@ -231,9 +252,10 @@ function positionRow(p) {
     p.markPrice ? numberCell(p.markPrice, 'mark', pricePlaces(p.symbol)) : cell('—', { field: 'mark', className: 'num' }),
     flat ? cell('—', { field: 'unrealizedPnl', className: 'num' }) : amountCell(p.unrealizedPnl, 'unrealizedPnl', MONEY_PLACES),
     // The exchange's position reads do not reach us with leverage; the last one set from here does.
-    cell(leverage && p.symbol === leverage.symbol ? `${leverage.value}×` : '—', { field: 'leverage', className: 'num' }),
+    // Both futures-only: hidden on spot, which has neither.
+    cell(leverage && p.symbol === leverage.symbol ? `${leverage.value}×` : '—', { field: 'leverage', className: 'num futures-only' }),
     // Not known to the bot yet (it does not read the exchange's liquidation price).
-    cell(p.liquidationPrice ? trimDecimal(p.liquidationPrice) : 'not known', { field: 'liquidationPrice', className: 'num note' }),
+    cell(p.liquidationPrice ? trimDecimal(p.liquidationPrice) : 'not known', { field: 'liquidationPrice', className: 'num note futures-only' }),
   ]);
 }
 
@@ -269,7 +291,7 @@ function renderPnL(pnl) {
         cell(asset, { field: 'asset' }),
         amountCell(t.realizedPnl, 'realizedPnl', MONEY_PLACES),
         numberCell(t.fees, 'fees', MONEY_PLACES),
-        amountCell(t.funding, 'funding', MONEY_PLACES),
+        amountCell(t.funding, 'funding', MONEY_PLACES, 'futures-only'),
         amountCell(t.net, 'net', MONEY_PLACES),
         cell(t.trades ?? '—', { field: 'trades', className: 'num' }),
       ]));
@@ -424,6 +446,7 @@ export function resetDashboard() {
   clearFeed();
   renderUser(null);
   renderMode('', '');
+  renderVenue(null);
   renderLive('connecting');
   showStatus('');
   for (const id of ['position', 'balances', 'pnl', 'open-orders', 'recent-trades', 'funds']) $(id).tBodies[0].replaceChildren();

@@ -38,10 +38,10 @@ export function numberCell(value, field, places = null, className = 'num') {
   return td;
 }
 
-/** A signed amount, coloured by the sign it shows (a loss that rounds to 0 is not red). */
-export function amountCell(value, field, places = null) {
+/** A signed amount, coloured by the sign it shows (a loss that rounds to 0 is not red); `extra` adds classes. */
+export function amountCell(value, field, places = null, extra = '') {
   const shown = places === null ? value : roundDecimal(value, places);
-  return numberCell(value, field, places, ['num', signClass(shown)].filter(Boolean).join(' '));
+  return numberCell(value, field, places, ['num', signClass(shown), extra].filter(Boolean).join(' '));
 }
 
 /** A time cell; `short` shows the time of day only, with the full date as a tooltip. */

@@ -3,8 +3,11 @@
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
-/** A symbol as the API takes it: BTCUSDT. */
-export const SYMBOL_PATTERN = /^[A-Z0-9]{1,20}$/;
+/**
+ * A symbol as the API takes it: BTCUSDT on Binance, KRW-BTC on Upbit (capitals and digits, parts
+ * joined by single "-", 20 characters at most). The server holds it to its venue's own spelling.
+ */
+export const SYMBOL_PATTERN = /^(?=.{1,20}$)[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
 
 /** Money (PnL, fees, balances) is shown to 4 decimals, the exact value on hover; the API keeps all. */
 export const MONEY_PLACES = 4;
@@ -88,16 +91,22 @@ export const ZONES = [
   { key: 'utc', label: 'UTC', timeZone: 'UTC' },
 ];
 const ZONE_STORAGE_KEY = 'alphaengine.timezone';
+/** The toggle's zone for a venue's time zone, where the venue's days are not the browser's: Upbit counts them in KST. */
+const VENUE_ZONES = { 'Asia/Seoul': 'kst' };
 
-let zone = loadZone();
+/** The zone the user picked (remembered), or null: until they pick one, the default follows the venue. */
+let chosen = loadZone();
+/** Local, or the venue's zone (KST on Upbit) once the dashboard said which venue it is. */
+let fallback = ZONES[0];
+let zone = chosen ?? fallback;
 const formatters = new Map();
 
 function loadZone() {
   try {
     const saved = localStorage.getItem(ZONE_STORAGE_KEY);
-    return ZONES.find((z) => z.key === saved) ?? ZONES[0];
+    return ZONES.find((z) => z.key === saved) ?? null;
   } catch {
-    return ZONES[0]; // storage can be disabled; the browser's zone is a fine default
+    return null; // storage can be disabled; the default applies
   }
 }
 
@@ -105,9 +114,10 @@ export function currentZone() {
   return zone;
 }
 
-/** Moves to the next zone, remembers it, and returns it. */
+/** Moves to the next zone, remembers it, and returns it: from now on the user's choice wins over the venue's. */
 export function cycleZone() {
   zone = ZONES[(ZONES.indexOf(zone) + 1) % ZONES.length];
+  chosen = zone;
   try {
     localStorage.setItem(ZONE_STORAGE_KEY, zone.key);
   } catch {
@@ -157,4 +167,41 @@ export function formatAge(ms) {
   if (ms < 1000) return `${ms} ms`;
   if (ms < 120000) return `${Math.round(ms / 1000)} s`;
   return `${Math.round(ms / 60000)} min`;
+}
+
+// ---- the venue ---------------------------------------------------------------------------------
+
+/** The dashboard's venue ({exchange, name, market, quoteAsset, timeZone, stopOrders}), or null (an older server: Binance futures). */
+let venue = null;
+
+/**
+ * Takes the dashboard's venue (null forgets it). Returns true when that moved the zone shown
+ * (nothing picked yet and the venue's default differs), so the caller redraws the times.
+ */
+export function setVenue(next) {
+  venue = next && typeof next === 'object' ? next : null;
+  const key = venue ? VENUE_ZONES[venue.timeZone] : undefined;
+  fallback = ZONES.find((z) => z.key === key) ?? ZONES[0];
+  const before = zone;
+  zone = chosen ?? fallback;
+  return zone !== before;
+}
+
+export function currentVenue() {
+  return venue;
+}
+
+/** True on a spot venue (Upbit): positions are coins held; no leverage, liquidation, funding or short. */
+export function isSpot(v = venue) {
+  return Boolean(v && v.market === 'spot');
+}
+
+/** The asset money is counted in: KRW on Upbit, USDT on Binance (and from a server that does not say). */
+export function quoteAsset(v = venue) {
+  return (v && typeof v.quoteAsset === 'string' && v.quoteAsset) || 'USDT';
+}
+
+/** A symbol as the venue spells them, for hints: KRW-BTC on Upbit, BTCUSDT otherwise. */
+export function exampleSymbol(v = venue) {
+  return v && v.exchange === 'upbit' ? 'KRW-BTC' : 'BTCUSDT';
 }

@@ -3,7 +3,7 @@
 // shared. "Load older" pages back with the API's own cursor; new items arrive live at the top.
 
 import { el, cell, amountCell, timeCell, fillTable, breakableName } from './dom.js';
-import { trimDecimal, isZero, MONEY_PLACES, SYMBOL_PATTERN } from './format.js';
+import { trimDecimal, isZero, MONEY_PLACES, SYMBOL_PATTERN, exampleSymbol } from './format.js';
 import { summarize, kindOf } from './summaries.js';
 import { FUND_COLUMNS, FUND_EVENT_TYPES, fundRow } from './funds.js';
 
@@ -157,7 +157,7 @@ function readFilter(spec, params) {
     if (kind === 'choice' && !choices.includes(raw)) {
       problems.push(`${label}: "${raw}" is not one of the choices`);
     } else if (kind === 'symbol' && !SYMBOL_PATTERN.test(raw.toUpperCase())) {
-      problems.push(`${label}: letters and digits only, up to 20`);
+      problems.push(`${label}: a symbol such as ${exampleSymbol()} (letters and digits, up to 20)`);
     } else if (kind === 'time' && toISO(raw) === null) {
       problems.push(`${label}: not a date and time`);
     } else {

@@ -6,7 +6,7 @@
 
 import { el } from './dom.js';
 import { parseDecimal, compareDecimal } from './decimal.js';
-import { formatDateTime, fractionToPercent, SYMBOL_PATTERN } from './format.js';
+import { formatDateTime, fractionToPercent, SYMBOL_PATTERN, exampleSymbol } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -317,12 +317,12 @@ function problemWith(input) {
   if (text === '' && (optional === 'true' || kind === 'optionalDecimal' || kind === 'symbols' || kind === 'boolean')) return null;
   switch (kind) {
     case 'symbol':
-      return SYMBOL_PATTERN.test(text.toUpperCase()) ? null : 'must be a symbol such as BTCUSDT (letters and digits)';
+      return SYMBOL_PATTERN.test(text.toUpperCase()) ? null : `must be a symbol such as ${exampleSymbol()}`;
     case 'account':
       return ACCOUNT.test(text) ? null : 'must be an account name without spaces';
     case 'symbols': {
       const bad = text.split(/[\s,]+/).filter(Boolean).find((s) => !SYMBOL_PATTERN.test(s.toUpperCase()));
-      return bad ? `${bad} is not a symbol such as ETHUSDT` : null;
+      return bad ? `${bad} is not a symbol such as ${exampleSymbol()}` : null;
     }
     case 'integer': {
       if (!/^-?\d+$/.test(text)) return `must be a whole number${minimum !== undefined ? ` from ${minimum} to ${maximum}` : ''}`;

@@ -1,11 +1,17 @@
 // One-line descriptions of events, for the dashboard's feed and the events history page.
 
-import { trimDecimal, isZero, isNegative, absDecimal } from './format.js';
+import { trimDecimal, isZero, isNegative, absDecimal, isSpot } from './format.js';
 
 /** LONG, SHORT or FLAT from a signed decimal string. */
 export function sideOf(amount) {
   if (typeof amount !== 'string' || isZero(amount)) return 'FLAT';
   return isNegative(amount) ? 'SHORT' : 'LONG';
+}
+
+/** sideOf for people: on a spot venue a coin is held, not a long position, so LONG reads HELD there. */
+export function positionSide(amount, spot = isSpot()) {
+  const side = sideOf(amount);
+  return spot && side === 'LONG' ? 'HELD' : side;
 }
 
 export function kindOf(type) {
@@ -40,7 +46,7 @@ const SUMMARIES = {
   OrderRejected: orderSummary,
   PositionChanged: (p) => (sideOf(p.amount) === 'FLAT'
     ? `${p.symbol} FLAT`
-    : `${p.symbol} ${sideOf(p.amount)} ${t(absDecimal(p.amount))} @ ${t(p.entryPrice)}`),
+    : `${p.symbol} ${positionSide(p.amount)} ${t(absDecimal(p.amount))} @ ${t(p.entryPrice)}`),
   BalanceChanged: (p) => `${p.asset} wallet ${t(p.walletBalance)}` + (p.change ? ` (change ${t(p.change)})` : '')
     + (p.reason ? ` — ${p.reason}` : ''),
   FeeCharged: (p) => `fee ${t(p.amount)} ${p.asset ?? ''}` + (p.tradeId ? ` (trade ${p.tradeId})` : ''),

@@ -50,4 +50,26 @@ struct BrowserTests {
         #expect(peer.wait() == 0 && lines.last == "ok", "\(lines.joined(separator: "\n"))")
         #expect(demo.stop().status == 0)
     }
+
+    @Test("an Upbit account (demo --venue upbit): the venue named, holdings not a position, KRW, KST by default, no leverage; a market buy from the order form held on screen; no console errors")
+    func upbitDashboard() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-browser-upbit-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: Self.screenshots, withIntermediateDirectories: true)
+        // No strategy: the KRW balance stays as the simulator started it until the form's order.
+        let demo = try DemoTests.Demo(dataDirectory: directory, extra: ["--venue", "upbit", "--strategy", "none"])
+        let port = try #require(demo.port, "\(demo.banner)")
+        let password = try #require(demo.password, "\(demo.banner)")
+        #expect(eventually(within: 30) { (try? DemoTests.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up")
+        let python = PythonPeer.repositoryRoot.appendingPathComponent(".venv-browser/bin/python").path
+        let peer = try PythonPeer(suite: "AlphaEngineCLITests", "browser_upbit.py",
+                                  arguments: ["http://127.0.0.1:\(port)", "demo", password, Self.screenshots], python: python)
+        var lines: [String] = []
+        while let line = peer.readLine() {
+            print("browser: \(line)")
+            lines.append(line)
+        }
+        #expect(peer.wait() == 0 && lines.last == "ok", "\(lines.joined(separator: "\n"))")
+        #expect(demo.stop().status == 0)
+    }
 }

@@ -59,9 +59,14 @@ public final class Reconciler {
         // (they collide), and none can fall between two runs. The first run reads all history.
         let since = writer.state.status.lastReconcileAt.map { $0 - Self.overlapMilliseconds }
         for symbol in symbols { newFacts += try trades.run(symbol: symbol, since: since) }
-        drifts += try positions(runID: runID)
-        let balanceDrifts = try balances(runID: runID)
-        drifts += balanceDrifts
+        // Asked for because the stream said the holdings changed without their figures (Upbit): what
+        // is read now is that change, not a drift; a scheduled run that finds it missed still is one.
+        let expected = trigger == .holdingsChanged
+        var updates: [Event] = []
+        for found in try positions(runID: runID) + balances(runID: runID) {
+            if expected { updates.append(found.correction) } else { drifts.append(found) }
+        }
+        let balanceDrifts = drifts.filter { $0.correction.type == .balanceChanged }
         let now = clock.monotonicMilliseconds
         if trigger != .schedule || !balanceDrifts.isEmpty || lastFundingCheck.map({ now - $0 >= fundingIntervalMilliseconds }) ?? true {
             newFacts += try funding.run(since: since)
@@ -71,7 +76,7 @@ public final class Reconciler {
         newFacts += orderFacts
         drifts += orderDrifts
         let time = clock.now
-        var batch = drifts.flatMap { [$0.detected, $0.correction] }
+        var batch = updates + drifts.flatMap { [$0.detected, $0.correction] }
         batch.append(Event(type: .reconciliationPerformed, ts: time, source: .bot, entityKind: .reconciliation, entityID: runID, scope: scope,
                            dedupKey: DedupKey.reconciliation(runID: runID),
                            payload: ReconciliationPayload(runID: runID, trigger: trigger.rawValue, drifts: Int64(drifts.count),
