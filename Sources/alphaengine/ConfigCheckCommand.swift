@@ -17,6 +17,7 @@ struct ConfigCheck: ParsableCommand {
     /// What was found, secrets shown only as set or not.
     static func printSummary(_ configuration: EngineConfiguration) {
             let credentials = configuration.credentials
+            print("exchange:  \(configuration.venue.configurationName) (\(configuration.venue.name))")
             print("mode:      \(configuration.mode.rawValue)")
             print("rest:      \(configuration.endpoints.rest)")
             print("websocket: \(configuration.endpoints.webSocket)")

@@ -50,7 +50,7 @@ struct CommandRequestTests {
     @Test("symbols and leverage follow the venue's capabilities")
     func venueRules() throws {
         var upbitLike = VenueCapabilities.binanceUSDM
-        upbitLike.symbols = SymbolFormat(description: "a market such as KRW-BTC", maximumLength: 20, separators: ["-"])
+        upbitLike.symbols = SymbolFormat(description: "a market such as KRW-BTC", maximumLength: 20, prefix: "KRW-")
         upbitLike.leverage = nil
         #expect(try CommandRequest(type: .cancelAll, payload: ["symbol": "KRW-BTC"], venue: upbitLike) == .cancelAll(symbol: "KRW-BTC"))
         #expect(throws: CommandPayloadError.self) { try CommandRequest(type: .cancelAll, payload: ["symbol": "KRW-BTC"]) }
@@ -61,6 +61,8 @@ struct CommandRequestTests {
         // Upbit's own rules: KRW markets only, so a Binance symbol is refused before the exchange sees it.
         let upbit = VenueCapabilities.upbitKRW
         #expect(["KRW-BTC", "KRW-ETH", "KRW-1INCH"].allSatisfy(upbit.symbols.isValid))
-        #expect(!["BTCUSDT", "KRW-", "KRW", "BTC-KRW", "krw-btc", "KRW-BTC-"].contains(where: upbit.symbols.isValid))
+        #expect(!["BTCUSDT", "KRW-", "KRW", "BTC-KRW", "krw-btc", "KRW-BTC-", "KRW-A-B", "KRW-ABCDEFGHIJKLMNOPQ"].contains(where: upbit.symbols.isValid))
+        // A query's filter takes either venue's spelling (the openapi Symbol pattern says the same).
+        #expect(SymbolFormat.isAnyVenueSymbol("BTCUSDT") && SymbolFormat.isAnyVenueSymbol("KRW-BTC") && !SymbolFormat.isAnyVenueSymbol("MD51-E7"))
     }
 }

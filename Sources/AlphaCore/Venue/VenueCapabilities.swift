@@ -68,32 +68,34 @@ public struct VenueCapabilities: Sendable, Equatable {
     }
 }
 
-/// How a venue spells its symbols: `BTCUSDT` on Binance, `KRW-BTC` on Upbit.
+/// How a venue spells its symbols: `BTCUSDT` on Binance, `KRW-BTC` on Upbit — a fixed prefix (none
+/// on Binance, the market's "KRW-" on Upbit) and then upper-case letters and digits.
 public struct SymbolFormat: Sendable, Equatable {
     /// For people and error messages, e.g. "1 to 20 upper-case letters or digits, such as BTCUSDT".
     public var description: String
-    /// The most characters a symbol has.
+    /// The most characters a symbol has, its prefix included.
     public var maximumLength: Int
-    /// Characters allowed besides A-Z and 0-9 (Upbit's "-").
-    public var separators: Set<Character>
     /// What every symbol starts with ("KRW-" on Upbit's KRW market), if anything.
     public var prefix: String
 
-    public init(description: String, maximumLength: Int, separators: Set<Character> = [], prefix: String = "") {
+    public init(description: String, maximumLength: Int, prefix: String = "") {
         self.description = description
         self.maximumLength = maximumLength
-        self.separators = separators
         self.prefix = prefix
     }
 
     /// Read as bytes: every allowed character is ASCII, and a command checks its symbol each time.
     public func isValid(_ symbol: String) -> Bool {
         let bytes = symbol.utf8
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= maximumLength else { return false }
-        func separator(_ byte: UInt8) -> Bool { byte < 0x80 && separators.contains(Character(Unicode.Scalar(byte))) }
-        let allowed = bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || separator($0) }
-        return allowed && !separator(first) && !separator(last) && bytes.count > prefix.utf8.count && bytes.starts(with: prefix.utf8)
+        guard bytes.count <= maximumLength, bytes.count > prefix.utf8.count, bytes.starts(with: prefix.utf8) else { return false }
+        return bytes.dropFirst(prefix.utf8.count).allSatisfy {
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+        }
     }
+
+    /// Whether some venue the engine trades spells a symbol so: what a query's symbol filter takes
+    /// (another venue's symbol simply matches nothing here, as an unknown one does).
+    public static func isAnyVenueSymbol(_ symbol: String) -> Bool { VenueCapabilities.all.contains { $0.symbols.isValid(symbol) } }
 }
 
 extension VenueCapabilities {
@@ -123,6 +125,6 @@ extension VenueCapabilities {
     public static let upbitKRW = VenueCapabilities(
         name: "Upbit KRW", scopeExchange: "UPBIT", scopeVenue: "KRW", market: .spot, leverage: nil, hasFunding: false, hasHedgeMode: false,
         historyPageLimit: 100, tradeWindowMilliseconds: 7 * 24 * 3_600_000, fundingHistoryMilliseconds: 0,
-        idKind: .uuid, symbols: SymbolFormat(description: "a market such as KRW-BTC", maximumLength: 20, separators: ["-"], prefix: "KRW-"),
+        idKind: .uuid, symbols: SymbolFormat(description: "a market such as KRW-BTC", maximumLength: 20, prefix: "KRW-"),
         timeInForce: ["GTC", "IOC", "FOK"], quoteAsset: "KRW", defaultSymbol: "KRW-BTC", hasStopOrders: false, displayTimeZone: "Asia/Seoul")
 }

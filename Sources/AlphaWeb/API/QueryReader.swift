@@ -96,11 +96,12 @@ struct QueryReader {
         return text
     }
 
-    /// An exchange symbol, as `venue` spells them.
-    mutating func symbol(_ name: String, venue: VenueCapabilities) -> String? {
+    /// An exchange symbol to filter by, as any venue spells them: one of another venue's matches
+    /// nothing here, as an unknown one does (the contract's Symbol pattern is both spellings).
+    mutating func symbol(_ name: String) -> String? {
         guard let text = single(name) else { return nil }
-        guard venue.symbols.isValid(text) else {
-            problems.append(FieldProblem(name, "must be \(venue.symbols.description)"))
+        guard SymbolFormat.isAnyVenueSymbol(text) else {
+            problems.append(FieldProblem(name, "must be \(VenueCapabilities.all.map(\.symbols.description).joined(separator: ", or "))"))
             return nil
         }
         return text

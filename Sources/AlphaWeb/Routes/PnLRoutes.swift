@@ -33,7 +33,7 @@ extension WebAPI {
         }
         add(&router, "GET", "/api/candles", .viewer) { context in
             var query = QueryReader(context.request, accepts: ["symbol", "interval", "from", "until", "limit", "source"])
-            let symbol = try query.symbol("symbol", venue: context.storage.venue) ?? context.storage.configs.runtime().value.symbol
+            let symbol = try query.symbol("symbol") ?? context.storage.configs.runtime().value.symbol
             let intervalName = query.string("interval", maxLength: 8) ?? "1h"
             let interval = FillCandle.intervals[intervalName]
             if interval == nil { query.problem("interval", "must be one of \(FillCandle.intervals.keys.sorted().joined(separator: ", "))") }

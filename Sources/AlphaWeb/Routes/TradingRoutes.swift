@@ -9,7 +9,7 @@ extension WebAPI {
         add(&router, "GET", "/api/orders", .viewer) { context in
             var query = QueryReader(context.request, accepts: ["status", "symbol", "limit", "cursor"])
             let statusText = query.string("status", maxLength: 40) ?? "all"
-            let symbol = query.symbol("symbol", venue: context.storage.venue)
+            let symbol = query.symbol("symbol")
             let limit = Int(query.integer("limit", in: 1...1000) ?? 100)
             let cursor = query.string("cursor", maxLength: 120).flatMap { text -> (time: Int64, id: String)? in
                 let parts = text.split(separator: "_", maxSplits: 1)
@@ -45,7 +45,7 @@ extension WebAPI {
         }
         add(&router, "GET", "/api/trades", .viewer) { context in
             var query = QueryReader(context.request, accepts: ["symbol", "after", "before", "order", "limit"])
-            let symbol = query.symbol("symbol", venue: context.storage.venue)
+            let symbol = query.symbol("symbol")
             let page = query.seqPage()
             let limit = Int(query.integer("limit", in: 1...1000) ?? 100)
             try query.finish()
@@ -62,7 +62,7 @@ extension WebAPI {
         }
         add(&router, "GET", "/api/symbols", .viewer) { context in
             var query = QueryReader(context.request, accepts: ["symbol"])
-            let symbol = query.symbol("symbol", venue: context.storage.venue)
+            let symbol = query.symbol("symbol")
             try query.finish()
             let stored = try context.storage.marketData.symbolRules().filter { symbol == nil || $0.rules.symbol == symbol }
             return .json(.object(["symbols": .array(stored.map(APIJSON.symbolRules))]))
