@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CJWT", pkgConfig: "libjwt", providers: [.apt(["libjwt-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CLinux"),
 
@@ -65,7 +66,7 @@ let package = Package(
         .target(name: "AlphaStrategy", dependencies: ["AlphaCore"], exclude: ["Strategies/README.md"], swiftSettings: strict),
 
         // MARK: Storage and settings
-        .target(name: "AlphaStore", dependencies: ["AlphaCore", "AlphaSystem", "CSQLite"], swiftSettings: strict),
+        .target(name: "AlphaStore", dependencies: ["AlphaCore", "AlphaSystem", "CPostgres", "CSQLite"], swiftSettings: strict),
         .target(name: "AlphaSettings", dependencies: ["AlphaCore", "Yams"], swiftSettings: strict),
 
         // MARK: The one executable

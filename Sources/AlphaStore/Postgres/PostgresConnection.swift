@@ -1,0 +1,133 @@
+import CPostgres
+import Foundation
+
+/// One connection to PostgreSQL through Debian's libpq (issue 19): parameterized statements in
+/// text format (amounts stay decimal strings end to end), transactions, and LISTEN/NOTIFY — the
+/// change feed a fleet of bots and webs wakes on. Used by one thread at a time, like `Database`.
+public final class PostgresConnection {
+    private let connection: OpaquePointer
+
+    /// `url`: a libpq connection string or URI (`postgresql://user@127.0.0.1:5432/alphaengine`,
+    /// `?sslmode=require` for TLS). The error never repeats the URL: it may hold a password.
+    public init(url: String) throws(PostgresError) {
+        guard let connection = PQconnectdb(url) else { throw PostgresError(message: "out of memory", sqlState: nil) }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.message(connection)
+            PQfinish(connection)
+            throw PostgresError(message: "cannot connect: \(message)", sqlState: nil)
+        }
+        self.connection = connection
+    }
+
+    deinit { PQfinish(connection) }
+
+    /// Runs `sql` with `$1`, `$2`… bound to `parameters` (nil is NULL) and returns its rows as
+    /// text (nil for NULL). Several statements without parameters may go in one call.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> [[String?]] {
+        let result: OpaquePointer?
+        if parameters.isEmpty {
+            result = PQexec(connection, sql)
+        } else {
+            // The C strings live until PQexecParams returns.
+            let owned = parameters.map { $0.map { strdup($0) } ?? nil }
+            defer { owned.forEach { free($0) } }
+            let values = owned.map { UnsafePointer<CChar>($0) }
+            result = values.withUnsafeBufferPointer { buffer in
+                PQexecParams(connection, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
+            }
+        }
+        guard let result else { throw PostgresError(message: Self.message(connection), sqlState: nil) }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return []
+        case PGRES_TUPLES_OK:
+            let rows = PQntuples(result), columns = PQnfields(result)
+            return (0..<rows).map { row in
+                (0..<columns).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                }
+            }
+        default:
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
+            throw PostgresError(message: message.trimmingCharacters(in: .whitespacesAndNewlines), sqlState: state)
+        }
+    }
+
+    /// `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            _ = try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: LISTEN/NOTIFY
+
+    /// A NOTIFY received: its channel and payload.
+    public struct Notification: Sendable, Equatable {
+        public let channel: String
+        public let payload: String
+
+        public init(channel: String, payload: String) {
+            self.channel = channel
+            self.payload = payload
+        }
+    }
+
+    /// Listens on `channel` (a plain identifier: letters, digits and underscores).
+    public func listen(_ channel: String) throws(PostgresError) {
+        guard Self.isIdentifier(channel) else { throw PostgresError(message: "not a channel name: \(channel)", sqlState: nil) }
+        try execute("LISTEN \(channel)")
+    }
+
+    /// Sends `payload` on `channel` (delivered when the sender's transaction commits).
+    public func notify(_ channel: String, payload: String = "") throws(PostgresError) {
+        try execute("SELECT pg_notify($1, $2)", [channel, payload])
+    }
+
+    /// The notifications that arrived, waiting up to `timeoutMilliseconds` for the first: the
+    /// socket is polled, so a listener sleeps until PostgreSQL has something to say.
+    public func notifications(timeoutMilliseconds: Int32) throws(PostgresError) -> [Notification] {
+        var received = try drain()
+        guard received.isEmpty else { return received }
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, timeoutMilliseconds) > 0 else { return [] }
+        received = try drain()
+        return received
+    }
+
+    private func drain() throws(PostgresError) -> [Notification] {
+        guard PQconsumeInput(connection) == 1 else { throw PostgresError(message: Self.message(connection), sqlState: nil) }
+        var received: [Notification] = []
+        while let notice = PQnotifies(connection) {
+            received.append(Notification(channel: String(cString: notice.pointee.relname), payload: String(cString: notice.pointee.extra)))
+            PQfreemem(notice)
+        }
+        return received
+    }
+
+    private static func isIdentifier(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 63 && text.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }
+    }
+
+    private static func message(_ connection: OpaquePointer) -> String {
+        PQerrorMessage(connection).map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
+    }
+}
+
+/// What PostgreSQL refused, with its SQLSTATE when it gave one (23505: a unique key taken).
+public struct PostgresError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public let sqlState: String?
+
+    public var isUniqueViolation: Bool { sqlState == "23505" }
+    public var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
+}

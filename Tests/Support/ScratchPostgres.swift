@@ -1,0 +1,121 @@
+import Foundation
+
+/// A PostgreSQL cluster of a test's own (issue 19): Debian's `postgresql` binaries, `initdb` into
+/// a fresh directory, the server on a free loopback port with its socket in that directory, and
+/// everything stopped and removed when released. PostgreSQL refuses to run as root, so under root
+/// the cluster belongs to `nobody` (the directory is handed to it first).
+public final class ScratchPostgres {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let directory: String
+    public let port: Int
+    private let binaries: String
+    private var server: Process?
+
+    /// The connection URL of the cluster's `alphaengine` database (user `postgres`, trust on loopback).
+    public var url: String { "postgresql://postgres@127.0.0.1:\(port)/alphaengine" }
+
+    public init() throws {
+        guard let binaries = Self.binaries() else {
+            throw Failure(description: "no PostgreSQL server binaries under /usr/lib/postgresql (scripts/setup installs Debian's postgresql)")
+        }
+        self.binaries = binaries
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-pg-\(UUID().uuidString)").path
+        port = try Self.freePort()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if getuid() == 0 {
+            try Self.check(runProgram(URL(fileURLWithPath: "/bin/chown"), ["nobody:nogroup", directory]), "chown")
+        }
+        try Self.check(run("initdb", ["-D", "\(directory)/data", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]), "initdb")
+        try restart()
+        try Self.check(run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "alphaengine"]), "createdb")
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Stops the server (fast shutdown: open connections are cut, as a crash of the database looks to a client).
+    public func stop() {
+        guard let server, server.isRunning else { return }
+        kill(server.processIdentifier, SIGINT)
+        server.waitUntilExit()
+        self.server = nil
+    }
+
+    /// Starts the server (again) on the same port and data, as a child of this process (not
+    /// through `pg_ctl`, whose daemon would keep Foundation from seeing `pg_ctl` end), and waits
+    /// until it takes connections.
+    public func restart() throws {
+        let process = command("postgres", ["-D", "\(directory)/data", "-p", String(port), "-k", directory,
+                                           "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"])
+        let log = "\(directory)/server.log"
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = FileHandle(forWritingAtPath: log)
+        handle?.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        server = process
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if try run("pg_isready", ["-h", "127.0.0.1", "-p", String(port), "-t", "1"]).status == 0 { return }
+            guard process.isRunning else { break }
+            usleep(50_000)
+        }
+        let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        throw Failure(description: "postgres did not start: \(said.suffix(2000))")
+    }
+
+    /// A PostgreSQL program as the cluster's owner, run to the end.
+    private func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = command(program, arguments)
+        return try runProgram(process.executableURL!, process.arguments ?? [], environment: ["HOME": directory])
+    }
+
+    /// The program, as the cluster's owner: `nobody` under root (PostgreSQL refuses root).
+    private func command(_ program: String, _ arguments: [String]) -> Process {
+        let process = Process()
+        let path = "\(binaries)/\(program)"
+        if getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(["HOME": directory]) { $1 }
+        return process
+    }
+
+    private static func check(_ result: (status: Int32, output: String), _ what: String) throws {
+        guard result.status == 0 else { throw Failure(description: "\(what) failed (\(result.status)): \(result.output)") }
+    }
+
+    /// The newest installed server's binaries (`/usr/lib/postgresql/15/bin`).
+    private static func binaries() -> String? {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        return versions.reversed().map { "\(root)/\($0)/bin" }.first { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }
+    }
+
+    /// A port nobody listens on now (bound to 0 and released).
+    private static func freePort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw Failure(description: "socket: \(errno)") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw Failure(description: "bind: \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
