@@ -31,6 +31,25 @@ public final class CommandStore {
 
     /// Inserts a NEW command, or returns the command already stored under its idempotency key.
     public func insert(_ command: Command) throws -> CommandInsertOutcome {
+        try Self.checkNew(command)
+        return try database.write {
+            let changed = try database.statement("""
+                INSERT INTO command_store (\(Self.columns))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (idempotency_key) DO NOTHING
+                """).run(Self.values(command).enumerated().map { index, value in
+                    index == 14 ? .integer(Int64(command.priority)) : .optional(value)
+                })
+            if changed == 1 { return .inserted(command) }
+            guard let existing = try self.command(idempotencyKey: command.idempotencyKey) else {
+                throw StoreError.notFound("command with idempotency key \(command.idempotencyKey)")
+            }
+            return .existing(existing)
+        }
+    }
+
+    /// What every store refuses to insert: a malformed id or idempotency key, a status other than NEW.
+    static func checkNew(_ command: Command) throws {
         guard Identifier.isValid(command.id) else {
             throw StoreError.invalidCommand("command id must be 32 lowercase hex digits")
         }
@@ -38,26 +57,14 @@ public final class CommandStore {
             throw StoreError.invalidCommand("idempotency key must be 1 to \(Self.maximumIdempotencyKeyLength) bytes")
         }
         guard command.status == .new else { throw StoreError.invalidCommand("a new command must have status NEW") }
-        return try database.write {
-            let changed = try database.statement("""
-                INSERT INTO command_store (\(Self.columns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (idempotency_key) DO NOTHING
-                """).run([
-                    .text(command.id), .text(command.type.rawValue), .text(command.ts.iso8601),
-                    .text(command.correlationID), .optional(command.causationID), .text(command.actor.kind.rawValue),
-                    .text(command.actor.id), .text(command.scope.exchange), .text(command.scope.venue),
-                    .text(command.scope.accountID), .optional(command.scope.symbol), .text(command.scope.mode.rawValue),
-                    .text(command.idempotencyKey), .text(command.status.rawValue), .integer(Int64(command.priority)),
-                    .text(command.payload.serialized), .optional(command.result?.serialized), .optional(command.lastError),
-                    .optional(command.claimedAt?.iso8601), .text(command.updatedAt.iso8601),
-                ])
-            if changed == 1 { return .inserted(command) }
-            guard let existing = try self.command(idempotencyKey: command.idempotencyKey) else {
-                throw StoreError.notFound("command with idempotency key \(command.idempotencyKey)")
-            }
-            return .existing(existing)
-        }
+    }
+
+    /// The values of `columns` for a new command, as text (NULL as nil), in order.
+    static func values(_ command: Command) -> [String?] {
+        [command.id, command.type.rawValue, command.ts.iso8601, command.correlationID, command.causationID, command.actor.kind.rawValue,
+         command.actor.id, command.scope.exchange, command.scope.venue, command.scope.accountID, command.scope.symbol,
+         command.scope.mode.rawValue, command.idempotencyKey, command.status.rawValue, String(command.priority),
+         command.payload.serialized, command.result?.serialized, command.lastError, command.claimedAt?.iso8601, command.updatedAt.iso8601]
     }
 
     /// Claims the highest-priority, oldest NEW command by moving it to SENT in one statement, so
@@ -161,27 +168,32 @@ public final class CommandStore {
     }
 
     static func decode(_ row: Statement) throws -> Command {
-        func corrupt(_ reason: String) -> StoreError { .corruptRow(table: "command_store", reason: reason) }
-        guard let type = CommandType(rawValue: row.text(1)) else { throw corrupt("unknown command type \(row.text(1))") }
-        guard let ts = Timestamp(iso8601: row.text(2)), let updatedAt = Timestamp(iso8601: row.text(19)) else {
+        try decode(table: "command_store") { row.optionalText(Int32($0)) }
+    }
+
+    /// A row of `columns`, read as text by position (SQLite's and PostgreSQL's rows alike).
+    static func decode(table: String, _ column: (Int) -> String?) throws -> Command {
+        func corrupt(_ reason: String) -> StoreError { .corruptRow(table: table, reason: reason) }
+        func text(_ index: Int) -> String { column(index) ?? "" }
+        guard let type = CommandType(rawValue: text(1)) else { throw corrupt("unknown command type \(text(1))") }
+        guard let ts = Timestamp(iso8601: text(2)), let updatedAt = Timestamp(iso8601: text(19)) else {
             throw corrupt("bad timestamp")
         }
-        guard let kind = Actor.Kind(rawValue: row.text(5)), let mode = TradingMode(rawValue: row.text(11)),
-              let status = CommandStatus(rawValue: row.text(13))
-        else { throw corrupt("unknown actor kind, mode or status") }
-        let claimedAt = try row.optionalText(18).map { text in
+        guard let kind = Actor.Kind(rawValue: text(5)), let mode = TradingMode(rawValue: text(11)),
+              let status = CommandStatus(rawValue: text(13)), let priority = Int(text(14))
+        else { throw corrupt("unknown actor kind, mode or status, or a bad priority") }
+        let claimedAt = try column(18).map { text in
             guard let claimed = Timestamp(iso8601: text) else { throw corrupt("bad claimed_at") }
             return claimed
         }
         return Command(
-            id: row.text(0), type: type, ts: ts, correlationID: row.text(3), causationID: row.optionalText(4),
-            actor: Actor(kind: kind, id: row.text(6)),
-            scope: Scope(exchange: row.text(7), venue: row.text(8), accountID: row.text(9),
-                         symbol: row.optionalText(10), mode: mode),
-            idempotencyKey: row.text(12), status: status, priority: Int(row.int64(14)),
-            payload: try JSONParser.parseObject(row.text(15)),
-            result: try row.optionalText(16).map { try JSONParser.parseObject($0) },
-            lastError: row.optionalText(17), claimedAt: claimedAt, updatedAt: updatedAt
+            id: text(0), type: type, ts: ts, correlationID: text(3), causationID: column(4),
+            actor: Actor(kind: kind, id: text(6)),
+            scope: Scope(exchange: text(7), venue: text(8), accountID: text(9), symbol: column(10), mode: mode),
+            idempotencyKey: text(12), status: status, priority: priority,
+            payload: try JSONParser.parseObject(text(15)),
+            result: try column(16).map { try JSONParser.parseObject($0) },
+            lastError: column(17), claimedAt: claimedAt, updatedAt: updatedAt
         )
     }
 }

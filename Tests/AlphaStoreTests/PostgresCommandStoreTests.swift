@@ -1,0 +1,87 @@
+import AlphaCore
+import AlphaStore
+import AlphaTestSupport
+import Foundation
+import Synchronization
+import Testing
+
+/// The command queue on PostgreSQL (issue 19) against a scratch cluster: what SQLite's queue
+/// promises, and claims exactly once between connections that race for them.
+@Suite("PostgreSQL command store", .serialized)
+struct PostgresCommandStoreTests {
+    static func order(_ index: Int, key: String? = nil) -> Command {
+        Command(type: .placeOrder, actor: Actor(kind: .user, id: "web:ana"), scope: Scope(on: .binanceUSDM, mode: .sim),
+                idempotencyKey: key ?? "key-\(index)", payload: ["symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.001"])
+    }
+
+    @Test("an idempotency key inserts once (the repeat returns the first); the state machine guards every change; lists, counts and in-flight read back")
+    func queueRules() throws {
+        let cluster = try ScratchPostgres()
+        let store = try PostgresCommandStore(connection: try PostgresConnection(url: cluster.url))
+        let first = Self.order(1, key: "same")
+        #expect(try store.insert(first) == .inserted(first))
+        #expect(try store.insert(Self.order(2, key: "same")).command.id == first.id, "the repeat returns the first command")
+        var bad = Self.order(3)
+        bad.id = "not-an-id"
+        #expect(throws: StoreError.self) { try store.insert(bad) }
+        #expect(throws: StoreError.self) { try store.acknowledge(first.id, result: [:], now: .now()) }  // NEW cannot go to ACK
+        let second = Self.order(4)
+        _ = try store.insert(second)
+        let claimed = try #require(try store.claimNext(excluding: [], now: .now()))
+        #expect(claimed.id == first.id && claimed.status == .sent && claimed.claimedAt != nil, "oldest first at one priority")
+        #expect(try store.inFlight().map(\.id) == [first.id])
+        let acked = try store.acknowledge(first.id, result: ["orderId": "7"], now: .now())
+        #expect(acked.status == .acknowledged && acked.result == ["orderId": "7"])
+        #expect(throws: StoreError.self) { try store.fail(first.id, error: "late", result: nil, now: .now()) }  // ACK is final
+        #expect(try store.claimNext(excluding: [.placeOrder], now: .now()) == nil, "an excluded type waits")
+        #expect(try store.list(status: nil, type: nil, before: nil, limit: 10).map(\.id) == [second.id, first.id])
+        #expect(try store.list(status: nil, type: nil, before: second.id, limit: 10).map(\.id) == [first.id])
+        #expect(try store.countsByStatus() == [.acknowledged: 1, .new: 1])
+        #expect(try store.command(id: second.id) == second && store.command(idempotencyKey: "key-4") == second)
+    }
+
+    @Test("four connections race to claim 400 commands: each is claimed exactly once, none is lost")
+    func exactlyOnceClaims() throws {
+        let cluster = try ScratchPostgres()
+        let store = try PostgresCommandStore(connection: try PostgresConnection(url: cluster.url))
+        var ids = Set<String>()
+        for index in 0..<400 { ids.insert(try store.insert(Self.order(index)).command.id) }
+        let url = cluster.url
+        let claims = Mutex<[String]>([])
+        let failures = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for _ in 0..<4 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    let mine = try PostgresCommandStore(connection: try PostgresConnection(url: url))
+                    while let command = try mine.claimNext(excluding: [], now: .now()) {
+                        _ = try mine.acknowledge(command.id, result: [:], now: .now())
+                        claims.withLock { $0.append(command.id) }
+                    }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }.start()
+        }
+        group.wait()
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let claimed = claims.withLock { $0 }
+        #expect(claimed.count == 400 && Set(claimed) == ids, "claimed \(claimed.count), distinct \(Set(claimed).count)")
+        #expect(try store.countsByStatus() == [.acknowledged: 400])
+    }
+
+    @Test("an insert is announced on LISTEN: a waiting bot wakes with the command's id, not at its next poll")
+    func insertWakesAListener() throws {
+        let cluster = try ScratchPostgres()
+        let listener = try PostgresConnection(url: cluster.url)
+        let store = try PostgresCommandStore(connection: try PostgresConnection(url: cluster.url))
+        try listener.listen(PostgresCommandStore.channel)
+        let command = Self.order(1)
+        _ = try store.insert(command)
+        #expect(try listener.notifications(timeoutMilliseconds: 5_000).map(\.payload) == [command.id])
+        _ = try store.insert(Self.order(2, key: "key-1"))  // a repeat inserts nothing and says nothing
+        #expect(try listener.notifications(timeoutMilliseconds: 200).isEmpty)
+    }
+}
