@@ -15,20 +15,7 @@ struct DeployTests {
 
     struct SetupFailure: Error { let message: String }
 
-    /// A port nothing listens on now (the kernel's pick for a socket bound to port 0).
-    static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return UInt16(bigEndian: address.sin_port)
-    }
+    static func freePort() throws -> UInt16 { try freeLoopbackPort() }
 
     /// A scratch nginx: the shipped site with only what must differ on this machine changed —
     /// loopback and free ports instead of 80/443, the test's certificate, the web's port, this

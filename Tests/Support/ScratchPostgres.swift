@@ -23,7 +23,7 @@ public final class ScratchPostgres {
         }
         self.binaries = binaries
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-pg-\(UUID().uuidString)").path
-        port = try Self.freePort()
+        port = Int(try freeLoopbackPort())
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if getuid() == 0 {
             try Self.check(runProgram(URL(fileURLWithPath: "/bin/chown"), ["nobody:nogroup", directory]), "chown")
@@ -101,21 +101,5 @@ public final class ScratchPostgres {
         let root = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
         return versions.reversed().map { "\(root)/\($0)/bin" }.first { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }
-    }
-
-    /// A port nobody listens on now (bound to 0 and released).
-    private static func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw Failure(description: "socket: \(errno)") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw Failure(description: "bind: \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
