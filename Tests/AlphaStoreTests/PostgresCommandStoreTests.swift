@@ -85,3 +85,33 @@ struct PostgresCommandStoreTests {
         #expect(try listener.notifications(timeoutMilliseconds: 200).isEmpty)
     }
 }
+
+/// The change feed a bot waits on, over LISTEN/NOTIFY (issue 19).
+@Suite("PostgreSQL change feed", .serialized)
+struct PostgresChangeFeedTests {
+    @Test("a waiting feed wakes on a command's insert (not at the end of its wait), says so once, and treats a database restart as a change")
+    func wakesOnCommands() throws {
+        let cluster = try ScratchPostgres()
+        let store = try PostgresCommandStore(connection: try PostgresConnection(url: cluster.url))
+        let feed = PostgresChangeFeed(url: cluster.url)
+        #expect(try feed.hasChanged(), "the first call reads everything")
+        #expect(try !feed.hasChanged())
+        let url = cluster.url
+        let inserter = Thread {
+            usleep(200_000)
+            _ = try? PostgresCommandStore(connection: try PostgresConnection(url: url)).insert(PostgresCommandStoreTests.order(1))
+        }
+        inserter.start()
+        let started = ContinuousClock.now
+        feed.wait(milliseconds: 10_000)
+        let waited = ContinuousClock.now - started
+        #expect(waited < .seconds(5), "woke by the notification, not the timeout (\(waited))")
+        #expect(try feed.hasChanged() && !feed.hasChanged())
+        #expect(try store.countsByStatus() == [.new: 1])
+        // The database restarts under the feed: its wait ends, and the next turn reads again.
+        cluster.stop()
+        feed.wait(milliseconds: 2_000)
+        try cluster.restart()
+        #expect(try feed.hasChanged())
+    }
+}
