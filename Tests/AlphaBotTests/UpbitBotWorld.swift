@@ -117,9 +117,9 @@ final class UpbitBotWorld {
 
     // MARK: The simulator's control API (over HTTP, as an operator would)
 
-    func control(_ path: String, _ body: String) throws {
+    func control(_ path: String, _ body: String = "", method: String = "POST") throws {
         let client = try RawClient(port: server.port)
-        try client.send("POST /sim/v1/\(path) HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sim.configuration.controlToken)\r\n"
+        try client.send("\(method) /sim/v1/\(path) HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sim.configuration.controlToken)\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
         let response = try client.readResponse()
         #expect(response.status == 200, "control \(path): \(String(decoding: response.body, as: UTF8.self))")

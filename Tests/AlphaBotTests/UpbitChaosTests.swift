@@ -47,7 +47,7 @@ struct UpbitChaosTests {
             }
         }
         // Calm: faults off, every command settled, a reconcile run.
-        try world.control("faults", #"{"fault":"schedule","seed":0,"probability":"0","kinds":[]}"#)
+        try world.control("faults", method: "DELETE")
         #expect(eventually(within: 60) {
             placed.allSatisfy { [.acknowledged, .failed].contains(((try? world.commands.command(id: $0.id)) ?? nil)?.status) }
         }, "seed \(seed): commands still pending")

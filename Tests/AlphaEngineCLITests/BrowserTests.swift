@@ -9,6 +9,18 @@ import Testing
 struct BrowserTests {
     static let screenshots = PythonPeer.repositoryRoot.appendingPathComponent(".build/browser-screenshots").path
 
+    /// Runs a Selenium script of Peers/ with the browser venv's Python, echoing its steps; it must end with "ok".
+    static func runScript(_ name: String, _ arguments: [String]) throws {
+        let python = PythonPeer.repositoryRoot.appendingPathComponent(".venv-browser/bin/python").path
+        let peer = try PythonPeer(suite: "AlphaEngineCLITests", name, arguments: arguments, python: python)
+        var lines: [String] = []
+        while let line = peer.readLine() {
+            print("browser: \(line)")
+            lines.append(line)
+        }
+        #expect(peer.wait() == 0 && lines.last == "ok", "\(lines.joined(separator: "\n"))")
+    }
+
     static func field(after marker: String, in text: String, until end: Character = " ") -> String? {
         guard let range = text.range(of: marker) else { return nil }
         return String(text[range.upperBound...].prefix { $0 != end && !$0.isWhitespace })
@@ -37,17 +49,8 @@ struct BrowserTests {
         try stdin.fileHandleForWriting.close()
         add.waitUntilExit()
         #expect(add.terminationStatus == 0)
-        let python = PythonPeer.repositoryRoot.appendingPathComponent(".venv-browser/bin/python").path
-        let peer = try PythonPeer(suite: "AlphaEngineCLITests", "browser_dashboard.py",
-                                  arguments: ["http://127.0.0.1:\(port)", "demo", password, sim, control, Self.screenshots,
-                                              "watcher", "a viewer's long password",
-                                              BuiltExecutable.url("alphaengine").path, directory], python: python)
-        var lines: [String] = []
-        while let line = peer.readLine() {
-            print("browser: \(line)")
-            lines.append(line)
-        }
-        #expect(peer.wait() == 0 && lines.last == "ok", "\(lines.joined(separator: "\n"))")
+        try Self.runScript("browser_dashboard.py", ["http://127.0.0.1:\(port)", "demo", password, sim, control, Self.screenshots,
+                                                    "watcher", "a viewer's long password", BuiltExecutable.url("alphaengine").path, directory])
         #expect(demo.stop().status == 0)
     }
 
@@ -61,15 +64,7 @@ struct BrowserTests {
         let port = try #require(demo.port, "\(demo.banner)")
         let password = try #require(demo.password, "\(demo.banner)")
         #expect(eventually(within: 30) { (try? DemoTests.call(port, "GET", "/api/ready").status) == 200 }, "the bot is up")
-        let python = PythonPeer.repositoryRoot.appendingPathComponent(".venv-browser/bin/python").path
-        let peer = try PythonPeer(suite: "AlphaEngineCLITests", "browser_upbit.py",
-                                  arguments: ["http://127.0.0.1:\(port)", "demo", password, Self.screenshots], python: python)
-        var lines: [String] = []
-        while let line = peer.readLine() {
-            print("browser: \(line)")
-            lines.append(line)
-        }
-        #expect(peer.wait() == 0 && lines.last == "ok", "\(lines.joined(separator: "\n"))")
+        try Self.runScript("browser_upbit.py", ["http://127.0.0.1:\(port)", "demo", password, Self.screenshots])
         #expect(demo.stop().status == 0)
     }
 }

@@ -349,19 +349,18 @@ public final class StrategyRunner: BotComponent {
         for (index, decision) in output.decisions.enumerated() {
             let plan = planning?.plan(decision, index: index, snapshot: snapshot, candleKey: candleKey) ?? DecisionPlanner.Plan()
             let (planned, refusal) = (plan.commands, plan.refusal)
-            if !venue.hasStopOrders, refusal == nil, case .targetPosition = decision.action {
-                // The decision's levels replace the last ones (a flat target has none to watch).
-                let decided = DecisionMadePayload(strategy: loaded.name, symbol: symbol, candleOpenTime: closed.candle.openTime, index: Int64(index),
-                                                  kind: decision.kind, details: details(decision), reason: decision.reason, commandIDs: [])
-                protection = LocalProtection(decision: decided, dedupKey: "\(candleKey):decision:\(index)")
-            }
             if let target = plan.target {
                 let markets = planned.filter { $0.type == .placeOrder && $0.payload["type"] == "MARKET" }.map(\.id)
                 targets.append(Expectation(symbol: symbol, amount: target, orders: markets))
             }
-            batch.append(event(.decisionMade, key: "\(candleKey):decision:\(index)", DecisionMadePayload(
-                strategy: loaded.name, symbol: symbol, candleOpenTime: closed.candle.openTime, index: Int64(index), kind: decision.kind,
-                details: details(decision), reason: decision.reason, commandIDs: planned.map(\.id)).json))
+            let decisionKey = "\(candleKey):decision:\(index)"
+            let decided = DecisionMadePayload(strategy: loaded.name, symbol: symbol, candleOpenTime: closed.candle.openTime, index: Int64(index),
+                                              kind: decision.kind, details: details(decision), reason: decision.reason, commandIDs: planned.map(\.id))
+            batch.append(event(.decisionMade, key: decisionKey, decided.json))
+            if !venue.hasStopOrders, refusal == nil, case .targetPosition = decision.action {
+                // The decision's levels replace the last ones (a flat target has none to watch).
+                protection = LocalProtection(decision: decided, dedupKey: decisionKey)
+            }
             if let refusal {
                 var rejected = event(.riskGuardRejected, key: "\(candleKey):rejected:\(index)", RiskGuardRejectedPayload(
                     commandID: nil, commandType: nil, actor: "strategy:\(loaded.name)", rule: refusal.rule, reason: refusal.reason,
@@ -389,19 +388,20 @@ public final class StrategyRunner: BotComponent {
 
     /// Where the venue holds no stop orders: sends the exit when the mark reaches the position's
     /// stop-loss or take-profit (once: the exit is keyed by the decision that set the levels).
-    /// Waits while orders are settling; a position closed meanwhile (by hand, say) ends the watch.
+    /// Waits while orders are settling; a position closed meanwhile (by hand, say) ends the watch
+    /// when a level is reached, with nothing sent.
     private func watchProtection(_ time: KernelTime) throws -> Bool {
+        // The mark first: every tick comes here, and only a reached level needs the store read.
         guard let watched = protection, let loaded, watched.symbol == loaded.series.symbol,
+              let mark = feed.marks[watched.symbol], let reason = watched.reached(mark: mark.price),
               writer.state.status.engineState == .running,
               !executor.hasUnresolved, try outstandingSettled(), try accountCaughtUp() else { return false }
+        protection = nil
         let position = writer.state.positions[watched.symbol]?.amount ?? .zero
         guard !position.isZero, position.isNegative == watched.target.isNegative else {
-            protection = nil
             log.info("protection ended: no position left to protect", metadata: ["symbol": "\(watched.symbol)"])
             return false
         }
-        guard let mark = feed.marks[watched.symbol], let reason = watched.reached(mark: mark.price) else { return false }
-        protection = nil
         let key = "\(watched.decisionKey):protect"
         if try events.event(dedupKey: key) != nil { return false }  // sent before a restart
         let symbol = watched.symbol

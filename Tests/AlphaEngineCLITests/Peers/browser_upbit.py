@@ -14,11 +14,11 @@ the end; exits 1 with the reason on the first failure.
 import sys
 from decimal import Decimal, InvalidOperation
 
-from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+import browser_support as support
+from browser_support import browser, fail, problems, step, text, wait_for
 
 base, user, password, shots = sys.argv[1:5]
 SYMBOL = "KRW-BTC"
@@ -26,58 +26,13 @@ QUANTITY = "0.001"
 STARTING_KRW = Decimal("10000000")
 
 
-def fail(message):
-    print(f"FAIL {message}", flush=True)
-    sys.exit(1)
-
-
-def step(message):
-    print(message, flush=True)
-
-
-def browser(width, height):
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}"]:
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_script_timeout(20)
-    return driver
-
-
-def text(driver, element_id):
-    found = driver.find_elements(By.ID, element_id)
-    return found[0].text if found else ""
-
-
 def shown(driver, element_id):
     found = driver.find_elements(By.ID, element_id)
     return bool(found) and found[0].is_displayed()
 
 
-def wait_for(driver, seconds, condition, what):
-    try:
-        # A row read while the page re-renders it is stale: the next poll reads the new one.
-        WebDriverWait(driver, seconds, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition(d))
-    except Exception:
-        fail(f"{what} within {seconds} s (page: {driver.find_element(By.TAG_NAME, 'body').text[:600]!r})")
-
-
-def problems(driver):
-    """Console errors and CSP violations since the last call."""
-    return [entry["message"] for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
-
-
 def log_in(driver):
-    driver.get(base + "/")
-    # Shown, not just present: the view is in the HTML from the start, hidden until the app runs.
-    wait_for(driver, 10, lambda d: any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, "input[type=password]")), "the login form")
-    driver.find_element(By.ID, "username").send_keys(user)
-    driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
-    wait_for(driver, 10, lambda d: text(d, "engine-state") in ("RUNNING", "PAUSED", "SAFE"), "the engine state on the dashboard")
+    support.log_in(driver, user, password, base)
 
 
 def cells(driver, selector, fields):
