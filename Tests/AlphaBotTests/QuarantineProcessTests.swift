@@ -137,6 +137,34 @@ struct QuarantineProcessTests {
         #expect(bot.quarantine() == nil && bot.projection().ownedAmount("BTCUSDT") == Amount("-0.004"))
         #expect(bot.stopBot() == 0)
     }
+    @Test("an outside order the stream brings late, after the user adopted the position it made, is that position: no second quarantine; a new outside order still is one, whatever its date")
+    func lateOutsideOrderAfterAdopt() throws {
+        let bot = try BotWorld()
+        try bot.startBot()
+        #expect(eventually(within: 15) { bot.count(.reconciliationPerformed) >= 1 })
+        // The stream lags 4 s: a reconcile (every second) finds the position before the order's event comes.
+        try bot.control("faults", #"{"fault":"delay_events","milliseconds":4000}"#)
+        let outside = try bot.outsideOrder("SELL", quantity: "0.004")
+        #expect(eventually(within: 3) { bot.quarantine()?.started.cause == .outsidePosition })
+        let adopt = try #require(try bot.resolve(.adopt, stopPrice: "60000"))
+        #expect(adopt.status == .acknowledged, "\(adopt.lastError ?? "")")
+        #expect(bot.quarantine() == nil)
+        // The order's own event arrives now, older than the decision.
+        #expect(eventually(within: 10) { bot.projection().orders.values.contains { $0.clientOrderID == outside } })
+        let reconciles = bot.count(.reconciliationPerformed)
+        #expect(eventually(within: 10) { bot.count(.reconciliationPerformed) >= reconciles + 2 })
+        #expect(bot.quarantine() == nil && bot.count(.quarantineStarted) == 1, "\(bot.quarantine()?.started.reason ?? "")")
+        try bot.control("faults", method: "DELETE")
+        // An exchange clock 8 s behind dates a new resting order before the decision: the
+        // reconciler still lists it open, and an open outside order is always quarantined.
+        try bot.control("faults", #"{"fault":"clock_skew","milliseconds":-8000}"#)
+        let resting = try bot.outsideOrder("BUY", quantity: "0.003", limit: "45000")
+        #expect(eventually(within: 10) { bot.quarantine()?.started.clientOrderID == resting }, "\(bot.quarantine()?.started.reason ?? "none")")
+        #expect(bot.quarantine()?.started.cause == .outsideOrder)
+        try bot.control("faults", method: "DELETE")
+        #expect(bot.stopBot() == 0)
+    }
+
     @Test("a liquidation on the exchange: the bot takes its LIQUIDATION order for what it is, an order it did not place, quarantines the symbol, records the fill once, and its money agrees with the ledger to the last decimal")
     func liquidation() throws {
         let bot = try BotWorld(balance: "10000")

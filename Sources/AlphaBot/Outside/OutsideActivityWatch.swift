@@ -30,6 +30,10 @@ public final class OutsideActivityWatch: BotComponent {
     /// order), by command id, until they settle: one that fails puts the symbol back in quarantine.
     private var followUps: [String: QuarantineCompletedPayload] = [:]
     private var lastFollowUpCheck: Int64?
+    /// When a user last decided each symbol's quarantine. A decision leaves no outside order open
+    /// (ADOPT refuses while one is, CLOSE cancels them), so an outside order's event dated before it
+    /// (a late stream) is of one that was done and made the position decided on: not a new one.
+    private var decidedAt: [String: Int64] = [:]
 
     public init(account: any ExchangeAccount, writer: any EventJournal, commands: any CommandQueue, events: any EventLog, reconciler: Reconciler,
                 executor: OrderExecutor, funds: FundsScan?, scope: Scope, log: Logger = Logger(label: "outside")) {
@@ -64,16 +68,21 @@ public final class OutsideActivityWatch: BotComponent {
             }
             if event.type == .quarantineCompleted, let completed = try? QuarantineCompletedPayload(json: event.payload) { try watch(completed) }
             guard event.type.isOrderEvent, let order = try? OrderPayload(json: event.payload), !ClientOrderID.isOurs(order.clientOrderID),
-                  writer.state.quarantines[order.symbol] == nil, order.status.isOpen || !order.filledQuantity.isZero
+                  writer.state.quarantines[order.symbol] == nil, order.status.isOpen || !order.filledQuantity.isZero,
+                  order.time > decidedAt[order.symbol] ?? .min
             else { continue }
-            let sides = "\(order.type.rawValue) \(order.side.rawValue) \(order.quantity)"
-            // The exchange's own order: a liquidation is not someone trading, and says so.
-            let liquidated = order.type == .liquidation
-            try start(symbol: order.symbol, cause: liquidated ? .liquidation : .outsideOrder, id: "order:\(order.clientOrderID)",
-                      clientOrderID: order.clientOrderID,
-                      reason: liquidated ? "the exchange liquidated the position (\(sides), order \(order.clientOrderID)): the margin fell to the maintenance margin"
-                                         : "order \(order.clientOrderID) (\(sides)) was placed outside AlphaEngine", time)
+            try start(outside: order, time)
         }
+    }
+
+    private func start(outside order: OrderPayload, _ time: KernelTime) throws {
+        let sides = "\(order.type.rawValue) \(order.side.rawValue) \(order.quantity)"
+        // The exchange's own order: a liquidation is not someone trading, and says so.
+        let liquidated = order.type == .liquidation
+        try start(symbol: order.symbol, cause: liquidated ? .liquidation : .outsideOrder, id: "order:\(order.clientOrderID)",
+                  clientOrderID: order.clientOrderID,
+                  reason: liquidated ? "the exchange liquidated the position (\(sides), order \(order.clientOrderID)): the margin fell to the maintenance margin"
+                                     : "order \(order.clientOrderID) (\(sides)) was placed outside AlphaEngine", time)
     }
 
     public func tick(_ time: KernelTime) throws -> Bool {
@@ -101,6 +110,12 @@ public final class OutsideActivityWatch: BotComponent {
         // An order of ours whose fate is unknown may be what explains the difference: wait for it.
         guard !executor.hasUnresolved else { return }
         for symbol in reconciler.symbols where writer.state.quarantines[symbol] == nil {
+            // An outside order still working that no quarantine holds (its event came late, dated
+            // before a decision, and was let pass): the reconciler has just listed it open.
+            if let order = writer.state.outsideOpenOrders(symbol).first {
+                try start(outside: order, time)
+                continue
+            }
             let first = (writer.state.positions[symbol]?.amount ?? .zero) - writer.state.ownedAmount(symbol)
             guard !first.isZero else { continue }
             for order in writer.state.orders.values where order.symbol == symbol && order.status.isOpen && ClientOrderID.isOurs(order.clientOrderID) {
@@ -117,6 +132,7 @@ public final class OutsideActivityWatch: BotComponent {
     }
 
     private func watch(_ completed: QuarantineCompletedPayload) throws {
+        decidedAt[completed.symbol] = max(decidedAt[completed.symbol] ?? .min, completed.time)
         guard let id = completed.followUpCommandID, let command = try commands.command(id: id), command.status.isOpenCommand else { return }
         followUps[id] = completed
     }
