@@ -69,7 +69,7 @@ public final class BotRunner {
         let funding = FundingCatchUp(account: account, writer: writer, capabilities: capabilities, clock: clock)
         let reconciler = Reconciler(account: account, writer: writer, scope: scope, symbols: [],
                                     trades: TradeCatchUp(account: account, writer: writer, capabilities: capabilities, clock: clock),
-                                    funding: funding, clock: clock)
+                                    funding: funding, clock: clock, holdingsOnlyByREST: capabilities.market == .spot)
         executor = OrderExecutor(account: account, pacer: venue.pacer, writer: writer, commands: commands, capabilities: capabilities,
                                  settings: settings.executor,
                                  log: logger("orders"))

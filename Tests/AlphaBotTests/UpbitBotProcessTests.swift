@@ -168,4 +168,19 @@ struct UpbitHoldingsTests {
         #expect(world.stored(.driftDetected).count == driftsBefore, "\(world.stored(.driftDetected).map(\.payload))")
         #expect(world.stopBot() == 0)
     }
+    @Test("the stream silent after our market buy: the reconcile that reads the account records the new holdings as that order's change, not a drift")
+    func silentStreamAfterOurOrder() throws {
+        let world = try UpbitBotWorld()
+        world.botArguments = ["--not-found-grace-ms", "800"]
+        try world.startBot()
+        #expect(eventually(within: 20) { world.projection().balances["KRW"]?.walletBalance == Amount(10_000_000) }, "\(world.log.suffix(3000))")
+        let driftsBefore = world.stored(.driftDetected).count
+        try world.control("faults", #"{"fault":"drop_events","count":20}"#)
+        let buy = try #require(world.settled(try world.order("BUY", quantity: "0.001")))
+        #expect(buy.status == .acknowledged)
+        #expect(eventually(within: 10) { world.projection().positions["KRW-BTC"]?.amount == Amount("0.001") && world.moneyAgrees() }, "\(world.moneyReport())")
+        #expect(world.stored(.reconciliationPerformed).contains { $0.payload["trigger"] == "stream-silent" })
+        #expect(world.stored(.driftDetected).count == driftsBefore, "\(world.stored(.driftDetected).map(\.payload))")
+        #expect(world.stopBot() == 0)
+    }
 }

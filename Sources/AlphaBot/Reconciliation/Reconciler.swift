@@ -25,9 +25,13 @@ public final class Reconciler {
     private let trades: TradeCatchUp
     private let funding: FundingCatchUp
     private let clock: any Clock
+    /// A venue whose stream never carries the holdings' figures (spot: Upbit's `myAsset`): the
+    /// REST read after our own order is the only way they are learned.
+    private let holdingsOnlyByREST: Bool
 
     public init(account: any ExchangeAccount, writer: any EventJournal, scope: Scope, symbols: [String], trades: TradeCatchUp,
-                funding: FundingCatchUp, clock: any Clock) {
+                funding: FundingCatchUp, clock: any Clock, holdingsOnlyByREST: Bool = false) {
+        self.holdingsOnlyByREST = holdingsOnlyByREST
         self.account = account
         self.writer = writer
         self.scope = scope
@@ -59,9 +63,10 @@ public final class Reconciler {
         // (they collide), and none can fall between two runs. The first run reads all history.
         let since = writer.state.status.lastReconcileAt.map { $0 - Self.overlapMilliseconds }
         for symbol in symbols { newFacts += try trades.run(symbol: symbol, since: since) }
-        // Asked for because the stream said the holdings changed without their figures (Upbit): what
-        // is read now is that change, not a drift; a scheduled run that finds it missed still is one.
-        let expected = trigger == .holdingsChanged
+        // Asked for because the stream said the holdings changed without their figures (Upbit), or
+        // because it was silent after our order on a venue whose stream never gives them: what is
+        // read now is that order's change, not a drift; a scheduled run that finds one still is.
+        let expected = trigger == .holdingsChanged || (holdingsOnlyByREST && trigger == .streamSilent)
         var updates: [Event] = []
         for found in try positions(runID: runID) + balances(runID: runID) {
             if expected { updates.append(found.correction) } else { drifts.append(found) }
