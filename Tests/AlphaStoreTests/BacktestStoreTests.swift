@@ -9,9 +9,9 @@ struct BacktestStoreTests {
                     strategy: "sma_cross", request: ["strategy": "sma_cross"])
     }
 
-    @Test("start is once per id; finish and fail only move a RUNNING run; failRunning ends what is left; pages go back by id")
-    func lifecycle() throws {
-        let file = try TestDatabase()
+    @Test("start is once per id; finish and fail only move a RUNNING run; failRunning ends what is left; pages go back by id", arguments: StoreKind.allCases)
+    func lifecycle(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let store = BacktestStore(database: try file.open())
         #expect(try store.start(run("a", at: 0)) && store.start(run("b", at: 1)) && store.start(run("c", at: 2)))
         #expect(try store.start(run("a", at: 5)) == false, "a command handled twice records one run")

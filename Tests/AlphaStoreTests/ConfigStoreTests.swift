@@ -3,8 +3,8 @@ import Testing
 @testable import AlphaStore
 
 @Suite struct ConfigStoreTests {
-    @Test func versionsAndOptimisticConcurrency() throws {
-        let file = try TestDatabase()
+    @Test(arguments: StoreKind.allCases) func versionsAndOptimisticConcurrency(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let store = ConfigStore(database: try file.open())
         let defaults = try store.runtime()
         #expect(defaults.version == 0 && defaults.value == RuntimeConfig())
@@ -21,8 +21,8 @@ import Testing
         #expect(try store.updateRuntime(RuntimeConfig(), expectedVersion: 1, by: "web:other") == 2)
     }
 
-    @Test func configChangeAndItsEventCommitTogetherOrNotAtAll() throws {
-        let file = try TestDatabase()
+    @Test(arguments: StoreKind.allCases) func configChangeAndItsEventCommitTogetherOrNotAtAll(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let writer = try EventWriter(database: try file.open())
         let store = ConfigStore(database: writer.database)
         func change(version: Int64, expected: Int64) throws {

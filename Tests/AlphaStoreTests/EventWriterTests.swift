@@ -15,7 +15,7 @@ import Testing
 
     @Test func opensInWALWithTheSchema() throws {
         let file = try TestDatabase()
-        let database = try file.open()
+        let database = try file.openSQLite()
         #expect(try database.statement("PRAGMA journal_mode").firstRow([]) { $0.text(0) } == "wal")
         #expect(try database.statement("PRAGMA synchronous").firstRow([]) { $0.int64(0) } == 1) // NORMAL
         #expect(try database.schemaVersion() == 13)
@@ -28,8 +28,8 @@ import Testing
         #expect(try EventStore(database: again).count() == 1)
     }
 
-    @Test func webSocketAndRESTCopiesOfOneFactCollide() throws {
-        let file = try TestDatabase()
+    @Test(arguments: StoreKind.allCases) func webSocketAndRESTCopiesOfOneFactCollide(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let writer = try EventWriter(database: try file.open())
         let first = try writer.append(trade(1, source: .webSocket))
         let second = try writer.append(trade(1, source: .rest))
@@ -40,16 +40,16 @@ import Testing
         #expect(writer.state.pnl.values.first?.trades == 1, "the duplicate must not count twice")
     }
 
-    @Test func batchReportsEachOutcomeInOrder() throws {
-        let file = try TestDatabase()
+    @Test(arguments: StoreKind.allCases) func batchReportsEachOutcomeInOrder(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let writer = try EventWriter(database: try file.open())
         let outcomes = try writer.append([trade(1), trade(2), trade(1), trade(3)])
         #expect(outcomes == [.appended(seq: 1), .appended(seq: 2), .duplicate(existingSeq: 1), .appended(seq: 3)])
         #expect(try ProjectionStore(database: writer.database).checkpoint() == 3)
     }
 
-    @Test func aBadPayloadRollsBackTheWholeBatch() throws {
-        let file = try TestDatabase()
+    @Test(arguments: StoreKind.allCases) func aBadPayloadRollsBackTheWholeBatch(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let writer = try EventWriter(database: try file.open())
         try writer.append(trade(1))
         var bad = trade(3)
@@ -64,16 +64,17 @@ import Testing
         #expect(writer.state.pnl.values.first?.trades == 1)
     }
 
-    @Test func eventStoreIsAppendOnly() throws {
-        let file = try TestDatabase()
+    @Test(arguments: StoreKind.allCases) func eventStoreIsAppendOnly(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let writer = try EventWriter(database: try file.open())
         try writer.append(trade(1))
-        #expect(throws: SQLiteError.self) { try writer.database.execute("UPDATE event_store SET event_type = 'X'") }
-        #expect(throws: SQLiteError.self) { try writer.database.execute("DELETE FROM event_store") }
+        #expect(throws: (any Error).self) { try writer.database.execute("UPDATE event_store SET event_type = 'X'") }
+        #expect(throws: (any Error).self) { try writer.database.execute("DELETE FROM event_store") }
+        #expect(try writer.events.count() == 1 && writer.events.event(seq: 1)?.type == .tradeExecuted)
     }
 
-    @Test func readsByIdAfterSeqAndByFilter() throws {
-        let file = try TestDatabase()
+    @Test(arguments: StoreKind.allCases) func readsByIdAfterSeqAndByFilter(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let writer = try EventWriter(database: try file.open())
         var factory = EventFactory(seed: 7)
         let batch = (0..<300).map { _ in factory.next() }
@@ -100,9 +101,9 @@ import Testing
     /// Rule 7 as a property: for random valid sequences with duplicates and replays, appended in
     /// random batches, the incrementally maintained tables equal a rebuild from scratch, and both
     /// equal the state folded from the event store alone.
-    @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
-    func incrementalProjectionEqualsRebuild(seed: UInt64) throws {
-        let file = try TestDatabase()
+    @Test(arguments: StoreKind.allCases, [1, 2, 3, 4, 5, 6] as [UInt64])
+    func incrementalProjectionEqualsRebuild(kind: StoreKind, seed: UInt64) throws {
+        let file = try TestDatabase(kind)
         var writer = try EventWriter(database: try file.open())
         var factory = EventFactory(seed: seed)
         var sent: [Event] = []
@@ -137,9 +138,9 @@ import Testing
         #expect(!incremental.orders.isEmpty && !incremental.pnl.isEmpty && !incremental.positions.isEmpty)
     }
 
-    @Test("finished orders beyond the working set leave memory, yet the tables equal a writer that keeps them all")
-    func trimmedOrdersReadBack() throws {
-        let trimmedFile = try TestDatabase(), fullFile = try TestDatabase()
+    @Test("finished orders beyond the working set leave memory, yet the tables equal a writer that keeps them all", arguments: StoreKind.allCases)
+    func trimmedOrdersReadBack(kind: StoreKind) throws {
+        let trimmedFile = try TestDatabase(kind), fullFile = try TestDatabase(kind)
         var trimmed = try EventWriter(database: try trimmedFile.open(), residentTerminalOrders: 5)
         let full = try EventWriter(database: try fullFile.open(), residentTerminalOrders: 1_000_000)
         var factory = EventFactory(seed: 23)
@@ -173,8 +174,8 @@ import Testing
         #expect(try ProjectionStore(database: trimmed.database).order(clientOrderID: gone.clientOrderID)?.status == .filled)
     }
 
-    @Test func catchUpAppliesEventsPastTheCheckpoint() throws {
-        let file = try TestDatabase()
+    @Test(arguments: StoreKind.allCases) func catchUpAppliesEventsPastTheCheckpoint(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let writer = try EventWriter(database: try file.open())
         var factory = EventFactory(seed: 11)
         try writer.append(factory.sequence(count: 200))
@@ -190,9 +191,9 @@ import Testing
         #expect(try ProjectionStore(database: restarted.database).load() == expected)
     }
 
-    @Test("holdings and quarantines are stored with their events: a reload and a rebuild both equal the live state; an ended quarantine's row is gone")
-    func holdingsAndQuarantinesPersist() throws {
-        let file = try TestDatabase()
+    @Test("holdings and quarantines are stored with their events: a reload and a rebuild both equal the live state; an ended quarantine's row is gone", arguments: StoreKind.allCases)
+    func holdingsAndQuarantinesPersist(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let writer = try EventWriter(database: try file.open())
         let scope = Scope(on: .binanceUSDM, mode: .sim)
         let filled = OrderPayload(symbol: "BTCUSDT", clientOrderID: "ae-9", orderID: "9", side: .buy, type: .market, status: .filled,
@@ -223,7 +224,13 @@ import Testing
 
     @Test func refusesADatabaseFromANewerVersion() throws {
         let file = try TestDatabase()
-        try file.open().execute("PRAGMA user_version = 99")
+        try file.openSQLite().execute("PRAGMA user_version = 99")
         #expect(throws: StoreError.newerSchema(found: 99, supported: Schema.latestVersion)) { _ = try file.open() }
+    }
+
+    @Test func postgresRefusesADatabaseFromANewerVersion() throws {
+        let file = try TestDatabase(.postgresql)
+        try file.open().execute("UPDATE schema_version SET version = 99")
+        #expect(throws: StoreError.newerSchema(found: 99, supported: PostgresSchema.latestVersion)) { _ = try file.open() }
     }
 }

@@ -10,9 +10,9 @@ struct MarketDataStoreTests {
                       volume: Amount("1.5")!, quoteVolume: Amount("150.75")!, trades: 3)
     }
 
-    @Test("Candles come back exactly, oldest first; a replay of one replaces it; only the newest `keep` stay")
-    func candles() throws {
-        let file = try TestDatabase()
+    @Test("Candles come back exactly, oldest first; a replay of one replaces it; only the newest `keep` stay", arguments: StoreKind.allCases)
+    func candles(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let store = MarketDataStore(database: try file.open())
         let minute = Timeframe.oneMinute
         try store.store((0..<10).map { self.minute($0, close: Amount(100 + Int($0))) }, symbol: "BTCUSDT", timeframe: minute, keep: 8)
@@ -31,9 +31,9 @@ struct MarketDataStoreTests {
         #expect(try store.latestCandle(symbol: "BTCUSDT", timeframe: minute)?.close == Amount("109.5")!)
     }
 
-    @Test("The latest mark per symbol is kept, with its funding rate")
-    func marks() throws {
-        let file = try TestDatabase()
+    @Test("The latest mark per symbol is kept, with its funding rate", arguments: StoreKind.allCases)
+    func marks(kind: StoreKind) throws {
+        let file = try TestDatabase(kind)
         let store = MarketDataStore(database: try file.open())
         try store.storeMark(MarkPrice(symbol: "BTCUSDT", price: Amount("50000.1")!, fundingRate: Amount("0.0001")!, nextFundingTime: 5, time: 1))
         try store.storeMark(MarkPrice(symbol: "BTCUSDT", price: Amount("50010.2")!, time: 2))

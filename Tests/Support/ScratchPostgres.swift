@@ -33,9 +33,33 @@ public final class ScratchPostgres {
         try Self.check(run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "alphaengine"]), "createdb")
     }
 
-    deinit {
+    deinit { remove() }
+
+    private func remove() {
         stop()
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// One cluster for the whole test process, for tests that only need a database of their own
+    /// (`database()`): a new database takes milliseconds, a new cluster a second or two. It is
+    /// stopped and removed when the process exits.
+    nonisolated(unsafe) public static let shared: ScratchPostgres = {
+        do {
+            let cluster = try ScratchPostgres()
+            sharedForExit = cluster
+            atexit { sharedForExit?.remove() }
+            return cluster
+        } catch {
+            fatalError("cannot start the tests' PostgreSQL: \(error)")
+        }
+    }()
+    nonisolated(unsafe) private static var sharedForExit: ScratchPostgres?
+
+    /// A new, empty database in this cluster; its URL.
+    public func database() throws -> String {
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try Self.check(run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name]), "createdb")
+        return "postgresql://postgres@127.0.0.1:\(port)/\(name)"
     }
 
     /// Stops the server (fast shutdown: open connections are cut, as a crash of the database looks to a client).

@@ -9,9 +9,10 @@ public final class PostgresCommandStore: CommandQueue {
     /// The channel an insert notifies (its payload is the command id).
     public static let channel = "alphaengine_commands"
 
-    public init(connection: PostgresConnection) throws {
+    /// `migrating`: bring the schema up to date first (a `PostgresStorage` has done it already).
+    public init(connection: PostgresConnection, migrating: Bool = true) throws {
         self.connection = connection
-        try PostgresSchema.migrate(connection)
+        if migrating { try PostgresSchema.migrate(connection) }
     }
 
     private static let columns = CommandStore.columns

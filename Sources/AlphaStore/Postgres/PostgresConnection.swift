@@ -5,7 +5,9 @@ import Foundation
 /// text format (amounts stay decimal strings end to end), transactions, and LISTEN/NOTIFY — the
 /// change feed a fleet of bots and webs wakes on. Used by one thread at a time, like `Database`.
 public final class PostgresConnection {
-    private let connection: OpaquePointer
+    let connection: OpaquePointer
+    /// Statements prepared on this connection, by their SQL: each is parsed and planned once.
+    var prepared: [String: (name: String, parameters: Int32)] = [:]
 
     /// `url`: a libpq connection string or URI (`postgresql://user@127.0.0.1:5432/alphaengine`,
     /// `?sslmode=require` for TLS). The error never repeats the URL: it may hold a password.
@@ -25,6 +27,7 @@ public final class PostgresConnection {
     /// text (nil for NULL). Several statements without parameters may go in one call.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> [[String?]] {
+        if !isInTransaction { try reconnectIfLost() }
         let result: OpaquePointer?
         if parameters.isEmpty {
             result = PQexec(connection, sql)
@@ -37,37 +40,66 @@ public final class PostgresConnection {
                 PQexecParams(connection, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
             }
         }
-        guard let result else { throw PostgresError(message: Self.message(connection), sqlState: nil) }
+        guard let result else { throw PostgresError(message: Self.message(connection), sqlState: nil, connectionLost: isLost) }
         defer { PQclear(result) }
-        switch PQresultStatus(result) {
-        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            return []
-        case PGRES_TUPLES_OK:
-            let rows = PQntuples(result), columns = PQnfields(result)
-            return (0..<rows).map { row in
-                (0..<columns).map { column in
-                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
-                }
+        return try Self.rows(of: result, on: self)
+    }
+
+    /// The rows of a statement's result, or its error.
+    static func rows(of result: OpaquePointer, on connection: PostgresConnection) throws(PostgresError) -> [[String?]] {
+        try check(result, on: connection)
+        let rows = PQntuples(result), columns = PQnfields(result)
+        return (0..<rows).map { row in
+            (0..<columns).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
             }
-        default:
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
-            throw PostgresError(message: message.trimmingCharacters(in: .whitespacesAndNewlines), sqlState: state)
         }
     }
 
-    /// `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// Throws the error a result carries, with its SQLSTATE.
+    static func check(_ result: OpaquePointer, on connection: PostgresConnection) throws(PostgresError) {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY, PGRES_TUPLES_OK:
+            return
+        default:
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
+            throw PostgresError(message: message.trimmingCharacters(in: .whitespacesAndNewlines), sqlState: state,
+                                connectionLost: connection.isLost)
+        }
+    }
+
+    /// The server is gone (restarted, unreachable): the connection must be reset before use.
+    var isLost: Bool { PQstatus(connection) == CONNECTION_BAD }
+
+    /// Connects again after a loss, outside a transaction (one in flight is lost with the
+    /// connection). Prepared statements died with the old session.
+    func reconnectIfLost() throws(PostgresError) {
+        guard isLost else { return }
+        PQreset(connection)
+        prepared = [:]
+        guard !isLost else {
+            throw PostgresError(message: "cannot connect: \(Self.message(connection))", sqlState: nil, connectionLost: true)
+        }
+    }
+
+    /// `body` in one transaction: committed when it returns, rolled back when it throws. A nested
+    /// call joins the outer transaction.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
         try execute("BEGIN")
         do {
             let value = try body()
             try execute("COMMIT")
             return value
         } catch {
-            _ = try? execute("ROLLBACK")
+            if isInTransaction { _ = try? execute("ROLLBACK") }
             throw error
         }
     }
+
+    /// True while a transaction is open (or failed and not yet rolled back) on this connection.
+    public var isInTransaction: Bool { PQtransactionStatus(connection) != PQTRANS_IDLE && PQtransactionStatus(connection) != PQTRANS_UNKNOWN }
 
     // MARK: LISTEN/NOTIFY
 
@@ -118,7 +150,7 @@ public final class PostgresConnection {
         !text.isEmpty && text.utf8.count <= 63 && text.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }
     }
 
-    private static func message(_ connection: OpaquePointer) -> String {
+    static func message(_ connection: OpaquePointer) -> String {
         PQerrorMessage(connection).map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
     }
 }
@@ -127,6 +159,15 @@ public final class PostgresConnection {
 public struct PostgresError: Error, Equatable, CustomStringConvertible {
     public let message: String
     public let sqlState: String?
+    /// The server could not be reached or went away: nothing of the statement is known to have
+    /// committed unless it was the COMMIT itself.
+    public var connectionLost = false
+
+    public init(message: String, sqlState: String?, connectionLost: Bool = false) {
+        self.message = message
+        self.sqlState = sqlState
+        self.connectionLost = connectionLost
+    }
 
     public var isUniqueViolation: Bool { sqlState == "23505" }
     public var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }

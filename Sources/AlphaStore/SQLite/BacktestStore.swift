@@ -34,63 +34,60 @@ public struct BacktestRun: Sendable, Equatable {
 /// `backtest_runs`: one row a run; the full report is kept as the JSON text the backtest wrote,
 /// so the API hands it out as it is.
 public final class BacktestStore {
-    public let database: Database
+    public let database: any SQLConnection
 
-    public init(database: Database) { self.database = database }
+    public init(database: any SQLConnection) { self.database = database }
 
     private static let columns = "id, created_at, requested_by, status, strategy, request_json, summary_json, error, finished_at"
 
     public func start(_ run: BacktestRun) throws -> Bool {
         try database.write {
-            try database.statement("""
-                INSERT OR IGNORE INTO backtest_runs (id, created_at, requested_by, status, strategy, request_json) VALUES (?, ?, ?, ?, ?, ?)
-                """).run([.text(run.id), .integer(run.createdAt.millisecondsSinceEpoch), .text(run.requestedBy), .text(run.status.rawValue),
+            try database.run("""
+                INSERT INTO backtest_runs (id, created_at, requested_by, status, strategy, request_json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """, [.text(run.id), .integer(run.createdAt.millisecondsSinceEpoch), .text(run.requestedBy), .text(run.status.rawValue),
                           .text(run.strategy), .text(run.request.serialized)]) == 1
         }
     }
 
     public func finish(id: String, summary: JSONObject, report: String, now: Timestamp) throws {
         _ = try database.write {
-            try database.statement("""
+            try database.run("""
                 UPDATE backtest_runs SET status = 'DONE', summary_json = ?, report_json = ?, finished_at = ? WHERE id = ? AND status = 'RUNNING'
-                """).run([.text(summary.serialized), .text(report), .integer(now.millisecondsSinceEpoch), .text(id)])
+                """, [.text(summary.serialized), .text(report), .integer(now.millisecondsSinceEpoch), .text(id)])
         }
     }
 
     public func fail(id: String, error: String, now: Timestamp) throws {
         _ = try database.write {
-            try database.statement("UPDATE backtest_runs SET status = 'FAILED', error = ?, finished_at = ? WHERE id = ? AND status = 'RUNNING'")
-                .run([.text(error), .integer(now.millisecondsSinceEpoch), .text(id)])
+            try database.run("UPDATE backtest_runs SET status = 'FAILED', error = ?, finished_at = ? WHERE id = ? AND status = 'RUNNING'", [.text(error), .integer(now.millisecondsSinceEpoch), .text(id)])
         }
     }
 
     public func failRunning(reason: String, now: Timestamp) throws -> Int {
         try database.write {
-            try database.statement("UPDATE backtest_runs SET status = 'FAILED', error = ?, finished_at = ? WHERE status = 'RUNNING'")
-                .run([.text(reason), .integer(now.millisecondsSinceEpoch)])
+            try database.run("UPDATE backtest_runs SET status = 'FAILED', error = ?, finished_at = ? WHERE status = 'RUNNING'", [.text(reason), .integer(now.millisecondsSinceEpoch)])
         }
     }
 
     public func runs(before: String?, limit: Int) throws -> [BacktestRun] {
         if let before {
             guard let cursor = try run(id: before) else { return [] }
-            return try database.statement("""
+            return try database.rows("""
                 SELECT \(Self.columns) FROM backtest_runs WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?
-                """).rows([.integer(cursor.createdAt.millisecondsSinceEpoch), .text(cursor.id), .integer(Int64(limit))], Self.read)
+                """, [.integer(cursor.createdAt.millisecondsSinceEpoch), .text(cursor.id), .integer(Int64(limit))], Self.read)
         }
-        return try database.statement("SELECT \(Self.columns) FROM backtest_runs ORDER BY created_at DESC, id DESC LIMIT ?")
-            .rows([.integer(Int64(limit))], Self.read)
+        return try database.rows("SELECT \(Self.columns) FROM backtest_runs ORDER BY created_at DESC, id DESC LIMIT ?", [.integer(Int64(limit))], Self.read)
     }
 
     public func run(id: String) throws -> BacktestRun? {
-        try database.statement("SELECT \(Self.columns) FROM backtest_runs WHERE id = ?").firstRow([.text(id)], Self.read)
+        try database.firstRow("SELECT \(Self.columns) FROM backtest_runs WHERE id = ?", [.text(id)], Self.read)
     }
 
     public func report(id: String) throws -> String? {
-        try database.statement("SELECT report_json FROM backtest_runs WHERE id = ? AND status = 'DONE'").firstRow([.text(id)]) { $0.text(0) }
+        try database.firstRow("SELECT report_json FROM backtest_runs WHERE id = ? AND status = 'DONE'", [.text(id)]) { $0.text(0) }
     }
 
-    private static func read(_ row: Statement) -> BacktestRun {
+    private static func read(_ row: any SQLRow) -> BacktestRun {
         BacktestRun(id: row.text(0), createdAt: Timestamp(millisecondsSinceEpoch: row.int64(1)), requestedBy: row.text(2),
                     status: BacktestRun.Status(rawValue: row.text(3)) ?? .failed, strategy: row.text(4),
                     request: (try? JSONParser.parseObject(row.text(5))) ?? [:],

@@ -16,9 +16,9 @@ public enum CommandInsertOutcome: Sendable, Equatable {
 /// `command_store`: idempotent inserts, atomic claims, and status changes guarded by the
 /// command state machine (DESIGN §4, §6).
 public final class CommandStore {
-    public let database: Database
+    public let database: any SQLConnection
 
-    public init(database: Database) { self.database = database }
+    public init(database: any SQLConnection) { self.database = database }
 
     static let columns = """
         command_id, command_type, ts, correlation_id, causation_id, actor_kind, actor_id, scope_exchange,
@@ -33,11 +33,11 @@ public final class CommandStore {
     public func insert(_ command: Command) throws -> CommandInsertOutcome {
         try Self.checkNew(command)
         return try database.write {
-            let changed = try database.statement("""
+            let changed = try database.run("""
                 INSERT INTO command_store (\(Self.columns))
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (idempotency_key) DO NOTHING
-                """).run(Self.values(command).enumerated().map { index, value in
+                """, Self.values(command).enumerated().map { index, value in
                     index == 14 ? .integer(Int64(command.priority)) : .optional(value)
                 })
             if changed == 1 { return .inserted(command) }
@@ -74,11 +74,11 @@ public final class CommandStore {
         // The excluded types are our own enum's raw values, never user text, so they are spelled inline.
         let filter = excluding.isEmpty ? "" : " AND command_type NOT IN (" + excluding.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",") + ")"
         return try database.write {
-            try database.statement("""
+            try database.firstRow("""
                 UPDATE command_store SET status = 'SENT', claimed_at = ?1, updated_at = ?1
                 WHERE rowid = (SELECT rowid FROM command_store WHERE status = 'NEW'\(filter) ORDER BY priority DESC, rowid LIMIT 1)
                 RETURNING \(Self.columns)
-                """).firstRow([.text(now.iso8601)], Self.decode)
+                """, [.text(now.iso8601)], Self.decode)
         }
     }
 
@@ -104,12 +104,12 @@ public final class CommandStore {
             } catch {
                 throw StoreError.illegalCommandTransition(error)
             }
-            guard let updated = try database.statement("""
+            guard let updated = try database.firstRow("""
                 UPDATE command_store SET status = ?, result_json = COALESCE(?, result_json),
                     last_error = COALESCE(?, last_error), updated_at = ?
                 WHERE command_id = ? AND status = ?
                 RETURNING \(Self.columns)
-                """).firstRow([
+                """, [
                     .text(next.rawValue), .optional(result?.serialized), .optional(error), .text(now.iso8601),
                     .text(id), .text(current.status.rawValue),
                 ], Self.decode)
@@ -119,12 +119,11 @@ public final class CommandStore {
     }
 
     public func command(id: String) throws -> Command? {
-        try database.statement("SELECT \(Self.columns) FROM command_store WHERE command_id = ?").firstRow([.text(id)], Self.decode)
+        try database.firstRow("SELECT \(Self.columns) FROM command_store WHERE command_id = ?", [.text(id)], Self.decode)
     }
 
     public func command(idempotencyKey: String) throws -> Command? {
-        try database.statement("SELECT \(Self.columns) FROM command_store WHERE idempotency_key = ?")
-            .firstRow([.text(idempotencyKey)], Self.decode)
+        try database.firstRow("SELECT \(Self.columns) FROM command_store WHERE idempotency_key = ?", [.text(idempotencyKey)], Self.decode)
     }
 
     /// Commands newest first, optionally by status and type.
@@ -146,28 +145,25 @@ public final class CommandStore {
         }
         values.append(.integer(Int64(limit)))
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try database.statement("SELECT \(Self.columns) FROM command_store \(whereClause) ORDER BY rowid DESC LIMIT ?")
-            .rows(values, Self.decode)
+        return try database.rows("SELECT \(Self.columns) FROM command_store \(whereClause) ORDER BY rowid DESC LIMIT ?", values, Self.decode)
     }
 
     /// Commands claimed but not finished: after a crash, each one's outcome must be checked with
     /// the exchange before anything is sent again (DESIGN §6).
     public func inFlight() throws -> [Command] {
-        try database.statement("SELECT \(Self.columns) FROM command_store WHERE status = 'SENT' ORDER BY rowid")
-            .rows([], Self.decode)
+        try database.rows("SELECT \(Self.columns) FROM command_store WHERE status = 'SENT' ORDER BY rowid", [], Self.decode)
     }
 
     /// How many commands are in each status.
     public func countsByStatus() throws -> [CommandStatus: Int64] {
         var counts: [CommandStatus: Int64] = [:]
-        for (status, count) in try database.statement("SELECT status, COUNT(*) FROM command_store GROUP BY status")
-            .rows([], { ($0.text(0), $0.int64(1)) }) {
+        for (status, count) in try database.rows("SELECT status, COUNT(*) FROM command_store GROUP BY status", [], { ($0.text(0), $0.int64(1)) }) {
             if let status = CommandStatus(rawValue: status) { counts[status] = count }
         }
         return counts
     }
 
-    static func decode(_ row: Statement) throws -> Command {
+    static func decode(_ row: any SQLRow) throws -> Command {
         try decode(table: "command_store") { row.optionalText(Int32($0)) }
     }
 

@@ -6,7 +6,7 @@ import CSQLite
 /// readers run alongside the one writer; `BEGIN IMMEDIATE` takes the write lock at the start of
 /// every write transaction, so two processes never deadlock upgrading a read lock, and the busy
 /// timeout makes a writer wait for the other instead of failing with SQLITE_BUSY.
-public final class Database {
+public final class Database: SQLConnection {
     let handle: OpaquePointer
     public let path: String
     private var statements: [String: Statement] = [:]
@@ -72,6 +72,22 @@ public final class Database {
     public func execute(_ sql: String) throws(SQLiteError) {
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: handle, sql: sql) }
+    }
+
+    public var dialect: SQLDialect { .sqlite }
+
+    @discardableResult
+    public func run(_ sql: String, _ values: [SQLValue]) throws -> Int { try statement(sql).run(values) }
+
+    public func forEachRow(_ sql: String, _ values: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
+        let statement = try statement(sql)
+        try statement.bind(values)
+        do {
+            while try statement.step() { try body(statement) }
+        } catch {
+            statement.reset()
+            throw error
+        }
     }
 
     /// A prepared statement for `sql`, prepared once per connection and reused.

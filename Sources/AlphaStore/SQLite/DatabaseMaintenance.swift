@@ -24,7 +24,7 @@ public enum DatabaseMaintenance {
     /// consistent snapshot of the original database", sqlite.org/lang_vacuum.html). SQLite refuses
     /// a file that exists and is not empty.
     public static func backup(_ database: Database, to path: String) throws {
-        _ = try database.statement("VACUUM INTO ?").run([.text(path)])
+        _ = try database.run("VACUUM INTO ?", [.text(path)])
     }
 
     /// Checks a database file through and through: SQLite's own integrity check, the schema
@@ -33,7 +33,7 @@ public enum DatabaseMaintenance {
     public static func verify(_ database: Database) throws -> Verification {
         var result = Verification()
         try database.read {
-            let integrity = try database.statement("PRAGMA integrity_check").rows([]) { $0.text(0) }
+            let integrity = try database.rows("PRAGMA integrity_check", []) { $0.text(0) }
             if integrity != ["ok"] { result.problems.append("SQLite integrity check: \(integrity.prefix(5).joined(separator: "; "))") }
             result.schemaVersion = try database.schemaVersion()
             if result.schemaVersion != Schema.latestVersion {
@@ -42,7 +42,7 @@ public enum DatabaseMaintenance {
             let events = EventStore(database: database)
             result.events = try events.count()
             result.lastSeq = try events.lastSeq()
-            result.commands = try database.statement("SELECT count(*) FROM command_store").firstRow([]) { $0.int64(0) } ?? 0
+            result.commands = try database.firstRow("SELECT count(*) FROM command_store", []) { $0.int64(0) } ?? 0
             let stored = try ProjectionStore(database: database).load()
             result.checkpoint = stored.lastSeq
             let replayed = try EventWriter.replay(events)

@@ -4,7 +4,7 @@ import AlphaCore
 /// answers that pass events on (API pages, SSE), which would otherwise parse every payload only to
 /// write it out again. Valid only inside the `forEachRow` call that gives it.
 public struct EventRow: ~Copyable {
-    let statement: Statement
+    let statement: any SQLRow
 
     public var seq: Int64 { statement.int64(0) }
     public var id: String { statement.text(1) }
@@ -34,8 +34,6 @@ extension EventStore {
     /// decoding payloads (see `EventRow`).
     public func forEachRow(matching filter: EventFilter, limit: Int, _ body: (borrowing EventRow) throws -> Void) throws {
         let (sql, values) = Self.query(filter, limit: limit)
-        let statement = try database.statement(sql)
-        try statement.bind(values)
-        while try statement.step() { try body(EventRow(statement: statement)) }
+        try database.forEachRow(sql, values) { try body(EventRow(statement: $0)) }
     }
 }

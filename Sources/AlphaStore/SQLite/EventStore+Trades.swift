@@ -14,20 +14,20 @@ extension EventStore {
             values.append(.integer(beforeSeq))
         }
         if let symbol {
-            conditions.append("json_extract(payload_json, '$.symbol') = ?")
+            conditions.append("\(database.dialect.jsonText("payload_json", "symbol")) = ?")
             values.append(.text(symbol))
         }
         if let fromTime {
-            conditions.append("json_extract(payload_json, '$.time') >= ?")
+            conditions.append("\(database.dialect.jsonInteger("payload_json", "time")) >= ?")
             values.append(.integer(fromTime))
         }
         if let untilTime {
-            conditions.append("json_extract(payload_json, '$.time') < ?")
+            conditions.append("\(database.dialect.jsonInteger("payload_json", "time")) < ?")
             values.append(.integer(untilTime))
         }
         values.append(.integer(Int64(limit)))
-        return try database.statement("""
+        return try database.rows("""
             SELECT \(Self.columns) FROM event_store WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq\(newestFirst ? " DESC" : "") LIMIT ?
-            """).rows(values, Self.decode)
+            """, values, Self.decode)
     }
 }

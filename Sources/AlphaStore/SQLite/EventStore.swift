@@ -3,9 +3,9 @@ import AlphaCore
 /// Reads `event_store`. Appending is `EventWriter`'s job alone, so that every append also
 /// advances the projections in the same transaction.
 public final class EventStore {
-    public let database: Database
+    public let database: any SQLConnection
 
-    public init(database: Database) { self.database = database }
+    public init(database: any SQLConnection) { self.database = database }
 
     static let columns = """
         seq, event_id, event_type, ts, correlation_id, causation_id, command_id, source, entity_kind, entity_id,
@@ -13,31 +13,27 @@ public final class EventStore {
         """
 
     public func event(id: String) throws -> Event? {
-        try database.statement("SELECT \(Self.columns) FROM event_store WHERE event_id = ?")
-            .firstRow([.text(id)], Self.decode)
+        try database.firstRow("SELECT \(Self.columns) FROM event_store WHERE event_id = ?", [.text(id)], Self.decode)
     }
 
     public func event(seq: Int64) throws -> Event? {
-        try database.statement("SELECT \(Self.columns) FROM event_store WHERE seq = ?")
-            .firstRow([.integer(seq)], Self.decode)
+        try database.firstRow("SELECT \(Self.columns) FROM event_store WHERE seq = ?", [.integer(seq)], Self.decode)
     }
 
     public func event(dedupKey: String) throws -> Event? {
-        try database.statement("SELECT \(Self.columns) FROM event_store WHERE dedup_key = ?")
-            .firstRow([.text(dedupKey)], Self.decode)
+        try database.firstRow("SELECT \(Self.columns) FROM event_store WHERE dedup_key = ?", [.text(dedupKey)], Self.decode)
     }
 
     /// Events with `seq > after`, oldest first: how SSE and the projection catch-up tail the log.
     public func events(after seq: Int64, limit: Int = 1000) throws -> [Event] {
-        try database.statement("SELECT \(Self.columns) FROM event_store WHERE seq > ? ORDER BY seq LIMIT ?")
-            .rows([.integer(seq), .integer(Int64(limit))], Self.decode)
+        try database.rows("SELECT \(Self.columns) FROM event_store WHERE seq > ? ORDER BY seq LIMIT ?", [.integer(seq), .integer(Int64(limit))], Self.decode)
     }
 
     /// Events matching every condition the filter sets, at most `limit`, oldest first unless the
     /// filter says `newestFirst`.
     public func events(matching filter: EventFilter, limit: Int = 1000) throws -> [Event] {
         let (sql, values) = Self.query(filter, limit: limit)
-        return try database.statement(sql).rows(values, Self.decode)
+        return try database.rows(sql, values, Self.decode)
     }
 
     /// The newest event that matches `filter` (the latest strategy state, say), or nil.
@@ -45,7 +41,7 @@ public final class EventStore {
         var filter = filter
         filter.newestFirst = true
         let (sql, values) = Self.query(filter, limit: 1)
-        return try database.statement(sql).rows(values, Self.decode).first
+        return try database.rows(sql, values, Self.decode).first
     }
 
     /// The SELECT for `filter`, and its bound values.
@@ -82,32 +78,38 @@ public final class EventStore {
     }
 
     /// Calls `body` for every event after `seq` in order, without holding them all in memory.
+    /// Read in pages, so a client that buffers whole results (libpq) holds one page at a time.
     public func forEach(after seq: Int64 = 0, _ body: (Event) throws -> Void) throws {
-        let statement = try database.statement("SELECT \(Self.columns) FROM event_store WHERE seq > ? ORDER BY seq")
-        try statement.bind([.integer(seq)])
-        while try statement.step() { try body(try Self.decode(statement)) }
+        var last = seq
+        while true {
+            let page = try events(after: last, limit: Self.pageSize)
+            for event in page { try body(event) }
+            guard page.count == Self.pageSize, let next = page.last?.seq else { return }
+            last = next
+        }
     }
+
+    static let pageSize = 5_000
 
     /// The highest stored seq, 0 when empty.
     public func lastSeq() throws -> Int64 {
-        try database.statement("SELECT COALESCE(MAX(seq), 0) FROM event_store").firstRow { $0.int64(0) } ?? 0
+        try database.firstRow("SELECT COALESCE(MAX(seq), 0) FROM event_store") { $0.int64(0) } ?? 0
     }
 
     public func count() throws -> Int64 {
-        try database.statement("SELECT COUNT(*) FROM event_store").firstRow { $0.int64(0) } ?? 0
+        try database.firstRow("SELECT COUNT(*) FROM event_store") { $0.int64(0) } ?? 0
     }
 
     /// How many events of each of `types` are stored (on the type index: no table scan).
     public func counts(of types: Set<EventType>) throws -> [EventType: Int64] {
         var counts: [EventType: Int64] = [:]
         for type in types {
-            counts[type] = try database.statement("SELECT COUNT(*) FROM event_store WHERE event_type = ?")
-                .firstRow([.text(type.rawValue)]) { $0.int64(0) } ?? 0
+            counts[type] = try database.firstRow("SELECT COUNT(*) FROM event_store WHERE event_type = ?", [.text(type.rawValue)]) { $0.int64(0) } ?? 0
         }
         return counts
     }
 
-    static func decode(_ row: Statement) throws -> Event {
+    static func decode(_ row: any SQLRow) throws -> Event {
         let typeName = row.text(2)
         guard let type = EventType(rawValue: typeName) else {
             throw StoreError.corruptRow(table: "event_store", reason: "unknown event type \(typeName)")

@@ -22,7 +22,7 @@ public enum AppendOutcome: Sendable, Equatable {
 /// transaction fails, nothing of it is stored and the in-memory state is reloaded from the
 /// database, so memory never runs ahead of disk.
 public final class EventWriter: EventJournal {
-    public let database: Database
+    public let database: any SQLConnection
     public let events: EventStore
     public let projections: ProjectionStore
     /// The projections as of the last committed append. Orders are the working set: every open
@@ -40,7 +40,7 @@ public final class EventWriter: EventJournal {
 
     /// Loads the projections from their checkpoint and applies any events stored after it
     /// (DESIGN §8), so a writer always starts from a state that matches the event store.
-    public init(database: Database, residentTerminalOrders: Int = 2_000) throws {
+    public init(database: any SQLConnection, residentTerminalOrders: Int = 2_000) throws {
         self.residentTerminalOrders = residentTerminalOrders
         self.database = database
         self.events = EventStore(database: database)
@@ -66,15 +66,22 @@ public final class EventWriter: EventJournal {
         do {
             return try database.write {
                 stored = []
-                // Another writer on this file (which the design forbids, but a mistake must not
+                // Another writer on this store (which the design forbids, but a mistake must not
                 // corrupt the projections) would have moved the checkpoint: start from disk then.
-                if try projections.checkpoint() != state.lastSeq { state = try projections.load(recentTerminalOrders: residentTerminalOrders) }
+                // The checkpoint's row stays locked to the commit (PostgreSQL; SQLite's write lock
+                // is the whole file), so two writers take turns and seqs are allocated in commit order.
+                if try projections.checkpoint(locking: true) != state.lastSeq { state = try projections.load(recentTerminalOrders: residentTerminalOrders) }
                 var outcomes: [AppendOutcome] = []
                 outcomes.reserveCapacity(batch.count)
                 var changes = ProjectionChanges()
+                // Seqs are given here, one after the last, not drawn from the engine: PostgreSQL's
+                // sequences skip the values of a duplicate or a rollback, and gaps would make two
+                // copies of one history differ. Writers take turns (above), so this one is free.
+                var next = try events.lastSeq() + 1
                 for var event in batch {
                     if let clock { event.ts = clock.now }
-                    if let seq = try insert(event) {
+                    if let seq = try insert(event, seq: next) {
+                        next += 1
                         event.seq = seq
                         try readBackOrder(for: event)
                         do throws(PayloadError) {
@@ -177,17 +184,17 @@ public final class EventWriter: EventJournal {
         }
     }
 
-    /// Inserts unless the dedup key is taken; returns the new seq, or nil for a duplicate.
-    private func insert(_ event: Event) throws -> Int64? {
-        try database.statement("""
-            INSERT INTO event_store (event_id, event_type, ts, correlation_id, causation_id, command_id, source,
+    /// Inserts under `seq` unless the dedup key is taken; returns the seq, or nil for a duplicate.
+    private func insert(_ event: Event, seq: Int64) throws -> Int64? {
+        try database.firstRow("""
+            INSERT INTO event_store (seq, event_id, event_type, ts, correlation_id, causation_id, command_id, source,
                 entity_kind, entity_id, scope_exchange, scope_venue, scope_account_id, scope_symbol, scope_mode,
                 dedup_key, payload_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (dedup_key) DO NOTHING
             RETURNING seq
-            """).firstRow([
-                .text(event.id), .text(event.type.rawValue), .text(event.ts.iso8601), .text(event.correlationID),
+            """, [
+                .integer(seq), .text(event.id), .text(event.type.rawValue), .text(event.ts.iso8601), .text(event.correlationID),
                 .optional(event.causationID), .optional(event.commandID), .text(event.source.rawValue),
                 .text(event.entityKind.rawValue), .text(event.entityID), .text(event.scope.exchange),
                 .text(event.scope.venue), .text(event.scope.accountID), .optional(event.scope.symbol),
@@ -196,8 +203,7 @@ public final class EventWriter: EventJournal {
     }
 
     private func existingSeq(dedupKey: String) throws -> Int64 {
-        guard let seq = try database.statement("SELECT seq FROM event_store WHERE dedup_key = ?")
-            .firstRow([.text(dedupKey)], { $0.int64(0) })
+        guard let seq = try database.firstRow("SELECT seq FROM event_store WHERE dedup_key = ?", [.text(dedupKey)], { $0.int64(0) })
         else { throw StoreError.notFound("event with dedup key \(dedupKey)") }
         return seq
     }

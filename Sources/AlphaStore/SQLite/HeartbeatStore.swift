@@ -20,22 +20,21 @@ public struct Heartbeat: Sendable, Equatable {
 /// `process_heartbeat`: one row per process, overwritten each beat. Not an event: a beat is not a
 /// change of state, and a second-by-second log of them would bury the events that are.
 public final class HeartbeatStore {
-    public let database: Database
+    public let database: any SQLConnection
 
-    public init(database: Database) { self.database = database }
+    public init(database: any SQLConnection) { self.database = database }
 
     public func beat(_ heartbeat: Heartbeat) throws {
         _ = try database.write {
-            try database.statement("""
-                INSERT OR REPLACE INTO process_heartbeat (process, boot_id, pid, beat_at, details_json) VALUES (?, ?, ?, ?, ?)
-                """).run([.text(heartbeat.process), .text(heartbeat.bootID), .integer(heartbeat.pid),
+            try database.run("""
+                INSERT INTO process_heartbeat (process, boot_id, pid, beat_at, details_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (process) DO UPDATE SET boot_id = excluded.boot_id, pid = excluded.pid, beat_at = excluded.beat_at, details_json = excluded.details_json
+                """, [.text(heartbeat.process), .text(heartbeat.bootID), .integer(heartbeat.pid),
                           .text(heartbeat.beatAt.iso8601), .text(heartbeat.details.serialized)])
         }
     }
 
     public func heartbeat(process: String) throws -> Heartbeat? {
-        try database.statement("SELECT process, boot_id, pid, beat_at, details_json FROM process_heartbeat WHERE process = ?")
-            .firstRow([.text(process)]) { row in
+        try database.firstRow("SELECT process, boot_id, pid, beat_at, details_json FROM process_heartbeat WHERE process = ?", [.text(process)]) { row in
                 Heartbeat(process: row.text(0), bootID: row.text(1), pid: row.int64(2),
                           beatAt: Timestamp(iso8601: row.text(3)) ?? Timestamp(millisecondsSinceEpoch: 0),
                           details: (try? JSONParser.parseObject(row.text(4))) ?? JSONObject())

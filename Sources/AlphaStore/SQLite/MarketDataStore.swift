@@ -4,45 +4,48 @@ import AlphaCore
 /// the web reads candles for `/api/candles`, marks for unrealized PnL and symbols' rules for
 /// `/api/symbols`.
 public final class MarketDataStore {
-    public let database: Database
+    public let database: any SQLConnection
 
-    public init(database: Database) { self.database = database }
+    public init(database: any SQLConnection) { self.database = database }
 
     public func store(_ candles: [Candle], symbol: String, timeframe: Timeframe, keep: Int) throws {
         guard !candles.isEmpty else { return }
         _ = try database.write {
-            let insert = try database.statement("""
-                INSERT OR REPLACE INTO market_candles
+            let insert = """
+                INSERT INTO market_candles
                     (symbol, timeframe, open_time, close_time, open, high, low, close, volume, quote_volume, trades)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+                ON CONFLICT (symbol, timeframe, open_time) DO UPDATE SET close_time = excluded.close_time, open = excluded.open,
+                    high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume,
+                    quote_volume = excluded.quote_volume, trades = excluded.trades
+                """
             for candle in candles {
-                _ = try insert.run([.text(symbol), .text(timeframe.name), .integer(candle.openTime), .integer(candle.closeTime),
+                _ = try database.run(insert, [.text(symbol), .text(timeframe.name), .integer(candle.openTime), .integer(candle.closeTime),
                                     .text(candle.open.description), .text(candle.high.description), .text(candle.low.description),
                                     .text(candle.close.description), .text(candle.volume.description),
                                     .text(candle.quoteVolume.description), .integer(candle.trades)])
             }
             // Bounded: everything older than the newest `keep` goes.
-            _ = try database.statement("""
+            _ = try database.run("""
                 DELETE FROM market_candles WHERE symbol = ?1 AND timeframe = ?2 AND open_time < (
                     SELECT open_time FROM market_candles WHERE symbol = ?1 AND timeframe = ?2
                     ORDER BY open_time DESC LIMIT 1 OFFSET ?3)
-                """).run([.text(symbol), .text(timeframe.name), .integer(Int64(max(keep, 1) - 1))])
+                """, [.text(symbol), .text(timeframe.name), .integer(Int64(max(keep, 1) - 1))])
         }
     }
 
     public func candles(symbol: String, timeframe: Timeframe, from: Int64?, until: Int64?, limit: Int) throws -> [Candle] {
         let columns = "open_time, close_time, open, high, low, close, volume, quote_volume, trades"
         if let from {
-            return try database.statement("""
+            return try database.rows("""
                 SELECT \(columns) FROM market_candles WHERE symbol = ? AND timeframe = ? AND open_time >= ? AND open_time <= ?
                 ORDER BY open_time LIMIT ?
-                """).rows([.text(symbol), .text(timeframe.name), .integer(from), .integer(until ?? .max), .integer(Int64(limit))], Self.candle)
+                """, [.text(symbol), .text(timeframe.name), .integer(from), .integer(until ?? .max), .integer(Int64(limit))], Self.candle)
         }
-        return try database.statement("""
+        return try database.rows("""
             SELECT \(columns) FROM market_candles WHERE symbol = ? AND timeframe = ? AND open_time <= ?
             ORDER BY open_time DESC LIMIT ?
-            """).rows([.text(symbol), .text(timeframe.name), .integer(until ?? .max), .integer(Int64(limit))], Self.candle).reversed()
+            """, [.text(symbol), .text(timeframe.name), .integer(until ?? .max), .integer(Int64(limit))], Self.candle).reversed()
     }
 
     public func latestCandle(symbol: String, timeframe: Timeframe) throws -> Candle? {
@@ -51,15 +54,15 @@ public final class MarketDataStore {
 
     public func storeMark(_ mark: MarkPrice) throws {
         _ = try database.write {
-            try database.statement("""
-                INSERT OR REPLACE INTO market_marks (symbol, price, funding_rate, next_funding_time, time) VALUES (?, ?, ?, ?, ?)
-                """).run([.text(mark.symbol), .text(mark.price.description), mark.fundingRate.map { .text($0.description) } ?? .null,
+            try database.run("""
+                INSERT INTO market_marks (symbol, price, funding_rate, next_funding_time, time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (symbol) DO UPDATE SET price = excluded.price, funding_rate = excluded.funding_rate, next_funding_time = excluded.next_funding_time, time = excluded.time
+                """, [.text(mark.symbol), .text(mark.price.description), mark.fundingRate.map { .text($0.description) } ?? .null,
                           mark.nextFundingTime.map { .integer($0) } ?? .null, .integer(mark.time)])
         }
     }
 
     public func marks() throws -> [String: MarkPrice] {
-        let rows = try database.statement("SELECT symbol, price, funding_rate, next_funding_time, time FROM market_marks").rows { row in
+        let rows = try database.rows("SELECT symbol, price, funding_rate, next_funding_time, time FROM market_marks") { row in
             MarkPrice(symbol: row.text(0), price: Amount(row.text(1)) ?? .zero, fundingRate: row.isNull(2) ? nil : Amount(row.text(2)),
                       nextFundingTime: row.isNull(3) ? nil : row.int64(3), time: row.int64(4))
         }
@@ -70,12 +73,12 @@ public final class MarketDataStore {
     public func storeSymbolRules(_ rules: [SymbolRules], at time: Timestamp) throws {
         _ = try database.write {
             try database.execute("DELETE FROM market_symbols")
-            let insert = try database.statement("""
+            let insert = """
                 INSERT INTO market_symbols (symbol, tick_size, step_size, min_quantity, max_quantity, min_notional, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+                """
             for rule in rules {
-                _ = try insert.run([.text(rule.symbol), .text(rule.tickSize.description), .text(rule.stepSize.description),
+                _ = try database.run(insert, [.text(rule.symbol), .text(rule.tickSize.description), .text(rule.stepSize.description),
                                     .text(rule.minQuantity.description), rule.maxQuantity.map { .text($0.description) } ?? .null,
                                     rule.minNotional.map { .text($0.description) } ?? .null, .text(time.iso8601)])
             }
@@ -84,9 +87,9 @@ public final class MarketDataStore {
 
     /// The stored rules by symbol, and when they were read.
     public func symbolRules() throws -> [StoredSymbolRules] {
-        try database.statement("""
+        try database.rows("""
             SELECT symbol, tick_size, step_size, min_quantity, max_quantity, min_notional, updated_at FROM market_symbols ORDER BY symbol
-            """).rows { row in
+            """) { row in
             StoredSymbolRules(
                 rules: SymbolRules(symbol: row.text(0), tickSize: Amount(row.text(1)) ?? .zero, stepSize: Amount(row.text(2)) ?? .zero,
                                    minQuantity: Amount(row.text(3)) ?? .zero, maxQuantity: row.isNull(4) ? nil : Amount(row.text(4)),
@@ -95,7 +98,7 @@ public final class MarketDataStore {
         }
     }
 
-    private static func candle(_ row: Statement) -> Candle {
+    private static func candle(_ row: any SQLRow) -> Candle {
         Candle(openTime: row.int64(0), closeTime: row.int64(1), open: Amount(row.text(2)) ?? .zero, high: Amount(row.text(3)) ?? .zero,
                low: Amount(row.text(4)) ?? .zero, close: Amount(row.text(5)) ?? .zero, volume: Amount(row.text(6)) ?? .zero,
                quoteVolume: Amount(row.text(7)) ?? .zero, trades: row.int64(8))

@@ -40,38 +40,36 @@ public struct OutboxCounts: Sendable, Equatable {
 /// `notification_outbox` and `notifier_cursors`. Rows are written in the same transaction as
 /// the cursor that produced them, so a crash either keeps both or neither.
 public final class NotificationStore: NotificationOutbox {
-    public let database: Database
+    public let database: any SQLConnection
 
-    public init(database: Database) { self.database = database }
+    public init(database: any SQLConnection) { self.database = database }
 
     public func cursor(_ name: String) throws -> Int64? {
-        try database.statement("SELECT position FROM notifier_cursors WHERE name = ?").firstRow([.text(name)]) { $0.int64(0) }
+        try database.firstRow("SELECT position FROM notifier_cursors WHERE name = ?", [.text(name)]) { $0.int64(0) }
     }
 
     public func setCursor(_ name: String, to position: Int64) throws {
         _ = try database.write {
-            try database.statement("""
+            try database.run("""
                 INSERT INTO notifier_cursors (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position
-                """).run([.text(name), .integer(position)])
+                """, [.text(name), .integer(position)])
         }
     }
 
     public func enqueue(_ items: [OutboxItem], quietMilliseconds: Int64, advancing cursor: (name: String, position: Int64)?) throws -> Int {
         try database.write {
-            let recent = try database.statement("""
-                SELECT 1 FROM notification_outbox WHERE destination = ? AND topic = ? AND created_at > ? LIMIT 1
-                """)
-            let insert = try database.statement("""
-                INSERT OR IGNORE INTO notification_outbox (destination, dedup_key, kind, topic, message, created_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+            let recent = "SELECT 1 FROM notification_outbox WHERE destination = ? AND topic = ? AND created_at > ? LIMIT 1"
+            let insert = """
+                INSERT INTO notification_outbox (destination, dedup_key, kind, topic, message, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """
             var queued = 0
             for item in items {
                 if let topic = item.topic, quietMilliseconds > 0,
-                   try recent.firstRow([.text(item.destination), .text(topic), .integer(item.createdAt - quietMilliseconds)], { _ in true }) != nil {
+                   try database.firstRow(recent, [.text(item.destination), .text(topic), .integer(item.createdAt - quietMilliseconds)], { _ in true }) != nil {
                     continue
                 }
-                queued += try insert.run([.text(item.destination), .text(item.dedupKey), .text(item.kind), .optional(item.topic),
+                queued += try database.run(insert, [.text(item.destination), .text(item.dedupKey), .text(item.kind), .optional(item.topic),
                                           .text(item.message), .integer(item.createdAt), .integer(item.createdAt)])
             }
             if let cursor { try setCursor(cursor.name, to: cursor.position) }
@@ -80,10 +78,10 @@ public final class NotificationStore: NotificationOutbox {
     }
 
     public func next(destination: String) throws -> (item: OutboxItem, dueAt: Int64)? {
-        try database.statement("""
+        try database.firstRow("""
             SELECT id, destination, dedup_key, kind, topic, message, created_at, attempts, next_attempt_at FROM notification_outbox
             WHERE destination = ? AND delivered_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT 1
-            """).firstRow([.text(destination)]) { row in
+            """, [.text(destination)]) { row in
             (OutboxItem(id: row.int64(0), destination: row.text(1), dedupKey: row.text(2), kind: row.text(3), topic: row.optionalText(4),
                         message: row.text(5), createdAt: row.int64(6), attempts: row.int64(7)), row.int64(8))
         }
@@ -91,31 +89,28 @@ public final class NotificationStore: NotificationOutbox {
 
     public func delivered(_ id: Int64, at time: Int64) throws {
         _ = try database.write {
-            try database.statement("UPDATE notification_outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
-                .run([.integer(time), .integer(id)])
+            try database.run("UPDATE notification_outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", [.integer(time), .integer(id)])
         }
     }
 
     public func retry(_ id: Int64, at time: Int64, error: String) throws {
         _ = try database.write {
-            try database.statement("UPDATE notification_outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")
-                .run([.integer(time), .text(error), .integer(id)])
+            try database.run("UPDATE notification_outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?", [.integer(time), .text(error), .integer(id)])
         }
     }
 
     public func failed(_ id: Int64, at time: Int64, error: String) throws {
         _ = try database.write {
-            try database.statement("UPDATE notification_outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")
-                .run([.integer(time), .text(error), .integer(id)])
+            try database.run("UPDATE notification_outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?", [.integer(time), .text(error), .integer(id)])
         }
     }
 
     public func counts() throws -> [String: OutboxCounts] {
         var counts: [String: OutboxCounts] = [:]
-        _ = try database.statement("""
+        _ = try database.rows("""
             SELECT destination, SUM(delivered_at IS NULL AND failed_at IS NULL), SUM(delivered_at IS NOT NULL), SUM(failed_at IS NOT NULL)
             FROM notification_outbox GROUP BY destination
-            """).rows { row in
+            """) { row in
             var entry = OutboxCounts()
             entry.pending = row.int64(1)
             entry.delivered = row.int64(2)
@@ -126,9 +121,9 @@ public final class NotificationStore: NotificationOutbox {
     }
 
     public func items(destination: String) throws -> [OutboxItem] {
-        try database.statement("""
+        try database.rows("""
             SELECT id, destination, dedup_key, kind, topic, message, created_at, attempts FROM notification_outbox WHERE destination = ? ORDER BY id
-            """).rows([.text(destination)]) { row in
+            """, [.text(destination)]) { row in
             OutboxItem(id: row.int64(0), destination: row.text(1), dedupKey: row.text(2), kind: row.text(3), topic: row.optionalText(4),
                        message: row.text(5), createdAt: row.int64(6), attempts: row.int64(7))
         }

@@ -40,9 +40,9 @@ extension ProjectionStore {
         }
         values.append(.integer(Int64(limit)))
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try database.statement("""
+        return try database.rows("""
             SELECT \(Self.orderColumns) FROM projection_orders \(whereClause) ORDER BY time DESC, client_order_id LIMIT ?
-            """).rows(values, Self.decodeOrder)
+            """, values, Self.decodeOrder)
     }
 
     /// Daily totals oldest first, between two UTC days inclusive when given.
@@ -53,9 +53,9 @@ extension ProjectionStore {
         if let until { conditions.append("day <= ?"); values.append(.text(until)) }
         if let asset { conditions.append("asset = ?"); values.append(.text(asset)) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try database.statement("""
+        return try database.rows("""
             SELECT day, asset, realized_pnl, fees, funding, trades FROM projection_pnl_daily \(whereClause) ORDER BY day, asset
-            """).rows(values) { row in
+            """, values) { row in
                 PnLDay(day: row.text(0), asset: row.text(1),
                        totals: PnLTotals(realizedPnl: try Self.amount(row, 2), fees: try Self.amount(row, 3),
                                          funding: try Self.amount(row, 4), trades: row.int64(5)))

@@ -4,16 +4,15 @@ import AlphaJSON
 /// The `projection_*` tables: reading them into a `ProjectionState` and writing the rows a batch
 /// of events changed. Only `EventWriter` writes, always inside the transaction of the events.
 public final class ProjectionStore {
-    public let database: Database
+    public let database: any SQLConnection
 
-    public init(database: Database) { self.database = database }
+    public init(database: any SQLConnection) { self.database = database }
 
     // MARK: Reading
 
     /// One order's projection row, for an order no longer kept in memory.
     public func order(clientOrderID: String) throws -> OrderPayload? {
-        try database.statement("SELECT \(Self.orderColumns) FROM projection_orders WHERE client_order_id = ?")
-            .firstRow([.text(clientOrderID)], Self.decodeOrder)
+        try database.firstRow("SELECT \(Self.orderColumns) FROM projection_orders WHERE client_order_id = ?", [.text(clientOrderID)], Self.decodeOrder)
     }
 
     static let orderColumns = """
@@ -35,16 +34,16 @@ public final class ProjectionStore {
                 SELECT \(Self.orderColumns) FROM projection_orders WHERE status NOT IN (\(Self.terminalStatuses))
                 UNION ALL
                 SELECT * FROM (SELECT \(Self.orderColumns) FROM projection_orders WHERE status IN (\(Self.terminalStatuses))
-                               ORDER BY time DESC LIMIT \(max(0, limit)))
+                               ORDER BY time DESC LIMIT \(max(0, limit))) AS recent_finished
                 """ } ?? "SELECT \(Self.orderColumns) FROM projection_orders"
-            for order in try database.statement(orders).rows([], Self.decodeOrder) {
+            for order in try database.rows(orders, [], Self.decodeOrder) {
                 state.orders[order.clientOrderID] = order
             }
             for position in try positions() { state.positions[position.symbol] = position }
             for balance in try balances() { state.balances[balance.asset] = balance }
-            for (key, totals) in try database.statement(
+            for (key, totals) in try database.rows(
                 "SELECT day, asset, realized_pnl, fees, funding, trades FROM projection_pnl_daily"
-            ).rows([], { row in
+            , [], { row in
                 (PnLKey(day: row.text(0), asset: row.text(1)),
                  PnLTotals(realizedPnl: try Self.amount(row, 2), fees: try Self.amount(row, 3),
                            funding: try Self.amount(row, 4), trades: row.int64(5)))
@@ -61,16 +60,14 @@ public final class ProjectionStore {
 
     /// Every position row (flat ones included, as the projections keep them).
     public func positions() throws -> [PositionPayload] {
-        try database.statement("SELECT symbol, amount, entry_price, unrealized_pnl, reason, time FROM projection_positions ORDER BY symbol")
-            .rows([]) { row in
+        try database.rows("SELECT symbol, amount, entry_price, unrealized_pnl, reason, time FROM projection_positions ORDER BY symbol", []) { row in
                 PositionPayload(symbol: row.text(0), amount: try Self.amount(row, 1), entryPrice: try Self.amount(row, 2),
                                 unrealizedPnl: try Self.amount(row, 3), reason: row.optionalText(4), time: row.int64(5))
             }
     }
 
     public func balances() throws -> [BalancePayload] {
-        try database.statement("SELECT asset, wallet_balance, cross_wallet_balance, change, reason, time FROM projection_balances ORDER BY asset")
-            .rows([]) { row in
+        try database.rows("SELECT asset, wallet_balance, cross_wallet_balance, change, reason, time FROM projection_balances ORDER BY asset", []) { row in
                 BalancePayload(asset: row.text(0), walletBalance: try Self.amount(row, 1),
                                crossWalletBalance: try Self.amount(row, 2),
                                change: try row.optionalText(3).map { _ in try Self.amount(row, 3) },
@@ -80,21 +77,21 @@ public final class ProjectionStore {
 
     /// The engine's status row; nil before the first event that sets it.
     public func holdings() throws -> [(String, Amount)] {
-        try database.statement("SELECT symbol, amount FROM projection_holdings ORDER BY symbol").rows([]) { row in
+        try database.rows("SELECT symbol, amount FROM projection_holdings ORDER BY symbol", []) { row in
             (row.text(0), try Self.amount(row, 1))
         }
     }
 
     /// Spot holdings' cost, by symbol.
     public func costBasis() throws -> [(String, CostBasis)] {
-        try database.statement("SELECT symbol, quantity, average_price FROM projection_cost_basis ORDER BY symbol").rows([]) { row in
+        try database.rows("SELECT symbol, quantity, average_price FROM projection_cost_basis ORDER BY symbol", []) { row in
             (row.text(0), CostBasis(quantity: try Self.amount(row, 1), averagePrice: try Self.amount(row, 2)))
         }
     }
 
     /// Symbols under quarantine (active or ignored), by symbol.
     public func quarantines() throws -> [Quarantine] {
-        try database.statement("SELECT record FROM projection_quarantines ORDER BY symbol").rows([]) { row in
+        try database.rows("SELECT record FROM projection_quarantines ORDER BY symbol", []) { row in
             guard let object = try? JSONParser.parseObject(row.text(0)), let record = try? Quarantine(json: object) else {
                 throw StoreError.corruptRow(table: "projection_quarantines", reason: "unreadable record")
             }
@@ -103,16 +100,19 @@ public final class ProjectionStore {
     }
 
     public func status() throws -> EngineStatus? {
-        try database.statement("""
+        try database.firstRow("""
             SELECT engine_state, engine_mode, engine_since, engine_reason, boot_id, stream_state, stream_since,
                    reconnects, last_reconcile_at, last_reconcile_run_id, last_reconcile_drifts, drift_total,
                    config_version, resume_state FROM projection_status WHERE id = 1
-            """).firstRow([], Self.decodeStatus)
+            """, [], Self.decodeStatus)
     }
 
     /// The seq of the last event the projections reflect.
-    public func checkpoint() throws -> Int64 {
-        try database.statement("SELECT last_seq FROM projection_checkpoint WHERE id = 1").firstRow { $0.int64(0) } ?? 0
+    public func checkpoint() throws -> Int64 { try checkpoint(locking: false) }
+
+    /// With `locking`, inside a write transaction: the row is held until the commit.
+    func checkpoint(locking: Bool) throws -> Int64 {
+        try database.firstRow("SELECT last_seq FROM projection_checkpoint WHERE id = 1\(locking ? database.dialect.forUpdate : "")") { $0.int64(0) } ?? 0
     }
 
     // MARK: Writing (inside the caller's transaction)
@@ -127,7 +127,7 @@ public final class ProjectionStore {
         for symbol in changes.costBasis { if let basis = state.costBasis[symbol] { try upsert(costBasis: symbol, basis) } }
         for symbol in changes.quarantines { try write(quarantine: state.quarantines[symbol], symbol: symbol) }
         if changes.status { try upsert(state.status) }
-        try database.statement("UPDATE projection_checkpoint SET last_seq = ? WHERE id = 1").run([.integer(state.lastSeq)])
+        try database.run("UPDATE projection_checkpoint SET last_seq = ? WHERE id = 1", [.integer(state.lastSeq)])
     }
 
     /// Replaces every projection row with `state` (a rebuild).
@@ -150,11 +150,11 @@ public final class ProjectionStore {
     }
 
     private func upsert(_ order: OrderPayload) throws {
-        try database.statement("""
-            INSERT OR REPLACE INTO projection_orders (client_order_id, symbol, order_id, side, type, status, price,
+        try database.run("""
+            INSERT INTO projection_orders (client_order_id, symbol, order_id, side, type, status, price,
                 quantity, filled_quantity, average_price, reduce_only, time, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run([
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_order_id) DO UPDATE SET symbol = excluded.symbol, order_id = excluded.order_id, side = excluded.side, type = excluded.type, status = excluded.status, price = excluded.price, quantity = excluded.quantity, filled_quantity = excluded.filled_quantity, average_price = excluded.average_price, reduce_only = excluded.reduce_only, time = excluded.time, reason = excluded.reason
+            """, [
                 .text(order.clientOrderID), .text(order.symbol), .optional(order.orderID), .text(order.side.rawValue),
                 .text(order.type.rawValue), .text(order.status.rawValue), .text(order.price.description),
                 .text(order.quantity.description), .text(order.filledQuantity.description),
@@ -164,40 +164,37 @@ public final class ProjectionStore {
     }
 
     private func upsert(holding symbol: String, _ amount: Amount) throws {
-        try database.statement("INSERT OR REPLACE INTO projection_holdings (symbol, amount) VALUES (?, ?)")
-            .run([.text(symbol), .text(amount.description)])
+        try database.run("INSERT INTO projection_holdings (symbol, amount) VALUES (?, ?) ON CONFLICT (symbol) DO UPDATE SET amount = excluded.amount", [.text(symbol), .text(amount.description)])
     }
 
     private func upsert(costBasis symbol: String, _ basis: CostBasis) throws {
-        try database.statement("INSERT OR REPLACE INTO projection_cost_basis (symbol, quantity, average_price) VALUES (?, ?, ?)")
-            .run([.text(symbol), .text(basis.quantity.description), .text(basis.averagePrice.description)])
+        try database.run("INSERT INTO projection_cost_basis (symbol, quantity, average_price) VALUES (?, ?, ?) ON CONFLICT (symbol) DO UPDATE SET quantity = excluded.quantity, average_price = excluded.average_price", [.text(symbol), .text(basis.quantity.description), .text(basis.averagePrice.description)])
     }
 
     /// Writes the symbol's quarantine, or deletes its row when it has ended.
     private func write(quarantine: Quarantine?, symbol: String) throws {
         guard let quarantine else {
-            try database.statement("DELETE FROM projection_quarantines WHERE symbol = ?").run([.text(symbol)])
+            try database.run("DELETE FROM projection_quarantines WHERE symbol = ?", [.text(symbol)])
             return
         }
-        try database.statement("INSERT OR REPLACE INTO projection_quarantines (symbol, quarantine_id, status, record) VALUES (?, ?, ?, ?)")
-            .run([.text(symbol), .text(quarantine.id), .text(quarantine.status.rawValue), .text(quarantine.json.serialized)])
+        try database.run("INSERT INTO projection_quarantines (symbol, quarantine_id, status, record) VALUES (?, ?, ?, ?) ON CONFLICT (symbol) DO UPDATE SET quarantine_id = excluded.quarantine_id, status = excluded.status, record = excluded.record", [.text(symbol), .text(quarantine.id), .text(quarantine.status.rawValue), .text(quarantine.json.serialized)])
     }
 
     private func upsert(_ position: PositionPayload) throws {
-        try database.statement("""
-            INSERT OR REPLACE INTO projection_positions (symbol, amount, entry_price, unrealized_pnl, reason, time)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """).run([
+        try database.run("""
+            INSERT INTO projection_positions (symbol, amount, entry_price, unrealized_pnl, reason, time)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (symbol) DO UPDATE SET amount = excluded.amount, entry_price = excluded.entry_price, unrealized_pnl = excluded.unrealized_pnl, reason = excluded.reason, time = excluded.time
+            """, [
                 .text(position.symbol), .text(position.amount.description), .text(position.entryPrice.description),
                 .text(position.unrealizedPnl.description), .optional(position.reason), .integer(position.time),
             ])
     }
 
     private func upsert(_ balance: BalancePayload) throws {
-        try database.statement("""
-            INSERT OR REPLACE INTO projection_balances (asset, wallet_balance, cross_wallet_balance, change, reason, time)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """).run([
+        try database.run("""
+            INSERT INTO projection_balances (asset, wallet_balance, cross_wallet_balance, change, reason, time)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (asset) DO UPDATE SET wallet_balance = excluded.wallet_balance, cross_wallet_balance = excluded.cross_wallet_balance, change = excluded.change, reason = excluded.reason, time = excluded.time
+            """, [
                 .text(balance.asset), .text(balance.walletBalance.description),
                 .text(balance.crossWalletBalance.description), .optional(balance.change?.description),
                 .optional(balance.reason), .integer(balance.time),
@@ -205,22 +202,22 @@ public final class ProjectionStore {
     }
 
     private func upsert(_ key: PnLKey, _ totals: PnLTotals) throws {
-        try database.statement("""
-            INSERT OR REPLACE INTO projection_pnl_daily (day, asset, realized_pnl, fees, funding, trades)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """).run([
+        try database.run("""
+            INSERT INTO projection_pnl_daily (day, asset, realized_pnl, fees, funding, trades)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, asset) DO UPDATE SET realized_pnl = excluded.realized_pnl, fees = excluded.fees, funding = excluded.funding, trades = excluded.trades
+            """, [
                 .text(key.day), .text(key.asset), .text(totals.realizedPnl.description), .text(totals.fees.description),
                 .text(totals.funding.description), .integer(totals.trades),
             ])
     }
 
     private func upsert(_ status: EngineStatus) throws {
-        try database.statement("""
-            INSERT OR REPLACE INTO projection_status (id, engine_state, engine_mode, engine_since, engine_reason,
+        try database.run("""
+            INSERT INTO projection_status (id, engine_state, engine_mode, engine_since, engine_reason,
                 boot_id, stream_state, stream_since, reconnects, last_reconcile_at, last_reconcile_run_id,
                 last_reconcile_drifts, drift_total, config_version, resume_state)
-            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run([
+            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET engine_state = excluded.engine_state, engine_mode = excluded.engine_mode, engine_since = excluded.engine_since, engine_reason = excluded.engine_reason, boot_id = excluded.boot_id, stream_state = excluded.stream_state, stream_since = excluded.stream_since, reconnects = excluded.reconnects, last_reconcile_at = excluded.last_reconcile_at, last_reconcile_run_id = excluded.last_reconcile_run_id, last_reconcile_drifts = excluded.last_reconcile_drifts, drift_total = excluded.drift_total, config_version = excluded.config_version, resume_state = excluded.resume_state
+            """, [
                 .text(status.engineState.rawValue), .text(status.engineMode.rawValue),
                 .optional(status.engineSince?.iso8601), .optional(status.engineReason), .optional(status.bootID),
                 .text(status.streamState.rawValue), .optional(status.streamSince?.iso8601),
@@ -232,7 +229,7 @@ public final class ProjectionStore {
 
     // MARK: Row decoding
 
-    static func amount(_ row: Statement, _ column: Int32) throws -> Amount {
+    static func amount(_ row: any SQLRow, _ column: Int32) throws -> Amount {
         let text = row.text(column)
         guard let amount = Amount(text) else {
             throw StoreError.corruptRow(table: "projection", reason: "'\(text)' is not a decimal")
@@ -240,7 +237,7 @@ public final class ProjectionStore {
         return amount
     }
 
-    private static func choice<T: RawRepresentable>(_ row: Statement, _ column: Int32, _ type: T.Type) throws -> T
+    private static func choice<T: RawRepresentable>(_ row: any SQLRow, _ column: Int32, _ type: T.Type) throws -> T
     where T.RawValue == String {
         let text = row.text(column)
         guard let value = T(rawValue: text) else {
@@ -249,7 +246,7 @@ public final class ProjectionStore {
         return value
     }
 
-    private static func timestamp(_ row: Statement, _ column: Int32) throws -> Timestamp? {
+    private static func timestamp(_ row: any SQLRow, _ column: Int32) throws -> Timestamp? {
         guard let text = row.optionalText(column) else { return nil }
         guard let timestamp = Timestamp(iso8601: text) else {
             throw StoreError.corruptRow(table: "projection", reason: "'\(text)' is not a timestamp")
@@ -257,7 +254,7 @@ public final class ProjectionStore {
         return timestamp
     }
 
-    static func decodeOrder(_ row: Statement) throws -> OrderPayload {
+    static func decodeOrder(_ row: any SQLRow) throws -> OrderPayload {
         OrderPayload(
             symbol: row.text(1), clientOrderID: row.text(0), orderID: row.optionalText(2),
             side: try choice(row, 3, OrderSide.self), type: try choice(row, 4, OrderType.self),
@@ -267,7 +264,7 @@ public final class ProjectionStore {
         )
     }
 
-    private static func decodeStatus(_ row: Statement) throws -> EngineStatus {
+    private static func decodeStatus(_ row: any SQLRow) throws -> EngineStatus {
         var status = EngineStatus()
         status.engineState = try choice(row, 0, EngineState.self)
         status.engineMode = try choice(row, 1, EngineMode.self)

@@ -330,7 +330,7 @@ enum Schema {
         var applied: [Int] = []
         for migration in migrations {
             let didApply: Bool = try database.write {
-                let current = Int(try database.statement("PRAGMA user_version").firstRow { $0.int64(0) } ?? 0)
+                let current = Int(try database.firstRow("PRAGMA user_version") { $0.int64(0) } ?? 0)
                 guard current <= latestVersion else {
                     throw StoreError.newerSchema(found: current, supported: latestVersion)
                 }

@@ -12,7 +12,7 @@ public enum SQLValue: Sendable, Equatable {
 
 /// A prepared statement, owned and cached by its `Database`. Like the connection, it is confined
 /// to one thread.
-public final class Statement {
+public final class Statement: SQLRow {
     let handle: OpaquePointer
     let sql: String
     private unowned let database: Database
@@ -98,15 +98,11 @@ public final class Statement {
 
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
-    public func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
-
     public func text(_ column: Int32) -> String {
         guard let bytes = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
-
-    public func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 
     /// Calls `body` with the column's bytes without copying them into a `String`.
     public func withBytes<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
@@ -114,6 +110,9 @@ public final class Statement {
         let count = Int(sqlite3_column_bytes(handle, column))
         return try body(UnsafeBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
     }
+
+    /// Ends a run early (a caller that threw between rows), so the next run starts afresh.
+    func reset() { sqlite3_reset(handle) }
 
     private func error(_ code: Int32) -> SQLiteError { SQLiteError(code: code, connection: database.handle, sql: sql) }
 }

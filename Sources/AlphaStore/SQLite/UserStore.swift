@@ -17,9 +17,9 @@ public struct StoredUser: Sendable, Equatable {
 
 /// `users`: who may sign in, with a salted slow hash of their password.
 public final class UserStore {
-    public let database: Database
+    public let database: any SQLConnection
 
-    public init(database: Database) { self.database = database }
+    public init(database: any SQLConnection) { self.database = database }
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case exists(String)
@@ -39,33 +39,31 @@ public final class UserStore {
         else { throw Failure.invalidName(name) }
         try database.write {
             guard try user(named: name) == nil else { throw Failure.exists(name) }
-            _ = try database.statement("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)")
-                .run([.text(name), .text(role), .text(passwordHash), .text(now.iso8601)])
+            _ = try database.run("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)", [.text(name), .text(role), .text(passwordHash), .text(now.iso8601)])
         }
     }
 
     private static let columns = "name, role, password_hash, created_at, disabled_at, sessions_valid_after"
 
-    private static func read(_ row: Statement) -> StoredUser {
+    private static func read(_ row: any SQLRow) -> StoredUser {
         StoredUser(name: row.text(0), role: row.text(1), passwordHash: row.text(2),
                    createdAt: Timestamp(iso8601: row.text(3)) ?? Timestamp(millisecondsSinceEpoch: 0),
                    disabledAt: row.optionalText(4).flatMap { Timestamp(iso8601: $0) }, sessionsValidAfter: row.int64(5))
     }
 
     public func user(named name: String) throws -> StoredUser? {
-        try database.statement("SELECT \(Self.columns) FROM users WHERE name = ?").firstRow([.text(name)], Self.read)
+        try database.firstRow("SELECT \(Self.columns) FROM users WHERE name = ?", [.text(name)], Self.read)
     }
 
     /// Every user, by name.
     public func all() throws -> [StoredUser] {
-        try database.statement("SELECT \(Self.columns) FROM users ORDER BY name").rows([], Self.read)
+        try database.rows("SELECT \(Self.columns) FROM users ORDER BY name", [], Self.read)
     }
 
     /// A new password; every session signed in before it ends. False when there is no such user.
     public func setPassword(name: String, passwordHash: String, now: Timestamp = .now()) throws -> Bool {
         try database.write {
-            try database.statement("UPDATE users SET password_hash = ?, sessions_valid_after = ? WHERE name = ?")
-                .run([.text(passwordHash), .integer(now.millisecondsSinceEpoch / 1000), .text(name)]) == 1
+            try database.run("UPDATE users SET password_hash = ?, sessions_valid_after = ? WHERE name = ?", [.text(passwordHash), .integer(now.millisecondsSinceEpoch / 1000), .text(name)]) == 1
         }
     }
 
@@ -73,10 +71,9 @@ public final class UserStore {
     public func setDisabled(name: String, _ disabled: Bool, now: Timestamp = .now()) throws -> Bool {
         try database.write {
             if disabled {
-                return try database.statement("UPDATE users SET disabled_at = coalesce(disabled_at, ?), sessions_valid_after = ? WHERE name = ?")
-                    .run([.text(now.iso8601), .integer(now.millisecondsSinceEpoch / 1000), .text(name)]) == 1
+                return try database.run("UPDATE users SET disabled_at = coalesce(disabled_at, ?), sessions_valid_after = ? WHERE name = ?", [.text(now.iso8601), .integer(now.millisecondsSinceEpoch / 1000), .text(name)]) == 1
             }
-            return try database.statement("UPDATE users SET disabled_at = NULL WHERE name = ?").run([.text(name)]) == 1
+            return try database.run("UPDATE users SET disabled_at = NULL WHERE name = ?", [.text(name)]) == 1
         }
     }
 }

@@ -1,0 +1,77 @@
+import AlphaCore
+
+/// The engine's data in PostgreSQL (issue 19), for a fleet of accounts: the same stores as on
+/// SQLite over a libpq connection, the command queue claimed with SKIP LOCKED, and a change feed
+/// that sleeps on LISTEN. Chosen by `storage: postgresql://…` in the configuration.
+public struct PostgresBackend: StorageBackend {
+    /// A libpq URI; it may carry a password, so it is never logged or shown.
+    public let url: String
+    public let venue: VenueCapabilities
+
+    public init(url: String, venue: VenueCapabilities = .binanceUSDM) {
+        self.url = url
+        self.venue = venue
+    }
+
+    /// Whether `text` names a PostgreSQL database rather than a file.
+    public static func isURL(_ text: String) -> Bool { text.hasPrefix("postgresql://") || text.hasPrefix("postgres://") }
+
+    /// A new connection with the schema brought up to date (`memory` is SQLite's concern).
+    public func open(memory: Database.MemoryProfile = .lean) throws -> any Storage {
+        let connection = try PostgresConnection(url: url)
+        try PostgresSchema.migrate(connection)
+        return try PostgresStorage(connection, url: url, venue: venue)
+    }
+}
+
+/// A `Storage` over one PostgreSQL connection.
+public final class PostgresStorage: Storage {
+    public let connection: PostgresConnection
+    public let venue: VenueCapabilities
+    public let events: any EventLog
+    public let commands: any CommandQueue
+    public let projections: any ProjectionReader
+    public let configs: any ConfigRepository
+    public let heartbeats: any HeartbeatRepository
+    public let marketData: any MarketDataRepository
+    public let backtests: any BacktestRepository
+    public let users: any UserRepository
+    public let apiTokens: any APITokenRepository
+    public let sessionRevocations: any SessionRevocationRepository
+    public let notifications: any NotificationOutbox
+    private let url: String
+
+    init(_ connection: PostgresConnection, url: String, venue: VenueCapabilities) throws {
+        self.connection = connection
+        self.url = url
+        self.venue = venue
+        events = EventStore(database: connection)
+        commands = try PostgresCommandStore(connection: connection, migrating: false)
+        projections = ProjectionStore(database: connection)
+        configs = ConfigStore(database: connection, venue: venue)
+        heartbeats = HeartbeatStore(database: connection)
+        marketData = MarketDataStore(database: connection)
+        backtests = BacktestStore(database: connection)
+        users = UserStore(database: connection)
+        apiTokens = ApiTokenStore(database: connection)
+        sessionRevocations = SessionRevocations(database: connection)
+        notifications = NotificationStore(database: connection)
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T { try connection.write(body) }
+    public func snapshot<T>(_ body: () throws -> T) throws -> T { try connection.read(body) }
+    public func ping() throws { try connection.execute("SELECT 1") }
+
+    public func abandonTransaction() {
+        if connection.isInTransaction { _ = try? connection.execute("ROLLBACK") }
+    }
+
+    /// LISTEN on the commands' and the events' channels, on a connection of the feed's own.
+    public func changeFeed(pollMicroseconds: UInt32) -> any ChangeFeed {
+        PostgresChangeFeed(url: url, channels: [PostgresCommandStore.channel, PostgresSchema.eventsChannel])
+    }
+
+    public func eventJournal(residentTerminalOrders: Int) throws -> any EventJournal {
+        try EventWriter(database: connection, residentTerminalOrders: residentTerminalOrders)
+    }
+}
