@@ -10,6 +10,7 @@ import Foundation
 /// exchange: binance        # binance (USDⓈ-M futures, the default) | upbit (KRW spot; no testnet)
 /// mode: testnet            # production | testnet | sim
 /// data_dir: /var/lib/alphaengine
+/// storage: postgresql://alphaengine@db.example.com/alphaengine?sslmode=verify-full   # optional; SQLite in data_dir without it
 /// production: { api_key: "...", api_secret: "..." }
 /// testnet:    { api_key: "...", api_secret: "...", rest_url: "...", ws_url: "..." }
 /// sim:        { api_key: "...", api_secret: "...", rest_url: "http://127.0.0.1:9901" }
@@ -24,7 +25,7 @@ import Foundation
 /// ```
 /// Environment: `ALPHAENGINE_EXCHANGE`, `ALPHAENGINE_MODE`, `ALPHAENGINE_DATA_DIR`, `ALPHAENGINE_<MODE>_API_KEY`,
 /// `ALPHAENGINE_<MODE>_API_SECRET`, `ALPHAENGINE_WEB_SECRET_KEY`, `ALPHAENGINE_REST_URL`,
-/// `ALPHAENGINE_WS_URL`, `ALPHAENGINE_SLACK_WEBHOOK_URL`, `ALPHAENGINE_TELEGRAM_BOT_TOKEN`. Flags: `--data-dir`, and the web's `--cors-origin` (added to the file's).
+/// `ALPHAENGINE_WS_URL`, `ALPHAENGINE_STORAGE`, `ALPHAENGINE_SLACK_WEBHOOK_URL`, `ALPHAENGINE_TELEGRAM_BOT_TOKEN`. Flags: `--data-dir`, and the web's `--cors-origin` (added to the file's).
 public enum ConfigurationLoader {
     public static let defaultPath = "config/secrets.yaml"
 
@@ -77,6 +78,17 @@ public enum ConfigurationLoader {
             endpoints.webSocket = ws
         }
 
+        let fileStorage = try string(file, "storage", in: nil)
+        let storageURL = nonEmpty(environment["ALPHAENGINE_STORAGE"]) ?? fileStorage
+        if let storageURL {
+            // The URL itself is never repeated: it may hold a password.
+            guard storageURL.hasPrefix("postgresql://") || storageURL.hasPrefix("postgres://"), URLComponents(string: storageURL)?.host != nil else {
+                throw .invalidValue(key: environment["ALPHAENGINE_STORAGE"] != nil ? "ALPHAENGINE_STORAGE" : "storage",
+                                    reason: "must be a PostgreSQL URL such as postgresql://alphaengine@db.example.com/alphaengine?sslmode=verify-full "
+                                        + "(leave it out for the SQLite file in data_dir)")
+            }
+        }
+
         let fileDataDirectory = try string(file, "data_dir", in: nil)
         let dataDirectory = nonEmpty(flags.dataDirectory) ?? nonEmpty(environment["ALPHAENGINE_DATA_DIR"]) ?? fileDataDirectory
             ?? EngineConfiguration.defaultDataDirectory
@@ -86,7 +98,7 @@ public enum ConfigurationLoader {
             origins.append(origin)
         }
         return EngineConfiguration(mode: mode, venue: venue, endpoints: endpoints, dataDirectory: dataDirectory, webCORSOrigins: origins,
-                                   credentials: Credentials(exchange: exchange, webSecretKey: webSecret),
+                                   credentials: Credentials(exchange: exchange, webSecretKey: webSecret, storageURL: storageURL),
                                    withdrawals: try withdrawals(mapping(file, "withdrawals")),
                                    notifications: try notifications(mapping(file, "notifications"), environment))
     }
@@ -160,7 +172,7 @@ public enum ConfigurationLoader {
 
     private static let originRule = "each entry must be an origin such as https://dash.example.com (no path)"
 
-    private static let knownKeys: Set<String> = ["exchange", "mode", "data_dir", "production", "testnet", "sim", "web", "withdrawals", "notifications"]
+    private static let knownKeys: Set<String> = ["exchange", "mode", "data_dir", "storage", "production", "testnet", "sim", "web", "withdrawals", "notifications"]
     private static let knownSectionKeys: [String: Set<String>] = [
         "production": ["api_key", "api_secret", "rest_url", "ws_url"],
         "testnet": ["api_key", "api_secret", "rest_url", "ws_url"],

@@ -1,4 +1,5 @@
 import AlphaCore
+import Foundation
 
 /// Everything a process starts from, assembled once by `ConfigurationLoader`: `secrets.yaml`,
 /// then the environment, then the command line, each overriding the one before. The settings
@@ -40,6 +41,16 @@ public struct EngineConfiguration: Sendable, CustomStringConvertible {
     /// This venue's and mode's database: production, testnet and sim never share a file, nor two venues.
     public var databasePath: String { AlphaSettings.databasePath(dataDirectory: dataDirectory, mode: mode, venue: venue) }
 
+    /// Where the data is, as it may be shown: the SQLite file, or the PostgreSQL server and
+    /// database without the user's password or the URL's options.
+    public var storageDescription: String {
+        guard let url = credentials.storageURL else { return databasePath }
+        guard let components = URLComponents(string: url) else { return "postgresql (URL not shown)" }
+        let user = components.user.map { "\($0)@" } ?? ""
+        let port = components.port.map { ":\($0)" } ?? ""
+        return "postgresql://\(user)\(components.host ?? "")\(port)\(components.path)"
+    }
+
     public var description: String {
         "EngineConfiguration(exchange: \(venue.configurationName), mode: \(mode.rawValue), rest: \(endpoints.rest), ws: \(endpoints.webSocket), "
             + "dataDirectory: \(dataDirectory), corsOrigins: \(webCORSOrigins.count), \(credentials), \(notifications))"
@@ -65,16 +76,21 @@ public struct Credentials: Sendable, CustomStringConvertible, CustomDebugStringC
     public var exchange: APIKey?
     /// The HS256 key for the web's tokens, at least 32 bytes; optional only in `sim`.
     public var webSecretKey: String?
+    /// A PostgreSQL URL (`storage: postgresql://…`) in place of the SQLite file in the data
+    /// directory. It may carry a password, so it is a credential: never printed.
+    public var storageURL: String?
 
     public static let minimumWebSecretBytes = 32
 
-    public init(exchange: APIKey? = nil, webSecretKey: String? = nil) {
+    public init(exchange: APIKey? = nil, webSecretKey: String? = nil, storageURL: String? = nil) {
         self.exchange = exchange
         self.webSecretKey = webSecretKey
+        self.storageURL = storageURL
     }
 
     public var description: String {
-        "Credentials(exchange: \(exchange == nil ? "none" : "set"), webSecretKey: \(webSecretKey == nil ? "none" : "set"))"
+        "Credentials(exchange: \(exchange == nil ? "none" : "set"), webSecretKey: \(webSecretKey == nil ? "none" : "set"), "
+            + "storage: \(storageURL == nil ? "sqlite" : "postgresql"))"
     }
 
     public var debugDescription: String { description }

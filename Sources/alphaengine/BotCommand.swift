@@ -58,7 +58,7 @@ struct BotCommand: ParsableCommand {
                                        onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })
             // Backtests run beside the loop, on a connection of their own (AlphaBacktest builds on the bot).
             let backtests = BacktestDesk(commands: storage.commands, runs: storage.backtests, configs: storage.configs,
-                                         backend: SQLiteBackend(path: configuration.databasePath, venue: configuration.venue), venue: configuration.venue)
+                                         backend: configuration.backend, venue: configuration.venue)
             _ = try backtests.failInterrupted(now: .now())
             runner.dispatcher.register(backtests, for: [.runBacktest], needsExchange: false)
             // While a command is handled, its lines carry its correlation and command ids.
@@ -73,7 +73,7 @@ struct BotCommand: ParsableCommand {
             }
             // Slack and Telegram, beside the loop on threads and connections of their own: a receiver
             // that hangs delays its messages, never an order. Started first, so the boot is reported.
-            let notifications = try NotificationService(settings: configuration.notifications, backend: SQLiteBackend(path: configuration.databasePath, venue: configuration.venue),
+            let notifications = try NotificationService(settings: configuration.notifications, backend: configuration.backend,
                                                         mode: mode, logger: { Logger(label: $0) })
             try notifications.start()
             defer { notifications.stop() }

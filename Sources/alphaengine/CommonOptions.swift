@@ -28,6 +28,10 @@ struct CommonOptions: ParsableArguments {
     /// Opens (creating and migrating if needed) the current mode's database.
     func openDatabase(memory: Database.MemoryProfile = .bulk, corsOrigins: [String] = []) throws -> (Database, EngineConfiguration) {
         let configuration = try configuration(corsOrigins: corsOrigins)
+        guard configuration.credentials.storageURL == nil else {
+            throw ValidationFailure("this command works on the SQLite file, and the configuration names PostgreSQL "
+                + "(\(configuration.storageDescription)): use `alphaengine db copy` to move between them, PostgreSQL's own tools for the rest", status: 64)
+        }
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let path = configuration.databasePath
         do {
@@ -39,10 +43,27 @@ struct CommonOptions: ParsableArguments {
 }
 
 extension CommonOptions {
-    /// The current mode's store, reached through the repository protocols (SQLite today).
+    /// The current mode's store, reached through the repository protocols: the SQLite file, or
+    /// PostgreSQL when the configuration names one (`storage:`).
     func openStorage(memory: Database.MemoryProfile = .bulk, corsOrigins: [String] = []) throws -> (any Storage, EngineConfiguration) {
-        let (database, configuration) = try openDatabase(memory: memory, corsOrigins: corsOrigins)
-        return (SQLiteStorage(database, venue: configuration.venue), configuration)
+        let configuration = try configuration(corsOrigins: corsOrigins)
+        guard configuration.credentials.storageURL != nil else {
+            let (database, configuration) = try openDatabase(memory: memory, corsOrigins: corsOrigins)
+            return (SQLiteStorage(database, venue: configuration.venue), configuration)
+        }
+        do {
+            return (try configuration.backend.open(memory: memory), configuration)
+        } catch {
+            throw ValidationFailure("database \(configuration.storageDescription): \(error)", status: 1)
+        }
+    }
+}
+
+extension EngineConfiguration {
+    /// Where every process of this configuration opens its connections.
+    var backend: any StorageBackend {
+        if let url = credentials.storageURL { return PostgresBackend(url: url, venue: venue) }
+        return SQLiteBackend(path: databasePath, venue: venue)
     }
 }
 

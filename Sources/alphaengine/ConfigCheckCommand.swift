@@ -24,7 +24,7 @@ struct ConfigCheck: ParsableCommand {
             print("api key:   \(credentials.exchange.map { "set (\($0.key.count) characters)" } ?? "none")")
             print("api secret: \(credentials.exchange == nil ? "none" : "set")")
             print("web key:   \(credentials.webSecretKey == nil ? "none" : "set")")
-            print("database:  \(configuration.databasePath)")
+            print("database:  \(configuration.storageDescription)")
             // Kinds and chats only: the webhook URL and the bot token are credentials.
             print("notify:    \(configuration.notifications.isEmpty ? "off" : "\(configuration.notifications)")")
     }

@@ -14,7 +14,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let (storage, configuration) = try options.openStorage(memory: .lean)
-            print("mode:        \(configuration.mode.rawValue) (\(configuration.databasePath))")
+            print("mode:        \(configuration.mode.rawValue) (\(configuration.storageDescription))")
             for line in try StatusReport.lines(storage, now: .now()) {
                 print("\(line.label):".padding(toLength: 13, withPad: " ", startingAt: 0) + line.text)
             }

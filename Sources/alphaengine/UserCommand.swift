@@ -39,9 +39,9 @@ struct UserCommand: ParsableCommand {
                     throw ValidationFailure("--role must be admin or viewer (got \"\(role)\")", status: 64)
                 }
                 let line = try UserCommand.passwordFromStandardInput()
-                let (database, _) = try options.openDatabase()
+                let (storage, _) = try options.openStorage(memory: .lean)
                 do {
-                    try UserStore(database: database).add(name: name, role: role, passwordHash: PasswordHash.make(line))
+                    try storage.users.add(name: name, role: role, passwordHash: PasswordHash.make(line))
                 } catch let failure as UserStore.Failure {
                     throw ValidationFailure(failure.description, status: 1)
                 }

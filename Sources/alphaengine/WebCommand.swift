@@ -44,10 +44,11 @@ struct WebCommand: ParsableCommand {
             let announce = options.announcer(process: "web", format: logFormat)
             let shutdown = try ShutdownSignal()
             // --cors-origin is checked and added to web.cors_origins with the rest of the configuration.
-            let (database, configuration) = try options.openDatabase(memory: .lean, corsOrigins: corsOrigins)
+            // Opened once here, so a store that cannot be reached or migrated stops the start with its reason.
+            let (_, configuration) = try options.openStorage(memory: .lean, corsOrigins: corsOrigins)
             let secret = try webSecret(configuration)
             let document = try openAPIDocument()
-            var settings = WebSettings(databasePath: database.path, venue: configuration.venue, mode: configuration.mode, openAPIDocument: document)
+            var settings = WebSettings(storage: configuration.backend, mode: configuration.mode, openAPIDocument: document)
             settings.http.host = host
             settings.http.port = port
             if let eventLoops { settings.http.eventLoops = eventLoops }

@@ -9,27 +9,47 @@ import Foundation
 import Testing
 
 /// A simulator on a free port, a data directory, and the real `alphaengine bot` process driven
-/// through the shared SQLite file, as the web process drives it. Everything is removed afterwards.
+/// through the shared store, as the web process drives it: the SQLite file, or a PostgreSQL
+/// database (the tests' shared cluster, or a cluster of the test's own that it may restart).
+/// Everything is removed afterwards.
 final class BotWorld {
     let sim: SimService
     let server: HTTPServer
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("botworld-\(UUID().uuidString)").path
-    let database: Database
-    let commands: CommandStore
+    let store: StoreKind
+    /// The PostgreSQL database's URL (nil on SQLite).
+    let storageURL: String?
+    let storage: any Storage
+    let database: any SQLConnection
+    let commands: any CommandQueue
     let events: EventStore
     let process: BotProcess
     /// Options every start of the bot gets (faster resolution and reconciling for tests).
     var botArguments: [String]
 
-    init(balance: String = "100000", botArguments: [String] = ["--not-found-grace-ms", "800", "--reconcile-ms", "1000"]) throws {
+    init(balance: String = "100000", botArguments: [String] = ["--not-found-grace-ms", "800", "--reconcile-ms", "1000"],
+         store: StoreKind = .sqlite, cluster: ScratchPostgres? = nil) throws {
         var configuration = SimConfiguration.randomKeys()
         configuration.initialBalance = Amount(balance)!
         sim = SimService(configuration: configuration)
         server = HTTPServer(handler: sim.router.handler)
         try server.start()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        database = try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim))
-        commands = CommandStore(database: database)
+        self.store = store
+        switch store {
+        case .sqlite:
+            storageURL = nil
+            let file = try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim))
+            storage = SQLiteStorage(file)
+            database = file
+        case .postgresql:
+            let url = try (cluster ?? ScratchPostgres.shared).database()
+            storageURL = url
+            let opened = try PostgresBackend(url: url).open()
+            storage = opened
+            database = (opened as! PostgresStorage).connection
+        }
+        commands = storage.commands
         events = EventStore(database: database)
         process = BotProcess(directory: directory)
         self.botArguments = botArguments
@@ -48,7 +68,7 @@ final class BotWorld {
         try process.start(botArguments + extra, environment: [
             "ALPHAENGINE_REST_URL": "http://127.0.0.1:\(server.port)", "ALPHAENGINE_WS_URL": "ws://127.0.0.1:\(server.port)",
             "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
-        ])
+        ].merging(storageURL.map { ["ALPHAENGINE_STORAGE": $0] } ?? [:]) { $1 })
     }
 
     /// Stops the bot with `signal` and returns its exit status (the signal number when killed).
@@ -203,7 +223,7 @@ final class BotProcess {
     }
 }
 
-extension CommandStore {
+extension CommandQueue {
     /// The command once it is ACK or FAILED (nil if it is not settled within the time).
     func settled(_ command: Command, within seconds: Double = 15) -> Command? {
         var final: Command?

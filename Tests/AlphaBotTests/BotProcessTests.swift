@@ -8,9 +8,9 @@ import Testing
 /// through the shared SQLite file, as the web process inserts them.
 @Suite("alphaengine bot as a process")
 struct BotProcessTests {
-    @Test("commands inserted by another process are executed once; SIGTERM stops cleanly; a restart resumes with nothing doubled")
-    func commandsAcrossRestart() throws {
-        let world = try BotWorld()
+    @Test("commands inserted by another process are executed once; SIGTERM stops cleanly; a restart resumes with nothing doubled", arguments: StoreKind.allCases)
+    func commandsAcrossRestart(kind: StoreKind) throws {
+        let world = try BotWorld(store: kind)
         try world.startBot()
         let first = try world.order("BUY")
         #expect(world.settled(first)?.status == .acknowledged)
@@ -33,9 +33,9 @@ struct BotProcessTests {
         #expect(world.sim.withExchange { $0.ledger.position("BTCUSDT").amount.isZero })
     }
 
-    @Test("a dropped stream is recorded as WebSocketDisconnected, then WebSocketReconnected")
-    func streamStateEvents() throws {
-        let world = try BotWorld()
+    @Test("a dropped stream is recorded as WebSocketDisconnected, then WebSocketReconnected", arguments: StoreKind.allCases)
+    func streamStateEvents(kind: StoreKind) throws {
+        let world = try BotWorld(store: kind)
         try world.startBot()
         #expect(eventually(within: 10) { world.count(.webSocketConnected) == 1 })
         try world.control("streams/drop")

@@ -58,7 +58,7 @@ struct NotifierProcessTests {
         try messenger.up()
 
         // Everything queued is delivered, once each, to both.
-        let storage = SQLiteStorage(world.database)
+        let storage = world.storage
         var outbox: [String: [OutboxItem]] = [:]
         let delivered = eventually(within: 40) {
             outbox = ["slack": (try? storage.notifications.items(destination: "slack")) ?? [],

@@ -163,7 +163,7 @@ struct SoakTests {
         #expect(world.settled(try world.command(.runReconcile, actor: .system), within: 30)?.status == .acknowledged)
         let lastSeq = try world.events.lastSeq()
         #expect(eventually(within: 20) { streamedLast.load(ordering: .relaxed) >= lastSeq }, "the stream reached the log's end")
-        let storage = SQLiteStorage(world.database)
+        let storage = world.storage
         #expect(eventually(within: 60) { ((try? storage.notifications.counts()["slack"]?.pending) ?? 1) == 0 }, "every notification delivered")
         streaming.store(false, ordering: .relaxed)
         kill(web.processIdentifier, SIGTERM)

@@ -1,3 +1,4 @@
+import AlphaTestSupport
 import AlphaCore
 import Testing
 @testable import AlphaStore

@@ -3,12 +3,6 @@ import AlphaTestSupport
 import Foundation
 import Testing
 
-/// The two engines a store runs on: every store suite that takes one runs on both.
-enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite, postgresql
-    var testDescription: String { rawValue }
-}
-
 /// A fresh store of its own, removed when the value is released: a database file in a temporary
 /// directory, or a new database in the test process's PostgreSQL cluster.
 final class TestDatabase {
