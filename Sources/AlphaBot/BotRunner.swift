@@ -142,6 +142,9 @@ public final class BotRunner {
         try kernel.start()
     }
 
+    /// The store went away mid-run: stop everything without writing (see `BotKernel.abandon`).
+    public func abandon() { kernel.abandon() }
+
     /// Runs until `shouldStop` returns true, then stops every component cleanly.
     public func run(until shouldStop: () -> Bool) throws {
         try kernel.run(until: shouldStop)

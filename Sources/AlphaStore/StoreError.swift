@@ -1,5 +1,11 @@
 import AlphaCore
 
+/// Whether `error` says the store could not be reached (PostgreSQL gone, restarting, unreachable),
+/// as opposed to refusing what was asked: the former is waited out, the latter is a bug or bad data.
+public func isStoreUnreachable(_ error: any Error) -> Bool {
+    (error as? PostgresError)?.connectionLost == true
+}
+
 /// Why a store operation failed. SQLite failures keep their code and message; the rest say which
 /// rule was broken in words an operator can act on.
 public enum StoreError: Error, Equatable, CustomStringConvertible {

@@ -38,7 +38,7 @@ struct BotCommand: ParsableCommand {
             }
             let announce = options.announcer(process: "bot", format: logFormat)
             // The bot runs for months and appends a few events a second: a small page cache.
-            let (storage, configuration) = try options.openStorage(memory: .lean)
+            let (firstStorage, configuration) = try options.openStorage(memory: .lean)
             let mode = configuration.mode, endpoints = configuration.endpoints
             guard let apiKey = configuration.credentials.exchange else {
                 throw ValidationFailure("configuration: no API key for mode sim; set ALPHAENGINE_SIM_API_KEY and "
@@ -53,24 +53,6 @@ struct BotCommand: ParsableCommand {
                 settings.reconcile.intervalMilliseconds = Int64(reconcileMs)
                 settings.reconcileIntervalFixed = true
             }
-            let runner = try BotRunner(venue: venue, storage: storage, mode: mode, settings: settings,
-                                       logger: { Logger(label: $0) },
-                                       onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })
-            // Backtests run beside the loop, on a connection of their own (AlphaBacktest builds on the bot).
-            let backtests = BacktestDesk(commands: storage.commands, runs: storage.backtests, configs: storage.configs,
-                                         backend: configuration.backend, venue: configuration.venue)
-            _ = try backtests.failInterrupted(now: .now())
-            runner.dispatcher.register(backtests, for: [.runBacktest], needsExchange: false)
-            // While a command is handled, its lines carry its correlation and command ids.
-            runner.dispatcher.commandInHand = { command in
-                if let command {
-                    context.set("correlation", command.correlationID)
-                    context.set("command", command.id)
-                } else {
-                    context.remove("correlation")
-                    context.remove("command")
-                }
-            }
             // Slack and Telegram, beside the loop on threads and connections of their own: a receiver
             // that hangs delays its messages, never an order. Started first, so the boot is reported.
             let notifications = try NotificationService(settings: configuration.notifications, backend: configuration.backend,
@@ -78,14 +60,49 @@ struct BotCommand: ParsableCommand {
             try notifications.start()
             defer { notifications.stop() }
             if !notifications.isEmpty { announce("notifications: \(configuration.notifications)") }
-            do {
-                try runner.boot(shouldStop: { shutdown.wait(milliseconds: 0) != nil })
-            } catch let error as BotRunner.BootError {
-                throw ValidationFailure("boot: \(error)", status: 1)
+            // A session: the runner on a store connection, booted (in-flight commands resolved, the
+            // account reconciled) and run. Losing PostgreSQL ends a session, not the process: nothing
+            // new is sent while it is gone, and the next session reads what the exchange did meanwhile.
+            var storage = firstStorage
+            while true {
+                var current: BotRunner?
+                do {
+                    let runner = try BotRunner(venue: venue, storage: storage, mode: mode, settings: settings,
+                                               logger: { Logger(label: $0) },
+                                               onLogLevel: { name in if let level = LogLevelSwitch.level(named: name) { levels.level = level } })
+                    // Backtests run beside the loop, on a connection of their own (AlphaBacktest builds on the bot).
+                    let backtests = BacktestDesk(commands: storage.commands, runs: storage.backtests, configs: storage.configs,
+                                                 backend: configuration.backend, venue: configuration.venue)
+                    _ = try backtests.failInterrupted(now: .now())
+                    runner.dispatcher.register(backtests, for: [.runBacktest], needsExchange: false)
+                    // While a command is handled, its lines carry its correlation and command ids.
+                    runner.dispatcher.commandInHand = { command in
+                        if let command {
+                            context.set("correlation", command.correlationID)
+                            context.set("command", command.id)
+                        } else {
+                            context.remove("correlation")
+                            context.remove("command")
+                        }
+                    }
+                    current = runner
+                    do {
+                        try runner.boot(shouldStop: { shutdown.wait(milliseconds: 0) != nil })
+                    } catch let error as BotRunner.BootError {
+                        throw ValidationFailure("boot: \(error)", status: 1)
+                    }
+                    context.set("boot", runner.engine.bootID)
+                    announce("running (\(configuration.venue.configurationName), \(mode.rawValue), \(endpoints.rest))")
+                    try runner.run(until: { shutdown.wait(milliseconds: 0) != nil })
+                    break
+                } catch let error where isStoreUnreachable(error) {
+                    current?.abandon()
+                    announce("database unreachable (\(error)): nothing is sent until it is back")
+                    guard let reopened = Self.waitForStore(configuration, until: { shutdown.wait(milliseconds: 0) != nil }, announce: announce) else { break }
+                    storage = reopened
+                    announce("database back: resuming (in-flight commands resolved, the account read again)")
+                }
             }
-            context.set("boot", runner.engine.bootID)
-            announce("running (\(configuration.venue.configurationName), \(mode.rawValue), \(endpoints.rest))")
-            try runner.run(until: { shutdown.wait(milliseconds: 0) != nil })
             announce("stopped")
         }
     }
@@ -114,6 +131,25 @@ struct BotCommand: ParsableCommand {
         settings.rateLimits = try Self.thresholds(weightThresholds)
         settings.log = { line in clientLog.notice("\(line)") }
         return BinanceVenue(settings: settings, scope: scope)
+    }
+
+    /// The store opened again, trying with backoff (0.25 s doubling to 10 s) until it answers or
+    /// `shouldStop`; nil when stopped first.
+    static func waitForStore(_ configuration: EngineConfiguration, until shouldStop: () -> Bool,
+                             announce: (String) -> Void) -> (any Storage)? {
+        var delay: UInt32 = 250
+        var attempts = 0
+        while !shouldStop() {
+            do {
+                return try configuration.backend.open(memory: .lean)
+            } catch {
+                attempts += 1
+                if attempts == 1 || attempts % 10 == 0 { announce("database: still unreachable (\(error)); trying again") }
+                usleep(delay * 1000)
+                delay = min(delay * 2, 10_000)
+            }
+        }
+        return nil
     }
 
     static func thresholds(_ text: String) throws -> RateLimitGate.Thresholds {

@@ -189,6 +189,11 @@ final class BotProcess {
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
     var pid: Int32? { process?.processIdentifier }
     var isRunning: Bool { process?.isRunning ?? false }
+    /// How the process ended ("signal 13", "exit 1"), or "running".
+    var ending: String {
+        guard let process, !process.isRunning else { return "running" }
+        return "\(process.terminationReason == .uncaughtSignal ? "signal" : "exit") \(process.terminationStatus)"
+    }
 
     /// `alphaengine bot --data-dir <directory> <arguments>`, with `environment` (and the
     /// allocator's settings, as the systemd units set them: the soak run measures with them).

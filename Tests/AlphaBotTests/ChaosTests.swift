@@ -57,10 +57,29 @@ struct ChaosTests {
         return byClientID
     }
 
-    @Test("no duplicates and exact money under seeded faults and SIGKILL", arguments: seeds)
-    func chaos(seed: UInt64) throws {
+    @Test("no duplicates and exact money under seeded faults and SIGKILL", arguments: StoreKind.allCases, seeds)
+    func chaos(kind: StoreKind, seed: UInt64) throws {
+        try Self.chaos(try BotWorld(botArguments: Self.chaosArguments, store: kind), seed: seed)
+    }
+
+    @Test("on PostgreSQL restarted in the middle of the run, besides the faults and SIGKILL: no duplicates, trades one for one, money exact",
+          arguments: seeds)
+    func chaosWithDatabaseRestart(seed: UInt64) throws {
+        let cluster = try ScratchPostgres()
+        try Self.chaos(try BotWorld(botArguments: Self.chaosArguments, store: .postgresql, cluster: cluster), seed: seed) {
+            // A fast shutdown cuts every connection, as a crash or a failover looks to a client.
+            cluster.stop()
+            usleep(500_000)
+            try cluster.restart()
+        }
+    }
+
+    static let chaosArguments = ["--not-found-grace-ms", "800", "--reconcile-ms", "1000", "--rest-timeout-ms", "1500"]
+
+    /// The run: 12 orders under seeded faults, two SIGKILLs and two funding payments at seeded
+    /// moments, and `interruptDatabase` (when given) once, at a seeded moment too.
+    static func chaos(_ world: BotWorld, seed: UInt64, interruptDatabase: (() throws -> Void)? = nil) throws {
         var random = SeededGenerator(seed: seed)
-        let world = try BotWorld(botArguments: ["--not-found-grace-ms", "800", "--reconcile-ms", "1000", "--rest-timeout-ms", "1500"])
 
         // Every fault the simulator can schedule, drawn from the seed on each request, order and
         // event batch; funding is paid twice and the bot dies twice, all at seeded moments.
@@ -72,11 +91,15 @@ struct ChaosTests {
         let orders = 12
         let kills = Set([Int(random.next() % UInt64(orders)), Int(random.next() % UInt64(orders))])
         let fundings = Set([Int(random.next() % UInt64(orders)), Int(random.next() % UInt64(orders))])
+        let interruption = Int(random.next() % UInt64(orders))
         var placed: [Command] = []
         for index in 0..<orders {
             let quantity = Amount(Int(random.next() % 8) + 2) * Amount("0.001")!
             let side = random.next() % 2 == 0 ? "BUY" : "SELL"
-            let command = try world.order(side, quantity: quantity.description, actor: .strategy)
+            // The web's insert is retried as a client would while the database is coming back.
+            var inserted: Command?
+            _ = eventually(within: 30) { inserted = try? world.order(side, quantity: quantity.description, actor: .strategy); return inserted != nil }
+            let command = try #require(inserted, "seed \(seed): the command could not be inserted")
             placed.append(command)
             // Let the bot take it up (or die with it in flight), then go on after a random pause.
             _ = eventually(within: 10) { ((try? world.commands.command(id: command.id)) ?? nil)?.status != .new }
@@ -86,6 +109,7 @@ struct ChaosTests {
                 world.stopBot(SIGKILL)
                 try start()
             }
+            if index == interruption, let interruptDatabase { try interruptDatabase() }
         }
         // Calm: faults off, then wait until every command is settled and a reconcile has run.
         try world.control("faults", method: "DELETE")

@@ -66,6 +66,13 @@ public final class BotKernel {
         }
     }
 
+    /// After the store was lost: every component's `stop`, in reverse order, whatever fails (the
+    /// streams close first; what they still held is read again from the exchange by the next boot).
+    public func abandon() {
+        for component in components.reversed() { try? component.stop(time) }
+        committed = []
+    }
+
     /// Hands committed events to every component; what they commit in turn is handed on too.
     private func deliver() throws {
         var rounds = 0

@@ -15,7 +15,13 @@ public final class PostgresChangeFeed: ChangeFeed {
     }
 
     public func hasChanged() throws -> Bool {
-        if try !listening().notifications(timeoutMilliseconds: 0).isEmpty { pending = true }
+        do {
+            if try !listening().notifications(timeoutMilliseconds: 0).isEmpty { pending = true }
+        } catch {
+            // Lost: report a change, so the reader reads (and meets the outage on its own connection).
+            connection = nil
+            pending = true
+        }
         defer { pending = false }
         return pending
     }

@@ -19,6 +19,8 @@ public final class PostgresConnection {
             throw PostgresError(message: "cannot connect: \(message)", sqlState: nil)
         }
         self.connection = connection
+        // NOTICEs ("already exists, skipping") would go to stderr unasked: only warnings and errors.
+        _ = try execute("SET client_min_messages TO warning")
     }
 
     deinit { PQfinish(connection) }
@@ -64,8 +66,9 @@ public final class PostgresConnection {
         default:
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
-            throw PostgresError(message: message.trimmingCharacters(in: .whitespacesAndNewlines), sqlState: state,
-                                connectionLost: connection.isLost)
+            // Class 08 is the connection's own trouble; 57P01-03 a server shutting down or starting.
+            let lost = connection.isLost || state?.hasPrefix("08") == true || ["57P01", "57P02", "57P03"].contains(state ?? "")
+            throw PostgresError(message: message.trimmingCharacters(in: .whitespacesAndNewlines), sqlState: state, connectionLost: lost)
         }
     }
 
@@ -137,7 +140,7 @@ public final class PostgresConnection {
     }
 
     private func drain() throws(PostgresError) -> [Notification] {
-        guard PQconsumeInput(connection) == 1 else { throw PostgresError(message: Self.message(connection), sqlState: nil) }
+        guard PQconsumeInput(connection) == 1 else { throw PostgresError(message: Self.message(connection), sqlState: nil, connectionLost: true) }
         var received: [Notification] = []
         while let notice = PQnotifies(connection) {
             received.append(Notification(channel: String(cString: notice.pointee.relname), payload: String(cString: notice.pointee.extra)))
