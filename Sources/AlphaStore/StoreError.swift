@@ -21,6 +21,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case invalidPayload(eventType: String, seq: Int64?, PayloadError)
     /// A row that cannot be read back (a value outside its allowed set).
     case corruptRow(table: String, reason: String)
+    /// A copy's target already holds data: a copy never merges two histories.
+    case targetNotEmpty(table: String, rows: Int64)
 
     public var description: String {
         switch self {
@@ -35,6 +37,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .invalidPayload(let type, let seq, let error):
             "\(type) event\(seq.map { " #\($0)" } ?? ""): \(error)"
         case .corruptRow(let table, let reason): "unreadable row in \(table): \(reason)"
+        case .targetNotEmpty(let table, let rows): "the target already holds \(rows) rows in \(table): copy into an empty store"
         }
     }
 }

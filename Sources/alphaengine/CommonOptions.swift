@@ -59,6 +59,24 @@ extension CommonOptions {
     }
 }
 
+extension CommonOptions {
+    /// The configured store's SQL connection and how to name it (for `db verify` and `db copy`).
+    func openConfiguredConnection() throws -> (any SQLConnection, String) {
+        let configuration = try configuration()
+        if let url = configuration.credentials.storageURL {
+            do {
+                let connection = try PostgresConnection(url: url)
+                try PostgresSchema.migrate(connection)
+                return (connection, configuration.storageDescription)
+            } catch {
+                throw ValidationFailure("database \(configuration.storageDescription): \(error)", status: 1)
+            }
+        }
+        let (database, _) = try openDatabase(memory: .bulk)
+        return (database, database.path)
+    }
+}
+
 extension EngineConfiguration {
     /// Where every process of this configuration opens its connections.
     var backend: any StorageBackend {

@@ -1,4 +1,5 @@
 import AlphaCore
+import AlphaSettings
 import AlphaStore
 import ArgumentParser
 import Foundation
@@ -8,7 +9,7 @@ struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Create, inspect and repair the database of the current mode.",
-        subcommands: [Migrate.self, Stats.self, Check.self, Rebuild.self, Backup.self, Verify.self]
+        subcommands: [Migrate.self, Stats.self, Check.self, Rebuild.self, Backup.self, Verify.self, Copy.self]
     )
 
     struct Migrate: ParsableCommand {
@@ -115,28 +116,100 @@ struct DatabaseCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a database through and through: SQLite's integrity, the schema, and the projections against a replay.")
+            abstract: "Check a store through and through: integrity, the schema, every seq, the projections against a replay; with --against, that it holds what another does.")
         @OptionGroup var options: CommonOptions
-        @Option(help: "A database file to check (a backup) instead of the current mode's.") var file: String?
+        @Option(name: [.customLong("store"), .customLong("file")], help: "A store to check (a database file, a backup, or a postgresql:// URL) instead of the configured one.")
+        var store: String?
+        @Option(help: "Another store (file or postgresql:// URL) that this one must equal table for table: the source of a copy.") var against: String?
 
         func run() throws {
             try reportingFailures {
-                let database: Database
-                if let file {
-                    guard FileManager.default.fileExists(atPath: file) else { throw ValidationFailure("no file at \(file)", status: 66) }
-                    database = try Database(path: file, memory: .lean)
-                } else {
-                    database = try options.openDatabase(memory: .lean).0
-                }
+                let (connection, name) = try store.map { (try StoreLocation.open($0, creating: false), StoreLocation.describe($0)) }
+                    ?? options.openConfiguredConnection()
                 let verification: DatabaseMaintenance.Verification
-                do { verification = try DatabaseMaintenance.verify(database) } catch {
-                    throw ValidationFailure("\(database.path): not a sound AlphaEngine database: \(error)", status: 1)
+                do { verification = try DatabaseMaintenance.verify(connection) } catch {
+                    throw ValidationFailure("\(name): not a sound AlphaEngine store: \(error)", status: 1)
                 }
                 guard verification.isSound else {
-                    throw ValidationFailure("\(database.path): " + verification.problems.joined(separator: "; "), status: 1)
+                    throw ValidationFailure("\(name): " + verification.problems.joined(separator: "; "), status: 1)
                 }
-                print("ok: \(database.path): \(verification)")
+                if let against {
+                    let differences = try StoreLocation.differences(connection, try StoreLocation.open(against, creating: false))
+                    guard differences.isEmpty else {
+                        throw ValidationFailure("\(name) differs from \(StoreLocation.describe(against)): " + differences.joined(separator: "; "), status: 1)
+                    }
+                }
+                print("ok: \(name): \(verification)" + (against.map { "; every table equals \(StoreLocation.describe($0))'s" } ?? ""))
             }
+        }
+    }
+
+    struct Copy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy a store's whole history into an empty one (SQLite file ⇄ PostgreSQL), then check the copy. Stop the bot first.")
+        @OptionGroup var options: CommonOptions
+        @Option(help: "The store to copy (a database file or a postgresql:// URL); the configured one when left out.") var from: String?
+        @Option(help: "The empty store to fill: a new database file, or a postgresql:// URL.") var to: String
+
+        func run() throws {
+            try reportingFailures {
+                let (source, sourceName) = try from.map { (try StoreLocation.open($0, creating: false), StoreLocation.describe($0)) }
+                    ?? options.openConfiguredConnection()
+                if !PostgresBackend.isURL(to), FileManager.default.fileExists(atPath: to) {
+                    throw ValidationFailure("\(to) exists already; name a new file", status: 73)
+                }
+                let target = try StoreLocation.open(to, creating: true)
+                let started = Date()
+                let report: StoreCopy.Report
+                do {
+                    report = try StoreCopy.copy(from: source, to: target)
+                } catch {
+                    if !PostgresBackend.isURL(to) { try? FileManager.default.removeItem(atPath: to) }
+                    throw ValidationFailure("copy to \(StoreLocation.describe(to)): \(error); nothing was kept", status: 1)
+                }
+                let copied = Date().timeIntervalSince(started)
+                let verification = try DatabaseMaintenance.verify(target)
+                let differences = try StoreLocation.differences(target, source)
+                guard verification.isSound, differences.isEmpty else {
+                    throw ValidationFailure("the copy failed its check: " + (verification.problems + differences).joined(separator: "; "), status: 1)
+                }
+                print(String(format: "copied %@ → %@: %@ in %.1f s; checked: %@, every table equal",
+                             sourceName, StoreLocation.describe(to), report.description, copied, verification.description))
+            }
+        }
+    }
+}
+
+/// A store named on the command line: a database file, or a PostgreSQL URL (shown without its password).
+enum StoreLocation {
+    static func open(_ location: String, creating: Bool) throws -> any SQLConnection {
+        do {
+            if PostgresBackend.isURL(location) {
+                let connection = try PostgresConnection(url: location)
+                try PostgresSchema.migrate(connection)
+                return connection
+            }
+            guard creating || FileManager.default.fileExists(atPath: location) else { throw ValidationFailure("no file at \(location)", status: 66) }
+            return try Database.openMigrated(path: location, memory: .bulk)
+        } catch let failure as ValidationFailure {
+            throw failure
+        } catch {
+            throw ValidationFailure("\(describe(location)): \(error)", status: 1)
+        }
+    }
+
+    static func describe(_ location: String) -> String {
+        guard PostgresBackend.isURL(location) else { return location }
+        var configuration = EngineConfiguration(mode: .sim, endpoints: Endpoints(rest: "", webSocket: ""))
+        configuration.credentials.storageURL = location
+        return configuration.storageDescription
+    }
+
+    /// The tables whose rows or content differ between two stores.
+    static func differences(_ one: any SQLConnection, _ other: any SQLConnection) throws -> [String] {
+        let mine = try StoreCopy.digest(one), theirs = try StoreCopy.digest(other)
+        return zip(mine, theirs).compactMap { a, b in
+            a.rows != b.rows ? "\(a.table): \(a.rows) rows against \(b.rows)" : a.hash != b.hash ? "\(a.table): same \(a.rows) rows, different content" : nil
         }
     }
 }

@@ -16,13 +16,13 @@ final class BotWorld {
     let sim: SimService
     let server: HTTPServer
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("botworld-\(UUID().uuidString)").path
-    let store: StoreKind
+    private(set) var store: StoreKind
     /// The PostgreSQL database's URL (nil on SQLite).
-    let storageURL: String?
-    let storage: any Storage
-    let database: any SQLConnection
-    let commands: any CommandQueue
-    let events: EventStore
+    private(set) var storageURL: String?
+    private(set) var storage: any Storage
+    private(set) var database: any SQLConnection
+    private(set) var commands: any CommandQueue
+    private(set) var events: EventStore
     let process: BotProcess
     /// Options every start of the bot gets (faster resolution and reconciling for tests).
     var botArguments: [String]
@@ -62,6 +62,20 @@ final class BotWorld {
     }
 
     var logPath: String { process.logPath }
+
+    /// The SQLite file of this world's data directory.
+    var sqlitePath: String { databasePath(dataDirectory: directory, mode: .sim) }
+
+    /// From now on the world reads, and the next start of the bot uses, the PostgreSQL database
+    /// at `url` (nil: the SQLite file in the data directory), as after `alphaengine db copy`.
+    func moveStore(to url: String?) throws {
+        storageURL = url
+        store = url == nil ? .sqlite : .postgresql
+        storage = try url.map { try PostgresBackend(url: $0).open() } ?? SQLiteStorage(try Database.openMigrated(path: sqlitePath))
+        database = (storage as? PostgresStorage)?.connection ?? (storage as! SQLiteStorage).database
+        commands = storage.commands
+        events = EventStore(database: database)
+    }
 
     /// Starts the bot (its stderr appends to `bot.log` in the data directory).
     func startBot(_ extra: [String] = []) throws {

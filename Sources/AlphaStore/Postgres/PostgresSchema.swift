@@ -1,7 +1,7 @@
 /// The PostgreSQL schema (issue 19), versioned like SQLite's: each migration once, in its own
 /// transaction, under an advisory lock so two processes starting together do not race.
 /// Amounts and JSON stay text, exactly as the SQLite store keeps them.
-enum PostgresSchema {
+public enum PostgresSchema {
     struct Migration {
         let version: Int
         let name: String
@@ -263,11 +263,11 @@ enum PostgresSchema {
     /// The channel a commit that stored events notifies (by trigger).
     static let eventsChannel = "alphaengine_events"
 
-    static var latestVersion: Int { migrations.last?.version ?? 0 }
+    public static var latestVersion: Int { migrations.last?.version ?? 0 }
 
     /// Applies what the database lacks; returns the versions applied.
     @discardableResult
-    static func migrate(_ connection: PostgresConnection) throws -> [Int] {
+    public static func migrate(_ connection: PostgresConnection) throws -> [Int] {
         try connection.execute("CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)")
         var applied: [Int] = []
         for migration in migrations {

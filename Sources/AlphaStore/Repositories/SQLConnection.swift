@@ -40,6 +40,22 @@ public enum SQLDialect: Sendable {
         }
     }
 
+    /// `column` ordered by its bytes, as SQLite orders text: the same order in both engines.
+    func binaryOrder(_ column: String) -> String {
+        switch self {
+        case .sqlite: column
+        case .postgresql: "\(column) COLLATE \"C\""
+        }
+    }
+
+    /// The command queue's order of insertion.
+    var queueOrder: String {
+        switch self {
+        case .sqlite: "rowid"
+        case .postgresql: "queue_seq"
+        }
+    }
+
     /// Appended to a SELECT inside a write transaction to lock the rows it reads until the commit
     /// (SQLite's write transaction already holds the whole database).
     var forUpdate: String {

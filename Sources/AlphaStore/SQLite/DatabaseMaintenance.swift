@@ -1,6 +1,6 @@
 import AlphaCore
 
-/// Backups and checks of a whole database file (`alphaengine db backup`, `db verify`).
+/// Backups and checks of a whole store (`alphaengine db backup`, `db verify`).
 public enum DatabaseMaintenance {
     /// What a check found: the file's shape and every problem, none when it is sound.
     public struct Verification: Sendable, CustomStringConvertible {
@@ -27,21 +27,32 @@ public enum DatabaseMaintenance {
         _ = try database.run("VACUUM INTO ?", [.text(path)])
     }
 
-    /// Checks a database file through and through: SQLite's own integrity check, the schema
-    /// version this build knows, every event readable, and the projections equal to a replay of
-    /// the events up to the last one (DESIGN rule 7).
-    public static func verify(_ database: Database) throws -> Verification {
+    /// Checks a store through and through: SQLite's own integrity check (on a file), the schema
+    /// version this build knows, every event readable and numbered 1…n without a gap, and the
+    /// projections equal to a replay of the events up to the last one (DESIGN rule 7).
+    public static func verify(_ database: any SQLConnection) throws -> Verification {
         var result = Verification()
         try database.read {
-            let integrity = try database.rows("PRAGMA integrity_check", []) { $0.text(0) }
-            if integrity != ["ok"] { result.problems.append("SQLite integrity check: \(integrity.prefix(5).joined(separator: "; "))") }
-            result.schemaVersion = try database.schemaVersion()
-            if result.schemaVersion != Schema.latestVersion {
-                result.problems.append("schema version \(result.schemaVersion); this build writes \(Schema.latestVersion)")
+            let latest: Int
+            switch database.dialect {
+            case .sqlite:
+                let integrity = try database.rows("PRAGMA integrity_check", []) { $0.text(0) }
+                if integrity != ["ok"] { result.problems.append("SQLite integrity check: \(integrity.prefix(5).joined(separator: "; "))") }
+                result.schemaVersion = Int(try database.firstRow("PRAGMA user_version") { $0.int64(0) } ?? 0)
+                latest = Schema.latestVersion
+            case .postgresql:
+                result.schemaVersion = Int(try database.firstRow("SELECT version FROM schema_version WHERE id = 1") { $0.int64(0) } ?? 0)
+                latest = PostgresSchema.latestVersion
+            }
+            if result.schemaVersion != latest {
+                result.problems.append("schema version \(result.schemaVersion); this build writes \(latest)")
             }
             let events = EventStore(database: database)
             result.events = try events.count()
             result.lastSeq = try events.lastSeq()
+            if result.events != result.lastSeq {
+                result.problems.append("\(result.events) events numbered up to \(result.lastSeq): seqs are missing")
+            }
             result.commands = try database.firstRow("SELECT count(*) FROM command_store", []) { $0.int64(0) } ?? 0
             let stored = try ProjectionStore(database: database).load()
             result.checkpoint = stored.lastSeq
