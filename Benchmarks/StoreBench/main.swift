@@ -33,6 +33,7 @@ print("AlphaEngine event store benchmark — \(totalEvents) events, SQLite \(Str
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; database in \(directory.path)\n")
 
 // 1. Single appends: one event per transaction (a WebSocket fill arriving alone).
+var sqliteSingle = 0.0
 do {
     let writer = try EventWriter(database: try Database.openMigrated(path: directory.appendingPathComponent("single.db").path))
     var factory = EventFactory(seed: 1)
@@ -42,6 +43,7 @@ do {
         runs.append(try seconds { for event in events { try writer.append(event) } } / Double(events.count))
     }
     print("single append + projection (1 event/txn):  \(rate(1, median(runs)))   median of 5 runs × 2 000")
+    sqliteSingle = 1 / median(runs)
 }
 
 // 2. Batched appends: 1 000 events per transaction, up to the full count; generation is untimed.
@@ -91,5 +93,54 @@ do {
     print(String(format: "replay only (read + decode + reduce):       %9.0f events/s   median of 3", median(replayRates)))
 }
 
+// 4. The same appends on PostgreSQL (issue 19): a cluster of the benchmark's own on loopback,
+// durable as a server runs it (fsync on; commits not waiting for their flush, as SQLite's WAL
+// with synchronous=NORMAL), against the SQLite figures above.
+var postgresBatched: [Double] = []
+var postgresSingle = 0.0
+if ProcessInfo.processInfo.environment["SKIP_POSTGRES"] == nil {
+    let cluster = try ScratchPostgres(settings: ScratchPostgres.durable)
+    let url = try cluster.database()
+    let writer = try EventWriter(database: (try PostgresBackend(url: url).open() as! PostgresStorage).connection)
+    var factory = EventFactory(seed: 1)
+    var runs: [Double] = []
+    for _ in 0..<5 {
+        let events = (0..<2_000).map { _ in factory.next() }
+        runs.append(try seconds { for event in events { try writer.append(event) } } / Double(events.count))
+    }
+    postgresSingle = 1 / median(runs)
+    print("\nPostgreSQL \(cluster.settings.joined(separator: " ")), loopback:")
+    print("single append + projection (1 event/txn):  \(rate(1, median(runs)))   median of 5 runs × 2 000")
+    let postgresCount = min(totalEvents, 200_000)
+    var appended = 0
+    while appended < postgresCount {
+        let chunk = (0..<20).map { _ in (0..<batchSize).map { _ in factory.next() } }
+        let elapsed = try seconds { for batch in chunk { try writer.append(batch) } }
+        postgresBatched.append(Double(chunk.count * batchSize) / elapsed)
+        appended += chunk.count * batchSize
+    }
+    print(String(format: "batched append + projection (1 000/txn):  %9.0f events/s   median of %d chunks of 20 000",
+                 median(postgresBatched), postgresBatched.count))
+
+    // 5. db copy of the whole SQLite store into PostgreSQL and back, each checked.
+    let copyURL = try cluster.database()
+    let source = try Database.openMigrated(path: mainPath)
+    let target = (try PostgresBackend(url: copyURL).open() as! PostgresStorage).connection
+    var report = StoreCopy.Report()
+    let there = try seconds { report = try StoreCopy.copy(from: source, to: target) }
+    var sound = false
+    let check = try seconds { sound = try DatabaseMaintenance.verify(target).isSound }
+    let backPath = directory.appendingPathComponent("back.db").path
+    let back = try Database.openMigrated(path: backPath)
+    let returned = try seconds { _ = try StoreCopy.copy(from: target, to: back) }
+    let equal = try StoreCopy.digest(back).elementsEqual(try StoreCopy.digest(source)) { $0.rows == $1.rows && $0.hash == $1.hash }
+    print(String(format: "db copy SQLite → PostgreSQL: %lld events in %.1f s (%.0f events/s); verify %.1f s (%@); back to SQLite %.1f s; every table equal: %@",
+                 report.events, there, Double(report.events) / there, check, sound ? "sound" : "NOT SOUND", returned, equal ? "yes" : "NO"))
+}
+
 print(String(format: "\ntargets: batched ≥ 100 000 events/s → %.2f× ; rebuild ≥ 500 000 events/s → %.2f×",
              median(batchedRates) / 100_000, median(rebuildRates) / 500_000))
+if !postgresBatched.isEmpty {
+    print(String(format: "PostgreSQL against SQLite: single %.2f×, batched %.2f×", postgresSingle / sqliteSingle,
+                 median(postgresBatched) / median(batchedRates)))
+}

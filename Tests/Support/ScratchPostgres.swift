@@ -17,7 +17,14 @@ public final class ScratchPostgres {
     /// The connection URL of the cluster's `alphaengine` database (user `postgres`, trust on loopback).
     public var url: String { "postgresql://postgres@127.0.0.1:\(port)/alphaengine" }
 
-    public init() throws {
+    /// Server settings: the tests' default trades durability for speed (`fsync=off`); a benchmark
+    /// asks for what a server would run (`durable`: fsync on, commits not waiting for their flush,
+    /// which is what SQLite's WAL with synchronous=NORMAL gives the SQLite store).
+    public let settings: [String]
+    public static let durable = ["fsync=on", "synchronous_commit=off", "shared_buffers=256MB", "max_connections=300"]
+
+    public init(settings: [String] = ["fsync=off", "max_connections=200"]) throws {
+        self.settings = settings
         guard let binaries = Self.binaries() else {
             throw Failure(description: "no PostgreSQL server binaries under /usr/lib/postgresql (scripts/setup installs Debian's postgresql)")
         }
@@ -75,7 +82,7 @@ public final class ScratchPostgres {
     /// until it takes connections.
     public func restart() throws {
         let process = command("postgres", ["-D", "\(directory)/data", "-p", String(port), "-k", directory,
-                                           "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"])
+                                           "-c", "listen_addresses=127.0.0.1"] + settings.flatMap { ["-c", $0] })
         let log = "\(directory)/server.log"
         if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = FileHandle(forWritingAtPath: log)

@@ -45,6 +45,7 @@ public enum StoreCopy {
     /// What was copied, table by table.
     public struct Report: Sendable, CustomStringConvertible {
         public var rows: [(table: String, count: Int64)] = []
+        public init() {}
         public var events: Int64 { rows.first { $0.table == "event_store" }?.count ?? 0 }
         public var description: String { rows.map { "\($0.count) \($0.table)" }.joined(separator: ", ") }
     }
