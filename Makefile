@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
-.PHONY: setup build release demo test soak bench bench-http bench-sim bench-bot bench-strategy bench-web bench-backtest fuzz-http
+.PHONY: setup build release demo test soak bench bench-http bench-sim bench-bot bench-strategy bench-web bench-backtest bench-fleet fuzz-http
 
 setup:
 	@scripts/setup
@@ -66,6 +66,11 @@ bench-sim: setup
 # app, and SSE fan-out commit → frame latency to 500 subscribers (see scripts/bench-web).
 bench-web: setup
 	scripts/bench-web
+
+# PostgreSQL against SQLite (appends, db copy, command → ACK, commit → SSE) and 10 and 50 bots on
+# one PostgreSQL (see scripts/bench-fleet). Prints figures; never part of the tests.
+bench-fleet: setup
+	scripts/bench-fleet
 
 # The backtest against backtesting.py on the same 200 000 one-minute candles, and tune on every
 # core (see scripts/bench-backtest for CANDLES, ROUNDS). Prints figures; never part of the tests.

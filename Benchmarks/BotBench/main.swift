@@ -71,6 +71,8 @@ final class Bench {
     let server: HTTPServer
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-bot-bench-\(UUID().uuidString)").path
     let databasePath: String
+    /// A PostgreSQL database instead of the SQLite file (`storage:` for the bot).
+    var storageURL: String?
     var bot: Process?
 
     init() throws {
@@ -94,6 +96,7 @@ final class Bench {
             "ALPHAENGINE_REST_URL": "http://127.0.0.1:\(server.port)", "ALPHAENGINE_WS_URL": "ws://127.0.0.1:\(server.port)",
             "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
         ]
+        if let storageURL { process.environment?["ALPHAENGINE_STORAGE"] = storageURL }
         // The bot's log goes to a file, shown if the benchmark has to give up.
         let logPath = directory + "/bot.log"
         if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
@@ -219,6 +222,15 @@ if runs("orders") {
                  orders + restingCount + 5, Double(memory.rss) / 1024, Double(memory.anonymous) / 1024, Double(memory.file) / 1024,
                  Double(memory.peak) / 1024, 50 * 1024 / Double(memory.peak)))
     bench.stopBot()
+}
+
+// MARK: PostgreSQL against SQLite, and a fleet on one PostgreSQL (issue 19); only when asked for.
+
+if only == "postgres" { try comparePostgres(orders: orders) }
+if only == "fleet" {
+    let sizes = (ProcessInfo.processInfo.environment["FLEET"] ?? "10,50").split(separator: ",").compactMap { Int($0) }
+    let seconds = Int(ProcessInfo.processInfo.environment["FLEET_SECONDS"] ?? "30") ?? 30
+    try fleet(sizes: sizes, seconds: seconds)
 }
 
 // MARK: 4. Boot with a large store

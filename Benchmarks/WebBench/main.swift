@@ -11,7 +11,8 @@ import Glibc
 //
 //   alphaengine-web-bench seed DATA_DIR EVENTS
 //       a sim store with EVENTS events of a year of trading and the user `bench` (admin)
-//   alphaengine-web-bench fanout SUBSCRIBERS EVENTS
+//   alphaengine-web-bench fanout SUBSCRIBERS EVENTS [postgresql]
+//       … on a PostgreSQL store of its own (a scratch cluster, durable settings) instead of SQLite
 //       starts `alphaengine web` (release, beside this binary) on a fresh store, opens SUBSCRIBERS
 //       event streams, commits EVENTS events one by one, and reports commit → delivery latency
 //       over every (event, subscriber) pair
@@ -32,9 +33,9 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 let benchPassword = "bench password, long enough"
 
 /// Writes `count` events of a year of trading (at most 20 orders open) and the `bench` user.
-func seed(directory: String, count: Int) throws {
+func seed(directory: String, count: Int, storageURL: String? = nil) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let database = try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim))
+    let database = try open(directory: directory, storageURL: storageURL)
     let writer = try EventWriter(database: database)
     var factory = EventFactory(seed: 42, maxStepMilliseconds: 63_000, maxOpenOrders: 20)
     var written = 0
@@ -68,16 +69,23 @@ func login(_ port: UInt16) -> String {
 
 // MARK: SSE fan-out
 
-func fanout(subscribers: Int, events: Int) throws {
+/// The bench's store: the data directory's SQLite file, or the PostgreSQL database at `storageURL`.
+func open(directory: String, storageURL: String?) throws -> any SQLConnection {
+    if let storageURL { return (try PostgresBackend(url: storageURL).open() as! PostgresStorage).connection }
+    return try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim))
+}
+
+func fanout(subscribers: Int, events: Int, storageURL: String? = nil) throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("web-bench-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    try seed(directory: directory, count: 1_000)
+    try seed(directory: directory, count: 1_000, storageURL: storageURL)
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("alphaengine").path
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let web = Process()
     web.executableURL = URL(fileURLWithPath: executable)
     web.arguments = ["web", "--data-dir", directory, "--port", "0", "--openapi", root.appendingPathComponent("openapi.yaml").path]
     web.environment = ["PATH": "/usr/bin:/bin", "ALPHAENGINE_WEB_SECRET_KEY": String(repeating: "k", count: 40)]
+    if let storageURL { web.environment?["ALPHAENGINE_STORAGE"] = storageURL }
     let errors = Pipe()
     web.standardError = errors
     try web.run()
@@ -108,7 +116,7 @@ func fanout(subscribers: Int, events: Int) throws {
         var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(fd: descriptor))
         epoll_ctl(poller, EPOLL_CTL_ADD, descriptor, &event)
     }
-    let streamDatabase = try Database.openMigrated(path: databasePath(dataDirectory: directory, mode: .sim))
+    let streamDatabase = try open(directory: directory, storageURL: storageURL)
     let writer = try EventWriter(database: streamDatabase)
     var committedAt: [Int64: Int64] = [:]
     var delivered: [Int64: Int] = [:]
@@ -223,6 +231,11 @@ do {
         let start = nowMicros()
         try seed(directory: arguments[1], count: count)
         say(String(format: "seeded %d events in %.1f s", count, Double(nowMicros() - start) / 1e6))
+    case "fanout" where arguments.count == 4 && arguments[3] == "postgresql":
+        guard let subscribers = Int(arguments[1]), let events = Int(arguments[2]) else { die("fanout SUBSCRIBERS EVENTS postgresql") }
+        let cluster = try ScratchPostgres(settings: ScratchPostgres.durable)
+        say("PostgreSQL (\(cluster.settings.joined(separator: " ")))")
+        try fanout(subscribers: subscribers, events: events, storageURL: try cluster.database())
     case "fanout" where arguments.count == 3:
         guard let subscribers = Int(arguments[1]), let events = Int(arguments[2]) else { die("SUBSCRIBERS and EVENTS must be numbers") }
         try fanout(subscribers: subscribers, events: events)

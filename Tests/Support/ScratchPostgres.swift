@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A PostgreSQL cluster of a test's own (issue 19): Debian's `postgresql` binaries, `initdb` into
 /// a fresh directory, the server on a free loopback port with its socket in that directory, and
@@ -13,6 +14,8 @@ public final class ScratchPostgres {
     public let port: Int
     private let binaries: String
     private var server: Process?
+    /// The postmaster's process id (its backends are its children), while it runs.
+    public var serverPID: Int32? { server?.processIdentifier }
 
     /// The connection URL of the cluster's `alphaengine` database (user `postgres`, trust on loopback).
     public var url: String { "postgresql://postgres@127.0.0.1:\(port)/alphaengine" }
@@ -61,6 +64,9 @@ public final class ScratchPostgres {
         }
     }()
     nonisolated(unsafe) private static var sharedForExit: ScratchPostgres?
+    /// Servers still running, stopped when the process exits however it ends its run (a
+    /// benchmark that gives up, a cluster held by a global).
+    static let running = Mutex<Set<Int32>>([])
 
     /// A new, empty database in this cluster; its URL.
     public func database() throws -> String {
@@ -72,6 +78,7 @@ public final class ScratchPostgres {
     /// Stops the server (fast shutdown: open connections are cut, as a crash of the database looks to a client).
     public func stop() {
         guard let server, server.isRunning else { return }
+        Self.running.withLock { _ = $0.remove(server.processIdentifier) }
         kill(server.processIdentifier, SIGINT)
         server.waitUntilExit()
         self.server = nil
@@ -92,6 +99,10 @@ public final class ScratchPostgres {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         server = process
+        Self.running.withLock { running in
+            if running.isEmpty { atexit { ScratchPostgres.running.withLock { $0.forEach { kill($0, SIGINT) } } } }
+            running.insert(process.processIdentifier)
+        }
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if try run("pg_isready", ["-h", "127.0.0.1", "-p", String(port), "-t", "1"]).status == 0 { return }
