@@ -77,12 +77,32 @@ struct PostgresCommandStoreTests {
         let cluster = try ScratchPostgres()
         let listener = try PostgresConnection(url: cluster.url)
         let store = try PostgresCommandStore(connection: try PostgresConnection(url: cluster.url))
-        try listener.listen(PostgresCommandStore.channel)
+        try listener.listen(store.channel)
         let command = Self.order(1)
         _ = try store.insert(command)
         #expect(try listener.notifications(timeoutMilliseconds: 5_000).map(\.payload) == [command.id])
         _ = try store.insert(Self.order(2, key: "key-1"))  // a repeat inserts nothing and says nothing
         #expect(try listener.notifications(timeoutMilliseconds: 200).isEmpty)
+    }
+
+    @Test("two accounts in one database: each its own schema, tables and channel; one's commands and events are not the other's")
+    func accountsAreApart() throws {
+        let url = try ScratchPostgres.shared.database()
+        let main = try PostgresBackend(url: url, account: "main").open(), spot = try PostgresBackend(url: url, account: "spot").open()
+        let spotFeed = spot.changeFeed()
+        _ = try spotFeed.hasChanged()  // the first call always says yes
+        _ = try main.commands.insert(Self.order(1))
+        var factory = EventFactory(seed: 3)
+        let stored = try main.eventJournal().append(factory.sequence(count: 20)).filter { !$0.isDuplicate }.count
+        #expect(try main.commands.list().count == 1 && main.events.count() == Int64(stored) && stored > 0)
+        #expect(try spot.commands.list().isEmpty && spot.events.count() == 0 && spot.projections.load().orders.isEmpty)
+        spotFeed.wait(milliseconds: 300)
+        #expect(try !spotFeed.hasChanged(), "the other account's commits must not wake this one")
+        _ = try spot.commands.insert(Self.order(2))
+        spotFeed.wait(milliseconds: 5_000)
+        #expect(try spotFeed.hasChanged())
+        #expect((main as! PostgresStorage).connection.schema == "acct_main")
+        #expect(throws: PostgresError.self) { _ = try PostgresConnection(url: url, account: "Main; DROP") }
     }
 }
 

@@ -7,10 +7,13 @@ public struct PostgresBackend: StorageBackend {
     /// A libpq URI; it may carry a password, so it is never logged or shown.
     public let url: String
     public let venue: VenueCapabilities
+    /// The account in a database that holds several (its own schema); nil for one account.
+    public let account: String?
 
-    public init(url: String, venue: VenueCapabilities = .binanceUSDM) {
+    public init(url: String, venue: VenueCapabilities = .binanceUSDM, account: String? = nil) {
         self.url = url
         self.venue = venue
+        self.account = account
     }
 
     /// Whether `text` names a PostgreSQL database rather than a file.
@@ -18,9 +21,9 @@ public struct PostgresBackend: StorageBackend {
 
     /// A new connection with the schema brought up to date (`memory` is SQLite's concern).
     public func open(memory: Database.MemoryProfile = .lean) throws -> any Storage {
-        let connection = try PostgresConnection(url: url)
+        let connection = try PostgresConnection(url: url, account: account)
         try PostgresSchema.migrate(connection)
-        return try PostgresStorage(connection, url: url, venue: venue)
+        return try PostgresStorage(connection, url: url, venue: venue, account: account)
     }
 }
 
@@ -40,10 +43,12 @@ public final class PostgresStorage: Storage {
     public let sessionRevocations: any SessionRevocationRepository
     public let notifications: any NotificationOutbox
     private let url: String
+    private let account: String?
 
-    init(_ connection: PostgresConnection, url: String, venue: VenueCapabilities) throws {
+    init(_ connection: PostgresConnection, url: String, venue: VenueCapabilities, account: String?) throws {
         self.connection = connection
         self.url = url
+        self.account = account
         self.venue = venue
         events = EventStore(database: connection)
         commands = try PostgresCommandStore(connection: connection, migrating: false)
@@ -68,7 +73,7 @@ public final class PostgresStorage: Storage {
 
     /// LISTEN on the commands' and the events' channels, on a connection of the feed's own.
     public func changeFeed(pollMicroseconds: UInt32) -> any ChangeFeed {
-        PostgresChangeFeed(url: url, channels: [PostgresCommandStore.channel, PostgresSchema.eventsChannel])
+        PostgresChangeFeed(url: url, account: account, channels: ["commands", "events"])
     }
 
     public func eventJournal(residentTerminalOrders: Int) throws -> any EventJournal {

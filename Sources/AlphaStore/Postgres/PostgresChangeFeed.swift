@@ -4,13 +4,16 @@
 /// A lost connection counts as a change (what was missed is read again) and is made anew.
 public final class PostgresChangeFeed: ChangeFeed {
     private let url: String
+    private let account: String?
     private let channels: [String]
     private var connection: PostgresConnection?
     /// A notification (or the first call, or a reconnect) not yet reported by `hasChanged`.
     private var pending = true
 
-    public init(url: String, channels: [String] = [PostgresCommandStore.channel]) {
+    /// `channels`: each a kind (`commands`, `events`) of the account's own channels.
+    public init(url: String, account: String? = nil, channels: [String] = ["commands"]) {
         self.url = url
+        self.account = account
         self.channels = channels
     }
 
@@ -42,8 +45,8 @@ public final class PostgresChangeFeed: ChangeFeed {
     /// The listening connection, made (and LISTEN sent) when there is none.
     private func listening() throws -> PostgresConnection {
         if let connection { return connection }
-        let made = try PostgresConnection(url: url)
-        for channel in channels { try made.listen(channel) }
+        let made = try PostgresConnection(url: url, account: account)
+        for channel in channels { try made.listen(made.channel(channel)) }
         connection = made
         pending = true
         return made

@@ -6,8 +6,8 @@ import AlphaCore
 /// the `alphaengine_commands` channel, so a bot waits on LISTEN rather than polling.
 public final class PostgresCommandStore: CommandQueue {
     public let connection: PostgresConnection
-    /// The channel an insert notifies (its payload is the command id).
-    public static let channel = "alphaengine_commands"
+    /// The channel an insert notifies (its payload is the command id): the account's own.
+    public var channel: String { connection.channel("commands") }
 
     /// `migrating`: bring the schema up to date first (a `PostgresStorage` has done it already).
     public init(connection: PostgresConnection, migrating: Bool = true) throws {
@@ -25,7 +25,7 @@ public final class PostgresCommandStore: CommandQueue {
                 INSERT INTO command_store (\(Self.columns)) VALUES (\(Self.placeholders))
                 ON CONFLICT (idempotency_key) DO NOTHING RETURNING command_id
                 """, CommandStore.values(command))
-            if !rows.isEmpty { try connection.notify(Self.channel, payload: command.id) }
+            if !rows.isEmpty { try connection.notify(channel, payload: command.id) }
             return !rows.isEmpty
         }
         if inserted { return .inserted(command) }

@@ -9,9 +9,18 @@ public final class PostgresConnection {
     /// Statements prepared on this connection, by their SQL: each is parsed and planned once.
     var prepared: [String: (name: String, parameters: Int32)] = [:]
 
+    /// The schema this connection's tables are in: an account's (`acct_<name>`) or `public`.
+    public let schema: String
+
     /// `url`: a libpq connection string or URI (`postgresql://user@127.0.0.1:5432/alphaengine`,
     /// `?sslmode=require` for TLS). The error never repeats the URL: it may hold a password.
-    public init(url: String) throws(PostgresError) {
+    /// `account`: the account whose schema every table of this connection lives in (made if it
+    /// does not exist); nil for `public`, a database holding one account.
+    public init(url: String, account: String? = nil) throws(PostgresError) {
+        if let account, !Self.isAccountName(account) {
+            throw PostgresError(message: "account names are 1 to 40 lowercase letters, digits and underscores: \(account.prefix(60))", sqlState: nil)
+        }
+        schema = account.map { "acct_\($0)" } ?? "public"
         guard let connection = PQconnectdb(url) else { throw PostgresError(message: "out of memory", sqlState: nil) }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.message(connection)
@@ -19,9 +28,28 @@ public final class PostgresConnection {
             throw PostgresError(message: "cannot connect: \(message)", sqlState: nil)
         }
         self.connection = connection
+        try configureSession()
+    }
+
+    /// What every session starts with, again after a reconnect: quiet notices, the account's schema.
+    private func configureSession() throws(PostgresError) {
         // NOTICEs ("already exists, skipping") would go to stderr unasked: only warnings and errors.
         _ = try execute("SET client_min_messages TO warning")
+        if schema != "public" {
+            // The name is checked above (an identifier of our own making), so it is spelled inline.
+            _ = try execute("CREATE SCHEMA IF NOT EXISTS \(schema); SET search_path TO \(schema)")
+        }
     }
+
+    /// An account's name as a schema's suffix: lowercase letters, digits, underscores.
+    public static func isAccountName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 40
+            && name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }
+    }
+
+    /// The account's channel for `kind` (`commands`, `events`): NOTIFY reaches the whole
+    /// database, so each account's bots and tails listen on their own.
+    public func channel(_ kind: String) -> String { "alphaengine_\(kind)_\(schema)" }
 
     deinit { PQfinish(connection) }
 
@@ -84,6 +112,7 @@ public final class PostgresConnection {
         guard !isLost else {
             throw PostgresError(message: "cannot connect: \(Self.message(connection))", sqlState: nil, connectionLost: true)
         }
+        try configureSession()
     }
 
     /// `body` in one transaction: committed when it returns, rolled back when it throws. A nested

@@ -69,7 +69,7 @@ public enum PostgresSchema {
             -- A commit that stored events wakes the tails listening (the web's SSE, the CLI): one
             -- notification per transaction, as PostgreSQL folds equal ones.
             CREATE FUNCTION event_store_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN PERFORM pg_notify('alphaengine_events', ''); RETURN NULL; END $$;
+                BEGIN PERFORM pg_notify('alphaengine_events_' || current_schema(), ''); RETURN NULL; END $$;
             CREATE TRIGGER event_store_notifies AFTER INSERT ON event_store
                 FOR EACH STATEMENT EXECUTE FUNCTION event_store_notify();
 
@@ -259,9 +259,6 @@ public enum PostgresSchema {
             );
             """),
     ]
-
-    /// The channel a commit that stored events notifies (by trigger).
-    static let eventsChannel = "alphaengine_events"
 
     public static var latestVersion: Int { migrations.last?.version ?? 0 }
 
