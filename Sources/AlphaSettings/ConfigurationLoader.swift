@@ -11,6 +11,8 @@ import Foundation
 /// mode: testnet            # production | testnet | sim
 /// data_dir: /var/lib/alphaengine
 /// storage: postgresql://alphaengine@db.example.com/alphaengine?sslmode=verify-full   # optional; SQLite in data_dir without it
+/// account: main            # this bot's account in that database (its own schema); one web serves the `accounts`:
+/// accounts: { main: { exchange: binance, mode: production }, spot: { exchange: upbit, mode: production } }
 /// production: { api_key: "...", api_secret: "..." }
 /// testnet:    { api_key: "...", api_secret: "...", rest_url: "...", ws_url: "..." }
 /// sim:        { api_key: "...", api_secret: "...", rest_url: "http://127.0.0.1:9901" }
@@ -25,7 +27,7 @@ import Foundation
 /// ```
 /// Environment: `ALPHAENGINE_EXCHANGE`, `ALPHAENGINE_MODE`, `ALPHAENGINE_DATA_DIR`, `ALPHAENGINE_<MODE>_API_KEY`,
 /// `ALPHAENGINE_<MODE>_API_SECRET`, `ALPHAENGINE_WEB_SECRET_KEY`, `ALPHAENGINE_REST_URL`,
-/// `ALPHAENGINE_WS_URL`, `ALPHAENGINE_STORAGE`, `ALPHAENGINE_SLACK_WEBHOOK_URL`, `ALPHAENGINE_TELEGRAM_BOT_TOKEN`. Flags: `--data-dir`, and the web's `--cors-origin` (added to the file's).
+/// `ALPHAENGINE_WS_URL`, `ALPHAENGINE_STORAGE`, `ALPHAENGINE_ACCOUNT`, `ALPHAENGINE_SLACK_WEBHOOK_URL`, `ALPHAENGINE_TELEGRAM_BOT_TOKEN`. Flags: `--data-dir`, and the web's `--cors-origin` (added to the file's).
 public enum ConfigurationLoader {
     public static let defaultPath = "config/secrets.yaml"
 
@@ -89,6 +91,20 @@ public enum ConfigurationLoader {
             }
         }
 
+        let fileAccount = try string(file, "account", in: nil)
+        let account = nonEmpty(environment["ALPHAENGINE_ACCOUNT"]) ?? fileAccount
+        let accountKey = environment["ALPHAENGINE_ACCOUNT"] != nil ? "ALPHAENGINE_ACCOUNT" : "account"
+        if let account {
+            try checkAccountName(account, key: accountKey)
+            guard storageURL != nil else {
+                throw .invalidValue(key: accountKey, reason: "accounts share a PostgreSQL database (storage: postgresql://…); on SQLite each account has its own data_dir")
+            }
+        }
+        let served = try servedAccounts(file["accounts"], first: account)
+        if !served.isEmpty, storageURL == nil {
+            throw .invalidValue(key: "accounts", reason: "one web for several accounts needs their PostgreSQL database (storage: postgresql://…)")
+        }
+
         let fileDataDirectory = try string(file, "data_dir", in: nil)
         let dataDirectory = nonEmpty(flags.dataDirectory) ?? nonEmpty(environment["ALPHAENGINE_DATA_DIR"]) ?? fileDataDirectory
             ?? EngineConfiguration.defaultDataDirectory
@@ -97,10 +113,44 @@ public enum ConfigurationLoader {
             try checkOrigin(origin, key: "--cors-origin")
             origins.append(origin)
         }
-        return EngineConfiguration(mode: mode, venue: venue, endpoints: endpoints, dataDirectory: dataDirectory, webCORSOrigins: origins,
+        var configuration = EngineConfiguration(mode: mode, venue: venue, endpoints: endpoints, dataDirectory: dataDirectory, webCORSOrigins: origins,
                                    credentials: Credentials(exchange: exchange, webSecretKey: webSecret, storageURL: storageURL),
                                    withdrawals: try withdrawals(mapping(file, "withdrawals")),
                                    notifications: try notifications(mapping(file, "notifications"), environment))
+        configuration.account = account
+        configuration.servedAccounts = served
+        return configuration
+    }
+
+    private static func checkAccountName(_ name: String, key: String) throws(ConfigurationError) {
+        guard !name.isEmpty, name.utf8.count <= 40,
+              name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) })
+        else { throw .invalidValue(key: key, reason: "an account name is 1 to 40 lowercase letters, digits and underscores") }
+    }
+
+    /// `accounts: { main: { exchange: binance, mode: sim }, … }`: the accounts one web serves,
+    /// `first` (this configuration's own `account`) first and the rest by name.
+    private static func servedAccounts(_ value: Any?, first: String?) throws(ConfigurationError) -> [EngineConfiguration.ServedAccount] {
+        guard let value, !(value is NSNull) else { return [] }
+        guard let entries = value as? [String: Any] else {
+            throw .invalidValue(key: "accounts", reason: "must map each account's name to {exchange, mode}")
+        }
+        var served: [EngineConfiguration.ServedAccount] = []
+        for name in entries.keys.sorted() {
+            let key = "accounts.\(name)"
+            try checkAccountName(name, key: key)
+            guard let fields = entries[name] as? [String: Any] else { throw .invalidValue(key: key, reason: "must be a mapping {exchange, mode}") }
+            for field in fields.keys where !["exchange", "mode"].contains(field) {
+                throw .invalidValue(key: "\(key).\(field)", reason: "unknown key (exchange and mode are known)")
+            }
+            let exchange = try string(fields, "exchange", in: key) ?? VenueCapabilities.binanceUSDM.configurationName
+            guard let venue = VenueCapabilities.named(exchange) else { throw .unknownExchange(exchange, source: key) }
+            let modeText = try string(fields, "mode", in: key) ?? TradingMode.sim.rawValue
+            guard let mode = TradingMode(rawValue: modeText) else { throw .unknownMode(modeText, source: key) }
+            served.append(.init(name: name, venue: venue, mode: mode))
+        }
+        if let first, let index = served.firstIndex(where: { $0.name == first }) { served.insert(served.remove(at: index), at: 0) }
+        return served
     }
 
     /// `withdrawals`: off unless `enabled: true`; every `allow` entry names asset, address and network.
@@ -172,7 +222,7 @@ public enum ConfigurationLoader {
 
     private static let originRule = "each entry must be an origin such as https://dash.example.com (no path)"
 
-    private static let knownKeys: Set<String> = ["exchange", "mode", "data_dir", "storage", "production", "testnet", "sim", "web", "withdrawals", "notifications"]
+    private static let knownKeys: Set<String> = ["exchange", "mode", "data_dir", "storage", "account", "accounts", "production", "testnet", "sim", "web", "withdrawals", "notifications"]
     private static let knownSectionKeys: [String: Set<String>] = [
         "production": ["api_key", "api_secret", "rest_url", "ws_url"],
         "testnet": ["api_key", "api_secret", "rest_url", "ws_url"],

@@ -22,6 +22,24 @@ public struct EngineConfiguration: Sendable, CustomStringConvertible {
     public var withdrawals: WithdrawalPolicy
     /// Slack and Telegram (the file's `notifications` section; off by default). Holds credentials.
     public var notifications: NotificationSettings
+    /// This process's account among several in one PostgreSQL database (`account:`); nil for a
+    /// store of one account.
+    public var account: String?
+    /// The accounts one web serves (`accounts:`), the default first; empty for one account.
+    public var servedAccounts: [ServedAccount] = []
+
+    /// An account the web serves: its name, venue and mode (its keys stay with its bot).
+    public struct ServedAccount: Sendable, Equatable {
+        public var name: String
+        public var venue: VenueCapabilities
+        public var mode: TradingMode
+
+        public init(name: String, venue: VenueCapabilities, mode: TradingMode) {
+            self.name = name
+            self.venue = venue
+            self.mode = mode
+        }
+    }
 
     public static let defaultDataDirectory = "data"
 
@@ -48,7 +66,7 @@ public struct EngineConfiguration: Sendable, CustomStringConvertible {
         guard let components = URLComponents(string: url) else { return "postgresql (URL not shown)" }
         let user = components.user.map { "\($0)@" } ?? ""
         let port = components.port.map { ":\($0)" } ?? ""
-        return "postgresql://\(user)\(components.host ?? "")\(port)\(components.path)"
+        return "postgresql://\(user)\(components.host ?? "")\(port)\(components.path)" + (account.map { " (account \($0))" } ?? "")
     }
 
     public var description: String {

@@ -65,7 +65,7 @@ extension CommonOptions {
         let configuration = try configuration()
         if let url = configuration.credentials.storageURL {
             do {
-                let connection = try PostgresConnection(url: url)
+                let connection = try PostgresConnection(url: url, account: configuration.account)
                 try PostgresSchema.migrate(connection)
                 return (connection, configuration.storageDescription)
             } catch {
@@ -80,7 +80,7 @@ extension CommonOptions {
 extension EngineConfiguration {
     /// Where every process of this configuration opens its connections.
     var backend: any StorageBackend {
-        if let url = credentials.storageURL { return PostgresBackend(url: url, venue: venue) }
+        if let url = credentials.storageURL { return PostgresBackend(url: url, venue: venue, account: account) }
         return SQLiteBackend(path: databasePath, venue: venue)
     }
 }

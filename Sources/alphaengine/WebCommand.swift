@@ -61,7 +61,20 @@ struct WebCommand: ParsableCommand {
             if let chart = try directory(chartJSDirectory, default: Self.debianChartJS, option: "--chart-js") {
                 settings.vendorDirectories["chart.js"] = chart
             }
-            let app = try WebApp(settings: settings, secret: secret)
+            // One web for several accounts: each on its own schema of the one database, under /api/accounts/<name>/.
+            var accounts = [settings]
+            if let url = configuration.credentials.storageURL, !configuration.servedAccounts.isEmpty {
+                accounts = configuration.servedAccounts.map { served in
+                    var each = settings
+                    each.storage = PostgresBackend(url: url, venue: served.venue, account: served.name)
+                    each.mode = served.mode
+                    each.account = served.name
+                    return each
+                }
+                for account in accounts.dropFirst() { _ = try account.storage.open(memory: .lean) }  // migrated, reachable
+                announce("accounts: " + configuration.servedAccounts.map { "\($0.name) (\($0.venue.configurationName), \($0.mode.rawValue))" }.joined(separator: ", "))
+            }
+            let app = try WebApp(accounts: accounts, secret: secret)
             do {
                 try app.start()
             } catch {

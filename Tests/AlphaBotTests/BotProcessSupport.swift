@@ -23,12 +23,14 @@ final class BotWorld {
     private(set) var database: any SQLConnection
     private(set) var commands: any CommandQueue
     private(set) var events: EventStore
+    /// The account among several in one PostgreSQL database (nil: the database's only one).
+    let account: String?
     let process: BotProcess
     /// Options every start of the bot gets (faster resolution and reconciling for tests).
     var botArguments: [String]
 
     init(balance: String = "100000", botArguments: [String] = ["--not-found-grace-ms", "800", "--reconcile-ms", "1000"],
-         store: StoreKind = .sqlite, cluster: ScratchPostgres? = nil) throws {
+         store: StoreKind = .sqlite, cluster: ScratchPostgres? = nil, postgresURL: String? = nil, account: String? = nil) throws {
         var configuration = SimConfiguration.randomKeys()
         configuration.initialBalance = Amount(balance)!
         sim = SimService(configuration: configuration)
@@ -43,14 +45,15 @@ final class BotWorld {
             storage = SQLiteStorage(file)
             database = file
         case .postgresql:
-            let url = try (cluster ?? ScratchPostgres.shared).database()
+            let url = try postgresURL ?? (cluster ?? ScratchPostgres.shared).database()
             storageURL = url
-            let opened = try PostgresBackend(url: url).open()
+            let opened = try PostgresBackend(url: url, account: account).open()
             storage = opened
             database = (opened as! PostgresStorage).connection
         }
         commands = storage.commands
         events = EventStore(database: database)
+        self.account = account
         process = BotProcess(directory: directory)
         self.botArguments = botArguments
     }
@@ -82,7 +85,7 @@ final class BotWorld {
         try process.start(botArguments + extra, environment: [
             "ALPHAENGINE_REST_URL": "http://127.0.0.1:\(server.port)", "ALPHAENGINE_WS_URL": "ws://127.0.0.1:\(server.port)",
             "ALPHAENGINE_SIM_API_KEY": sim.configuration.apiKey, "ALPHAENGINE_SIM_API_SECRET": sim.configuration.apiSecret,
-        ].merging(storageURL.map { ["ALPHAENGINE_STORAGE": $0] } ?? [:]) { $1 })
+        ].merging(storageURL.map { ["ALPHAENGINE_STORAGE": $0] } ?? [:]) { $1 }.merging(account.map { ["ALPHAENGINE_ACCOUNT": $0] } ?? [:]) { $1 })
     }
 
     /// Stops the bot with `signal` and returns its exit status (the signal number when killed).

@@ -88,6 +88,7 @@ final class Recorder: Sendable {
 struct RecordingBackend: StorageBackend {
     let path: String
     let recorder: Recorder
+    var venue: VenueCapabilities { .binanceUSDM }
 
     func open(memory: Database.MemoryProfile) throws -> any Storage {
         recorder.note("open")

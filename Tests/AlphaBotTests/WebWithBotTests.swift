@@ -13,11 +13,12 @@ final class WebProcess: @unchecked Sendable {
     let port: UInt16
     private let errors = Pipe()
 
-    init(dataDirectory: String) throws {
+    init(dataDirectory: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = BuiltExecutable.url("alphaengine")
         process.arguments = ["web", "--data-dir", dataDirectory, "--port", "0",
-                             "--openapi", PythonPeer.repositoryRoot.appendingPathComponent("openapi.yaml").path]
+                             "--openapi", PythonPeer.repositoryRoot.appendingPathComponent("openapi.yaml").path] + arguments
         process.environment = ["PATH": "/usr/bin:/bin", "ALPHAENGINE_WEB_SECRET_KEY": "a-web-secret-of-more-than-32-bytes-for-tests"]
+            .merging(environment) { $1 }
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -174,7 +174,7 @@ struct DeployTests {
         func time(of seq: Int64) -> ContinuousClock.Instant? { lock.withLock { times[seq] } }
     }
 
-    @Test("systemd-analyze verify finds nothing to say about either unit (their binary path pointed at this build)")
+    @Test("systemd-analyze verify finds nothing to say about the units, the fleet's bot@ template as an instance too (their binary path pointed at this build)")
     func systemdUnits() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-units-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -189,6 +189,15 @@ struct DeployTests {
             #expect(status == 0 && output.isEmpty, "\(unit): \(output)")
         }
         #expect(try String(contentsOf: Self.deploy.appendingPathComponent("systemd/alphaengine-web.service"), encoding: .utf8).contains("/api/ready"))
+
+        // The fleet's template (issue 19), checked as the instance an operator enables.
+        let template = try String(contentsOf: Self.deploy.appendingPathComponent("systemd/alphaengine-bot@.service"), encoding: .utf8)
+        #expect(template.contains("Environment=ALPHAENGINE_ACCOUNT=%i") && template.contains("--config /etc/alphaengine/accounts/%i.yaml")
+                && template.contains("KillSignal=SIGTERM") && template.contains("Restart=on-failure") && template.contains("User=alphaengine"))
+        try template.replacingOccurrences(of: "/opt/alphaengine/bin/alphaengine", with: BuiltExecutable.url("alphaengine").path)
+            .write(toFile: directory + "/alphaengine-bot@.service", atomically: true, encoding: .utf8)
+        let (status, output) = try ThirdPartyClientTests.run("/usr/bin/systemd-analyze", ["verify", directory + "/alphaengine-bot@main.service"])
+        #expect(status == 0 && output.isEmpty, "alphaengine-bot@main.service: \(output)")
     }
 
     @Test("the example runtime configuration is one the web accepts as it stands")

@@ -4,6 +4,8 @@ import AlphaCore
 /// the web one per worker and one for its event tail. `SQLiteBackend` is the only backend today;
 /// PostgreSQL for a fleet of accounts is another, with nothing above this seam changed.
 public protocol StorageBackend: Sendable {
+    /// The venue the stored account trades.
+    var venue: VenueCapabilities { get }
     /// A new connection, used by one thread at a time. `lean` asks for a small cache (processes
     /// that run for months and read little), `bulk` for imports and rebuilds.
     func open(memory: Database.MemoryProfile) throws -> any Storage

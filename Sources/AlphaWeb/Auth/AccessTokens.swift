@@ -49,15 +49,19 @@ public struct AccessTokens: Sendable {
     }
 
     public static let issuer = "alphaengine"
+    /// `aud` of a web serving one account; an account among several is `alphaengine-api:<name>`,
+    /// so a token signed in to one account is refused by every other.
     public static let audience = "alphaengine-api"
+    public let audience: String
     public static let type = "access"
     private let secret: [UInt8]
     public let lifetimeSeconds: Int64
     /// Clock difference tolerated between machines for `nbf` and `iat`.
     public let leewaySeconds: Int64 = 30
 
-    public init(secret: [UInt8], lifetimeSeconds: Int64 = 900) throws(SecretTooShort) {
+    public init(secret: [UInt8], lifetimeSeconds: Int64 = 900, account: String? = nil) throws(SecretTooShort) {
         guard secret.count >= 32 else { throw SecretTooShort(bytes: secret.count) }
+        audience = account.map { "\(Self.audience):\($0)" } ?? Self.audience
         self.secret = secret
         self.lifetimeSeconds = lifetimeSeconds
     }
@@ -65,7 +69,7 @@ public struct AccessTokens: Sendable {
     /// A token for `subject` with `role`, valid from `now` (seconds since the epoch, UTC), named
     /// by `tokenID` (random when not given).
     public func issue(subject: String, role: Role, now: Int64, tokenID: String = Identifier.random()) -> String {
-        JSONWebToken.sign([("iss", .string(Self.issuer)), ("aud", .string(Self.audience)), ("typ", .string(Self.type)),
+        JSONWebToken.sign([("iss", .string(Self.issuer)), ("aud", .string(audience)), ("typ", .string(Self.type)),
                            ("sub", .string(subject)), ("role", .string(role.rawValue)), ("jti", .string(tokenID)),
                            ("iat", .integer(now)), ("nbf", .integer(now)), ("exp", .integer(now + lifetimeSeconds))],
                           algorithm: .hs256, secret: secret)
@@ -85,7 +89,7 @@ public struct AccessTokens: Sendable {
         }
         let expires = try integer("exp"), notBefore = try integer("nbf"), issued = try integer("iat")
         guard try string("iss") == Self.issuer else { throw .wrongIssuer }
-        guard try string("aud") == Self.audience else { throw .wrongAudience }
+        guard try string("aud") == audience else { throw .wrongAudience }
         guard try string("typ") == Self.type else { throw .wrongType }
         let subject = try string("sub")
         guard let role = Role(rawValue: try string("role")) else { throw .unknownRole }

@@ -23,7 +23,7 @@ extension WebAPI {
                 hub.end(tag: id)
             }
             var response = HTTPResponse(status: .noContent)
-            response.setHeader("Set-Cookie", "\(Authenticator.sessionCookie)=; Path=/api/stream; HttpOnly; SameSite=Strict; Max-Age=0")
+            response.setHeader("Set-Cookie", "\(Authenticator.sessionCookie)=; Path=\(streamPath); HttpOnly; SameSite=Strict; Max-Age=0")
             return response
         }
         add(&router, "GET", "/api/auth/me", .viewer) { context in
@@ -67,8 +67,12 @@ extension WebAPI {
         // For the browser's EventSource, which cannot send headers: scoped to the stream only,
         // out of reach of scripts, never sent cross-site; Secure when nginx says it came over TLS.
         let secure = context.request.headers["x-forwarded-proto"]?.lowercased() == "https" ? "; Secure" : ""
-        response.setHeader("Set-Cookie", "\(Authenticator.sessionCookie)=\(token); Path=/api/stream; HttpOnly; SameSite=Strict; "
+        response.setHeader("Set-Cookie", "\(Authenticator.sessionCookie)=\(token); Path=\(streamPath); HttpOnly; SameSite=Strict; "
             + "Max-Age=\(tokens.lifetimeSeconds)\(secure)")
         return response
     }
+
+    /// Where the session cookie goes: the account's own stream when one web serves several (each
+    /// account's token for its stream alone), else /api/stream.
+    var streamPath: String { settings.account.map { "/api/accounts/\($0)/stream" } ?? "/api/stream" }
 }

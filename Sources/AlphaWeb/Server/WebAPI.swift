@@ -46,7 +46,7 @@ final class WebAPI: Sendable {
 
     init(settings: WebSettings, secret: [UInt8]) throws {
         self.settings = settings
-        tokens = try AccessTokens(secret: secret, lifetimeSeconds: settings.tokenLifetimeSeconds)
+        tokens = try AccessTokens(secret: secret, lifetimeSeconds: settings.tokenLifetimeSeconds, account: settings.account)
         let revoked = try settings.storage.open(memory: .lean).sessionRevocations
             .active(now: Timestamp.now().millisecondsSinceEpoch / 1000)
         authenticator = Authenticator(tokens: tokens, revokedTokenIDs: revoked, cutoffs: SessionCutoffs(backend: settings.storage))

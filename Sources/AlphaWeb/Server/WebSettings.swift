@@ -8,6 +8,9 @@ public struct WebSettings: Sendable {
     /// The store the bot writes: the web opens its own connections to it.
     public var storage: any StorageBackend
     public var mode: TradingMode
+    /// The account's name when one web serves several (each under `/api/accounts/<name>/`, its
+    /// tokens good for it alone); nil for a web of one account.
+    public var account: String?
     public var http = HTTPServerConfiguration()
     /// How long an access token from login lasts.
     public var tokenLifetimeSeconds: Int64 = 3600
