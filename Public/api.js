@@ -1,8 +1,12 @@
 // The JSON API: one fetch wrapper that adds the bearer token, turns every failure (network,
 // timeout, HTTP error, bad JSON) into an ApiError, and reports an expired session once so the
-// app can send the user back to the login view.
+// app can send the user back to the login view. Every URL of the API is made here (apiPath): a
+// web serving several accounts has each one's API under /api/accounts/<name>/.
 
+// The token of a web of one unnamed account: the key it always had (the browser tests read it).
 const TOKEN_KEY = 'alphaengine.token';
+// Named accounts' tokens, {name: token}: a token is good for its own account only.
+const TOKENS_KEY = 'alphaengine.tokens';
 const TIMEOUT_MS = 15000;
 
 /** A failed call: `status` is 0 when the server could not be reached. */
@@ -20,48 +24,117 @@ export class ApiError extends Error {
   }
 }
 
-// ---- the token (sessionStorage: gone when the tab closes, never sent automatically) -----------
+// ---- the account -------------------------------------------------------------------------------
 
-export function getToken() {
+/** The account the calls go to: its name, or null on a web of one unnamed account (plain /api/…). */
+let selected = null;
+
+export function currentAccount() {
+  return selected;
+}
+
+/** Sends the calls made from now on to `name` (null: the plain /api/… of a web of one account). */
+export function selectAccount(name) {
+  selected = typeof name === 'string' && name !== '' ? name : null;
+}
+
+/**
+ * Where a call to `path` (always written /api/…, query included) goes for the account `name`:
+ * unchanged for an unnamed account, else the same path under /api/accounts/<name>/, where that
+ * account's whole API lives (its login, stream and commands too).
+ */
+export function apiPath(path, name = selected) {
+  if (name === null) return path;
+  return `/api/accounts/${encodeURIComponent(name)}${path.replace(/^\/api(?=\/|\?|$)/, '')}`;
+}
+
+// ---- the tokens (sessionStorage: gone when the tab closes, never sent automatically) ----------
+// One per account: signing in to one account, or out of it, leaves the others as they are.
+
+function readTokens() {
   try {
-    return sessionStorage.getItem(TOKEN_KEY);
+    const map = JSON.parse(sessionStorage.getItem(TOKENS_KEY) || '{}');
+    return map && typeof map === 'object' && !Array.isArray(map) ? map : {};
   } catch {
-    return null;
+    return {};
   }
 }
 
-export function setToken(token) {
+function writeTokens(map) {
   try {
-    sessionStorage.setItem(TOKEN_KEY, token);
+    if (Object.keys(map).length > 0) sessionStorage.setItem(TOKENS_KEY, JSON.stringify(map));
+    else sessionStorage.removeItem(TOKENS_KEY);
   } catch {
     // Without storage the session lasts only until the next reload.
   }
 }
 
-export function clearToken() {
-  try {
-    sessionStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // Nothing stored, nothing to clear.
+/** The token of `name` (the selected account unless said), or null when this tab has none for it. */
+export function getToken(name = selected) {
+  if (name === null) {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY);
+    } catch {
+      return null;
+    }
   }
+  const map = readTokens();
+  return Object.hasOwn(map, name) && typeof map[name] === 'string' ? map[name] : null;
+}
+
+export function setToken(token, name = selected) {
+  if (name === null) {
+    try {
+      sessionStorage.setItem(TOKEN_KEY, token);
+    } catch {
+      // Without storage the session lasts only until the next reload.
+    }
+    return;
+  }
+  writeTokens({ ...readTokens(), [name]: token });
+}
+
+export function clearToken(name = selected) {
+  if (name === null) {
+    try {
+      sessionStorage.removeItem(TOKEN_KEY);
+    } catch {
+      // Nothing stored, nothing to clear.
+    }
+    return;
+  }
+  const map = readTokens();
+  if (!Object.hasOwn(map, name)) return;
+  delete map[name];
+  writeTokens(map);
 }
 
 let unauthorizedHandler = () => {};
 
-/** Called (once per failing call) when an authenticated call answers 401. */
+/**
+ * Called (once per failing call) when an authenticated call answers 401, with the account it was
+ * made for: that account's token is already dropped, and only that one's.
+ */
 export function onUnauthorized(handler) {
   unauthorizedHandler = handler;
 }
 
 // ---- the wrapper -------------------------------------------------------------------------------
 
-async function request(method, path, { body, auth = true, headers = {} } = {}) {
+/**
+ * One call. `path` is written /api/…; `account` (the selected one unless said) decides where it
+ * goes and whose token it carries, fixed when the call starts: an answer that arrives after a
+ * switch still belongs to the account it was asked of. `scoped: false` leaves the path as it is,
+ * for what is not any one account's (GET /api/accounts).
+ */
+async function request(method, path, { body, auth = true, headers = {}, account = selected, scoped = true } = {}) {
+  const url = scoped ? apiPath(path, account) : path;
   const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const token = auth ? getToken() : null;
+  const token = auth ? getToken(account) : null;
   if (token) init.headers.Authorization = `Bearer ${token}`;
   // A hung request would freeze a button or a poll forever.
   const controller = new AbortController();
@@ -70,7 +143,7 @@ async function request(method, path, { body, auth = true, headers = {} } = {}) {
 
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(url, init);
   } catch (error) {
     const timedOut = error && error.name === 'AbortError';
     throw new ApiError(timedOut ? 'The server did not answer in time' : 'Cannot reach the server; check the connection');
@@ -84,8 +157,9 @@ async function request(method, path, { body, auth = true, headers = {} } = {}) {
   const detail = data && data.error ? data.error : {};
   const options = { status: response.status, code: detail.code || `http_${response.status}` };
   if (response.status === 401 && auth) {
-    clearToken();
-    unauthorizedHandler();
+    // This account's session ended; the tab's sessions on the other accounts did not.
+    clearToken(account);
+    unauthorizedHandler(account);
     throw new ApiError('Your session has expired; sign in again', { ...options, sessionExpired: true });
   }
   if (response.status === 429) {
@@ -119,19 +193,30 @@ function describe(status, detail) {
 
 // ---- the calls this dashboard makes ------------------------------------------------------------
 
-/** Signs in; keeps the token on success. Never triggers the session-expired redirect. */
+/**
+ * The accounts this web serves, `[{name, venue, mode}]` with the default first; a web of one
+ * account lists it with name null. Needs no sign-in: the login form offers them.
+ */
+export async function accounts() {
+  const { data } = await request('GET', '/api/accounts', { auth: false, scoped: false });
+  return data && Array.isArray(data.accounts) ? data.accounts : [];
+}
+
+/** Signs in to the selected account; keeps its token on success. Never triggers the session-expired redirect. */
 export async function login(username, password) {
-  const { data } = await request('POST', '/api/auth/login', { body: { username, password }, auth: false });
+  const account = selected;
+  const { data } = await request('POST', '/api/auth/login', { body: { username, password }, auth: false, account });
   if (!data || typeof data.token !== 'string') throw new ApiError('The server sent no token', { status: 200, code: 'bad_response' });
-  setToken(data.token);
+  setToken(data.token, account);
   return data;
 }
 
-/** Ends the session on the server (and its cookie); the caller clears local state either way. */
+/** Ends the selected account's session on the server (and its cookie); the caller clears local state either way. */
 export async function logout() {
-  const token = getToken();
+  const account = selected;
+  const token = getToken(account);
   if (!token) return;
-  await request('POST', '/api/auth/logout', { auth: false, headers: { Authorization: `Bearer ${token}` } });
+  await request('POST', '/api/auth/logout', { auth: false, account, headers: { Authorization: `Bearer ${token}` } });
 }
 
 export async function me() {
@@ -152,7 +237,9 @@ export async function postCommand(type, payload = {}) {
   // When the answer is lost (no response, timeout) the command may still have been stored: the
   // one retry carries the same Idempotency-Key, so the server returns that command instead of
   // queueing a second one.
-  const options = { body: { type, payload }, headers: { 'Idempotency-Key': randomKey() } };
+  // The retry goes to the account the first try went to, whatever was selected meanwhile.
+  const account = selected;
+  const options = { body: { type, payload }, headers: { 'Idempotency-Key': randomKey() }, account };
   let answer;
   try {
     answer = await request('POST', '/api/commands', options);
@@ -161,7 +248,9 @@ export async function postCommand(type, payload = {}) {
     answer = await request('POST', '/api/commands', options);
   }
   const { data, headers } = answer;
-  const location = headers.get('Location') || (data && data.id ? `/api/commands/${data.id}` : null);
+  // An account's API answers as if it were the only one (Location: /api/commands/…): put it back under the account.
+  const stored = headers.get('Location') || (data && data.id ? `/api/commands/${encodeURIComponent(data.id)}` : null);
+  const location = stored && stored.startsWith('/api/') && !stored.startsWith('/api/accounts/') ? apiPath(stored, account) : stored;
   return { command: data, location };
 }
 
@@ -225,7 +314,7 @@ export async function config() {
  * command. A stale version is an ApiError with status 409; field problems are 400 with `fields`.
  */
 export async function putConfig(expectedVersion, document) {
-  const options = { body: { expectedVersion, config: document }, headers: { 'Idempotency-Key': randomKey() } };
+  const options = { body: { expectedVersion, config: document }, headers: { 'Idempotency-Key': randomKey() }, account: selected };
   let answer;
   try {
     answer = await request('PUT', '/api/config', options);

@@ -2,9 +2,11 @@
 // other pages (history, settings), and runs the signed-in session's data flow — the first load,
 // the live stream, refreshes after each event. Rendering is dashboard.js's job; the controls,
 // controls.js's; the quarantine panel's decisions, quarantine.js's; the charts, charts.js's;
-// talking to the server, api.js's.
+// talking to the server, api.js's; which account (of a web serving several), accounts.js's. A
+// switch of account ends the session here like a sign-out, and starts the new account's.
 
 import * as api from './api.js';
+import * as accounts from './accounts.js';
 import { openLive } from './live.js';
 import * as view from './dashboard.js';
 import { cycleZone, setVenue } from './format.js';
@@ -91,7 +93,10 @@ function nextRoute() {
 }
 
 // An authenticated call answered 401: the token expired or was revoked.
-api.onUnauthorized(() => {
+api.onUnauthorized((account) => {
+  // Another account's late answer (made before a switch): api.js dropped that account's token
+  // alone, and nothing of it is shown any more.
+  if (account !== api.currentAccount()) return;
   if (parseHash().path === '/login') return; // already on the way (several calls can fail at once)
   const here = location.hash || DEFAULT_ROUTE;
   stopDashboard();
@@ -112,6 +117,8 @@ function showLogin() {
 async function submitLogin(event) {
   event.preventDefault();
   const form = $('login-form');
+  // The account picked on the form is the one signed in to (its change event has selected it already).
+  if (accounts.several()) accounts.select(form.elements.account.value);
   const username = form.elements.username.value.trim();
   const password = form.elements.password.value;
   if (!username || !password) {
@@ -139,9 +146,37 @@ async function submitLogin(event) {
 }
 
 function loginError(error) {
+  // Each account has its own users: a user of one may have no access to another.
+  if (error.status === 401 && accounts.several()) return `Wrong user name or password for account ${api.currentAccount()}`;
   if (error.status === 401) return 'Wrong user name or password';
   if (error.status === 429) return `Too many attempts; try again in ${error.retryAfter ?? 'a few'} s`;
   return error.message || 'Sign-in failed';
+}
+
+// ---- switching account -------------------------------------------------------------------------
+
+/**
+ * Moves this tab to account `name` (picked in the header or on the login form): the old
+ * account's stream closes and all it showed goes, as on a sign-out (its late answers find their
+ * session stopped), then the same page opens for the new account — or its login form when this
+ * tab has not signed in to it. The old account's token stays: switching back needs no sign-in.
+ */
+function switchAccount(name) {
+  if (name === api.currentAccount() || !accounts.select(name)) return;
+  if (shownPage) {
+    shownPage.module.hide();
+    shownPage = null;
+  }
+  stopDashboard();
+  const signedIn = Boolean(api.getToken());
+  if (!signedIn) loginNotice = `Sign in to account ${name}`;
+  if (parseHash().path === '/login') {
+    // Signed in there already: straight to the page the login form was for.
+    if (signedIn) go(nextRoute());
+    else showLogin();
+  } else {
+    route(); // the same page for the new account, or its login form (with next=) without a token
+  }
 }
 
 // ---- the dashboard -----------------------------------------------------------------------------
@@ -402,6 +437,7 @@ function makeRefresher(s) {
 }
 
 async function signOut() {
+  const account = api.currentAccount();
   const button = $('sign-out');
   button.disabled = true;
   try {
@@ -411,7 +447,8 @@ async function signOut() {
   } finally {
     button.disabled = false;
   }
-  api.clearToken();
+  api.clearToken(account); // this account's only: the tab stays signed in to the others
+  if (account !== api.currentAccount()) return; // switched away meanwhile: the page shown is another account's
   stopDashboard();
   loginNotice = 'Signed out';
   go('#/login');
@@ -419,7 +456,7 @@ async function signOut() {
 
 // ---- start -------------------------------------------------------------------------------------
 
-function start() {
+async function start() {
   $('login-form').addEventListener('submit', submitLogin);
   // The controls and the quarantine panel's decisions: each settled command refreshes what it changed.
   const controlHooks = {
@@ -437,17 +474,21 @@ function start() {
   bindQuarantineActions(controlHooks);
   $('feed-filter').addEventListener('change', (event) => view.filterFeed(event.target.value));
   $('sign-out').addEventListener('click', signOut);
+  $('account-switch').addEventListener('change', (event) => switchAccount(event.target.value));
+  $('login-account').addEventListener('change', (event) => switchAccount(event.target.value));
   $('tz-toggle').addEventListener('click', () => {
     cycleZone();
     zoneChanged();
   });
-  window.addEventListener('hashchange', route);
   // Nothing may escape as an uncaught error: show it instead.
   window.addEventListener('unhandledrejection', (event) => {
     event.preventDefault();
     report(event.reason);
   });
   view.renderZone();
+  // Which account the calls go to must be known before the first one (and its token looked up).
+  await accounts.loadAccounts();
+  window.addEventListener('hashchange', route);
   route();
 }
 

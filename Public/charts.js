@@ -22,6 +22,8 @@ let equity = null;
 let lastDraw = 0;
 let redrawTimer = null;
 let stopped = true;
+/** Counts the stops: a redraw asked before one (another account's, or the last user's) draws nothing after it. */
+let generation = 0;
 
 /** Chart.js, loaded once by a script element (the CSP allows our own origin only). */
 function loadChartJs() {
@@ -54,6 +56,7 @@ function note(text) {
 /** Starts the charts for `symbol` (after the dashboard's first paint). */
 export async function startCharts(symbol) {
   stopped = false;
+  const mine = generation;
   let Chart;
   try {
     Chart = await loadChartJs();
@@ -61,13 +64,14 @@ export async function startCharts(symbol) {
     note(`Charts unavailable: ${error.message}`);
     return;
   }
-  if (stopped) return;
+  if (stopped || mine !== generation) return;
   if (!price) createCharts(Chart);
   await redraw(symbol);
 }
 
 export function stopCharts() {
   stopped = true;
+  generation += 1;
   clearTimeout(redrawTimer);
   redrawTimer = null;
   for (const chart of [price, equity]) if (chart) chart.destroy();
@@ -137,6 +141,8 @@ const utcDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 
 async function redraw(symbol) {
   lastDraw = Date.now();
+  const mine = generation;
+  const gone = () => stopped || mine !== generation;
   try {
     const [exchange, days] = await Promise.all([
       api.candles({ symbol, interval: INTERVAL, limit: CANDLES }),
@@ -144,8 +150,9 @@ async function redraw(symbol) {
     ]);
     let market = exchange;
     // The bot keeps the candles its strategy follows; without a strategy, our fills draw the line.
+    if (gone()) return;
     if (!market.candles || market.candles.length === 0) market = await api.candles({ symbol, interval: INTERVAL, limit: CANDLES, source: 'fills' });
-    if (stopped || !price) return;
+    if (gone() || !price) return;
     const candles = market.candles || [];
     price.data.datasets[0].data = candles.map((k) => ({ x: k.openTime + 60000, y: Number(k.close) }));
     const fills = exchange.fills || [];
@@ -165,6 +172,6 @@ async function redraw(symbol) {
     if (series.length === 0) notes.push('no PnL yet');
     note(notes.length ? `Nothing to draw: ${notes.join('; ')}.` : '');
   } catch (error) {
-    if (!error.sessionExpired && !stopped) note(`Could not load the charts: ${error.message}`);
+    if (!error.sessionExpired && !gone()) note(`Could not load the charts: ${error.message}`);
   }
 }

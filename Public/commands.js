@@ -9,11 +9,21 @@ const POLL_GIVE_UP_MS = 30000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * `isStopped`, and also true once the tab has switched to another account: a command is followed
+ * on its own account, and its steps are not shown over the next account's page.
+ */
+function pinned(isStopped) {
+  const account = api.currentAccount();
+  return () => isStopped() || api.currentAccount() !== account;
+}
+
+/**
  * Posts `type` with `payload` and follows it. `show(text, state)` is told each step (state
  * "pending", "ack" or "failed"); `isStopped()` ends the wait quietly (the user signed out).
  * Returns the settled command, or null when it did not settle (or the post failed).
  */
 export async function followCommand(type, payload, { label, show, isStopped = () => false }) {
+  isStopped = pinned(isStopped);
   show(`${label}: sending…`, 'pending');
   let command;
   try {
@@ -27,6 +37,8 @@ export async function followCommand(type, payload, { label, show, isStopped = ()
 
 /** Follows a command already stored (as POST /api/commands or PUT /api/config answered it). */
 export async function followPosted(command, { label, show, isStopped = () => false }) {
+  isStopped = pinned(isStopped);
+  if (isStopped()) return null; // posted just before a switch or a sign-out
   const steps = [];
   const progress = (state, extra = '') => show(`${label}: ${steps.join(' → ')}${extra}`, state);
   try {

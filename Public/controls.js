@@ -118,10 +118,13 @@ export function resetControls() {
 /** The symbol's order filters, and the leverage last set (the exchange does not report it to us). */
 export async function loadControlFacts(symbol) {
   if (!symbol) return;
+  const account = api.currentAccount();
   const [symbols, leverage] = await Promise.allSettled([
     api.symbols(),
     api.commands({ type: 'SetLeverage', status: 'ACK', limit: 20 }),
   ]);
+  // Answers for the account shown before a switch describe another account's symbol.
+  if (api.currentAccount() !== account) return;
   if (symbols.status === 'fulfilled') {
     rules = (symbols.value.symbols || []).find((s) => s.symbol === symbol) || null;
     $('order-rules').textContent = rules ? describeRules(rules) : `No filters for ${symbol} yet (the bot reads them when it starts)`;

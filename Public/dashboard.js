@@ -10,6 +10,7 @@ import { el, setText, cell, numberCell, amountCell, timeCell, fillTable, breakab
 import { summarize, kindOf, positionSide } from './summaries.js';
 import { renderQuarantines, resetQuarantines } from './quarantine.js';
 import { renderFunds } from './funds.js';
+import { currentAccount } from './api.js';
 
 const FEED_SIZE = 50;
 const LIVE_AGAIN_MS = 3000;
@@ -130,7 +131,8 @@ export function lastShownDashboard() {
 
 /** "Settings · AlphaEngine · SIM · BTCUSDT": the page, then the mode (several tabs stay told apart). */
 function pageTitle(page, mode, symbol) {
-  return [page, 'AlphaEngine', MODE_LABELS[mode], symbol].filter(Boolean).join(' · ');
+  // The account too, on a web of several: tabs open on two accounts must not look alike.
+  return [page, 'AlphaEngine', currentAccount(), MODE_LABELS[mode], symbol].filter(Boolean).join(' · ');
 }
 
 export function renderDashboard(d) {
@@ -453,4 +455,5 @@ export function resetDashboard() {
   resetQuarantines();
   for (const id of ['signals', 'refusals']) $(id).replaceChildren();
   leverage = null;
+  tickPlaces.clear(); // the next account may be on another venue, with other ticks
 }

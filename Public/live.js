@@ -1,7 +1,11 @@
 // The live event stream (/api/stream) over EventSource. The browser authenticates it with the
 // ae_session cookie set at login, reconnects by itself and resumes with Last-Event-ID. This
 // wrapper adds what EventSource lacks: listeners for the named event types, the seq seen last,
-// and a fresh connection when the browser gives up (it does on any non-200 answer).
+// and a fresh connection when the browser gives up (it does on any non-200 answer). On a web of
+// several accounts the stream is the selected account's (/api/accounts/<name>/stream): its
+// session cookie is scoped to that path, so no other URL would carry it.
+
+import { apiPath } from './api.js';
 
 /** Every event type the server writes (AlphaCore EventType); named SSE events reach only listeners registered by name. */
 export const EVENT_TYPES = [
@@ -28,6 +32,8 @@ const RETRY_MAX_MS = 30000;
  * Returns { close() }.
  */
 export function openLive({ after = 0, onEvent, onState, onGaveUp }) {
+  // The account is fixed for the stream's life: a switch closes it and opens the new account's.
+  const stream = apiPath('/api/stream');
   let lastSeq = after;
   let source = null;
   let retryTimer = null;
@@ -54,7 +60,7 @@ export function openLive({ after = 0, onEvent, onState, onGaveUp }) {
     // After a break the indicator keeps saying "Reconnecting…" until the stream is open again.
     if (!broken) onState('connecting', {});
     try {
-      source = new EventSource(`/api/stream?after=${encodeURIComponent(lastSeq)}`);
+      source = new EventSource(`${stream}?after=${encodeURIComponent(lastSeq)}`);
     } catch {
       scheduleRetry();
       return;

@@ -98,4 +98,34 @@ struct AccountsTests {
         #expect(sideText.contains("HTTP/1.1 200") && !sideText.contains(clientOrderID), "side's stream never carries it")
         #expect(main.stopBot() == 0 && side.stopBot() == 0)
     }
+
+    @Test("the dashboard in headless Chromium: the login form's account picker, the header's switcher, a token per account; no console errors")
+    func browser() throws {
+        let url = try ScratchPostgres.shared.database()
+        let main = try BotWorld(store: .postgresql, postgresURL: url, account: "main")
+        let side = try BotWorld(store: .postgresql, postgresURL: url, account: "side")
+        let hash = PasswordHash.make(Self.password, iterations: 1_000)
+        try main.storage.users.add(name: "ana", role: "admin", passwordHash: hash)
+        try side.storage.users.add(name: "ana", role: "viewer", passwordHash: hash)
+        try main.startBot()
+        try side.startBot()
+        let config = main.directory + "/fleet.yaml"
+        try "mode: sim\nstorage: \(url)\naccount: main\naccounts: { main: {}, side: {} }\n".write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o600)
+        let root = PythonPeer.repositoryRoot
+        let web = try WebProcess(dataDirectory: main.directory, arguments: ["--config", config, "--public", root.appendingPathComponent("Public").path])
+        defer { _ = web.stop() }
+        let screenshots = root.appendingPathComponent(".build/browser-screenshots").path
+        try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
+        let python = root.appendingPathComponent(".venv-browser/bin/python").path
+        let peer = try PythonPeer(suite: "AlphaEngineCLITests", "browser_accounts.py",
+                                  arguments: ["http://127.0.0.1:\(web.port)", Self.password, screenshots], python: python)
+        var lines: [String] = []
+        while let line = peer.readLine() {
+            print("browser: \(line)")
+            lines.append(line)
+        }
+        #expect(peer.wait() == 0 && lines.last == "ok", "\(lines.joined(separator: "\n"))")
+        #expect(main.stopBot() == 0 && side.stopBot() == 0)
+    }
 }

@@ -30,7 +30,7 @@ final class BotWorld {
     var botArguments: [String]
 
     init(balance: String = "100000", botArguments: [String] = ["--not-found-grace-ms", "800", "--reconcile-ms", "1000"],
-         store: StoreKind = .sqlite, cluster: ScratchPostgres? = nil, postgresURL: String? = nil, account: String? = nil) throws {
+         store: StoreKind = .default, cluster: ScratchPostgres? = nil, postgresURL: String? = nil, account: String? = nil) throws {
         var configuration = SimConfiguration.randomKeys()
         configuration.initialBalance = Amount(balance)!
         sim = SimService(configuration: configuration)

@@ -36,7 +36,7 @@ struct SoakTests {
     static func median(_ values: [Int]) -> Int { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
 
     /// The web process with its log in a file (a long run must not fill a pipe).
-    static func startWeb(_ directory: String) throws -> (Process, UInt16) {
+    static func startWeb(_ directory: String, storageURL: String? = nil) throws -> (Process, UInt16) {
         let log = directory + "/web.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
@@ -44,6 +44,7 @@ struct SoakTests {
         process.arguments = ["web", "--data-dir", directory, "--port", "0"]
         process.environment = ["PATH": "/usr/bin:/bin", "ALPHAENGINE_WEB_SECRET_KEY": "a-web-secret-of-more-than-32-bytes-for-tests"]
         for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("MALLOC_") { process.environment?[name] = value }
+        if let storageURL { process.environment?["ALPHAENGINE_STORAGE"] = storageURL }
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -77,7 +78,7 @@ struct SoakTests {
 
         try world.startBot(["--config", secrets])
         #expect(eventually(within: 30) { world.count(.strategyEvaluated) > 0 }, "the strategy's boot evaluation: \(world.log.suffix(2000))")
-        let (web, port) = try Self.startWeb(world.directory)
+        let (web, port) = try Self.startWeb(world.directory, storageURL: world.storageURL)
         defer { if web.isRunning { kill(web.processIdentifier, SIGKILL); web.waitUntilExit() } }
         func call(_ method: String, _ target: String, token: String? = nil, body: String? = nil) throws -> (status: Int, text: String) {
             let client = try RawClient(port: port, timeoutSeconds: 10)

@@ -25,7 +25,7 @@ struct StoreCopyTests {
 
     @Test("a history copied to PostgreSQL verifies there, the bot resumes on it at the next seq; copied back to a file, the same")
     func copyThereAndBack() throws {
-        let world = try BotWorld()
+        let world = try BotWorld(store: .sqlite)
         let onSQLite = try trade(world, "BUY", "0.006")
         let url = try ScratchPostgres.shared.database()
 

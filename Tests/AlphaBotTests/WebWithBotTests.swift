@@ -65,7 +65,7 @@ struct WebWithBotTests {
         let world = try BotWorld()
         try UserStore(database: world.database).add(name: "ana", role: "admin", passwordHash: PasswordHash.make("ana's long password", iterations: 1_000))
         try world.startBot()
-        let web = try WebProcess(dataDirectory: world.directory)
+        let web = try WebProcess(dataDirectory: world.directory, environment: world.storageURL.map { ["ALPHAENGINE_STORAGE": $0] } ?? [:])
         let login = try web.call("POST", "/api/auth/login", body: #"{"username":"ana","password":"ana's long password"}"#)
         guard case .string(let token)? = login.json["token"] else { Issue.record("login failed: \(login.status)"); return }
         #expect(eventually(within: 20) { (try? web.call("GET", "/api/ready").status) == 200 }, "the bot's heartbeat makes the web ready")

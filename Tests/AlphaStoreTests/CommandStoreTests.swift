@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func repeatedIdempotencyKeyReturnsTheFirstCommand() throws {
-        let file = try TestDatabase()
+        let file = try TestDatabase(.sqlite)
         let store = CommandStore(database: try file.open())
         let first = command(key: "click-1")
         #expect(try store.insert(first) == .inserted(first))
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func claimsUserCommandsFirstThenOldest() throws {
-        let file = try TestDatabase()
+        let file = try TestDatabase(.sqlite)
         let store = CommandStore(database: try file.open())
         let strategyOld = command(kind: .strategy)
         let system = command(.runReconcile, kind: .system)
@@ -39,7 +39,7 @@ import Testing
 
     @Test("claiming can pass over types (exchange commands wait while rate limited) and leaves them NEW")
     func claimExcludingTypes() throws {
-        let file = try TestDatabase()
+        let file = try TestDatabase(.sqlite)
         let store = CommandStore(database: try file.open())
         let order = command(.placeOrder)
         let cancel = command(.cancelAll)
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func statusChangesFollowTheStateMachine() throws {
-        let file = try TestDatabase()
+        let file = try TestDatabase(.sqlite)
         let store = CommandStore(database: try file.open())
         let item = command()
         _ = try store.insert(item)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func refusesMalformedCommands() throws {
-        let file = try TestDatabase()
+        let file = try TestDatabase(.sqlite)
         let store = CommandStore(database: try file.open())
         var badID = command()
         badID.id = "123e4567-e89b-12d3-a456-426614174000"

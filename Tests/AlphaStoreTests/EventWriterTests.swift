@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func opensInWALWithTheSchema() throws {
-        let file = try TestDatabase()
+        let file = try TestDatabase(.sqlite)
         let database = try file.openSQLite()
         #expect(try database.statement("PRAGMA journal_mode").firstRow([]) { $0.text(0) } == "wal")
         #expect(try database.statement("PRAGMA synchronous").firstRow([]) { $0.int64(0) } == 1) // NORMAL
@@ -223,7 +223,7 @@ import Testing
     }
 
     @Test func refusesADatabaseFromANewerVersion() throws {
-        let file = try TestDatabase()
+        let file = try TestDatabase(.sqlite)
         try file.openSQLite().execute("PRAGMA user_version = 99")
         #expect(throws: StoreError.newerSchema(found: 99, supported: Schema.latestVersion)) { _ = try file.open() }
     }

@@ -7,7 +7,7 @@ import Testing
 /// processes, not threads: file locks between processes are what WAL and BEGIN IMMEDIATE are for.
 @Suite(.serialized) struct MultiProcessTests {
     @Test func concurrentWriterAndInserterLoseAndDuplicateNothing() throws {
-        let file = try TestDatabase()
+        let file = try TestDatabase(.sqlite)
         _ = try file.open() // migrate before both start
         let writer = try Probe(["writer", file.path, "4", "101"])
         let inserter = try Probe(["inserter", file.path, "4", "202"])
@@ -34,7 +34,7 @@ import Testing
 
     @Test(arguments: [0.3, 0.8, 1.5])
     func killedMidAppendLeavesEventsAndProjectionsConsistent(after seconds: Double) throws {
-        let file = try TestDatabase()
+        let file = try TestDatabase(.sqlite)
         _ = try file.open()
         let appender = try Probe(["appender", file.path, String(Int(seconds * 1000))])
         Thread.sleep(forTimeInterval: seconds)

@@ -12,7 +12,7 @@ final class TestDatabase {
     /// The PostgreSQL database's URL (nil for SQLite).
     let url: String?
 
-    init(_ kind: StoreKind = .sqlite) throws {
+    init(_ kind: StoreKind = .default) throws {
         self.kind = kind
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("alphaengine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

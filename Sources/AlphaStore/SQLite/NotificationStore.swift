@@ -108,7 +108,8 @@ public final class NotificationStore: NotificationOutbox {
     public func counts() throws -> [String: OutboxCounts] {
         var counts: [String: OutboxCounts] = [:]
         _ = try database.rows("""
-            SELECT destination, SUM(delivered_at IS NULL AND failed_at IS NULL), SUM(delivered_at IS NOT NULL), SUM(failed_at IS NOT NULL)
+            SELECT destination, SUM(CASE WHEN delivered_at IS NULL AND failed_at IS NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END)
             FROM notification_outbox GROUP BY destination
             """) { row in
             var entry = OutboxCounts()

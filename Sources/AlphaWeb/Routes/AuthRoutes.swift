@@ -74,5 +74,8 @@ extension WebAPI {
 
     /// Where the session cookie goes: the account's own stream when one web serves several (each
     /// account's token for its stream alone), else /api/stream.
-    var streamPath: String { settings.account.map { "/api/accounts/\($0)/stream" } ?? "/api/stream" }
+    var streamPath: String { "\(apiRoot)/stream" }
+
+    /// Where this account's API is: `/api/accounts/<name>` for an account among several, else `/api`.
+    var apiRoot: String { settings.account.map { "/api/accounts/\($0)" } ?? "/api" }
 }

@@ -70,7 +70,7 @@ extension WebAPI {
             }
             response = .json(APIJSON.command(stored))
         }
-        response.setHeader("Location", "/api/commands/\(outcome.command.id)")
+        response.setHeader("Location", "\(apiRoot)/commands/\(outcome.command.id)")
         return response
     }
 

@@ -24,7 +24,7 @@ extension WebAPI {
             try context.storage.apiTokens.add(stored)
             var response = HTTPResponse.json(.object(["token": .string(secret.text), "apiToken": APIJSON.apiToken(stored)]),
                                              status: .created)
-            response.setHeader("Location", "/api/tokens/\(stored.id)")
+            response.setHeader("Location", "\(self.apiRoot)/tokens/\(stored.id)")
             return response
         }
         add(&router, "DELETE", "/api/tokens/:id", .admin) { [self] context in
