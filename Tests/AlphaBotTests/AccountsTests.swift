@@ -14,18 +14,18 @@ import Testing
 struct AccountsTests {
     static let password = "a long enough password"
 
-    @Test("each account's data, stream and commands are its own; a token is good for its account alone; a role is per account")
-    func isolationAndRoles() throws {
+    /// Two accounts in one new database, their bots running, and the web's configuration: `ana`
+    /// is admin of main and viewer of side, `bob` viewer of main alone.
+    static func fleet() throws -> (main: BotWorld, side: BotWorld, config: String) {
         let url = try ScratchPostgres.shared.database()
         let main = try BotWorld(store: .postgresql, postgresURL: url, account: "main")
         let side = try BotWorld(store: .postgresql, postgresURL: url, account: "side")
-        let hash = PasswordHash.make(Self.password, iterations: 1_000)
+        let hash = PasswordHash.make(password, iterations: 1_000)
         try main.storage.users.add(name: "ana", role: "admin", passwordHash: hash)
         try side.storage.users.add(name: "ana", role: "viewer", passwordHash: hash)
         try main.storage.users.add(name: "bob", role: "viewer", passwordHash: hash)
         try main.startBot()
         try side.startBot()
-
         let config = main.directory + "/fleet.yaml"
         try """
             mode: sim
@@ -36,6 +36,12 @@ struct AccountsTests {
               main: { exchange: binance, mode: sim }
             """.write(toFile: config, atomically: true, encoding: .utf8)
         chmod(config, 0o600)
+        return (main, side, config)
+    }
+
+    @Test("each account's data, stream and commands are its own; a token is good for its account alone; a role is per account")
+    func isolationAndRoles() throws {
+        let (main, side, config) = try Self.fleet()
         let web = try WebProcess(dataDirectory: main.directory, arguments: ["--config", config])
         defer { _ = web.stop() }
 
@@ -101,17 +107,7 @@ struct AccountsTests {
 
     @Test("the dashboard in headless Chromium: the login form's account picker, the header's switcher, a token per account; no console errors")
     func browser() throws {
-        let url = try ScratchPostgres.shared.database()
-        let main = try BotWorld(store: .postgresql, postgresURL: url, account: "main")
-        let side = try BotWorld(store: .postgresql, postgresURL: url, account: "side")
-        let hash = PasswordHash.make(Self.password, iterations: 1_000)
-        try main.storage.users.add(name: "ana", role: "admin", passwordHash: hash)
-        try side.storage.users.add(name: "ana", role: "viewer", passwordHash: hash)
-        try main.startBot()
-        try side.startBot()
-        let config = main.directory + "/fleet.yaml"
-        try "mode: sim\nstorage: \(url)\naccount: main\naccounts: { main: {}, side: {} }\n".write(toFile: config, atomically: true, encoding: .utf8)
-        chmod(config, 0o600)
+        let (main, side, config) = try Self.fleet()
         let root = PythonPeer.repositoryRoot
         let web = try WebProcess(dataDirectory: main.directory, arguments: ["--config", config, "--public", root.appendingPathComponent("Public").path])
         defer { _ = web.stop() }

@@ -27,21 +27,9 @@ public struct PostgresBackend: StorageBackend {
     }
 }
 
-/// A `Storage` over one PostgreSQL connection.
-public final class PostgresStorage: Storage {
+/// A `Storage` over one PostgreSQL connection; commands are claimed with SKIP LOCKED.
+public final class PostgresStorage: SQLStorage, Storage {
     public let connection: PostgresConnection
-    public let venue: VenueCapabilities
-    public let events: any EventLog
-    public let commands: any CommandQueue
-    public let projections: any ProjectionReader
-    public let configs: any ConfigRepository
-    public let heartbeats: any HeartbeatRepository
-    public let marketData: any MarketDataRepository
-    public let backtests: any BacktestRepository
-    public let users: any UserRepository
-    public let apiTokens: any APITokenRepository
-    public let sessionRevocations: any SessionRevocationRepository
-    public let notifications: any NotificationOutbox
     private let url: String
     private let account: String?
 
@@ -49,18 +37,7 @@ public final class PostgresStorage: Storage {
         self.connection = connection
         self.url = url
         self.account = account
-        self.venue = venue
-        events = EventStore(database: connection)
-        commands = try PostgresCommandStore(connection: connection, migrating: false)
-        projections = ProjectionStore(database: connection)
-        configs = ConfigStore(database: connection, venue: venue)
-        heartbeats = HeartbeatStore(database: connection)
-        marketData = MarketDataStore(database: connection)
-        backtests = BacktestStore(database: connection)
-        users = UserStore(database: connection)
-        apiTokens = ApiTokenStore(database: connection)
-        sessionRevocations = SessionRevocations(database: connection)
-        notifications = NotificationStore(database: connection)
+        super.init(connection, commands: try PostgresCommandStore(connection: connection, migrating: false), venue: venue)
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T { try connection.write(body) }

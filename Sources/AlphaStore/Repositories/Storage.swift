@@ -85,9 +85,10 @@ public struct SQLiteBackend: StorageBackend {
     }
 }
 
-/// A `Storage` over one SQLite connection; each repository is the SQLite class of its table.
-public final class SQLiteStorage: Storage {
-    public let database: Database
+/// What both engines' storages hold: every repository over one SQL connection (the stores are
+/// written once, see `SQLConnection`); only the command queue differs between them.
+public class SQLStorage {
+    public let venue: VenueCapabilities
     public let events: any EventLog
     public let commands: any CommandQueue
     public let projections: any ProjectionReader
@@ -100,22 +101,29 @@ public final class SQLiteStorage: Storage {
     public let sessionRevocations: any SessionRevocationRepository
     public let notifications: any NotificationOutbox
 
-    public let venue: VenueCapabilities
+    init(_ connection: any SQLConnection, commands: any CommandQueue, venue: VenueCapabilities) {
+        self.venue = venue
+        self.commands = commands
+        events = EventStore(database: connection)
+        projections = ProjectionStore(database: connection)
+        configs = ConfigStore(database: connection, venue: venue)
+        heartbeats = HeartbeatStore(database: connection)
+        marketData = MarketDataStore(database: connection)
+        backtests = BacktestStore(database: connection)
+        users = UserStore(database: connection)
+        apiTokens = ApiTokenStore(database: connection)
+        sessionRevocations = SessionRevocations(database: connection)
+        notifications = NotificationStore(database: connection)
+    }
+}
+
+/// A `Storage` over one SQLite connection.
+public final class SQLiteStorage: SQLStorage, Storage {
+    public let database: Database
 
     public init(_ database: Database, venue: VenueCapabilities = .binanceUSDM) {
         self.database = database
-        self.venue = venue
-        events = EventStore(database: database)
-        commands = CommandStore(database: database)
-        projections = ProjectionStore(database: database)
-        configs = ConfigStore(database: database, venue: venue)
-        heartbeats = HeartbeatStore(database: database)
-        marketData = MarketDataStore(database: database)
-        backtests = BacktestStore(database: database)
-        users = UserStore(database: database)
-        apiTokens = ApiTokenStore(database: database)
-        sessionRevocations = SessionRevocations(database: database)
-        notifications = NotificationStore(database: database)
+        super.init(database, commands: CommandStore(database: database), venue: venue)
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T { try database.write(body) }
