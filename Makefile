@@ -19,9 +19,12 @@ demo: setup
 	swift build --product alphaengine
 	.build/debug/alphaengine demo
 
+# Every test; then the bot and store suites again with PostgreSQL as the store of every test that
+# does not name its engine (a scratch cluster the tests start and stop), so both engines pass them.
 test: setup
 	swift build --build-tests
 	swift test --disable-xctest
+	ALPHAENGINE_TEST_STORE=postgresql swift test --disable-xctest --skip-build --filter "AlphaBotTests|AlphaStoreTests"
 
 # A full day of market time at 240× (6 min) through sim, bot, strategy, notifier, web, a stream
 # client and API reads; memory, logs and the chaos invariants checked at the end. CI runs 3 hours.
