@@ -128,7 +128,7 @@ struct DatabaseCommand: ParsableCommand {
                     ?? options.openConfiguredConnection()
                 let verification: DatabaseMaintenance.Verification
                 do { verification = try DatabaseMaintenance.verify(connection) } catch {
-                    throw ValidationFailure("\(name): not a sound AlphaEngine store: \(error)", status: 1)
+                    throw ValidationFailure("\(name): not a sound AlphaEngine database: \(error)", status: 1)
                 }
                 guard verification.isSound else {
                     throw ValidationFailure("\(name): " + verification.problems.joined(separator: "; "), status: 1)
@@ -182,15 +182,17 @@ struct DatabaseCommand: ParsableCommand {
 
 /// A store named on the command line: a database file, or a PostgreSQL URL (shown without its password).
 enum StoreLocation {
+    /// `creating`: a copy's target, made and migrated; otherwise the store is opened as it is
+    /// (a check must not change a backup, nor a copy its source).
     static func open(_ location: String, creating: Bool) throws -> any SQLConnection {
         do {
             if PostgresBackend.isURL(location) {
                 let connection = try PostgresConnection(url: location)
-                try PostgresSchema.migrate(connection)
+                if creating { try PostgresSchema.migrate(connection) }
                 return connection
             }
             guard creating || FileManager.default.fileExists(atPath: location) else { throw ValidationFailure("no file at \(location)", status: 66) }
-            return try Database.openMigrated(path: location, memory: .bulk)
+            return creating ? try Database.openMigrated(path: location, memory: .bulk) : try Database(path: location, memory: .bulk)
         } catch let failure as ValidationFailure {
             throw failure
         } catch {
