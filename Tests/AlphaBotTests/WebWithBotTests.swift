@@ -35,6 +35,9 @@ final class WebProcess: @unchecked Sendable {
         self.port = port
     }
 
+    /// A test that ends early (a failed expectation, an early return) leaves no web running.
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
     /// SIGTERM, and what the process wrote to stderr after starting.
     func stop() -> (status: Int32, log: String) {
         kill(process.processIdentifier, SIGTERM)
