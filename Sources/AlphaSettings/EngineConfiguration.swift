@@ -63,10 +63,15 @@ public struct EngineConfiguration: Sendable, CustomStringConvertible {
     /// database without the user's password or the URL's options.
     public var storageDescription: String {
         guard let url = credentials.storageURL else { return databasePath }
+        return Self.describe(storageURL: url) + (account.map { " (account \($0))" } ?? "")
+    }
+
+    /// A PostgreSQL URL as it may be shown: server and database, without the password or options.
+    public static func describe(storageURL url: String) -> String {
         guard let components = URLComponents(string: url) else { return "postgresql (URL not shown)" }
         let user = components.user.map { "\($0)@" } ?? ""
         let port = components.port.map { ":\($0)" } ?? ""
-        return "postgresql://\(user)\(components.host ?? "")\(port)\(components.path)" + (account.map { " (account \($0))" } ?? "")
+        return "postgresql://\(user)\(components.host ?? "")\(port)\(components.path)"
     }
 
     public var description: String {

@@ -201,10 +201,7 @@ enum StoreLocation {
     }
 
     static func describe(_ location: String) -> String {
-        guard PostgresBackend.isURL(location) else { return location }
-        var configuration = EngineConfiguration(mode: .sim, endpoints: Endpoints(rest: "", webSocket: ""))
-        configuration.credentials.storageURL = location
-        return configuration.storageDescription
+        PostgresBackend.isURL(location) ? EngineConfiguration.describe(storageURL: location) : location
     }
 
     /// The tables whose rows or content differ between two stores.

@@ -71,7 +71,6 @@ struct WebCommand: ParsableCommand {
                     each.account = served.name
                     return each
                 }
-                for account in accounts.dropFirst() { _ = try account.storage.open(memory: .lean) }  // migrated, reachable
                 announce("accounts: " + configuration.servedAccounts.map { "\($0.name) (\($0.venue.configurationName), \($0.mode.rawValue))" }.joined(separator: ", "))
             }
             let app = try WebApp(accounts: accounts, secret: secret)

@@ -76,8 +76,9 @@ public final class EventWriter: EventJournal {
                 var changes = ProjectionChanges()
                 // Seqs are given here, one after the last, not drawn from the engine: PostgreSQL's
                 // sequences skip the values of a duplicate or a rollback, and gaps would make two
-                // copies of one history differ. Writers take turns (above), so this one is free.
-                var next = try events.lastSeq() + 1
+                // copies of one history differ. Writers take turns (above), and the checkpoint is
+                // the last event's seq (projections advance with their events), so this one is free.
+                var next = state.lastSeq + 1
                 for var event in batch {
                     if let clock { event.ts = clock.now }
                     if let seq = try insert(event, seq: next) {
